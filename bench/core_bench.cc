@@ -1,0 +1,89 @@
+// bench/core_bench.cc: in-process cost of assess() on a typical and a heavy profile, and of the steps
+// around it (KB load from the embedded YAML, profile parse, JSON render). Each benchmark first checks
+// its answer, so a fast wrong result fails instead of reporting a figure.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "app/kb_source.h"
+#include "codec/assessment_json.h"
+#include "codec/profile_codec.h"
+#include "core/assess.h"
+
+namespace {
+
+using namespace willis;
+
+const core::Kb& kb() {
+  static const core::Kb loaded = [] {
+    auto load = app::load_kb("");
+    if (!load.errors.empty()) {
+      std::fprintf(stderr, "embedded KB does not load\n");
+      std::exit(1);
+    }
+    return std::move(load.kb);
+  }();
+  return loaded;
+}
+
+core::Profile profile(const char* name) {
+  auto text = app::read_file(std::string(WILLIS_SOURCE_DIR) + "/examples/" + name);
+  auto parsed = codec::parse_profile(text.ok() ? text.value() : "", name);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "%s does not parse\n", name);
+    std::exit(1);
+  }
+  return parsed.value();
+}
+
+void check(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "wrong answer: %s\n", what);
+    std::exit(1);
+  }
+}
+
+void BM_assess_typical(benchmark::State& state) {
+  const core::NameIndex names(kb());
+  const auto p = profile("typical.yaml");
+  const auto first = core::assess(kb(), names, p);
+  check(first.finding("interaction:levothyroxine") && first.finding("iron:treat"), "typical: levothyroxine + iron findings");
+  for (auto _ : state) benchmark::DoNotOptimize(core::assess(kb(), names, p));
+}
+BENCHMARK(BM_assess_typical)->Unit(benchmark::kMicrosecond);
+
+void BM_assess_heavy(benchmark::State& state) {
+  const core::NameIndex names(kb());
+  const auto p = profile("heavy.yaml");
+  check(p.medicines.size() == 20 && p.supplements.size() == 5, "heavy: 20 medicines, 5 supplements");
+  const auto first = core::assess(kb(), names, p);
+  check(first.finding("interaction:ciprofloxacin") != nullptr, "heavy: ciprofloxacin interaction");
+  for (auto _ : state) benchmark::DoNotOptimize(core::assess(kb(), names, p));
+}
+BENCHMARK(BM_assess_heavy)->Unit(benchmark::kMicrosecond);
+
+void BM_assess_heavy_with_name_index(benchmark::State& state) {
+  const auto p = profile("heavy.yaml");
+  for (auto _ : state) benchmark::DoNotOptimize(core::assess(kb(), p));
+}
+BENCHMARK(BM_assess_heavy_with_name_index)->Unit(benchmark::kMicrosecond);
+
+void BM_render_json_heavy(benchmark::State& state) {
+  const auto a = core::assess(kb(), profile("heavy.yaml"));
+  for (auto _ : state) benchmark::DoNotOptimize(codec::assessment_json(a, kb()));
+}
+BENCHMARK(BM_render_json_heavy)->Unit(benchmark::kMicrosecond);
+
+void BM_load_embedded_kb(benchmark::State& state) {
+  for (auto _ : state) {
+    auto load = app::load_kb("");
+    check(load.errors.empty(), "embedded KB loads");
+    benchmark::DoNotOptimize(load);
+  }
+}
+BENCHMARK(BM_load_embedded_kb)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

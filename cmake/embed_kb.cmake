@@ -1,0 +1,16 @@
+# Writes OUT: a C++ file holding every kb/ file's text, so the binary carries its own KB.
+# Usage: cmake -DKB_DIR=... -DOUT=... -P embed_kb.cmake
+file(GLOB files RELATIVE ${KB_DIR} ${KB_DIR}/*.yaml ${KB_DIR}/VERSION)
+list(SORT files)
+set(body "// Generated from kb/ by cmake/embed_kb.cmake. Do not edit.\n#include \"app/kb_embedded.h\"\n\nnamespace willis::app {\n\nconst std::vector<EmbeddedFile>& embedded_kb_files() {\n  static const std::vector<EmbeddedFile> files = {\n")
+foreach(name IN LISTS files)
+  file(READ ${KB_DIR}/${name} text)
+  string(FIND "${text}" ")willis_kb\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${name} contains the raw-string delimiter")
+  endif()
+  string(APPEND body "    {\"${name}\", R\"willis_kb(${text})willis_kb\"},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n\n}  // namespace willis::app\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

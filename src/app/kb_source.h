@@ -1,0 +1,24 @@
+// src/app/kb_source.h: where the knowledge base comes from (built in, or --kb DIR). Adapter: reads files.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "codec/kb_yaml.h"
+
+namespace willis::app {
+
+/// The built-in KB files, or every file of `dir` (when not empty).
+/// Errors: io_error when the folder cannot be read.
+core::Result<std::vector<codec::KbFile>> kb_files(const std::string& dir);
+
+/// Loads and checks the KB; `errors` lists every problem as file:line.
+codec::KbLoad load_kb(const std::string& dir);
+
+/// "file:line: path: message" for one KB or profile error.
+std::string describe_error(const core::Error& error);
+
+/// Reads a whole file. Errors: io_error naming the file.
+core::Result<std::string> read_file(const std::string& path);
+
+}  // namespace willis::app

@@ -1,0 +1,76 @@
+// src/cli/assess_commands.cc: `willis assess PROFILE` — parse, assess, render. Decides nothing clinical.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/kb_source.h"
+#include "cli/commands.h"
+#include "codec/assessment_json.h"
+#include "codec/profile_codec.h"
+#include "codec/text_report.h"
+#include "core/assess.h"
+
+namespace willis::cli {
+
+namespace {
+
+struct AssessOptions {
+  std::string profile_path;
+  std::string format = "text";
+  std::string colour = "auto";
+};
+
+int run_assess(const GlobalOptions& global, const AssessOptions& options) {
+  auto load = app::load_kb(global.kb_dir);
+  if (!load.errors.empty()) {
+    for (const auto& error : load.errors) report_error("knowledge base: " + app::describe_error(error), 2);
+    return 2;
+  }
+  std::string text;
+  std::string name = options.profile_path;
+  if (options.profile_path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), {});
+    name = "<stdin>";
+  } else {
+    auto read = app::read_file(options.profile_path);
+    if (!read.ok()) return report_error(read.error().message, 2);
+    text = std::move(read).value();
+  }
+  const auto profile = codec::parse_profile(text, name);
+  if (!profile.ok()) return report_error(app::describe_error(profile.error()), 2);
+  const auto assessment = core::assess(load.kb, profile.value());
+  if (options.format == "json") {
+    std::fputs(codec::assessment_json(assessment, load.kb).c_str(), stdout);
+  } else {
+    const bool colour = options.colour == "always" || (options.colour == "auto" && isatty(fileno(stdout)));
+    std::fputs(codec::text_report(assessment, load.kb, colour).c_str(), stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void register_assess_commands(CLI::App& app, GlobalOptions& global) {
+  auto options = std::make_shared<AssessOptions>();
+  auto* assess = app.add_subcommand(
+      "assess",
+      "Assess a profile (YAML or JSON): is magnesium safe for this person, which form, how much,\n"
+      "when around their other medicines, and what to check first. Every statement is cited.\n\n"
+      "Examples:\n"
+      "  willis assess examples/typical.yaml                 # readable report\n"
+      "  willis assess examples/typical.yaml --format json   # the willis.assessment/1 contract\n"
+      "  cat profile.json | willis assess -                  # profile on standard input\n\n"
+      "Exit codes: 0 assessed; 2 the profile (or the knowledge base) could not be read — the\n"
+      "message names the file, line and field, e.g. medicines[1].times[0].");
+  assess->add_option("profile", options->profile_path, "Profile file (YAML or JSON), or - for standard input")
+      ->required();
+  assess->add_option("--format", options->format, "text (default) or json (the contract)")
+      ->check(CLI::IsMember({"text", "json"}));
+  assess->add_option("--colour,--color", options->colour, "auto (default: only on a terminal), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  assess->callback([&global, options] { global.exit_code = run_assess(global, *options); });
+}
+
+}  // namespace willis::cli

@@ -1,0 +1,27 @@
+// src/cli/commands.h: the command table. Each command family registers itself on the CLI11 app.
+#pragma once
+
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace willis::cli {
+
+/// Options every command can see (given before or after the subcommand).
+struct GlobalOptions {
+  std::string kb_dir;  ///< --kb DIR: load the knowledge base from a folder instead of the embedded one
+  std::string db_path; ///< --db PATH: the diary file; empty = the platform's user data folder
+  int exit_code = 0;   ///< set by the command that ran
+};
+
+void register_assess_commands(CLI::App& app, GlobalOptions& options);
+void register_kb_commands(CLI::App& app, GlobalOptions& options);
+void register_diary_commands(CLI::App& app, GlobalOptions& options);
+void register_trial_commands(CLI::App& app, GlobalOptions& options);
+
+/// Prints "willis: error: <message>" on stderr (colour only on a TTY) and returns `exit_code`.
+int report_error(const std::string& message, int exit_code = 2);
+
+}  // namespace willis::cli

@@ -1,0 +1,41 @@
+// src/cli/main.cc: the willis command line. Commands live in the command table (commands.h).
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace willis::cli;
+  CLI::App app{
+      "willis: evidence-graded decision support for magnesium in restless legs syndrome\n"
+      "(Willis-Ekbom disease) and sleep. Every statement cites its source.\n"
+      "This is information, not a diagnosis: discuss any change with your GP or pharmacist.\n\n"
+      "Examples:\n"
+      "  willis assess examples/typical.yaml\n"
+      "  willis assess examples/typical.yaml --format json\n"
+      "  willis kb check\n"
+      "  willis kb show interaction:ciprofloxacin\n",
+      "willis"};
+  app.set_version_flag("--version", "willis 0.1.0");
+  app.fallthrough();
+  app.require_subcommand(1);
+  GlobalOptions options;
+  app.add_option("--kb", options.kb_dir,
+                 "Load the knowledge base from this folder instead of the one built in")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--db", options.db_path,
+                 "Diary file (default: $XDG_DATA_HOME/willis/diary.sqlite3, else "
+                 "~/.local/share/willis/diary.sqlite3)");
+
+  register_assess_commands(app, options);
+  register_kb_commands(app, options);
+  register_diary_commands(app, options);
+  register_trial_commands(app, options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : 2;
+  }
+  return options.exit_code;
+}

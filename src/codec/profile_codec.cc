@@ -1,0 +1,225 @@
+#include "codec/profile_codec.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <functional>
+
+#include "codec/yaml_fields.h"
+
+namespace willis::codec {
+
+using core::Errc;
+
+namespace {
+
+// Plausibility bounds for input checking only (not clinical thresholds): values outside
+// them are typing errors, not people.
+constexpr double kMaxAge = 130;
+
+std::vector<core::ClockTime> read_times(Fields& f, const char* key) {
+  std::vector<core::ClockTime> times;
+  const YAML::Node list = f.node(key);
+  if (!list.IsDefined() || list.IsNull()) return times;
+  if (!list.IsSequence()) {
+    f.error(Errc::invalid_type, key, "expected a list of times such as [\"07:00\", \"19:00\"]");
+    return times;
+  }
+  for (std::size_t idx = 0; idx < list.size(); ++idx) {
+    const std::string path = item_path(f.child_path(key), idx);
+    const auto parsed = list[idx].IsScalar() ? core::parse_clock_time(list[idx].Scalar()) : std::nullopt;
+    if (!parsed) {
+      f.sink().add(Errc::invalid_time, path,
+                   fmt::format("\"{}\" is not a 24 h time (use HH:MM, 00:00 to 23:59)",
+                               list[idx].IsScalar() ? list[idx].Scalar() : "a list or map"),
+                   f.file(), line_of(list[idx]));
+      continue;
+    }
+    times.push_back(*parsed);
+  }
+  return times;
+}
+
+std::optional<core::ClockTime> read_time(Fields& f, const char* key) {
+  const auto text = f.text(key);
+  if (!text) return std::nullopt;
+  const auto parsed = core::parse_clock_time(*text);
+  if (!parsed) f.error(Errc::invalid_time, key, fmt::format("\"{}\" is not a 24 h time (use HH:MM, 00:00 to 23:59)", *text));
+  return parsed;
+}
+
+void read_list_of_maps(Fields& parent, const char* key, const std::function<void(Fields&)>& each) {
+  const YAML::Node list = parent.node(key);
+  if (!list.IsDefined() || list.IsNull()) return;
+  if (!list.IsSequence()) {
+    parent.error(Errc::invalid_type, key, "expected a list");
+    return;
+  }
+  for (std::size_t idx = 0; idx < list.size(); ++idx) {
+    Fields item(list[idx], item_path(parent.child_path(key), idx), parent.file(), parent.sink());
+    if (!list[idx].IsMap()) continue;
+    each(item);
+    item.finish();
+  }
+}
+
+Fields sub(Fields& parent, const char* key, bool& present) {
+  const YAML::Node node = parent.node(key);
+  present = node.IsDefined() && !node.IsNull();
+  return Fields(present ? node : YAML::Node(YAML::NodeType::Map), parent.child_path(key), parent.file(), parent.sink());
+}
+
+}  // namespace
+
+std::optional<core::Quantity> parse_quantity(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size() && std::isspace(static_cast<unsigned char>(text[pos]))) ++pos;
+  const std::string rest(text.substr(pos));
+  char* end = nullptr;
+  const double value = std::strtod(rest.c_str(), &end);
+  if (end == rest.c_str() || !(value > 0)) return std::nullopt;
+  std::string unit;
+  for (const char* c = end; *c; ++c)
+    if (!std::isspace(static_cast<unsigned char>(*c))) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+  if (unit == "mls" || unit == "millilitres" || unit == "milliliters" || unit == "millilitre" || unit == "milliliter") unit = "ml";
+  if (unit == "tablets" || unit == "tabs" || unit == "tab") unit = "tablet";
+  if (unit == "capsules" || unit == "caps") unit = "capsule";
+  if (unit == "sachets") unit = "sachet";
+  if (unit == "milligrams" || unit == "milligram") unit = "mg";
+  static const char* const kUnits[] = {"ml", "tablet", "capsule", "sachet", "mg", "g", "l", "", "dose", "doses", "teaspoon", "tsp"};
+  for (const char* known : kUnits)
+    if (unit == known) {
+      if (unit == "teaspoon" || unit == "tsp") return core::Quantity{value * 5, "ml"};  // a 5 mL spoon
+      if (unit == "doses") unit = "dose";
+      return core::Quantity{value, unit};
+    }
+  return std::nullopt;
+}
+
+core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std::string& source_name) {
+  ErrorSink sink;
+  core::Profile p;
+  if (!node.IsMap()) {
+    return core::Error{Errc::invalid_type, "(top level)", "a profile is a map of keys such as age, medicines, labs",
+                       source_name, line_of(node)};
+  }
+  Fields top(node, "", source_name, sink);
+  if (auto j = top.choice("jurisdiction", {"uk", "us", "eu"}))
+    p.jurisdiction = *j == "us" ? core::Jurisdiction::us : *j == "eu" ? core::Jurisdiction::eu : core::Jurisdiction::uk;
+  if (auto age = top.number("age", 0, kMaxAge, true)) p.age = *age;
+  if (auto sex = top.choice("sex", {"female", "male"}))
+    p.sex = *sex == "female" ? core::Sex::female : core::Sex::male;
+  p.pregnant = top.boolean("pregnant").value_or(false);
+  p.breastfeeding = top.boolean("breastfeeding").value_or(false);
+  if (p.sex == core::Sex::male && (p.pregnant || p.breastfeeding))
+    top.error(Errc::invalid_value, p.pregnant ? "pregnant" : "breastfeeding", "is true but sex is male");
+  p.conditions = top.texts("conditions");
+
+  bool present = false;
+  {
+    Fields labs = sub(top, "labs", present);
+    p.labs.ferritin_ng_ml = labs.number("ferritin_ng_ml", 0, 100000);
+    p.labs.tsat_percent = labs.number("tsat_percent", 0, 100);
+    p.labs.egfr = labs.number("egfr", 0, 250);
+    p.labs.serum_magnesium_mmol_l = labs.number("serum_magnesium_mmol_l", 0, 20);
+    labs.finish();
+  }
+  {
+    Fields s = sub(top, "symptoms", present);
+    p.symptoms.urge_to_move_legs = s.boolean("urge_to_move_legs");
+    p.symptoms.worse_at_rest = s.boolean("worse_at_rest");
+    p.symptoms.relieved_by_movement = s.boolean("relieved_by_movement");
+    p.symptoms.worse_evening_or_night = s.boolean("worse_evening_or_night");
+    p.symptoms.explained_by_other_condition = s.boolean("explained_by_other_condition");
+    if (auto irls = s.integer("irls_total", 0, 40)) p.symptoms.irls_total = static_cast<int>(*irls);
+    p.symptoms.red_flags = s.texts("red_flags");
+    s.finish();
+  }
+  read_list_of_maps(top, "medicines", [&](Fields& m) {
+    core::MedicineEntry entry;
+    entry.name = m.text("name", true).value_or("");
+    if (entry.name.empty() && m.has("name")) m.error(Errc::invalid_value, "name", "is empty");
+    if (auto amount = m.text("amount")) {
+      entry.amount = parse_quantity(*amount);
+      if (!entry.amount)
+        m.error(Errc::invalid_amount, "amount",
+                fmt::format("\"{}\" is not a positive amount with a unit (e.g. \"10 ml\", \"2 tablets\", \"400 mg\")", *amount));
+    }
+    entry.times = read_times(m, "times");
+    if (auto per_day = m.integer("per_day", 1, 24)) entry.per_day = static_cast<int>(*per_day);
+    p.medicines.push_back(std::move(entry));
+  });
+  read_list_of_maps(top, "supplements", [&](Fields& s) {
+    core::SupplementEntry entry;
+    entry.name = s.text("name", true).value_or("");
+    if (s.has("amount_mg")) {
+      const auto amount = s.number("amount_mg", -1e12, 1e12);
+      if (amount && !(*amount > 0))
+        s.error(Errc::invalid_amount, "amount_mg", fmt::format("{} is not a positive amount in mg", *amount));
+      else if (amount && *amount > 100000)
+        s.error(Errc::invalid_amount, "amount_mg", fmt::format("{} mg per dose is not possible; check the unit", *amount));
+      else
+        entry.amount_mg = amount;
+    }
+    if (auto basis = s.choice("amount_basis", {"elemental", "compound"}))
+      entry.amount_basis = *basis == "compound" ? core::AmountBasis::compound : core::AmountBasis::elemental;
+    if (auto per_day = s.integer("per_day", 1, 24)) entry.per_day = static_cast<int>(*per_day);
+    entry.times = read_times(s, "times");
+    p.supplements.push_back(std::move(entry));
+  });
+  {
+    Fields diet = sub(top, "diet", present);
+    p.diet_magnesium_mg_per_day = diet.number("magnesium_mg_per_day", 0, 10000);
+    diet.finish();
+  }
+  {
+    Fields life = sub(top, "lifestyle", present);
+    p.caffeine_drinks_per_day = life.number("caffeine_drinks_per_day", 0, 100);
+    p.alcohol_units_per_week = life.number("alcohol_units_per_week", 0, 1000);
+    p.smoker = life.boolean("smoker");
+    life.finish();
+  }
+  {
+    Fields day = sub(top, "day", present);
+    if (auto wake = read_time(day, "wake")) {
+      p.day.wake = *wake;
+      p.day.wake_given = true;
+    }
+    if (auto sleep = read_time(day, "sleep")) {
+      p.day.sleep = *sleep;
+      p.day.sleep_given = true;
+    }
+    if (p.day.wake == p.day.sleep) day.error(Errc::invalid_value, "sleep", "is the same time as wake");
+    p.day.meals = read_times(day, "meals");
+    day.finish();
+  }
+  {
+    Fields prefs = sub(top, "preferences", present);
+    p.sensitive_stomach = prefs.boolean("sensitive_stomach").value_or(false);
+    prefs.finish();
+  }
+  top.finish();
+  if (!sink.empty()) {
+    // A misspelt key explains the errors it causes ("ag" -> missing age): report it first.
+    auto first = sink.errors.begin();
+    for (auto it = sink.errors.begin(); it != sink.errors.end(); ++it) {
+      const bool it_unknown = it->code == Errc::unknown_field, first_unknown = first->code == Errc::unknown_field;
+      if ((it_unknown && !first_unknown) || (it_unknown == first_unknown && it->line < first->line)) first = it;
+    }
+    return *first;
+  }
+  return p;
+}
+
+core::Result<core::Profile> parse_profile(std::string_view text, const std::string& source_name) {
+  auto node = parse_yaml_text(text, source_name);
+  if (!node.ok()) return node.error();
+  try {
+    return profile_from_node(node.value(), source_name);
+  } catch (const YAML::Exception& error) {
+    return core::Error{Errc::parse_error, "", error.msg, source_name, error.mark.line + 1};
+  }
+}
+
+}  // namespace willis::codec

@@ -1,0 +1,79 @@
+#include "core/kb.h"
+
+#include <algorithm>
+
+namespace willis::core {
+
+const std::vector<std::string> kRequiredThresholds = {
+    "egfr_contraindicated_below", "egfr_caution_below", "serum_mg_high_above", "serum_mg_low_below",
+    "infant_below_y", "adult_from_y", "child_ferritin_treat_below", "plan_start_mg",
+    "plan_review_weeks", "split_from_mg", "evening_target_before_sleep_h"};
+
+const std::vector<std::string> kRequiredTexts = {
+    "kidney_severe", "kidney_caution", "kidney_unknown", "serum_mg_high", "serum_mg_low", "infant",
+    "child", "iron_check", "iron_treat", "iron_iv_band", "dose_upper_limit", "dose_compound",
+    "dose_topical", "dose_diet", "plan_form_reason", "plan_form_reason_sensitive",
+    "plan_form_reason_current", "plan_trial", "schedule_unresolved", "schedule_untimed",
+    "criteria_met", "criteria_not_met", "other_explanation", "irls_severity", "caffeine", "alcohol",
+    "guideline_options", "dopamine_agonist", "advised_against", "unrecognised_medicine",
+    "unrecognised_supplement", "unrecognised_condition", "unrecognised_flag", "exacerbating_medicine",
+    "dose_amount_missing", "no_safe_time"};
+
+double Interaction::after_h() const {
+  double longest = 0;
+  for (const auto& window : windows) longest = std::max(longest, window.magnesium_after_drug_h);
+  return longest;
+}
+
+double Interaction::before_h() const {
+  double longest = 0;
+  for (const auto& window : windows) longest = std::max(longest, window.magnesium_before_drug_h);
+  return longest;
+}
+
+bool Condition::has_role(const std::string& role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+bool Treatment::applies_to(Jurisdiction jurisdiction) const {
+  return std::find(jurisdictions.begin(), jurisdictions.end(), jurisdiction) != jurisdictions.end();
+}
+
+const Threshold& Rules::threshold(std::string_view name) const {
+  static const Threshold missing{};
+  const auto found = thresholds.find(name);
+  return found == thresholds.end() ? missing : found->second;
+}
+
+const RuleText& Rules::text(std::string_view name) const {
+  static const RuleText missing{};
+  const auto found = texts.find(name);
+  return found == texts.end() ? missing : found->second;
+}
+
+namespace {
+template <typename T>
+const T* find_by_id(const std::vector<T>& items, const std::string& id) {
+  for (const auto& item : items)
+    if (item.id == id) return &item;
+  return nullptr;
+}
+}  // namespace
+
+const Medicine* Kb::medicine(const std::string& id) const { return find_by_id(medicines, id); }
+const Condition* Kb::condition(const std::string& id) const { return find_by_id(conditions, id); }
+const Salt* Kb::salt(const std::string& id) const { return find_by_id(salts, id); }
+const Form* Kb::form(const std::string& id) const { return find_by_id(forms, id); }
+const Evidence* Kb::evidence_entry(const std::string& id) const { return find_by_id(evidence, id); }
+const RedFlag* Kb::red_flag(const std::string& id) const { return find_by_id(red_flags, id); }
+
+const char* to_string(Jurisdiction jurisdiction) {
+  switch (jurisdiction) {
+    case Jurisdiction::uk: return "uk";
+    case Jurisdiction::us: return "us";
+    case Jurisdiction::eu: return "eu";
+  }
+  return "uk";
+}
+
+}  // namespace willis::core

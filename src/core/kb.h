@@ -1,0 +1,248 @@
+// src/core/kb.h: the knowledge base as plain data (kb/*.yaml, loaded by codec::load_kb).
+// Every clinical number the engine uses lives here, beside the sources that back it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/profile.h"
+#include "core/severity.h"
+
+namespace willis::core {
+
+/// Where an entry was written, for file:line messages.
+struct SourceLoc {
+  std::string file;
+  int line = 0;
+};
+
+/// What every clinical entry carries: its citations and review state.
+struct Provenance {
+  std::vector<std::string> sources;  ///< ids in sources.yaml; never empty
+  bool verified = true;              ///< false: FACTS marks it P/UNVERIFIED; conservative choice
+  std::string last_reviewed;         ///< YYYY-MM-DD
+  SourceLoc loc;
+};
+
+struct Source {
+  std::string id, title, publisher, url, doi, pmid, verification, verified_how;
+  std::optional<int> year;
+  SourceLoc loc;
+};
+
+/// A magnesium form people name ("citrate"), grouping its salts/hydrates.
+struct Form {
+  std::string id, name;
+  std::vector<std::string> synonyms, atc;
+  std::vector<long> rxnorm;
+  bool laxative = false;  ///< listed as an osmotic laxative (ATC A06AD)
+  Provenance prov;
+};
+
+/// One salt as sold, with its formula; elemental_percent is checked against the formula.
+struct Salt {
+  std::string id, form, name, formula;
+  std::vector<std::string> synonyms;
+  double molar_mass_g_mol = 0;
+  double elemental_percent = 0;  ///< mass fraction of Mg × 100, as stated (FACTS rounds to 0.1)
+  double computed_percent = 0;   ///< the same from the formula (exact); set by the loader
+  Provenance prov;
+  /// The fraction the engine uses: the formula's exact value when known.
+  double percent() const { return computed_percent > 0 ? computed_percent : elemental_percent; }
+};
+
+struct ReferenceIntake {
+  Jurisdiction jurisdiction = Jurisdiction::us;
+  std::string kind;  ///< rda | ai | rni
+  double age_from_y = 0;
+  std::optional<double> age_below_y;
+  std::string sex = "any";    ///< female | male | any
+  std::string state = "any";  ///< any | pregnant | breastfeeding | not-pregnant-or-breastfeeding
+  double mg = 0;
+  Provenance prov;
+};
+
+struct UpperLimit {
+  Jurisdiction jurisdiction = Jurisdiction::us;
+  double age_from_y = 0;
+  std::optional<double> age_below_y;
+  std::optional<double> mg;  ///< absent when not determinable (infants)
+  bool determinable = true;
+  std::string kind = "ul";  ///< ul | guidance-level
+  std::vector<std::string> counts;
+  std::string note;
+  Provenance prov;
+};
+
+struct MedicineClass {
+  std::string id, name;
+  Provenance prov;
+};
+
+/// Elemental magnesium in one unit of a magnesium-containing product.
+struct MagnesiumContent {
+  std::string salt;
+  double elemental_mg = 0;          ///< per unit
+  std::optional<double> salt_mg;    ///< per unit, as labelled
+  std::optional<double> per_ml;     ///< the unit is this many mL (liquids)
+  std::string per;                  ///< countable unit: tablet | capsule | sachet (when not per_ml)
+  std::string use;                  ///< antacid | laxative | supplement | medicine
+};
+
+struct Medicine {
+  std::string id, name;
+  std::vector<std::string> synonyms, brands, atc, classes;
+  std::vector<long> rxnorm;
+  std::optional<MagnesiumContent> magnesium;
+  Provenance prov;
+};
+
+/// One source's separation window around a dose of the drug.
+struct Window {
+  std::string source;
+  double magnesium_after_drug_h = 0;
+  double magnesium_before_drug_h = 0;
+  std::string wording;
+  bool verified = true;
+};
+
+struct Interaction {
+  std::string id;
+  std::string kind;    ///< interaction | depletion | caution
+  std::vector<std::string> medicines, classes;
+  std::string action;  ///< separate | avoid | monitor
+  Severity severity = Severity::caution;
+  std::string title, detail, mechanism;
+  std::vector<Window> windows;
+  Provenance prov;
+  /// The longest of each side across the windows (sources disagree; the stricter wins).
+  double after_h() const;
+  double before_h() const;
+};
+
+/// A finding a KB entry produces, with its words.
+struct FindingTemplate {
+  std::string kind;  ///< contraindication | caution | rls | exacerbating | evidence | info
+  Severity severity = Severity::info;
+  std::string title, detail, see;
+  Provenance prov;
+};
+
+struct Condition {
+  std::string id, name;
+  std::vector<std::string> synonyms, snomed, roles;
+  std::optional<FindingTemplate> finding;
+  SourceLoc loc;
+  std::string last_reviewed;
+  bool has_role(const std::string& role) const;
+};
+
+struct RedFlag {
+  std::string id, name, possible_cause, title, action;
+  std::vector<std::string> synonyms;
+  std::map<std::string, std::string> see;  ///< jurisdiction -> whom to see
+  bool emergency = false;
+  Provenance prov;
+};
+
+struct Treatment {
+  std::string id, name, guideline, direction, strength, certainty, population, note, superseded_by;
+  std::vector<std::string> medicines;
+  std::vector<Jurisdiction> jurisdictions;
+  std::optional<int> year;
+  Provenance prov;
+  bool applies_to(Jurisdiction jurisdiction) const;
+};
+
+struct Study {
+  std::string name, design, n, dose, result, source;
+  std::optional<double> duration_weeks;
+};
+
+struct Evidence {
+  std::string id, topic, certainty, title, detail;
+  std::vector<Study> studies;
+  Provenance prov;
+};
+
+/// A threshold with its citation (kb/rules.yaml).
+struct Threshold {
+  double value = 0;
+  Provenance prov;
+};
+
+/// A rule's words, with {placeholders} the engine fills.
+struct RuleText {
+  std::string title, detail, see;
+  Severity severity = Severity::info;
+  Provenance prov;
+};
+
+struct IronRule {
+  Jurisdiction jurisdiction = Jurisdiction::us;
+  double ferritin_treat_at_or_below = -1;   ///< inclusive boundary (AASM "≤75"); <0 = unused
+  double ferritin_treat_below = -1;         ///< exclusive boundary (UK "< 75"); <0 = unused
+  double tsat_treat_below = 20;
+  std::optional<double> ferritin_iv_only_up_to;  ///< AASM 75-100: IV only
+  Provenance prov;
+};
+
+struct IrlsBand {
+  int from = 0, to = 0;  ///< inclusive
+  std::string label;
+};
+
+/// The engine's thresholds and texts (kb/rules.yaml), looked up by name. The loader
+/// refuses a KB that lacks any name in kRequiredThresholds / kRequiredTexts.
+struct Rules {
+  std::map<std::string, Threshold, std::less<>> thresholds;
+  std::map<std::string, RuleText, std::less<>> texts;
+  std::vector<IronRule> iron;
+  std::vector<IrlsBand> irls_bands;
+  Provenance irls_prov;
+  std::vector<std::string> topical_words;  ///< supplement words meaning "applied to the skin"
+  std::vector<std::string> ignore_words;   ///< dose forms, units, frequencies ignored in names
+  std::vector<std::string> salt_words;     ///< salt suffixes ignored in names ("sodium", "hyclate")
+  std::string default_form;                ///< form id of the plan
+  std::string sensitive_stomach_form;      ///< form id when preferences.sensitive_stomach
+  std::string disclaimer;                  ///< printed on every rendering
+  std::vector<std::string> exacerbating_classes;    ///< medicine classes that can worsen RLS
+  std::vector<std::string> exacerbating_medicines;  ///< single medicines that can worsen RLS
+
+  const Threshold& threshold(std::string_view name) const;  ///< precondition: checked at load
+  const RuleText& text(std::string_view name) const;        ///< precondition: checked at load
+};
+
+/// Names the engine reads from rules.yaml.
+extern const std::vector<std::string> kRequiredThresholds;
+extern const std::vector<std::string> kRequiredTexts;
+
+/// The whole knowledge base. Built by codec::load_kb, checked by core::check_kb.
+struct Kb {
+  std::string version;
+  std::map<std::string, Source> sources;
+  std::vector<Form> forms;
+  std::vector<Salt> salts;
+  std::vector<ReferenceIntake> reference_intakes;
+  std::vector<UpperLimit> upper_limits;
+  std::vector<MedicineClass> classes;
+  std::vector<Medicine> medicines;
+  std::vector<Interaction> interactions;
+  std::vector<Condition> conditions;
+  std::vector<RedFlag> red_flags;
+  std::vector<Treatment> treatments;
+  std::vector<Evidence> evidence;
+  Rules rules;
+
+  const Medicine* medicine(const std::string& id) const;
+  const Condition* condition(const std::string& id) const;
+  const Salt* salt(const std::string& id) const;
+  const Form* form(const std::string& id) const;
+  const Evidence* evidence_entry(const std::string& id) const;
+  const RedFlag* red_flag(const std::string& id) const;
+};
+
+}  // namespace willis::core

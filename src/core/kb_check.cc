@@ -1,0 +1,200 @@
+#include "core/kb_check.h"
+
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/formula.h"
+#include "core/names.h"
+
+namespace willis::core {
+
+namespace {
+
+class Checker {
+ public:
+  explicit Checker(const Kb& kb) : kb_(kb) {}
+
+  void fail(const SourceLoc& loc, const std::string& path, const std::string& message) {
+    errors.push_back(Error{Errc::invalid_kb, path, message, loc.file, loc.line});
+  }
+
+  void cites(const Provenance& prov, const std::string& path) {
+    if (prov.sources.empty()) fail(prov.loc, path, "cites no source (add sources: [id])");
+    for (const auto& id : prov.sources)
+      if (!kb_.sources.count(id))
+        fail(prov.loc, path, "cites unknown source \"" + id + "\" (add it to sources.yaml)");
+  }
+
+  void source_exists(const std::string& id, const SourceLoc& loc, const std::string& path) {
+    if (!kb_.sources.count(id)) fail(loc, path, "unknown source \"" + id + "\"");
+  }
+
+  template <typename T>
+  void unique_ids(const std::vector<T>& items, const char* what, SourceLoc (*loc_of)(const T&)) {
+    std::set<std::string> seen;
+    for (const auto& item : items) {
+      if (item.id.empty()) fail(loc_of(item), what, "has an empty id");
+      if (!seen.insert(item.id).second) fail(loc_of(item), what, "duplicate id \"" + item.id + "\"");
+    }
+  }
+
+  std::vector<Error> errors;
+
+ private:
+  const Kb& kb_;
+};
+
+template <typename T>
+SourceLoc prov_loc(const T& item) { return item.prov.loc; }
+SourceLoc condition_loc(const Condition& item) { return item.loc; }
+
+std::string fixed1(double value) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(2);
+  out << value;
+  return out.str();
+}
+
+bool covers_all_ages(const std::vector<UpperLimit>& limits, Jurisdiction jurisdiction, double age) {
+  for (const auto& limit : limits)
+    if (limit.jurisdiction == jurisdiction && age >= limit.age_from_y &&
+        (!limit.age_below_y || age < *limit.age_below_y))
+      return true;
+  return false;
+}
+
+}  // namespace
+
+std::vector<Error> check_kb(const Kb& kb) {
+  Checker check(kb);
+  const std::set<std::string> class_ids = [&] {
+    std::set<std::string> ids;
+    for (const auto& cls : kb.classes) ids.insert(cls.id);
+    return ids;
+  }();
+
+  check.unique_ids(kb.forms, "forms", &prov_loc<Form>);
+  check.unique_ids(kb.salts, "salts", &prov_loc<Salt>);
+  check.unique_ids(kb.classes, "classes", &prov_loc<MedicineClass>);
+  check.unique_ids(kb.medicines, "medicines", &prov_loc<Medicine>);
+  check.unique_ids(kb.interactions, "interactions", &prov_loc<Interaction>);
+  check.unique_ids(kb.conditions, "conditions", &condition_loc);
+  check.unique_ids(kb.red_flags, "red_flags", &prov_loc<RedFlag>);
+  check.unique_ids(kb.treatments, "treatments", &prov_loc<Treatment>);
+  check.unique_ids(kb.evidence, "evidence", &prov_loc<Evidence>);
+
+  for (const auto& form : kb.forms) check.cites(form.prov, "forms." + form.id);
+  for (const auto& salt : kb.salts) {
+    const std::string path = "salts." + salt.id;
+    check.cites(salt.prov, path);
+    if (!kb.form(salt.form)) check.fail(salt.prov.loc, path + ".form", "unknown form \"" + salt.form + "\"");
+    const auto mass = formula_mass(salt.formula);
+    if (!mass.ok()) {
+      check.fail(salt.prov.loc, path + ".formula", mass.error().message);
+      continue;
+    }
+    const double molar = mass.value().molar_mass_g_mol, percent = mass.value().elemental_percent();
+    if (std::fabs(molar - salt.molar_mass_g_mol) > 0.1)
+      check.fail(salt.prov.loc, path + ".molar_mass_g_mol",
+                 "states " + fixed1(salt.molar_mass_g_mol) + " g/mol but " + salt.formula + " weighs " +
+                     fixed1(molar));
+    if (std::fabs(percent - salt.elemental_percent) > 0.1)
+      check.fail(salt.prov.loc, path + ".elemental_percent",
+                 "states " + fixed1(salt.elemental_percent) + " % but " + salt.formula + " is " +
+                     fixed1(percent) + " % magnesium");
+  }
+  for (const auto& intake : kb.reference_intakes) check.cites(intake.prov, "reference_intakes");
+  for (const auto& limit : kb.upper_limits) check.cites(limit.prov, "upper_limits");
+  for (const auto jurisdiction : {Jurisdiction::uk, Jurisdiction::us, Jurisdiction::eu})
+    for (double age = 0; age <= 120; age += 0.5)
+      if (!covers_all_ages(kb.upper_limits, jurisdiction, age)) {
+        check.fail(SourceLoc{"intakes.yaml", 0}, "upper_limits",
+                   std::string("no upper limit row covers age ") + fixed1(age) + " in " + to_string(jurisdiction));
+        break;
+      }
+  for (const auto& cls : kb.classes) check.cites(cls.prov, "classes." + cls.id);
+  for (const auto& med : kb.medicines) {
+    const std::string path = "medicines." + med.id;
+    check.cites(med.prov, path);
+    for (const auto& cls : med.classes)
+      if (!class_ids.count(cls)) check.fail(med.prov.loc, path + ".classes", "unknown class \"" + cls + "\"");
+    if (med.magnesium && !kb.salt(med.magnesium->salt))
+      check.fail(med.prov.loc, path + ".magnesium.salt", "unknown salt \"" + med.magnesium->salt + "\"");
+  }
+  for (const auto& entry : kb.interactions) {
+    const std::string path = "interactions." + entry.id;
+    check.cites(entry.prov, path);
+    for (const auto& id : entry.medicines)
+      if (!kb.medicine(id)) check.fail(entry.prov.loc, path + ".medicines", "unknown medicine \"" + id + "\"");
+    for (const auto& id : entry.classes)
+      if (!class_ids.count(id)) check.fail(entry.prov.loc, path + ".classes", "unknown class \"" + id + "\"");
+    if (entry.action == "separate" && entry.windows.empty())
+      check.fail(entry.prov.loc, path + ".windows", "a 'separate' interaction needs at least one window");
+    for (const auto& window : entry.windows) check.source_exists(window.source, entry.prov.loc, path + ".windows");
+    if (entry.kind == "interaction" && entry.action == "monitor")
+      check.fail(entry.prov.loc, path + ".action", "an interaction is 'separate' or 'avoid'; use kind caution for monitoring");
+  }
+  static const std::set<std::string> kRoles = {"rls", "rls-mimic", "rls-secondary", "rls-exacerbating",
+                                               "kidney", "kidney-severe", "pregnancy", "breastfeeding", "sleep"};
+  for (const auto& condition : kb.conditions) {
+    for (const auto& role : condition.roles)
+      if (!kRoles.count(role)) check.fail(condition.loc, "conditions." + condition.id + ".roles", "unknown role \"" + role + "\"");
+    if (condition.finding) check.cites(condition.finding->prov, "conditions." + condition.id + ".finding");
+  }
+  for (const auto& flag : kb.red_flags) check.cites(flag.prov, "red_flags." + flag.id);
+  for (const auto& treatment : kb.treatments) {
+    const std::string path = "treatments." + treatment.id;
+    check.cites(treatment.prov, path);
+    check.source_exists(treatment.guideline, treatment.prov.loc, path + ".guideline");
+    for (const auto& id : treatment.medicines)
+      if (!kb.medicine(id)) check.fail(treatment.prov.loc, path + ".medicines", "unknown medicine \"" + id + "\"");
+    if (!treatment.superseded_by.empty()) {
+      bool found = false;
+      for (const auto& other : kb.treatments) found = found || other.id == treatment.superseded_by;
+      if (!found) check.fail(treatment.prov.loc, path + ".superseded_by", "unknown treatment \"" + treatment.superseded_by + "\"");
+    }
+  }
+  for (const auto& evidence : kb.evidence) {
+    check.cites(evidence.prov, "evidence." + evidence.id);
+    for (const auto& study : evidence.studies)
+      check.source_exists(study.source, evidence.prov.loc, "evidence." + evidence.id + ".studies");
+  }
+  const SourceLoc rules_loc{"rules.yaml", 0};
+  for (const auto& name : kRequiredThresholds) {
+    const auto found = kb.rules.thresholds.find(name);
+    if (found == kb.rules.thresholds.end()) check.fail(rules_loc, "thresholds." + name, "is required by the engine");
+    else check.cites(found->second.prov, "thresholds." + name);
+  }
+  for (const auto& name : kRequiredTexts) {
+    const auto found = kb.rules.texts.find(name);
+    if (found == kb.rules.texts.end()) check.fail(rules_loc, "texts." + name, "is required by the engine");
+    else check.cites(found->second.prov, "texts." + name);
+  }
+  for (const auto& [name, text] : kb.rules.texts)
+    if (text.title.size() > 140)
+      check.fail(text.prov.loc, "texts." + name + ".title", "is longer than 140 characters");
+  for (const auto& rule : kb.rules.iron) check.cites(rule.prov, "iron");
+  for (const auto jurisdiction : {Jurisdiction::uk, Jurisdiction::us, Jurisdiction::eu}) {
+    bool found = false;
+    for (const auto& rule : kb.rules.iron) found = found || rule.jurisdiction == jurisdiction;
+    if (!found) check.fail(rules_loc, "iron", std::string("no iron rule for ") + to_string(jurisdiction));
+  }
+  check.cites(kb.rules.irls_prov, "irls_bands");
+  for (const auto& id : kb.rules.exacerbating_classes)
+    if (!class_ids.count(id)) check.fail(rules_loc, "exacerbating.classes", "unknown class \"" + id + "\"");
+  for (const auto& id : kb.rules.exacerbating_medicines)
+    if (!kb.medicine(id)) check.fail(rules_loc, "exacerbating.medicines", "unknown medicine \"" + id + "\"");
+  if (!kb.form(kb.rules.default_form)) check.fail(rules_loc, "plan.default_form", "unknown form \"" + kb.rules.default_form + "\"");
+  if (!kb.form(kb.rules.sensitive_stomach_form))
+    check.fail(rules_loc, "plan.sensitive_stomach_form", "unknown form \"" + kb.rules.sensitive_stomach_form + "\"");
+
+  // A name that means two different things would make resolution depend on file order.
+  for (const auto& clash : find_name_clashes(kb))
+    check.fail(SourceLoc{"medicines.yaml", 0}, "names", clash);
+  return std::move(check.errors);
+}
+
+}  // namespace willis::core

@@ -1,0 +1,307 @@
+#include "core/names.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+namespace willis::core {
+
+namespace {
+
+std::vector<std::string> split_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+std::string join_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& word : words) out += (out.empty() ? "" : " ") + word;
+  return out;
+}
+
+bool has_digit(const std::string& word) {
+  return std::any_of(word.begin(), word.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+bool contains(const std::vector<std::string>& words, const std::string& word) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+std::string id_words(const std::string& id) {
+  std::string out = id;
+  std::replace(out.begin(), out.end(), '-', ' ');
+  return out;
+}
+
+}  // namespace
+
+std::string normalize_name(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    const unsigned char c = static_cast<unsigned char>(text[pos]);
+    const bool decimal_point = c == '.' && pos > 0 && pos + 1 < text.size() &&
+                               std::isdigit(static_cast<unsigned char>(text[pos - 1])) &&
+                               std::isdigit(static_cast<unsigned char>(text[pos + 1]));
+    if (std::isalnum(c) || decimal_point) {
+      out += static_cast<char>(std::tolower(c));
+    } else if (c == '\'' || c == 0xE2) {
+      // Apostrophes join ("phillips'"); skip UTF-8 curly quotes' lead byte too.
+      if (c == 0xE2 && pos + 2 < text.size()) pos += 2;
+    } else if (!out.empty() && out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+int edit_distance(std::string_view a, std::string_view b) {
+  std::vector<int> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    int diagonal = row[0];
+    row[0] = static_cast<int>(i);
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const int above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+void NameIndex::add(std::map<std::string, std::string>& index, const std::string& key,
+                    const std::string& id, const char* what) {
+  if (key.empty()) return;
+  const auto [it, inserted] = index.emplace(key, id);
+  if (!inserted && it->second != id)
+    clashes_.push_back(std::string(what) + " name \"" + key + "\" means both \"" + it->second +
+                       "\" and \"" + id + "\"");
+}
+
+NameIndex::NameIndex(const Kb& kb)
+    : kb_(kb), ignore_(kb.rules.ignore_words), salt_words_(kb.rules.salt_words), topical_(kb.rules.topical_words) {
+  // Medicines are matched with strengths and dose forms stripped, so index stripped names too.
+  auto add_both = [&](std::map<std::string, std::string>& index, const std::string& name,
+                      const std::string& id, const char* what) {
+    const std::string normalized = normalize_name(name);
+    add(index, normalized, id, what);
+    const std::string stripped = strip_words(normalized, false);
+    if (stripped != normalized) add(index, stripped, id, what);
+  };
+  for (const auto& med : kb.medicines) {
+    add_both(medicine_index_, id_words(med.id), med.id, "medicine");
+    add_both(medicine_index_, med.name, med.id, "medicine");
+    for (const auto& name : med.synonyms) add_both(medicine_index_, name, med.id, "medicine");
+    for (const auto& name : med.brands) add_both(medicine_index_, name, med.id, "medicine");
+  }
+  // Supplements: a salt beats its own form (more specific); forms and salts beat products for
+  // generic names ("magnesium oxide" is the form; a product is named by its brand or full name).
+  auto rank = [](const std::string& value) {
+    return value.rfind("salt:", 0) == 0 ? 2 : value.rfind("form:", 0) == 0 ? 1 : 0;
+  };
+  auto form_of = [&](const std::string& value) -> std::string {
+    if (value.rfind("form:", 0) == 0) return value.substr(5);
+    if (value.rfind("salt:", 0) == 0)
+      if (const Salt* salt = kb.salt(value.substr(5))) return salt->form;
+    return "";
+  };
+  auto add_supplement = [&](const std::string& name, const std::string& value) {
+    std::vector<std::string> keys;
+    const std::string normalized = normalize_name(name);
+    keys.push_back(normalized);
+    if (normalized.rfind("magnesium ", 0) != 0) keys.push_back("magnesium " + normalized);
+    for (const auto& key : std::vector<std::string>(keys)) {
+      const std::string stripped = strip_words(key, false);
+      if (stripped != key) keys.push_back(stripped);
+    }
+    for (const auto& key : keys) {
+      if (key.empty()) continue;
+      const auto [it, inserted] = supplement_index_.emplace(key, value);
+      if (inserted || it->second == value) continue;
+      const bool same_form = !form_of(it->second).empty() && form_of(it->second) == form_of(value);
+      if (rank(value) == 0 && rank(it->second) > 0) continue;  // product loses to form/salt
+      if (rank(it->second) == 0 && rank(value) > 0) { it->second = value; continue; }
+      if (same_form && rank(value) != rank(it->second)) {
+        if (rank(value) > rank(it->second)) it->second = value;
+        continue;
+      }
+      // Two hydrates of one form share a generic name: the name means the form.
+      if (same_form) { it->second = "form:" + form_of(value); continue; }
+      clashes_.push_back("supplement name \"" + key + "\" means both \"" + it->second + "\" and \"" + value + "\"");
+    }
+  };
+  for (const auto& form : kb.forms) {
+    add_supplement(form.id, "form:" + form.id);
+    add_supplement(form.name, "form:" + form.id);
+    for (const auto& name : form.synonyms) add_supplement(name, "form:" + form.id);
+  }
+  for (const auto& salt : kb.salts) {
+    add_supplement(id_words(salt.id), "salt:" + salt.id);
+    add_supplement(salt.name, "salt:" + salt.id);
+    for (const auto& name : salt.synonyms) add_supplement(name, "salt:" + salt.id);
+  }
+  for (const auto& med : kb.medicines) {
+    if (!med.magnesium) continue;
+    for (const auto& name : med.brands) add_supplement(name, "product:" + med.id);
+    add_supplement(med.name, "product:" + med.id);
+    for (const auto& name : med.synonyms) add_supplement(name, "product:" + med.id);
+  }
+  // Conditions and red flags are matched as written (normalized): "ckd stage 3" is not "ckd stage 5".
+  for (const auto& condition : kb.conditions) {
+    add(condition_index_, normalize_name(id_words(condition.id)), condition.id, "condition");
+    add(condition_index_, normalize_name(condition.name), condition.id, "condition");
+    for (const auto& name : condition.synonyms) add(condition_index_, normalize_name(name), condition.id, "condition");
+  }
+  for (const auto& flag : kb.red_flags) {
+    add(flag_index_, normalize_name(id_words(flag.id)), flag.id, "red flag");
+    add(flag_index_, normalize_name(flag.name), flag.id, "red flag");
+    for (const auto& name : flag.synonyms) add(flag_index_, normalize_name(name), flag.id, "red flag");
+  }
+}
+
+std::string NameIndex::strip_words(const std::string& normalized, bool salts) const {
+  std::vector<std::string> kept;
+  for (const auto& word : split_words(normalized)) {
+    if (has_digit(word) || contains(ignore_, word)) continue;
+    if (salts && contains(salt_words_, word)) continue;
+    kept.push_back(word);
+  }
+  return join_words(kept);
+}
+
+std::optional<std::string> NameIndex::lookup_medicine(const std::string& part) const {
+  const std::string normalized = normalize_name(part);
+  for (const std::string& key : {normalized, strip_words(normalized, false), strip_words(normalized, true)}) {
+    if (key.empty()) continue;
+    if (auto found = medicine_index_.find(key); found != medicine_index_.end()) return found->second;
+  }
+  // A brand or name followed by words we do not know ("Cipro XR tablets pack"): try leading words.
+  auto words = split_words(strip_words(normalized, false));
+  while (words.size() > 1) {
+    words.pop_back();
+    if (auto found = medicine_index_.find(join_words(words)); found != medicine_index_.end())
+      return found->second;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> NameIndex::medicines(std::string_view text) const {
+  if (auto whole = lookup_medicine(std::string(text))) return {*whole};
+  // Combination products: "amiloride/furosemide", "paracetamol + codeine", "x and y", "x with y".
+  std::string separated(text);
+  for (const std::string_view sep : {"/", "+", ","}) {
+    for (std::size_t at; (at = separated.find(sep)) != std::string::npos;) separated.replace(at, sep.size(), "|");
+  }
+  std::string lowered = separated;
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const std::string_view sep : {" and ", " with ", " & "}) {
+    for (std::size_t at; (at = lowered.find(sep)) != std::string::npos;) {
+      lowered.replace(at, sep.size(), "|");
+      separated.replace(at, sep.size(), "|");
+    }
+  }
+  if (separated.find('|') == std::string::npos) return {};
+  std::vector<std::string> ids;
+  std::stringstream parts(separated);
+  for (std::string part; std::getline(parts, part, '|');) {
+    if (normalize_name(part).empty()) continue;
+    auto id = lookup_medicine(part);
+    if (!id) return {};
+    if (!contains(ids, *id)) ids.push_back(*id);
+  }
+  return ids;
+}
+
+SupplementMatch NameIndex::supplement(std::string_view text) const {
+  const std::string normalized = normalize_name(text);
+  SupplementMatch match;
+  const bool topical = std::any_of(topical_.begin(), topical_.end(), [&](const std::string& word) {
+    return contains(split_words(normalized), word);
+  });
+  std::vector<std::string> words;
+  for (const auto& word : split_words(normalized))
+    if (!contains(topical_, word)) words.push_back(word);
+  const std::string without_topical = join_words(words);
+  for (const std::string& key : {normalized, without_topical, strip_words(without_topical, false)}) {
+    if (key.empty()) continue;
+    const auto found = supplement_index_.find(key);
+    if (found == supplement_index_.end()) continue;
+    const std::string& value = found->second;
+    const auto colon = value.find(':');
+    const std::string kind = value.substr(0, colon);
+    match.id = value.substr(colon + 1);
+    if (kind == "form") {
+      match.kind = SupplementMatch::Kind::form;
+      match.form_id = match.id;
+    } else if (kind == "salt") {
+      match.kind = SupplementMatch::Kind::salt;
+      if (const Salt* salt = kb_.salt(match.id)) match.form_id = salt->form;
+    } else {
+      match.kind = SupplementMatch::Kind::product;
+    }
+    break;
+  }
+  if (topical) {
+    match.kind = SupplementMatch::Kind::topical;
+  }
+  return match;
+}
+
+std::optional<std::string> NameIndex::condition(std::string_view text) const {
+  const std::string normalized = normalize_name(text);
+  if (auto found = condition_index_.find(normalized); found != condition_index_.end()) return found->second;
+  return std::nullopt;
+}
+
+std::optional<std::string> NameIndex::red_flag(std::string_view text) const {
+  if (kb_.red_flag(std::string(text))) return std::string(text);
+  const std::string normalized = normalize_name(text);
+  if (auto found = flag_index_.find(normalized); found != flag_index_.end()) return found->second;
+  return std::nullopt;
+}
+
+namespace {
+std::optional<std::string> closest(const std::map<std::string, std::string>& index, const std::string& query) {
+  if (query.size() < 4) return std::nullopt;
+  const int allowed = query.size() <= 6 ? 1 : (query.size() <= 12 ? 2 : 3);
+  std::optional<std::string> best;
+  int best_distance = allowed + 1;
+  for (const auto& [key, id] : index) {
+    if (key.size() + allowed < query.size() || query.size() + allowed < key.size()) continue;
+    const int distance = edit_distance(query, key);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = key;
+    }
+  }
+  return best;
+}
+}  // namespace
+
+std::optional<std::string> NameIndex::suggest_medicine(std::string_view text) const {
+  return closest(medicine_index_, strip_words(normalize_name(text), false));
+}
+
+std::optional<std::string> NameIndex::suggest_condition(std::string_view text) const {
+  return closest(condition_index_, normalize_name(text));
+}
+
+std::optional<std::string> NameIndex::suggest_supplement(std::string_view text) const {
+  return closest(supplement_index_, strip_words(normalize_name(text), false));
+}
+
+std::string NameIndex::slug(std::string_view text) const {
+  std::string stripped = strip_words(normalize_name(text), false);
+  if (stripped.empty()) stripped = normalize_name(text);
+  std::replace(stripped.begin(), stripped.end(), ' ', '-');
+  std::replace(stripped.begin(), stripped.end(), '.', '-');
+  return stripped.empty() ? "unnamed" : stripped;
+}
+
+std::vector<std::string> find_name_clashes(const Kb& kb) { return NameIndex(kb).clashes(); }
+
+}  // namespace willis::core

@@ -1,0 +1,533 @@
+#include "store/diary_io.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "codec/json_writer.h"
+
+namespace willis::store {
+namespace {
+
+using core::CalendarDate;
+using core::DiaryEntry;
+using core::Errc;
+
+core::Error make_error(Errc code, std::string file, int line, std::string path,
+                       std::string message) {
+  core::Error error;
+  error.code = code;
+  error.file = std::move(file);
+  error.line = line;
+  error.path = std::move(path);
+  error.message = std::move(message);
+  return error;
+}
+
+bool is_stored_field(std::string_view name) {
+  for (const auto field : core::kEntryFields)
+    if (field == name) return true;
+  return false;
+}
+
+bool is_derived_field(std::string_view name) {
+  for (const auto field : core::kDerivedFields)
+    if (field == name) return true;
+  return false;
+}
+
+std::string column_list() {
+  std::string list;
+  for (const auto field : core::kEntryFields) list += (list.empty() ? "" : ", ") + std::string(field);
+  for (const auto field : core::kDerivedFields) list += ", " + std::string(field);
+  return list;
+}
+
+std::optional<double> parse_double(std::string_view text) {
+  double value = 0;
+  if (text.empty()) return std::nullopt;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+/// Checks a derived figure given in a file against the one computed from the entry.
+std::optional<core::Error> check_derived(const DiaryEntry& entry, std::string_view field,
+                                         std::string_view given) {
+  if (given.empty()) return std::nullopt;
+  const std::string computed = core::field_text(entry, field);
+  core::Error error;
+  error.code = Errc::invalid_value;
+  error.path = std::string(field);
+  const auto given_value = parse_double(given);
+  if (!given_value) {
+    error.message = "\"" + std::string(given) + "\" is not a number; it is computed from the "
+                    "times, so you can leave it empty";
+    return error;
+  }
+  if (computed.empty()) {
+    error.message = "is given (" + std::string(given) +
+                    ") but the times needed to compute it are missing; leave it empty";
+    return error;
+  }
+  const double tolerance = field == "se_percent" ? 0.05 + 1e-9 : 1e-9;
+  if (std::fabs(*given_value - *parse_double(computed)) > tolerance) {
+    error.message = std::string(given) + " does not match the times, which give " + computed +
+                    "; fix the times or leave " + std::string(field) + " empty";
+    return error;
+  }
+  return std::nullopt;
+}
+
+// ---- CSV ----
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (const char ch : text) {
+    if (ch == '"') quoted += '"';
+    quoted += ch;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+struct CsvRecord {
+  int line = 0;
+  std::vector<std::string> fields;
+};
+
+core::Result<std::vector<CsvRecord>> split_csv(std::string_view text, const std::string& file) {
+  std::vector<CsvRecord> records;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // spreadsheet BOM
+  std::size_t pos = 0;
+  int line = 1;
+  while (pos < text.size()) {
+    CsvRecord record;
+    record.line = line;
+    std::string field;
+    bool record_done = false;
+    while (!record_done) {
+      if (pos < text.size() && text[pos] == '"') {
+        const int quote_line = line;
+        ++pos;
+        while (true) {
+          if (pos >= text.size())
+            return make_error(Errc::parse_error, file, quote_line, "csv",
+                              "a quoted field is never closed; add the closing \"");
+          const char ch = text[pos++];
+          if (ch == '"') {
+            if (pos < text.size() && text[pos] == '"') {
+              field += '"';
+              ++pos;
+              continue;
+            }
+            break;
+          }
+          if (ch == '\n') ++line;
+          field += ch;
+        }
+        if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r')
+          return make_error(Errc::parse_error, file, line, "csv",
+                            "text after a closing quote; quote the whole field and double any "
+                            "\" inside it");
+      } else {
+        while (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r') {
+          if (text[pos] == '"')
+            return make_error(Errc::parse_error, file, line, "csv",
+                              "a \" inside an unquoted field; quote the field and double the \"");
+          field += text[pos++];
+        }
+      }
+      record.fields.push_back(std::move(field));
+      field.clear();
+      if (pos >= text.size()) {
+        record_done = true;
+      } else if (text[pos] == ',') {
+        ++pos;
+      } else {  // end of line: \n or \r\n
+        if (text[pos] == '\r') {
+          ++pos;
+          if (pos < text.size() && text[pos] != '\n')
+            return make_error(Errc::parse_error, file, line, "csv",
+                              "a bare carriage return; save the file with \\n or \\r\\n line ends");
+        }
+        if (pos < text.size()) ++pos;
+        ++line;
+        record_done = true;
+      }
+    }
+    const bool blank = record.fields.size() == 1 && record.fields[0].empty();
+    if (!blank) records.push_back(std::move(record));
+  }
+  return records;
+}
+
+// ---- JSON ----
+
+/// Line of the '{' that opens each entry object: an object directly inside the root array, or
+/// inside an array that is the value of a root object member. Strings are skipped.
+std::vector<int> entry_lines(std::string_view text) {
+  std::vector<int> lines;
+  std::vector<char> stack;
+  int line = 1;
+  bool in_string = false;
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    const char ch = text[pos];
+    if (ch == '\n') ++line;
+    if (in_string) {
+      if (ch == '\\') ++pos;
+      else if (ch == '"') in_string = false;
+      continue;
+    }
+    switch (ch) {
+      case '"': in_string = true; break;
+      case '{':
+        if (!stack.empty() && stack.back() == '[' && stack.size() <= 2) lines.push_back(line);
+        stack.push_back('{');
+        break;
+      case '[': stack.push_back('['); break;
+      case '}':
+      case ']':
+        if (!stack.empty()) stack.pop_back();
+        break;
+      default: break;
+    }
+  }
+  return lines;
+}
+
+std::string json_scalar_text(simdjson::dom::element value) {
+  switch (value.type()) {
+    case simdjson::dom::element_type::STRING: return std::string(value.get_string().value_unsafe());
+    case simdjson::dom::element_type::INT64: return std::to_string(value.get_int64().value_unsafe());
+    case simdjson::dom::element_type::UINT64:
+      return std::to_string(value.get_uint64().value_unsafe());
+    case simdjson::dom::element_type::DOUBLE: {
+      char text[64];
+      const double number = value.get_double().value_unsafe();
+      const auto [ptr, ec] = std::to_chars(text, text + sizeof text, number);
+      (void)ec;
+      return std::string(text, ptr);
+    }
+    default: return "";
+  }
+}
+
+const char* json_type_name(simdjson::dom::element_type type) {
+  switch (type) {
+    case simdjson::dom::element_type::ARRAY: return "an array";
+    case simdjson::dom::element_type::OBJECT: return "an object";
+    case simdjson::dom::element_type::STRING: return "a string";
+    case simdjson::dom::element_type::BOOL: return "true/false";
+    case simdjson::dom::element_type::NULL_VALUE: return "null";
+    default: return "a number";
+  }
+}
+
+/// The text form set_field expects, or an error message when the JSON type is wrong.
+std::optional<std::string> json_field_text(std::string_view field, simdjson::dom::element value,
+                                           std::string& text) {
+  using simdjson::dom::element_type;
+  const element_type type = value.type();
+  if (type == element_type::NULL_VALUE) {
+    text.clear();
+    return std::nullopt;
+  }
+  const bool is_int = field == "rls" || field == "sleep_quality" || field == "sol_min" ||
+                      field == "awakenings" || field == "waso_min" || field == "irls_total" ||
+                      field == "tib_min" || field == "tst_min";
+  const bool is_number = field == "magnesium_mg" || field == "se_percent";
+  if (is_int) {
+    if (type != element_type::INT64 && type != element_type::UINT64)
+      return std::string("must be a whole number, not ") +
+             (type == element_type::DOUBLE ? "a fraction" : json_type_name(type));
+  } else if (is_number) {
+    if (type != element_type::INT64 && type != element_type::UINT64 && type != element_type::DOUBLE)
+      return std::string("must be a number, not ") + json_type_name(type);
+  } else if (field == "side_effects" && type == element_type::ARRAY) {
+    std::vector<std::string> items;
+    for (const auto item : value.get_array().value_unsafe()) {
+      simdjson::dom::object object;
+      std::string_view kind, severity;
+      if (item.get_object().get(object) || object["kind"].get_string().get(kind) ||
+          object["severity"].get_string().get(severity) || object.size() != 2)
+        return std::string(
+            "each item must be {\"kind\": \"loose_stools\", \"severity\": \"mild\"} and nothing else");
+      items.push_back(std::string(kind) + ":" + std::string(severity));
+    }
+    text.clear();
+    for (const auto& item : items) text += (text.empty() ? "" : ";") + item;
+    if (items.empty()) text = "none";
+    return std::nullopt;
+  } else if (type != element_type::STRING) {
+    return std::string("must be a string, not ") + json_type_name(type);
+  }
+  text = json_scalar_text(value);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<DiaryFormat> parse_diary_format(std::string_view text) {
+  if (text == "csv") return DiaryFormat::csv;
+  if (text == "json") return DiaryFormat::json;
+  return std::nullopt;
+}
+
+std::string export_csv(const std::vector<DiaryEntry>& entries) {
+  std::string out;
+  bool first = true;
+  for (const auto field : core::kEntryFields) {
+    out += first ? "" : ",";
+    out += field;
+    first = false;
+  }
+  for (const auto field : core::kDerivedFields) (out += ",") += field;
+  out += '\n';
+  for (const auto& entry : entries) {
+    first = true;
+    for (const auto field : core::kEntryFields) {
+      out += first ? "" : ",";
+      out += csv_field(core::field_text(entry, field));
+      first = false;
+    }
+    for (const auto field : core::kDerivedFields) (out += ",") += core::field_text(entry, field);
+    out += '\n';
+  }
+  return out;
+}
+
+std::string export_json(const std::vector<DiaryEntry>& entries) {
+  codec::JsonWriter writer;
+  writer.begin_object();
+  writer.member("format", "willis.diary/1");
+  writer.key("entries");
+  writer.begin_array();
+  for (const auto& entry : entries) {
+    writer.begin_object();
+    for (const auto field : core::kEntryFields) {
+      writer.key(field);
+      const std::string text = core::field_text(entry, field);
+      if (field == "side_effects" && entry.side_effects) {
+        writer.begin_array();
+        for (const auto& effect : *entry.side_effects) {
+          writer.begin_object();
+          writer.member("kind", core::to_string(effect.kind));
+          writer.member("severity", core::to_string(effect.severity));
+          writer.end_object();
+        }
+        writer.end_array();
+      } else if (field == "magnesium_mg" && entry.magnesium_mg) {
+        writer.value(*entry.magnesium_mg);
+      } else if (text.empty() && field != "note") {
+        writer.null();
+      } else if (field == "rls" || field == "sleep_quality" || field == "sol_min" ||
+                 field == "awakenings" || field == "waso_min" || field == "irls_total") {
+        writer.value(std::stoi(text));
+      } else {
+        writer.value(text);
+      }
+    }
+    for (const auto field : core::kDerivedFields) {
+      const std::string text = core::field_text(entry, field);
+      writer.key(field);
+      if (text.empty()) writer.null();
+      else writer.value(std::stod(text));
+    }
+    writer.end_object();
+  }
+  writer.end_array();
+  writer.end_object();
+  return writer.take() + "\n";
+}
+
+core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
+                                                 std::string_view source_name, CalendarDate today) {
+  const std::string file(source_name);
+  auto records = split_csv(text, file);
+  if (!records.ok()) return records.error();
+  if (records.value().empty())
+    return make_error(Errc::parse_error, file, 1, "csv",
+                      "the file is empty; it needs a header row such as date,rls,…");
+  const CsvRecord& header = records.value().front();
+  std::vector<std::string> columns;
+  std::map<std::string, int> seen;
+  for (const auto& raw : header.fields) {
+    std::string name = raw;
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.erase(0, 1);
+    if (!is_stored_field(name) && !is_derived_field(name))
+      return make_error(Errc::unknown_field, file, header.line, name.empty() ? "csv" : name,
+                        (name.empty() ? std::string("an empty column name")
+                                      : "is not a diary column") +
+                            "; the columns are " + column_list());
+    if (seen.count(name))
+      return make_error(Errc::invalid_value, file, header.line, name,
+                        "appears twice in the header; keep one");
+    seen[name] = 1;
+    columns.push_back(name);
+  }
+  if (!seen.count("date"))
+    return make_error(Errc::missing_field, file, header.line, "date",
+                      "the header has no date column; every row needs its date (YYYY-MM-DD)");
+
+  std::vector<DiaryEntry> entries;
+  std::map<CalendarDate, int> date_lines;
+  for (std::size_t record_idx = 1; record_idx < records.value().size(); ++record_idx) {
+    const CsvRecord& record = records.value()[record_idx];
+    if (record.fields.size() != columns.size())
+      return make_error(Errc::parse_error, file, record.line, "csv",
+                        "the row has " + std::to_string(record.fields.size()) +
+                            " fields but the header has " + std::to_string(columns.size()) +
+                            "; check for a missing or extra comma, and quote notes with commas");
+    DiaryEntry entry;
+    for (std::size_t column_idx = 0; column_idx < columns.size(); ++column_idx)
+      if (is_stored_field(columns[column_idx]))
+        if (auto error = core::set_field(entry, columns[column_idx], record.fields[column_idx])) {
+          error->file = file;
+          error->line = record.line;
+          return *error;
+        }
+    for (std::size_t column_idx = 0; column_idx < columns.size(); ++column_idx)
+      if (is_derived_field(columns[column_idx]))
+        if (auto error = check_derived(entry, columns[column_idx], record.fields[column_idx])) {
+          error->file = file;
+          error->line = record.line;
+          return *error;
+        }
+    if (auto error = core::validate_entry(entry, today)) {
+      error->file = file;
+      error->line = record.line;
+      return *error;
+    }
+    if (const auto earlier = date_lines.find(entry.date); earlier != date_lines.end())
+      return make_error(Errc::invalid_value, file, record.line, "date",
+                        entry.date.str() + " already appears on line " +
+                            std::to_string(earlier->second) + "; keep one row per date");
+    date_lines[entry.date] = record.line;
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+core::Result<std::vector<DiaryEntry>> import_json(std::string_view text,
+                                                  std::string_view source_name, CalendarDate today) {
+  const std::string file(source_name);
+  simdjson::dom::parser parser;
+  const simdjson::padded_string padded(text.data(), text.size());
+  simdjson::dom::element root;
+  if (const auto error = parser.parse(padded).get(root))
+    return make_error(Errc::parse_error, file, 0, "json",
+                      std::string("is not valid JSON (") + simdjson::error_message(error) +
+                          "); export a fresh copy with `willis diary export --format json`");
+  simdjson::dom::array list;
+  std::string prefix = "entries";
+  if (root.type() == simdjson::dom::element_type::OBJECT) {
+    bool have_entries = false;
+    for (const auto member : root.get_object().value_unsafe()) {
+      if (member.key == "format") {
+        std::string_view format;
+        if (member.value.get_string().get(format) || format != "willis.diary/1")
+          return make_error(Errc::invalid_value, file, 0, "format",
+                            "must be \"willis.diary/1\" (this willis reads that format)");
+      } else if (member.key == "entries") {
+        if (member.value.get_array().get(list))
+          return make_error(Errc::invalid_type, file, 0, "entries", "must be an array of entries");
+        have_entries = true;
+      } else {
+        return make_error(Errc::unknown_field, file, 0, std::string(member.key),
+                          "is not part of a diary file; the top level has format and entries");
+      }
+    }
+    if (!have_entries)
+      return make_error(Errc::missing_field, file, 0, "entries", "is missing; nothing to import");
+  } else if (root.get_array().get(list)) {
+    return make_error(Errc::invalid_type, file, 0, "json",
+                      "must be {\"format\": \"willis.diary/1\", \"entries\": […]} or an array of "
+                      "entries");
+  } else {
+    prefix = "";
+  }
+
+  const std::vector<int> lines = entry_lines(text);
+  std::vector<DiaryEntry> entries;
+  std::map<CalendarDate, std::size_t> seen_dates;
+  std::size_t entry_idx = 0;
+  for (const auto item : list) {
+    const int line = entry_idx < lines.size() ? lines[entry_idx] : 0;
+    const std::string where = prefix + "[" + std::to_string(entry_idx) + "]";
+    const auto fail = [&](Errc code, const std::string& field, std::string message) {
+      return make_error(code, file, line, where + (field.empty() ? "" : "." + field),
+                        std::move(message));
+    };
+    simdjson::dom::object object;
+    if (item.get_object().get(object))
+      return fail(Errc::invalid_type, "", "must be an object such as {\"date\": \"2026-11-20\", …}");
+    DiaryEntry entry;
+    bool has_date = false;
+    std::map<std::string, std::string> derived;
+    std::map<std::string_view, int> keys;
+    for (const auto member : object) {
+      const std::string field(member.key);
+      if (keys[member.key]++)
+        return fail(Errc::invalid_value, field, "appears twice in this entry; keep one");
+      if (!is_stored_field(field) && !is_derived_field(field))
+        return fail(Errc::unknown_field, field,
+                    "is not a diary field; the fields are " + column_list());
+      std::string value_text;
+      if (auto problem = json_field_text(field, member.value, value_text))
+        return fail(Errc::invalid_type, field, *problem);
+      if (is_derived_field(field)) {
+        derived[field] = value_text;
+        continue;
+      }
+      if (field == "date") has_date = true;
+      if (auto error = core::set_field(entry, field, value_text)) {
+        error->path = where + "." + error->path;
+        error->file = file;
+        error->line = line;
+        return *error;
+      }
+    }
+    if (!has_date)
+      return fail(Errc::missing_field, "date", "is missing; every entry needs its date (YYYY-MM-DD)");
+    for (const auto& [field, given] : derived)
+      if (auto error = check_derived(entry, field, given)) {
+        error->path = where + "." + error->path;
+        error->file = file;
+        error->line = line;
+        return *error;
+      }
+    if (auto error = core::validate_entry(entry, today)) {
+      error->path = where + "." + error->path;
+      error->file = file;
+      error->line = line;
+      return *error;
+    }
+    if (const auto earlier = seen_dates.find(entry.date); earlier != seen_dates.end())
+      return fail(Errc::invalid_value, "date",
+                  entry.date.str() + " already appears in " + prefix + "[" +
+                      std::to_string(earlier->second) + "]; keep one entry per date");
+    seen_dates[entry.date] = entry_idx;
+    entries.push_back(std::move(entry));
+    ++entry_idx;
+  }
+  return entries;
+}
+
+std::string describe(const core::Error& error) {
+  std::string text;
+  if (!error.file.empty()) {
+    text += error.file;
+    if (error.line > 0) text += ":" + std::to_string(error.line);
+    text += ": ";
+  }
+  if (!error.path.empty()) text += error.path + ": ";
+  return text + error.message;
+}
+
+}  // namespace willis::store

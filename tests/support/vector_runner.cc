@@ -1,0 +1,334 @@
+// tests/support/vector_runner.cc: runs clinical vectors (tests/vectors/README.md) against the engine.
+// Usage: willis_vector_runner --kb DIR VECTOR.json [VECTOR.json …]
+// Exit: 0 all passed, 1 a vector failed, 77 every vector given is pending (ctest: skipped).
+#include <simdjson.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/kb_source.h"
+#include "codec/assessment_json.h"
+#include "codec/profile_codec.h"
+#include "codec/yaml_fields.h"
+#include "core/assess.h"
+#include "core/schedule.h"
+
+namespace {
+
+using namespace willis;
+
+struct Failures {
+  std::vector<std::string> items;
+  void add(std::string message) { items.push_back(std::move(message)); }
+};
+
+bool id_matches(const std::string& id, const std::string& pattern) {
+  if (!pattern.empty() && pattern.back() == ':') return id.rfind(pattern, 0) == 0;
+  return id == pattern;
+}
+
+std::string describe(simdjson::dom::element e) { return simdjson::minify(e); }
+
+bool same(const YAML::Node& expected, simdjson::dom::element actual) {
+  using T = simdjson::dom::element_type;
+  if (expected.IsNull()) return actual.type() == T::NULL_VALUE;
+  if (expected.IsSequence()) {
+    if (actual.type() != T::ARRAY) return false;
+    simdjson::dom::array array = actual.get_array();
+    if (array.size() != expected.size()) return false;
+    std::size_t idx = 0;
+    for (auto item : array)
+      if (!same(expected[idx++], item)) return false;
+    return true;
+  }
+  if (expected.IsMap()) {
+    if (actual.type() != T::OBJECT) return false;
+    for (const auto& member : expected) {
+      auto child = actual[member.first.Scalar()];
+      if (child.error() || !same(member.second, child.value())) return false;
+    }
+    return true;
+  }
+  const std::string text = expected.Scalar();
+  switch (actual.type()) {
+    case T::BOOL: return text == (bool(actual) ? "true" : "false");
+    case T::INT64: case T::UINT64: case T::DOUBLE: {
+      double want = 0;
+      if (expected.Tag() == "!" || !YAML::convert<double>::decode(expected, want)) return false;
+      return std::fabs(double(actual) - want) <= 0.05;
+    }
+    case T::STRING: return std::string(std::string_view(actual)) == text;
+    default: return false;
+  }
+}
+
+bool same_data(const YAML::Node& expected, const core::DataValue& actual) {
+  if (const double* number = std::get_if<double>(&actual)) {
+    double want = 0;
+    return expected.IsScalar() && YAML::convert<double>::decode(expected, want) && std::fabs(*number - want) <= 0.05;
+  }
+  if (const std::string* text = std::get_if<std::string>(&actual)) return expected.IsScalar() && expected.Scalar() == *text;
+  if (const bool* flag = std::get_if<bool>(&actual)) return expected.IsScalar() && expected.Scalar() == (*flag ? "true" : "false");
+  const auto& list = std::get<std::vector<std::string>>(actual);
+  if (!expected.IsSequence() || expected.size() != list.size()) return false;
+  for (std::size_t idx = 0; idx < list.size(); ++idx)
+    if (expected[idx].Scalar() != list[idx]) return false;
+  return true;
+}
+
+std::optional<core::ClockTime> time_of(const YAML::Node& node) {
+  return node.IsScalar() ? core::parse_clock_time(node.Scalar()) : std::nullopt;
+}
+
+/// True when `t` is strictly between `from` and `to` on the clock (wrapping).
+bool strictly_between(core::ClockTime t, core::ClockTime from, core::ClockTime to) {
+  const int span = core::minutes_forward(from, to), at = core::minutes_forward(from, t);
+  return at > 0 && at < span;
+}
+
+bool within(core::ClockTime t, core::ClockTime from, core::ClockTime to) {
+  return core::minutes_forward(from, t) <= core::minutes_forward(from, to);
+}
+
+/// The contract's invariants, checked on every vector independently of expectations.
+void check_invariants(const core::Assessment& a, const core::Profile& profile, const core::Kb& kb, Failures& fail) {
+  core::Severity worst = core::Severity::info;
+  std::set<std::string> top(a.sources.begin(), a.sources.end());
+  for (const auto& f : a.findings) {
+    worst = std::max(worst, f.severity);
+    if (f.sources.empty()) fail.add("invariant: finding " + f.id + " cites no source");
+    for (const auto& s : f.sources) {
+      if (!top.count(s)) fail.add("invariant: finding " + f.id + " cites " + s + " which is not in top-level sources");
+      if (!kb.sources.count(s)) fail.add("invariant: finding " + f.id + " cites unknown source " + s);
+    }
+    if (f.id.find(':') == std::string::npos || f.id.substr(0, f.id.find(':')) != f.kind)
+      fail.add("invariant: finding id " + f.id + " does not start with its kind " + f.kind);
+    for (const char c : f.id)
+      if (std::isupper(static_cast<unsigned char>(c)) || c == ' ') {
+        fail.add("invariant: finding id " + f.id + " is not lower case and hyphenated");
+        break;
+      }
+  }
+  if (worst != a.verdict) fail.add(std::string("invariant: verdict ") + core::to_string(a.verdict) + " is not the highest severity " + core::to_string(worst));
+  if (a.verdict >= core::Severity::avoid) {
+    if (a.magnesium.plan) fail.add("invariant: a plan is given although the verdict is " + std::string(core::to_string(a.verdict)));
+    if (!a.schedule.doses.empty()) fail.add("invariant: doses are given although the verdict is " + std::string(core::to_string(a.verdict)));
+  }
+  if (!a.schedule.doses.empty()) {
+    double total = 0;
+    for (const auto& dose : a.schedule.doses) {
+      total += dose.elemental_mg;
+      if (!within(dose.time, profile.day.wake, profile.day.sleep))
+        fail.add("invariant: dose at " + dose.time.str() + " is outside waking hours " + profile.day.wake.str() + "-" + profile.day.sleep.str());
+    }
+    if (!a.magnesium.plan) fail.add("invariant: doses without a plan");
+    else if (std::fabs(total - a.magnesium.plan->start_elemental_mg) > 0.05)
+      fail.add("invariant: doses sum to " + core::format_number(total) + " mg, not the plan's start " +
+               core::format_number(a.magnesium.plan->start_elemental_mg));
+    // Windows recomputed from the interaction findings and the profile's own times.
+    for (const auto& r : a.resolved) {
+      if (r.field.rfind("medicines[", 0) != 0) continue;
+      const std::size_t idx = std::stoul(r.field.substr(10));
+      for (const auto& id : r.ids) {
+        const core::Finding* f = a.finding("interaction:" + id);
+        if (!f) continue;
+        double after = 0, before = 0;
+        for (const auto& [key, value] : f->data) {
+          if (key == "magnesium_after_drug_h") after = std::get<double>(value);
+          if (key == "magnesium_before_drug_h") before = std::get<double>(value);
+        }
+        for (const auto& t : profile.medicines[idx].times)
+          for (const auto& dose : a.schedule.doses)
+            if (core::inside_window(dose.time, t, after, before))
+              fail.add("invariant: dose at " + dose.time.str() + " falls inside " + id + "'s window around " + t.str());
+      }
+    }
+  }
+}
+
+int run_vector(const std::string& path, const core::Kb& kb, const core::NameIndex& names) {
+  auto text = app::read_file(path);
+  if (!text.ok()) {
+    std::fprintf(stderr, "%s\n", text.error().message.c_str());
+    return 1;
+  }
+  auto parsed = codec::parse_yaml_text(text.value(), path);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "%s: not valid JSON: %s\n", path.c_str(), parsed.error().message.c_str());
+    return 1;
+  }
+  const YAML::Node vector = parsed.value();
+  Failures fail;
+  if (!vector["format"] || vector["format"].Scalar() != "willis.vector/1") fail.add("format must be willis.vector/1");
+  for (const char* key : {"title", "reference", "input", "expect"})
+    if (!vector[key]) fail.add(std::string("missing key: ") + key);
+  static const std::set<std::string> kTop = {"format", "title", "reference", "notes", "tags", "status", "input", "expect"};
+  for (const auto& member : vector)
+    if (!kTop.count(member.first.Scalar())) fail.add("unknown key: " + member.first.Scalar());
+  if (vector["reference"] && vector["reference"].IsSequence()) {
+    if (vector["reference"].size() == 0) fail.add("reference is empty: cite the KB source this case checks");
+    for (const auto& ref : vector["reference"])
+      // "contract" cites design/CONTRACT.md (input-error cases have no clinical source).
+      if (ref.Scalar() != "contract" && !kb.sources.count(ref.Scalar()))
+        fail.add("reference " + ref.Scalar() + " is not a KB source id");
+  }
+  const std::string status = vector["status"] ? vector["status"].Scalar() : "active";
+  if (status.rfind("pending", 0) == 0) {
+    std::printf("%s: %s (skipped)\n", path.c_str(), status.c_str());
+    return 77;
+  }
+  const YAML::Node expect = vector["expect"];
+  static const std::set<std::string> kExpect = {"verdict", "findings", "severity", "finding_data", "values", "plan",
+                                                "doses", "error", "notes_include"};
+  if (expect.IsMap())
+    for (const auto& member : expect)
+      if (!kExpect.count(member.first.Scalar())) fail.add("unknown expect key: " + member.first.Scalar());
+
+  const auto profile = codec::profile_from_node(vector["input"], path);
+  if (expect["error"]) {
+    if (profile.ok()) {
+      fail.add("the profile was accepted, but an error was expected: " + YAML::Dump(expect["error"]));
+    } else {
+      const auto& error = profile.error();
+      if (expect["error"]["code"] && expect["error"]["code"].Scalar() != core::to_string(error.code))
+        fail.add("error code " + std::string(core::to_string(error.code)) + ", expected " + expect["error"]["code"].Scalar() +
+                 " (" + error.path + ": " + error.message + ")");
+      if (expect["error"]["path"] && expect["error"]["path"].Scalar() != error.path)
+        fail.add("error path \"" + error.path + "\", expected \"" + expect["error"]["path"].Scalar() + "\" (" + error.message + ")");
+    }
+  } else if (!profile.ok()) {
+    fail.add("the profile was rejected: " + app::describe_error(profile.error()));
+  } else {
+    const core::Assessment a = core::assess(kb, names, profile.value());
+    check_invariants(a, profile.value(), kb, fail);
+    const std::string json = codec::assessment_json(a, kb, false);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(json).get(doc)) fail.add("the assessment is not valid JSON");
+    if (const auto v = expect["verdict"]) {
+      if (v.IsScalar() && v.Scalar() != core::to_string(a.verdict))
+        fail.add("verdict " + std::string(core::to_string(a.verdict)) + ", expected " + v.Scalar());
+      if (v.IsMap() && v["at_least"]) {
+        const auto want = core::parse_severity(v["at_least"].Scalar());
+        if (!want || a.verdict < *want) fail.add("verdict " + std::string(core::to_string(a.verdict)) + ", expected at least " + v["at_least"].Scalar());
+      }
+    }
+    if (const auto f = expect["findings"]) {
+      for (const auto& want : f["include"]) {
+        bool found = false;
+        for (const auto& finding : a.findings) found = found || id_matches(finding.id, want.Scalar());
+        if (!found) fail.add("missing finding " + want.Scalar());
+      }
+      for (const auto& unwanted : f["exclude"])
+        for (const auto& finding : a.findings)
+          if (id_matches(finding.id, unwanted.Scalar())) fail.add("unexpected finding " + finding.id + " (" + finding.title + ")");
+    }
+    for (const auto& member : expect["severity"]) {
+      const core::Finding* finding = a.finding(member.first.Scalar());
+      if (!finding) fail.add("missing finding " + member.first.Scalar() + " (severity check)");
+      else if (member.second.Scalar() != core::to_string(finding->severity))
+        fail.add("finding " + finding->id + " has severity " + core::to_string(finding->severity) + ", expected " + member.second.Scalar());
+    }
+    for (const auto& member : expect["finding_data"]) {
+      const core::Finding* finding = a.finding(member.first.Scalar());
+      if (!finding) {
+        fail.add("missing finding " + member.first.Scalar() + " (data check)");
+        continue;
+      }
+      for (const auto& want : member.second) {
+        bool found = false;
+        for (const auto& [key, value] : finding->data)
+          if (key == want.first.Scalar()) {
+            found = true;
+            if (!same_data(want.second, value)) fail.add("finding " + finding->id + " data." + key + " differs from " + want.second.as<std::string>(""));
+          }
+        if (!found) fail.add("finding " + finding->id + " has no data." + want.first.Scalar());
+      }
+    }
+    for (const auto& member : expect["values"]) {
+      auto actual = doc.at_pointer(member.first.Scalar());
+      if (actual.error()) fail.add("no value at " + member.first.Scalar());
+      else if (!same(member.second, actual.value()))
+        fail.add("value at " + member.first.Scalar() + " is " + describe(actual.value()) + ", expected " +
+                 YAML::Dump(member.second));
+    }
+    if (const auto plan = expect["plan"]) {
+      if (plan.IsNull() && a.magnesium.plan) fail.add("a plan is given; expected none");
+      if (plan.IsScalar() && plan.Scalar() == "present" && !a.magnesium.plan) fail.add("no plan; expected one");
+    }
+    if (const auto doses = expect["doses"]) {
+      if (doses["count"] && doses["count"].as<std::size_t>() != a.schedule.doses.size())
+        fail.add("dose count " + std::to_string(a.schedule.doses.size()) + ", expected " + doses["count"].Scalar());
+      if (doses["total_mg"]) {
+        double total = 0;
+        for (const auto& d : a.schedule.doses) total += d.elemental_mg;
+        if (std::fabs(total - doses["total_mg"].as<double>()) > 0.05) fail.add("doses total " + core::format_number(total) + " mg, expected " + doses["total_mg"].Scalar());
+      }
+      for (const auto& range : doses["not_between"]) {
+        const auto from = time_of(range[0]), to = time_of(range[1]);
+        if (!from || !to) { fail.add("bad not_between range"); continue; }
+        for (const auto& d : a.schedule.doses)
+          if (strictly_between(d.time, *from, *to)) fail.add("dose at " + d.time.str() + " is between " + from->str() + " and " + to->str());
+      }
+      if (doses["all_between"]) {
+        for (const auto& d : a.schedule.doses) {
+          bool inside = false;
+          for (const auto& range : doses["all_between"]) {
+            const auto from = time_of(range[0]), to = time_of(range[1]);
+            inside = inside || (from && to && within(d.time, *from, *to));
+          }
+          if (!inside) fail.add("dose at " + d.time.str() + " is outside every all_between range");
+        }
+      }
+    }
+    for (const auto& want : expect["notes_include"]) {
+      bool found = false;
+      for (const auto& note : a.notes) found = found || note.find(want.Scalar()) != std::string::npos;
+      if (!found) fail.add("no note contains \"" + want.Scalar() + "\"");
+    }
+    if (!fail.items.empty()) std::fprintf(stderr, "assessment:\n%s\n", codec::assessment_json(a, kb).c_str());
+  }
+  if (fail.items.empty()) {
+    std::printf("%s: ok\n", path.c_str());
+    return 0;
+  }
+  std::fprintf(stderr, "FAIL %s\n  %s\n", path.c_str(), vector["title"] ? vector["title"].Scalar().c_str() : "");
+  for (const auto& item : fail.items) std::fprintf(stderr, "  - %s\n", item.c_str());
+  if (vector["notes"]) std::fprintf(stderr, "  notes: %s\n", vector["notes"].Scalar().c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string kb_dir;
+  std::vector<std::string> vectors;
+  for (int arg_idx = 1; arg_idx < argc; ++arg_idx) {
+    const std::string arg = argv[arg_idx];
+    if (arg == "--kb" && arg_idx + 1 < argc) kb_dir = argv[++arg_idx];
+    else vectors.push_back(arg);
+  }
+  if (vectors.empty()) {
+    std::fprintf(stderr, "usage: willis_vector_runner [--kb DIR] VECTOR.json...\n");
+    return 2;
+  }
+  const auto load = app::load_kb(kb_dir);
+  if (!load.errors.empty()) {
+    for (const auto& error : load.errors) std::fprintf(stderr, "kb: %s\n", app::describe_error(error).c_str());
+    return 1;
+  }
+  const core::NameIndex names(load.kb);
+  int worst = 0, pending = 0;
+  for (const auto& path : vectors) {
+    const int result = run_vector(path, load.kb, names);
+    if (result == 77) ++pending;
+    else worst = std::max(worst, result);
+  }
+  if (worst == 0 && pending == static_cast<int>(vectors.size())) return 77;
+  return worst;
+}

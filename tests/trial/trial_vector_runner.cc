@@ -1,0 +1,179 @@
+// tests/trial/trial_vector_runner.cc: checks core::evaluate_trial against one statistics vector
+// (tests/trial_vectors/*.json, written by tests/trial/compute_expected.py). Exit 0 = pass.
+// On failure it prints every mismatch and the vector's notes (how the numbers were computed).
+#include <simdjson.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/diary_entry.h"
+#include "core/trial.h"
+
+namespace {
+
+using namespace willis::core;
+using simdjson::dom::element;
+
+int failures = 0;
+
+void fail(const std::string& what) {
+  std::fprintf(stderr, "FAIL: %s\n", what.c_str());
+  ++failures;
+}
+
+std::string scalar_text(element value) {
+  switch (value.type()) {
+    case simdjson::dom::element_type::NULL_VALUE: return "";
+    case simdjson::dom::element_type::STRING: return std::string(std::string_view(value));
+    case simdjson::dom::element_type::INT64: return std::to_string(int64_t(value));
+    case simdjson::dom::element_type::UINT64: return std::to_string(uint64_t(value));
+    case simdjson::dom::element_type::DOUBLE: {
+      char text[64];
+      std::snprintf(text, sizeof text, "%.17g", double(value));
+      return text;
+    }
+    default: return "?";
+  }
+}
+
+void near(const std::string& name, std::optional<double> actual, double expected, double tolerance) {
+  if (!actual) {
+    fail(name + ": missing, expected " + std::to_string(expected));
+    return;
+  }
+  if (!(std::fabs(*actual - expected) <= tolerance)) {
+    char text[256];
+    std::snprintf(text, sizeof text, "%s: got %.15g, expected %.15g (tolerance %g)", name.c_str(),
+                  *actual, expected, tolerance);
+    fail(text);
+  }
+}
+
+void check_outcome(const std::string& name, const OutcomeResult& actual, element expected,
+                   element tolerance) {
+  near(name + ".baseline_mean", actual.baseline_mean, double(expected["baseline_mean"]),
+       double(tolerance["mean"]));
+  near(name + ".treatment_mean", actual.treatment_mean, double(expected["treatment_mean"]),
+       double(tolerance["mean"]));
+  near(name + ".difference", actual.difference, double(expected["difference"]),
+       double(tolerance["mean"]));
+  if (int64_t(expected["baseline_days"]) != actual.baseline_days)
+    fail(name + ".baseline_days: got " + std::to_string(actual.baseline_days));
+  if (int64_t(expected["treatment_days"]) != actual.treatment_days)
+    fail(name + ".treatment_days: got " + std::to_string(actual.treatment_days));
+  element ci;
+  if (!expected["ci95"].get(ci)) {
+    if (!actual.ci95) {
+      fail(name + ".ci95: missing");
+    } else {
+      near(name + ".ci95[0]", actual.ci95->at(0), double(ci.at(0)), double(tolerance["ci95"]));
+      near(name + ".ci95[1]", actual.ci95->at(1), double(ci.at(1)), double(tolerance["ci95"]));
+    }
+  } else if (actual.ci95) {
+    fail(name + ".ci95: present, expected none");
+  }
+  element welch;
+  if (!expected["welch"].get(welch)) {
+    if (!actual.welch) {
+      fail(name + ".welch: missing");
+    } else {
+      near(name + ".welch.t", actual.welch->t, double(welch["t"]), double(tolerance["welch_t"]));
+      near(name + ".welch.df", actual.welch->df, double(welch["df"]), double(tolerance["welch_df"]));
+      near(name + ".welch.p", actual.welch->p, double(welch["p"]), double(tolerance["welch_p"]));
+    }
+  }
+  std::string_view assessment;
+  if (!expected["assessment"].get(assessment) && assessment != to_string(actual.assessment))
+    fail(name + ".assessment: got " + to_string(actual.assessment) + ", expected " +
+         std::string(assessment));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: willis_trial_vector_runner VECTOR.json\n");
+    return 2;
+  }
+  std::string notes;
+  try {
+    simdjson::dom::parser parser;
+    const simdjson::padded_string text = simdjson::padded_string::load(argv[1]);
+    const element doc = parser.parse(text);
+    notes = std::string(std::string_view(doc["notes"]));
+    const element input = doc["input"];
+    const element plan_json = input["plan"];
+
+    TrialPlan plan;
+    plan.design = *parse_trial_design(std::string_view(plan_json["design"]));
+    plan.baseline_start = *parse_date(std::string_view(plan_json["baseline_start"]));
+    plan.treatment_start = *parse_date(std::string_view(plan_json["treatment_start"]));
+    int64_t weeks = 0;
+    if (!plan_json["treatment_weeks"].get(weeks)) plan.treatment_weeks = static_cast<int>(weeks);
+    if (!plan_json["withdrawal_weeks"].get(weeks)) plan.withdrawal_weeks = static_cast<int>(weeks);
+    if (const auto error = validate_plan(plan)) {
+      fail("plan: " + error->path + ": " + error->message);
+      return 1;
+    }
+    const CalendarDate today = *parse_date(std::string_view(input["today"]));
+
+    std::vector<std::string> columns;
+    for (const element column : input["columns"].get_array())
+      columns.emplace_back(std::string_view(column));
+    std::vector<DiaryEntry> entries;
+    std::size_t row_idx = 0;
+    for (const element row : input["rows"].get_array()) {
+      DiaryEntry entry;
+      std::size_t column_idx = 0;
+      for (const element cell : row.get_array()) {
+        if (auto error = set_field(entry, columns.at(column_idx), scalar_text(cell)))
+          fail("rows[" + std::to_string(row_idx) + "]." + error->path + ": " + error->message);
+        ++column_idx;
+      }
+      if (auto error = validate_entry(entry, today))
+        fail("rows[" + std::to_string(row_idx) + "]." + error->path + ": " + error->message);
+      entries.push_back(std::move(entry));
+      ++row_idx;
+    }
+
+    const TrialResult result = evaluate_trial(plan, entries, today);
+    const element expect = doc["expect"];
+    const element tolerance = doc["tolerance"];
+    const std::string_view verdict = expect["verdict"];
+    if (verdict != to_string(result.verdict))
+      fail(std::string("verdict: got ") + to_string(result.verdict) + ", expected " +
+           std::string(verdict));
+    check_outcome("primary", result.primary, expect["primary"], tolerance);
+    simdjson::dom::object secondary;
+    if (!expect["secondary"].get(secondary)) {
+      for (const auto field : secondary) {
+        const OutcomeResult* found = nullptr;
+        for (const auto& outcome : result.secondary)
+          if (outcome.outcome == field.key) found = &outcome;
+        if (!found) fail("secondary." + std::string(field.key) + ": missing");
+        else check_outcome("secondary." + std::string(field.key), *found, field.value, tolerance);
+      }
+    }
+    int64_t reasons = 0;
+    if (!expect["reasons_count"].get(reasons) &&
+        static_cast<std::size_t>(reasons) != result.primary.reasons.size())
+      fail("primary.reasons: got " + std::to_string(result.primary.reasons.size()) +
+           ", expected " + std::to_string(reasons));
+    for (const element wanted : expect["notes_include"].get_array()) {
+      const std::string_view needle = wanted;
+      bool seen = false;
+      for (const auto& note : result.notes) seen = seen || note.find(needle) != std::string::npos;
+      if (!seen) fail("notes: none mentions \"" + std::string(needle) + "\"");
+    }
+  } catch (const simdjson::simdjson_error& error) {
+    fail(std::string("vector is not in the expected shape: ") + error.what());
+  }
+  if (failures > 0) {
+    std::fprintf(stderr, "\n%s\nnotes: %s\n", argv[1], notes.c_str());
+    return 1;
+  }
+  std::printf("ok: %s\n", argv[1]);
+  return 0;
+}
