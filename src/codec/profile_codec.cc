@@ -157,7 +157,7 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
       const auto amount = s.number("amount_mg", -1e12, 1e12);
       if (amount && !(*amount > 0))
         s.error(Errc::invalid_amount, "amount_mg", fmt::format("{} is not a positive amount in mg", *amount));
-      else if (amount && *amount > 100000)
+      else if (amount && *amount > 1000000)
         s.error(Errc::invalid_amount, "amount_mg", fmt::format("{} mg per dose is not possible; check the unit", *amount));
       else
         entry.amount_mg = amount;

@@ -501,7 +501,12 @@ class Assessor {
         if (entry.times.empty() && !entry.per_day)
           out_.notes.push_back("\"" + entry.name + "\" counted once a day (no times or doses per day given).");
         Contribution c{entry.name, mg.use, units * mg.elemental_mg * per_day, std::nullopt, true};
-        medicine_magnesium_mg_ += c.elemental_mg_per_day;
+        // A supplement product is what the plan replaces; antacids and laxatives stay as they are.
+        if (mg.use == "supplement") {
+          if (const Salt* salt = kb_.salt(mg.salt)) current_forms_.push_back(salt->form);
+        } else {
+          medicine_magnesium_mg_ += c.elemental_mg_per_day;
+        }
         out_.magnesium.contributions.push_back(c);
       }
     }

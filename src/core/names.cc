@@ -173,12 +173,13 @@ std::string NameIndex::strip_words(const std::string& normalized, bool salts) co
   return join_words(kept);
 }
 
-std::optional<std::string> NameIndex::lookup_medicine(const std::string& part) const {
+std::optional<std::string> NameIndex::lookup_medicine(const std::string& part, bool leading_words) const {
   const std::string normalized = normalize_name(part);
   for (const std::string& key : {normalized, strip_words(normalized, false), strip_words(normalized, true)}) {
     if (key.empty()) continue;
     if (auto found = medicine_index_.find(key); found != medicine_index_.end()) return found->second;
   }
+  if (!leading_words) return std::nullopt;
   // A brand or name followed by words we do not know ("Cipro XR tablets pack"): try leading words.
   auto words = split_words(strip_words(normalized, false));
   while (words.size() > 1) {
@@ -190,7 +191,15 @@ std::optional<std::string> NameIndex::lookup_medicine(const std::string& part) c
 }
 
 std::vector<std::string> NameIndex::medicines(std::string_view text) const {
-  if (auto whole = lookup_medicine(std::string(text))) return {*whole};
+  // Whole name first, then a combination split, then leading words of the whole name.
+  if (auto whole = lookup_medicine(std::string(text), false)) return {*whole};
+  auto parts = combination(text);
+  if (!parts.empty()) return parts;
+  if (auto whole = lookup_medicine(std::string(text), true)) return {*whole};
+  return {};
+}
+
+std::vector<std::string> NameIndex::combination(std::string_view text) const {
   // Combination products: "amiloride/furosemide", "paracetamol + codeine", "x and y", "x with y".
   std::string separated(text);
   for (const std::string_view sep : {"/", "+", ","}) {
@@ -209,7 +218,7 @@ std::vector<std::string> NameIndex::medicines(std::string_view text) const {
   std::stringstream parts(separated);
   for (std::string part; std::getline(parts, part, '|');) {
     if (normalize_name(part).empty()) continue;
-    auto id = lookup_medicine(part);
+    auto id = lookup_medicine(part, true);
     if (!id) return {};
     if (!contains(ids, *id)) ids.push_back(*id);
   }

@@ -49,7 +49,8 @@ class NameIndex {
 
  private:
   std::string strip_words(const std::string& normalized, bool salts) const;
-  std::optional<std::string> lookup_medicine(const std::string& part) const;
+  std::optional<std::string> lookup_medicine(const std::string& part, bool leading_words) const;
+  std::vector<std::string> combination(std::string_view text) const;
   void add(std::map<std::string, std::string>& index, const std::string& key, const std::string& id,
            const char* what);
 
