@@ -11,6 +11,10 @@ struct EmbeddedFile {
   std::string_view text;
 };
 
+/// The kb/*.yaml texts as they were at build time.
 const std::vector<EmbeddedFile>& embedded_kb_files();
+
+/// The checked KB as a binary image (codec::kb_from_binary).
+std::string_view embedded_kb_image();
 
 }  // namespace willis::app

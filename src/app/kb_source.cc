@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "app/kb_embedded.h"
+#include "codec/kb_binary.h"
 
 namespace willis::app {
 
@@ -34,7 +35,14 @@ core::Result<std::vector<codec::KbFile>> kb_files(const std::string& dir) {
   return files;
 }
 
-codec::KbLoad load_kb(const std::string& dir) {
+codec::KbLoad load_kb(const std::string& dir, bool from_yaml) {
+  if (dir.empty() && !from_yaml) {
+    codec::KbLoad load;
+    auto kb = codec::kb_from_binary(embedded_kb_image());
+    if (kb.ok()) load.kb = std::move(kb).value();
+    else load.errors.push_back(kb.error());
+    return load;
+  }
   auto files = kb_files(dir);
   if (!files.ok()) {
     codec::KbLoad load;

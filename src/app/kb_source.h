@@ -12,8 +12,10 @@ namespace willis::app {
 /// Errors: io_error when the folder cannot be read.
 core::Result<std::vector<codec::KbFile>> kb_files(const std::string& dir);
 
-/// Loads and checks the KB; `errors` lists every problem as file:line.
-codec::KbLoad load_kb(const std::string& dir);
+/// Loads the KB: from `dir` (YAML, checked), or when `dir` is empty from the image compiled into
+/// the binary (checked at build time; fast). `from_yaml` forces the built-in YAML texts to be
+/// parsed and checked again (`willis kb check`). `errors` lists every problem as file:line.
+codec::KbLoad load_kb(const std::string& dir, bool from_yaml = false);
 
 /// "file:line: path: message" for one KB or profile error.
 std::string describe_error(const core::Error& error);

@@ -16,7 +16,7 @@ namespace willis::cli {
 namespace {
 
 int run_check(const GlobalOptions& global) {
-  const auto load = app::load_kb(global.kb_dir);
+  const auto load = app::load_kb(global.kb_dir, /*from_yaml=*/true);
   if (!load.errors.empty()) {
     for (const auto& error : load.errors) report_error(app::describe_error(error), 2);
     std::fprintf(stderr, "willis: knowledge base %s refused: %zu problem(s)\n",
@@ -80,13 +80,18 @@ int run_show(const GlobalOptions& global, const std::string& query) {
   // An interaction finding's subject is a medicine: show the entries that apply to it.
   std::set<std::string> wanted_ids = {subject};
   if (prefix == "interaction" || prefix == "depletion" || prefix == "caution") {
+    // As in the engine: entries naming the medicine explicitly beat class-level entries.
     if (const auto* med = load.kb.medicine(subject)) {
+      std::set<std::string> explicit_ids, class_ids;
       for (const auto& entry : load.kb.interactions) {
-        bool applies = std::find(entry.medicines.begin(), entry.medicines.end(), med->id) != entry.medicines.end();
+        if (entry.kind != prefix) continue;
+        if (std::find(entry.medicines.begin(), entry.medicines.end(), med->id) != entry.medicines.end())
+          explicit_ids.insert(entry.id);
         for (const auto& cls : entry.classes)
-          applies = applies || std::find(med->classes.begin(), med->classes.end(), cls) != med->classes.end();
-        if (applies && (prefix == entry.kind)) wanted_ids.insert(entry.id);
+          if (std::find(med->classes.begin(), med->classes.end(), cls) != med->classes.end()) class_ids.insert(entry.id);
       }
+      wanted_ids = explicit_ids.empty() ? class_ids : explicit_ids;
+      wanted_ids.insert(subject);
     }
   }
   std::vector<ListRef> lists;

@@ -8,6 +8,7 @@
 #include "codec/yaml_fields.h"
 #include "core/formula.h"
 #include "core/kb_check.h"
+#include "core/names.h"
 
 namespace willis::codec {
 
@@ -452,6 +453,7 @@ KbLoad load_kb(const std::vector<KbFile>& files) {
     for (auto& salt : load.kb.salts)
       if (const auto mass = core::formula_mass(salt.formula); mass.ok())
         salt.computed_percent = mass.value().elemental_percent();
+    if (sink.empty()) load.kb.name_tables = core::NameIndex::build_tables(load.kb, nullptr);
   }
   load.errors = std::move(sink.errors);
   return load;

@@ -208,8 +208,8 @@ std::string trial_chart_svg(const core::TrialPlan& plan,
                      kLeft + 190, legend_y - 4, kLeft + 210, legend_y - 4);
   svg += fmt::format("<text x=\"{}\" y=\"{:.1f}\">{}</text>\n", kLeft + 216, legend_y,
                      svg_escape("7-day rolling mean (shown when 4+ of 7 days logged)"));
-  svg += fmt::format("<circle cx=\"{}\" cy=\"{:.1f}\" r=\"3\" fill=\"#2a7f62\"/>\n", kLeft + 540, legend_y - 4);
-  svg += fmt::format("<text x=\"{}\" y=\"{:.1f}\">{}</text>\n", kLeft + 548, legend_y,
+  svg += fmt::format("<circle cx=\"{}\" cy=\"{:.1f}\" r=\"3\" fill=\"#2a7f62\"/>\n", kLeft + 560, legend_y - 4);
+  svg += fmt::format("<text x=\"{}\" y=\"{:.1f}\">{}</text>\n", kLeft + 568, legend_y,
                      svg_escape("sleep efficiency, each night"));
   svg += "</svg>\n";
   return svg;

@@ -147,21 +147,27 @@ class Assessor {
       ResolvedMedicine resolved;
       resolved.entry = &entry;
       resolved.field = "medicines[" + std::to_string(idx) + "]";
-      for (const auto& id : names_.medicines(entry.name))
+      const MedicineMatch match = names_.medicine(entry.name);
+      for (const auto& id : match.ids)
         if (const Medicine* med = kb_.medicine(id)) resolved.medicines.push_back(med);
       Resolution resolution{resolved.field, entry.name, {}};
       for (const auto* med : resolved.medicines) resolution.ids.push_back(med->id);
+      // Unknown parts of a partly known combination are reported on their own.
+      if (!resolved.medicines.empty())
+        for (const auto& part : match.unknown)
+          add_text("unrecognised", names_.slug(part), "unrecognised_medicine",
+                   {{"name", part}, {"suggestion", suggestion_text(names_.suggest_medicine(part))}});
       if (resolved.medicines.empty()) {
         // A magnesium supplement listed among medicines is still counted, as a supplement.
-        const SupplementMatch match = names_.supplement(entry.name);
-        if (match.kind != SupplementMatch::Kind::unknown) {
+        const SupplementMatch as_supplement = names_.supplement(entry.name);
+        if (as_supplement.kind != SupplementMatch::Kind::unknown) {
           SupplementEntry supplement;
           supplement.name = entry.name;
           if (entry.amount && (entry.amount->unit == "mg")) supplement.amount_mg = entry.amount->value;
           supplement.per_day = entry.times.empty() ? entry.per_day.value_or(1) : static_cast<int>(entry.times.size());
           supplement.times = entry.times;
           extra_supplements_.push_back({resolved.field, supplement});
-          resolution.ids.push_back(match.id);
+          resolution.ids.push_back(as_supplement.id);
         } else {
           add_text("unrecognised", names_.slug(entry.name), "unrecognised_medicine",
                    {{"name", entry.name}, {"suggestion", suggestion_text(names_.suggest_medicine(entry.name))}});

@@ -220,6 +220,13 @@ struct Rules {
 extern const std::vector<std::string> kRequiredThresholds;
 extern const std::vector<std::string> kRequiredTexts;
 
+/// Normalized name -> id look-up tables (core/names.h builds them; the KB image carries them so
+/// that start-up does not rebuild them).
+struct NameTables {
+  std::map<std::string, std::string> medicines, supplements, conditions, flags;
+  bool empty() const { return medicines.empty(); }
+};
+
 /// The whole knowledge base. Built by codec::load_kb, checked by core::check_kb.
 struct Kb {
   std::string version;
@@ -236,6 +243,7 @@ struct Kb {
   std::vector<Treatment> treatments;
   std::vector<Evidence> evidence;
   Rules rules;
+  NameTables name_tables;  ///< filled by the loader once the KB is consistent
 
   const Medicine* medicine(const std::string& id) const;
   const Condition* condition(const std::string& id) const;

@@ -10,8 +10,13 @@ namespace {
 
 std::vector<std::string> split_words(const std::string& text) {
   std::vector<std::string> words;
-  std::istringstream in(text);
-  for (std::string word; in >> word;) words.push_back(word);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = text.find(' ', start);
+    const auto stop = end == std::string::npos ? text.size() : end;
+    if (stop > start) words.emplace_back(text, start, stop - start);
+    start = stop + 1;
+  }
   return words;
 }
 
@@ -28,6 +33,8 @@ bool has_digit(const std::string& word) {
 bool contains(const std::vector<std::string>& words, const std::string& word) {
   return std::find(words.begin(), words.end(), word) != words.end();
 }
+
+bool contains(const std::unordered_set<std::string>& words, const std::string& word) { return words.count(word) > 0; }
 
 std::string id_words(const std::string& id) {
   std::string out = id;
@@ -83,7 +90,34 @@ void NameIndex::add(std::map<std::string, std::string>& index, const std::string
 }
 
 NameIndex::NameIndex(const Kb& kb)
-    : kb_(kb), ignore_(kb.rules.ignore_words), salt_words_(kb.rules.salt_words), topical_(kb.rules.topical_words) {
+    : kb_(kb),
+      ignore_(kb.rules.ignore_words.begin(), kb.rules.ignore_words.end()),
+      salt_words_(kb.rules.salt_words.begin(), kb.rules.salt_words.end()),
+      topical_(kb.rules.topical_words.begin(), kb.rules.topical_words.end()),
+      tables_(&kb.name_tables) {
+  if (kb.name_tables.empty()) {
+    build();
+    tables_ = &owned_;
+  }
+}
+
+NameTables NameIndex::build_tables(const Kb& kb, std::vector<std::string>* clashes) {
+  NameIndex index(kb);  // builds its own tables unless the KB already carries some
+  if (!kb.name_tables.empty()) {
+    index.owned_ = NameTables{};
+    index.clashes_.clear();
+    index.build();
+  }
+  if (clashes) *clashes = index.clashes_;
+  return index.owned_;
+}
+
+void NameIndex::build() {
+  const Kb& kb = kb_;
+  auto& medicine_index_ = owned_.medicines;
+  auto& supplement_index_ = owned_.supplements;
+  auto& condition_index_ = owned_.conditions;
+  auto& flag_index_ = owned_.flags;
   // Medicines are matched with strengths and dose forms stripped, so index stripped names too.
   auto add_both = [&](std::map<std::string, std::string>& index, const std::string& name,
                       const std::string& id, const char* what) {
@@ -177,29 +211,34 @@ std::optional<std::string> NameIndex::lookup_medicine(const std::string& part, b
   const std::string normalized = normalize_name(part);
   for (const std::string& key : {normalized, strip_words(normalized, false), strip_words(normalized, true)}) {
     if (key.empty()) continue;
-    if (auto found = medicine_index_.find(key); found != medicine_index_.end()) return found->second;
+    if (auto found = tables_->medicines.find(key); found != tables_->medicines.end()) return found->second;
   }
   if (!leading_words) return std::nullopt;
   // A brand or name followed by words we do not know ("Cipro XR tablets pack"): try leading words.
   auto words = split_words(strip_words(normalized, false));
   while (words.size() > 1) {
     words.pop_back();
-    if (auto found = medicine_index_.find(join_words(words)); found != medicine_index_.end())
+    if (auto found = tables_->medicines.find(join_words(words)); found != tables_->medicines.end())
       return found->second;
   }
   return std::nullopt;
 }
 
-std::vector<std::string> NameIndex::medicines(std::string_view text) const {
-  // Whole name first, then a combination split, then leading words of the whole name.
-  if (auto whole = lookup_medicine(std::string(text), false)) return {*whole};
-  auto parts = combination(text);
-  if (!parts.empty()) return parts;
-  if (auto whole = lookup_medicine(std::string(text), true)) return {*whole};
-  return {};
+MedicineMatch NameIndex::medicine(std::string_view text) const {
+  // Whole name first, then a combination split, then leading words of a single name.
+  if (auto whole = lookup_medicine(std::string(text), false)) return {{*whole}, {}};
+  MedicineMatch parts = combination(text);
+  if (!parts.ids.empty() || !parts.unknown.empty()) return parts;
+  if (auto whole = lookup_medicine(std::string(text), true)) return {{*whole}, {}};
+  return {{}, {std::string(text)}};
 }
 
-std::vector<std::string> NameIndex::combination(std::string_view text) const {
+std::vector<std::string> NameIndex::medicines(std::string_view text) const {
+  MedicineMatch match = medicine(text);
+  return match.unknown.empty() ? match.ids : std::vector<std::string>{};
+}
+
+MedicineMatch NameIndex::combination(std::string_view text) const {
   // Combination products: "amiloride/furosemide", "paracetamol + codeine", "x and y", "x with y".
   std::string separated(text);
   for (const std::string_view sep : {"/", "+", ","}) {
@@ -213,32 +252,35 @@ std::vector<std::string> NameIndex::combination(std::string_view text) const {
       separated.replace(at, sep.size(), "|");
     }
   }
-  if (separated.find('|') == std::string::npos) return {};
-  std::vector<std::string> ids;
+  MedicineMatch match;
+  if (separated.find('|') == std::string::npos) return match;
   std::stringstream parts(separated);
   for (std::string part; std::getline(parts, part, '|');) {
-    if (normalize_name(part).empty()) continue;
-    auto id = lookup_medicine(part, true);
-    if (!id) return {};
-    if (!contains(ids, *id)) ids.push_back(*id);
+    // A bare strength or unit ("5 ml" in "400 mg/5 ml") is not an ingredient.
+    if (strip_words(normalize_name(part), false).empty()) continue;
+    if (auto id = lookup_medicine(part, true)) {
+      if (!contains(match.ids, *id)) match.ids.push_back(*id);
+    } else {
+      match.unknown.push_back(part);
+    }
   }
-  return ids;
+  return match;
 }
 
 SupplementMatch NameIndex::supplement(std::string_view text) const {
   const std::string normalized = normalize_name(text);
   SupplementMatch match;
-  const bool topical = std::any_of(topical_.begin(), topical_.end(), [&](const std::string& word) {
-    return contains(split_words(normalized), word);
-  });
+  bool topical = false;
   std::vector<std::string> words;
-  for (const auto& word : split_words(normalized))
-    if (!contains(topical_, word)) words.push_back(word);
+  for (const auto& word : split_words(normalized)) {
+    if (contains(topical_, word)) topical = true;
+    else words.push_back(word);
+  }
   const std::string without_topical = join_words(words);
   for (const std::string& key : {normalized, without_topical, strip_words(without_topical, false)}) {
     if (key.empty()) continue;
-    const auto found = supplement_index_.find(key);
-    if (found == supplement_index_.end()) continue;
+    const auto found = tables_->supplements.find(key);
+    if (found == tables_->supplements.end()) continue;
     const std::string& value = found->second;
     const auto colon = value.find(':');
     const std::string kind = value.substr(0, colon);
@@ -262,14 +304,14 @@ SupplementMatch NameIndex::supplement(std::string_view text) const {
 
 std::optional<std::string> NameIndex::condition(std::string_view text) const {
   const std::string normalized = normalize_name(text);
-  if (auto found = condition_index_.find(normalized); found != condition_index_.end()) return found->second;
+  if (auto found = tables_->conditions.find(normalized); found != tables_->conditions.end()) return found->second;
   return std::nullopt;
 }
 
 std::optional<std::string> NameIndex::red_flag(std::string_view text) const {
   if (kb_.red_flag(std::string(text))) return std::string(text);
   const std::string normalized = normalize_name(text);
-  if (auto found = flag_index_.find(normalized); found != flag_index_.end()) return found->second;
+  if (auto found = tables_->flags.find(normalized); found != tables_->flags.end()) return found->second;
   return std::nullopt;
 }
 
@@ -292,15 +334,15 @@ std::optional<std::string> closest(const std::map<std::string, std::string>& ind
 }  // namespace
 
 std::optional<std::string> NameIndex::suggest_medicine(std::string_view text) const {
-  return closest(medicine_index_, strip_words(normalize_name(text), false));
+  return closest(tables_->medicines, strip_words(normalize_name(text), false));
 }
 
 std::optional<std::string> NameIndex::suggest_condition(std::string_view text) const {
-  return closest(condition_index_, normalize_name(text));
+  return closest(tables_->conditions, normalize_name(text));
 }
 
 std::optional<std::string> NameIndex::suggest_supplement(std::string_view text) const {
-  return closest(supplement_index_, strip_words(normalize_name(text), false));
+  return closest(tables_->supplements, strip_words(normalize_name(text), false));
 }
 
 std::string NameIndex::slug(std::string_view text) const {
@@ -311,6 +353,10 @@ std::string NameIndex::slug(std::string_view text) const {
   return stripped.empty() ? "unnamed" : stripped;
 }
 
-std::vector<std::string> find_name_clashes(const Kb& kb) { return NameIndex(kb).clashes(); }
+std::vector<std::string> find_name_clashes(const Kb& kb) {
+  std::vector<std::string> clashes;
+  NameIndex::build_tables(kb, &clashes);
+  return clashes;
+}
 
 }  // namespace willis::core

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/kb.h"
@@ -15,6 +16,12 @@ namespace willis::core {
 
 /// Lower case; letters and digits kept; '.' kept between digits; everything else a single space.
 std::string normalize_name(std::string_view text);
+
+/// What a medicine name turned out to be: the KB ingredients found, and any part that matched nothing.
+struct MedicineMatch {
+  std::vector<std::string> ids;      ///< one for a single medicine, several for a combination
+  std::vector<std::string> unknown;  ///< parts of a combination (or the whole name) that are unknown
+};
 
 /// What a supplement name turned out to be.
 struct SupplementMatch {
@@ -27,10 +34,16 @@ struct SupplementMatch {
 /// Look-up tables built once from a KB; cheap to query.
 class NameIndex {
  public:
+  /// Uses the KB's precomputed tables when it has them, else builds its own.
   explicit NameIndex(const Kb& kb);
 
-  /// Medicine ids named by `text`: one for a single medicine, several for a combination
-  /// ("amiloride/furosemide"); empty when any part is unknown.
+  /// Builds the tables from scratch (the KB loader stores them in the KB).
+  static NameTables build_tables(const Kb& kb, std::vector<std::string>* clashes);
+
+  /// Medicines named by `text` ("Fosamax 70 mg", "amiloride/furosemide"). An unknown part of a
+  /// combination is reported in `unknown`, never dropped.
+  MedicineMatch medicine(std::string_view text) const;
+  /// The ids alone (empty unless every part is known); for tests and simple callers.
   std::vector<std::string> medicines(std::string_view text) const;
   SupplementMatch supplement(std::string_view text) const;
   std::optional<std::string> condition(std::string_view text) const;
@@ -50,13 +63,15 @@ class NameIndex {
  private:
   std::string strip_words(const std::string& normalized, bool salts) const;
   std::optional<std::string> lookup_medicine(const std::string& part, bool leading_words) const;
-  std::vector<std::string> combination(std::string_view text) const;
+  MedicineMatch combination(std::string_view text) const;
   void add(std::map<std::string, std::string>& index, const std::string& key, const std::string& id,
            const char* what);
+  void build();
 
   const Kb& kb_;
-  std::vector<std::string> ignore_, salt_words_, topical_;
-  std::map<std::string, std::string> medicine_index_, supplement_index_, condition_index_, flag_index_;
+  std::unordered_set<std::string> ignore_, salt_words_, topical_;
+  NameTables owned_;               ///< built here when the KB carries no tables
+  const NameTables* tables_;       ///< the KB's tables or owned_
   std::vector<std::string> clashes_;
 };
 

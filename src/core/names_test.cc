@@ -28,7 +28,10 @@ TEST(Names, StrengthsDoseFormsSaltsAndBrandsMapToTheIngredient) {
 
 TEST(Names, CombinationsSplitIntoEveryIngredient) {
   EXPECT_EQ(ids("amiloride / furosemide"), (std::vector<std::string>{"amiloride", "furosemide"}));
-  EXPECT_TRUE(ids("ciprofloxacin and zorblax").empty()) << "one unknown part makes the whole unknown";
+  const MedicineMatch partly = names().medicine("ciprofloxacin and zorblax 10 mg");
+  EXPECT_EQ(partly.ids, std::vector<std::string>{"ciprofloxacin"}) << "the known part is still checked";
+  EXPECT_EQ(partly.unknown, std::vector<std::string>{"zorblax 10 mg"}) << "the unknown part is reported, not dropped";
+  EXPECT_EQ(names().medicine("Milk of Magnesia 400 mg/5 ml").ids, std::vector<std::string>{"milk-of-magnesia"});
 }
 
 TEST(Names, UnknownNamesAreNotCorrectedButSuggested) {
