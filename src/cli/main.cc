@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
   register_kb_commands(app, options);
   register_diary_commands(app, options);
   register_trial_commands(app, options);
+  register_serve_commands(app, options);
+  register_evidence_commands(app, options);
+  register_audit_commands(app, options);
 
   try {
     app.parse(argc, argv);

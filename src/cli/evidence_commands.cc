@@ -1,0 +1,6 @@
+// Placeholder until its issue lands: registers nothing.
+#include "cli/commands.h"
+
+namespace willis::cli {
+void register_evidence_commands(CLI::App&, GlobalOptions&) {}
+}  // namespace willis::cli
