@@ -1,6 +1,7 @@
 #include "core/names.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <sstream>
 
@@ -65,17 +66,28 @@ std::string normalize_name(std::string_view text) {
   return out;
 }
 
-int edit_distance(std::string_view a, std::string_view b) {
-  std::vector<int> row(b.size() + 1);
+int edit_distance(std::string_view a, std::string_view b, int limit) {
+  // Levenshtein distance; gives up (returns limit + 1) as soon as every cell of a row exceeds
+  // `limit`, which makes scanning thousands of names for a "did you mean" cheap.
+  std::array<int, 128> row_storage{};
+  std::vector<int> heap_row;
+  int* row = row_storage.data();
+  if (b.size() + 1 > row_storage.size()) {
+    heap_row.resize(b.size() + 1);
+    row = heap_row.data();
+  }
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
   for (std::size_t i = 1; i <= a.size(); ++i) {
     int diagonal = row[0];
     row[0] = static_cast<int>(i);
+    int row_min = row[0];
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const int above = row[j];
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
       diagonal = above;
+      row_min = std::min(row_min, row[j]);
     }
+    if (row_min > limit) return limit + 1;
   }
   return row[b.size()];
 }
@@ -323,7 +335,10 @@ std::optional<std::string> closest(const std::map<std::string, std::string>& ind
   int best_distance = allowed + 1;
   for (const auto& [key, id] : index) {
     if (key.size() + allowed < query.size() || query.size() + allowed < key.size()) continue;
-    const int distance = edit_distance(query, key);
+    // Misspellings rarely change the first letter; checking only names that share the first or
+    // second letter keeps "did you mean" to a few hundred comparisons.
+    if (key[0] != query[0] && !(key.size() > 1 && query.size() > 1 && key[1] == query[1])) continue;
+    const int distance = edit_distance(query, key, best_distance - 1);
     if (distance < best_distance) {
       best_distance = distance;
       best = key;

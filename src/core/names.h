@@ -78,7 +78,8 @@ class NameIndex {
 /// Names that point at two different entries in `kb` (checked by the KB loader).
 std::vector<std::string> find_name_clashes(const Kb& kb);
 
-/// Edit distance between two short strings (for "did you mean").
-int edit_distance(std::string_view a, std::string_view b);
+/// Edit distance between two short strings (for "did you mean"); any value above `limit` is
+/// reported as limit + 1.
+int edit_distance(std::string_view a, std::string_view b, int limit = 1 << 20);
 
 }  // namespace willis::core
