@@ -3,6 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdio>
+#include <ctime>
+#include <optional>
 #include <map>
 #include <set>
 
@@ -34,6 +36,98 @@ int run_check(const GlobalOptions& global) {
               kb.interactions.size(), kb.conditions.size(), kb.red_flags.size(), kb.treatments.size(),
               kb.evidence.size(), kb.rules.texts.size());
   std::printf("  every entry cited; every salt's elemental fraction matches its formula\n");
+  return 0;
+}
+
+/// Every clinical entry with its review state, for `kb report`.
+struct ReviewedEntry {
+  std::string what;
+  const core::Provenance* prov;
+};
+
+std::vector<ReviewedEntry> reviewed_entries(const core::Kb& kb) {
+  std::vector<ReviewedEntry> out;
+  for (const auto& x : kb.forms) out.push_back({"form:" + x.id, &x.prov});
+  for (const auto& x : kb.salts) out.push_back({"salt:" + x.id, &x.prov});
+  for (const auto& x : kb.reference_intakes)
+    out.push_back({std::string("intake:") + core::to_string(x.jurisdiction) + "-" + x.kind + "-" + x.sex + "-from-" +
+                       std::to_string(static_cast<int>(x.age_from_y)),
+                   &x.prov});
+  for (const auto& x : kb.upper_limits)
+    out.push_back({std::string("upper-limit:") + core::to_string(x.jurisdiction) + "-from-" +
+                       std::to_string(static_cast<int>(x.age_from_y)),
+                   &x.prov});
+  for (const auto& x : kb.classes) out.push_back({"class:" + x.id, &x.prov});
+  for (const auto& x : kb.medicines) out.push_back({"medicine:" + x.id, &x.prov});
+  for (const auto& x : kb.interactions) out.push_back({x.kind + ":" + x.id, &x.prov});
+  for (const auto& x : kb.conditions)
+    if (x.finding) out.push_back({"condition:" + x.id, &x.finding->prov});
+  for (const auto& x : kb.red_flags) out.push_back({"red-flag:" + x.id, &x.prov});
+  for (const auto& x : kb.treatments) out.push_back({"treatment:" + x.id, &x.prov});
+  for (const auto& x : kb.evidence) out.push_back({"evidence:" + x.id, &x.prov});
+  for (const auto& [name, x] : kb.rules.thresholds) out.push_back({"threshold:" + name, &x.prov});
+  for (const auto& [name, x] : kb.rules.texts) out.push_back({"text:" + name, &x.prov});
+  for (const auto& x : kb.rules.iron) out.push_back({std::string("iron:") + core::to_string(x.jurisdiction), &x.prov});
+  return out;
+}
+
+/// Days since 1970-01-01 of a YYYY-MM-DD date (civil calendar), or nullopt.
+std::optional<long> day_number(const std::string& date) {
+  int y = 0, m = 0, d = 0;
+  if (std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
+  y -= m <= 2;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const long yoe = y - era * 400;
+  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+std::string today_utc() {
+  const std::time_t now = std::time(nullptr);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", std::gmtime(&now));
+  return text;
+}
+
+int run_report(const GlobalOptions& global, std::string today) {
+  const auto load = app::load_kb(global.kb_dir, /*from_yaml=*/!global.kb_dir.empty());
+  if (!load.errors.empty()) return report_error("the knowledge base has errors: run willis kb check", 2);
+  if (today.empty()) today = today_utc();
+  const auto today_day = day_number(today);
+  if (!today_day) return report_error("--today: \"" + today + "\" is not a date (use YYYY-MM-DD)", 2);
+  const auto& kb = load.kb;
+  const auto entries = reviewed_entries(kb);
+  std::vector<const ReviewedEntry*> unverified, stale;
+  for (const auto& entry : entries) {
+    if (!entry.prov->verified) unverified.push_back(&entry);
+    const auto reviewed = day_number(entry.prov->last_reviewed);
+    // Out of date: not reviewed in the last 12 months (365 days).
+    if (!reviewed || *today_day - *reviewed > 365) stale.push_back(&entry);
+  }
+  std::printf("willis knowledge base %s: report as of %s\n", kb.version.c_str(), today.c_str());
+  std::printf("  %zu sources, %zu forms, %zu salts, %zu medicines, %zu interactions, %zu conditions, %zu red flags,\n"
+              "  %zu treatments, %zu evidence summaries, %zu thresholds, %zu rule texts: %zu reviewed entries in all\n",
+              kb.sources.size(), kb.forms.size(), kb.salts.size(), kb.medicines.size(), kb.interactions.size(),
+              kb.conditions.size(), kb.red_flags.size(), kb.treatments.size(), kb.evidence.size(),
+              kb.rules.thresholds.size(), kb.rules.texts.size(), entries.size());
+  std::map<std::string, int> by_verification;
+  for (const auto& [id, source] : kb.sources) ++by_verification[source.verification];
+  std::printf("  sources by verification:");
+  for (const auto& [level, count] : by_verification) std::printf(" %s %d", level.c_str(), count);
+  std::printf("\n\nUnverified entries (%zu): FACTS marks them P or UNVERIFIED; a conservative choice is encoded\n",
+              unverified.size());
+  for (const auto* entry : unverified)
+    std::printf("  %-48s %s:%d  sources: %s\n", entry->what.c_str(), entry->prov->loc.file.c_str(), entry->prov->loc.line,
+                [&] {
+                  std::string list;
+                  for (const auto& s : entry->prov->sources) list += (list.empty() ? "" : ", ") + s;
+                  return list;
+                }().c_str());
+  std::printf("\nOut of date (not reviewed in the 12 months before %s): %zu\n", today.c_str(), stale.size());
+  for (const auto* entry : stale)
+    std::printf("  %-48s last reviewed %s  %s:%d\n", entry->what.c_str(),
+                entry->prov->last_reviewed.empty() ? "never" : entry->prov->last_reviewed.c_str(),
+                entry->prov->loc.file.c_str(), entry->prov->loc.line);
   return 0;
 }
 
@@ -155,6 +249,14 @@ void register_kb_commands(CLI::App& app, GlobalOptions& global) {
       "do not match their elemental fraction, unknown ids. Prints file:line for every problem.\n\n"
       "Examples:\n  willis kb check\n  willis kb check --kb ./kb");
   check->callback([&global] { global.exit_code = run_check(global); });
+  auto today = std::make_shared<std::string>();
+  auto* report = kb->add_subcommand(
+      "report",
+      "Print the KB's version and counts, every entry marked unverified (FACTS: P or UNVERIFIED, where a\n"
+      "conservative choice is encoded), and every entry not reviewed in the last 12 months.\n\n"
+      "Examples:\n  willis kb report\n  willis kb report --today 2027-12-01   # which entries will be out of date then");
+  report->add_option("--today", *today, "Date to judge 'out of date' against (YYYY-MM-DD; default: today, UTC)");
+  report->callback([&global, today] { global.exit_code = run_report(global, *today); });
   auto query = std::make_shared<std::string>();
   auto* show = kb->add_subcommand(
       "show",

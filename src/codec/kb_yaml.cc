@@ -231,8 +231,11 @@ void read_conditions(Fields& top, core::Kb& kb) {
     f.boolean("verified");
     condition.last_reviewed = f.text("last_reviewed").value_or("");
     condition.loc = {f.file(), f.line()};
-    const YAML::Node finding = f.node("finding");
+    YAML::Node finding = f.node("finding");
     if (finding.IsDefined() && !finding.IsNull()) {
+      // A condition's finding is reviewed with the condition unless it says otherwise.
+      if (finding.IsMap() && !finding["last_reviewed"] && !condition.last_reviewed.empty())
+        finding["last_reviewed"] = condition.last_reviewed;
       Fields ff(finding, f.child_path("finding"), f.file(), f.sink());
       condition.finding = read_finding(ff);
       ff.finish();

@@ -7,6 +7,16 @@ namespace willis::codec {
 
 using core::Errc;
 
+namespace {
+bool looks_like_date(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (const std::size_t idx : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (text[idx] < '0' || text[idx] > '9') return false;
+  const int month = (text[5] - '0') * 10 + (text[6] - '0'), day = (text[8] - '0') * 10 + (text[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+}  // namespace
+
 void ErrorSink::add(Errc code, std::string path, std::string message, const std::string& file,
                     int line) {
   errors.push_back(core::Error{code, std::move(path), std::move(message), file, line});
@@ -160,7 +170,9 @@ core::Provenance Fields::provenance(bool sources_required) {
   if (sources_required && prov.sources.empty() && has("sources"))
     error(Errc::invalid_kb, "sources", "must cite at least one source");
   prov.verified = boolean("verified").value_or(true);
-  prov.last_reviewed = text("last_reviewed").value_or("");
+  prov.last_reviewed = text("last_reviewed", sources_required).value_or("");
+  if (!prov.last_reviewed.empty() && !looks_like_date(prov.last_reviewed))
+    error(Errc::invalid_value, "last_reviewed", "\"" + prov.last_reviewed + "\" is not a date (use YYYY-MM-DD)");
   prov.loc = core::SourceLoc{file_, line()};
   return prov;
 }

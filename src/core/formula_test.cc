@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <string>
+
 namespace willis::core {
 namespace {
 
@@ -28,7 +31,13 @@ INSTANTIATE_TEST_SUITE_P(Salts, FormulaFacts,
                                            Case{"Mg3(C6H5O7)2·9H2O", 613.25, 11.9},
                                            Case{"Mg3(C6H5O7)2·14H2O", 703.32, 10.4},
                                            Case{"Mg(C2H4NO2)2", 172.42, 14.1}, Case{"MgC3H7O6P", 194.36, 12.5},
-                                           Case{"Mg(C2H6NO3S)2", 272.57, 8.9}));
+                                           Case{"Mg(C2H6NO3S)2", 272.57, 8.9}),
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           std::string name;
+                           for (const char c : std::string(info.param.formula))
+                             name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return name;
+                         });
 
 TEST(Formula, AcceptsAFullStopForTheHydrateDot) {
   const auto mass = formula_mass("MgSO4.7H2O");
