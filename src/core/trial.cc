@@ -270,8 +270,12 @@ TrialStatus trial_status(const TrialPlan& plan, const std::vector<DiaryEntry>& e
   else
     status.todo.push_back("Log tonight's entry tomorrow morning (date it " + today.str() + ").");
   if (status.days_missing > 0)
-    status.todo.push_back(plural(status.days_missing, "day is", "days are") +
-                          " missing; fill them in only if you remember them reliably.");
+    status.todo.push_back(status.days_missing == 1
+                              ? std::string("1 day is missing; fill it in only if you remember it "
+                                            "reliably.")
+                              : std::to_string(status.days_missing) +
+                                    " days are missing; fill them in only if you remember them "
+                                    "reliably.");
   return status;
 }
 
@@ -353,7 +357,7 @@ std::array<double, 2> block_bootstrap_ci(const std::vector<std::vector<Observati
       const std::size_t n = series.size();
       if (n == 0) continue;
       const std::size_t block =
-          std::min<std::size_t>(static_cast<std::size_t>(options.block_length), n);
+          std::min<std::size_t>(static_cast<std::size_t>(std::max(1, options.block_length)), n);
       const std::size_t starts = n - block + 1;
       std::size_t taken = 0;
       while (taken < n) {
@@ -367,8 +371,9 @@ std::array<double, 2> block_bootstrap_ci(const std::vector<std::vector<Observati
     return numerator / denominator;
   };
   std::vector<double> differences;
-  differences.reserve(static_cast<std::size_t>(options.replicates));
-  for (int replicate = 0; replicate < options.replicates; ++replicate) {
+  const int replicates = std::max(1, options.replicates);
+  differences.reserve(static_cast<std::size_t>(replicates));
+  for (int replicate = 0; replicate < replicates; ++replicate) {
     const double baseline_summary = resample_group(baseline);
     const double treatment_summary = resample_group(treatment);
     differences.push_back(treatment_summary - baseline_summary);
@@ -521,10 +526,10 @@ OutcomeResult analyse_irls(const std::vector<PhaseAnalysis>& phases,
   result.outcome = "irls_total";
   result.unit = "points (0-40)";
   result.lower_is_better = true;
-  result.threshold = 9;
+  result.threshold = kIrlsMinimalImportantChange;
   result.threshold_source =
-      "minimal clinically important change of the IRLS total, -9 points, derived in rotigotine "
-      "trials in moderate-severe RLS; transfer to supplements is an assumption (P)";
+      "minimal clinically important change of the IRLS total, -9 points, derived in pooled "
+      "rotigotine trials in moderate-severe RLS; its transfer to supplements is an assumption (P)";
   std::vector<double> baseline, treatment;
   for (const auto& analysis : phases) {
     if (!analysis.analysed) continue;
@@ -542,8 +547,10 @@ OutcomeResult analyse_irls(const std::vector<PhaseAnalysis>& phases,
     return result;
   }
   result.difference = *result.treatment_mean - *result.baseline_mean;
-  if (*result.difference <= -9 + kCompareSlack) result.assessment = Verdict::improved;
-  else if (*result.difference >= 9 - kCompareSlack) result.assessment = Verdict::worse;
+  if (*result.difference <= -kIrlsMinimalImportantChange + kCompareSlack)
+    result.assessment = Verdict::improved;
+  else if (*result.difference >= kIrlsMinimalImportantChange - kCompareSlack)
+    result.assessment = Verdict::worse;
   else result.assessment = Verdict::no_clear_change;
   return result;
 }
@@ -571,6 +578,14 @@ SideEffectSummary summarise_side_effects(const std::vector<Phase>& phases, bool 
   for (const auto& count : counts)
     if (count.days > 0) summary.kinds.push_back(count);
   return summary;
+}
+
+/// "loose stools" rather than the identifier "loose_stools", for sentences.
+std::string in_words(SideEffectKind kind) {
+  std::string words = to_string(kind);
+  for (char& ch : words)
+    if (ch == '_') ch = ' ';
+  return words;
 }
 
 std::string signed_fixed(double value, int decimals) {
@@ -618,10 +633,14 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
                             "is not established",
                             extract_rls};
   const OutcomeSpec secondary[] = {
-      {"sleep_efficiency", "%", false, 10.0,
-       "AASM insomnia review clinical-significance threshold, 10 % (P)", extract_se},
-      {"sleep_onset_latency", "min", true, 20.0,
-       "AASM insomnia review clinical-significance threshold, 20 min (P)", extract_sol},
+      {"sleep_efficiency", "%", false, kMeaningfulSleepEfficiencyPct,
+       "clinical-significance threshold of the AASM review of behavioural insomnia treatments "
+       "(J Clin Sleep Med 2021), 10 % (P)",
+       extract_se},
+      {"sleep_onset_latency", "min", true, kMeaningfulSleepOnsetMin,
+       "clinical-significance threshold of the AASM review of behavioural insomnia treatments "
+       "(J Clin Sleep Med 2021), 20 min (P)",
+       extract_sol},
       {"sleep_quality", "points (1-5)", false, std::nullopt,
        "no established threshold: the interval alone decides", extract_quality},
   };
@@ -736,7 +755,7 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
                                        [](const auto& x, const auto& y) { return x.days < y.days; });
     notes.push_back("Side effects were recorded on " +
                     plural(result.treatment_side_effects.days_with_any, "day", "days") +
-                    " on magnesium (most often " + std::string(to_string(most->kind)) +
+                    " on magnesium (most often " + in_words(most->kind) +
                     "). Loose stools are the commonest effect of oral magnesium; a pharmacist can "
                     "advise on the dose, timing or form.");
   }

@@ -239,6 +239,16 @@ struct TrialOptions {
 TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>& entries,
                            CalendarDate today, const TrialOptions& options = {});
 
+/// Meaningful changes for the secondary outcomes: the clinical-significance thresholds of the
+/// AASM systematic review of behavioural insomnia treatments (J Clin Sleep Med 2021, Table 3;
+/// FACTS §14.6, tag P): sleep efficiency 10 %, sleep onset latency 20 min.
+inline constexpr double kMeaningfulSleepEfficiencyPct = 10;
+inline constexpr double kMeaningfulSleepOnsetMin = 20;
+/// Minimal clinically important change of the IRLS total: -9 points, anchor-based, pooled
+/// rotigotine trials in moderate-severe RLS (FACTS §14.6, tag P; transfer to mild RLS or to
+/// supplements is an assumption).
+inline constexpr double kIrlsMinimalImportantChange = 9;
+
 /// Analysis thresholds for missing data (issue 3).
 inline constexpr int kMinBaselineLogged = 7;
 inline constexpr int kMinTreatmentLogged = 21;

@@ -250,7 +250,9 @@ std::optional<std::string> json_field_text(std::string_view field, simdjson::dom
       return std::string("must be a number, not ") + json_type_name(type);
   } else if (field == "side_effects" && type == element_type::ARRAY) {
     std::vector<std::string> items;
-    for (const auto item : value.get_array().value_unsafe()) {
+    simdjson::dom::array array;
+    if (value.get_array().get(array)) return std::string("must be an array");
+    for (const auto item : array) {
       simdjson::dom::object object;
       std::string_view kind, severity;
       if (item.get_object().get(object) || object["kind"].get_string().get(kind) ||
@@ -428,7 +430,9 @@ core::Result<std::vector<DiaryEntry>> import_json(std::string_view text,
   std::string prefix = "entries";
   if (root.type() == simdjson::dom::element_type::OBJECT) {
     bool have_entries = false;
-    for (const auto member : root.get_object().value_unsafe()) {
+    simdjson::dom::object top;
+    if (root.get_object().get(top)) return make_error(Errc::parse_error, file, 0, "json", "unreadable");
+    for (const auto member : top) {
       if (member.key == "format") {
         std::string_view format;
         if (member.value.get_string().get(format) || format != "willis.diary/1")

@@ -120,14 +120,17 @@ int main(int argc, char** argv) {
     const CalendarDate today = *parse_date(std::string_view(input["today"]));
 
     std::vector<std::string> columns;
-    for (const element column : input["columns"].get_array())
+    const simdjson::dom::array column_list = input["columns"];
+    for (const element column : column_list)
       columns.emplace_back(std::string_view(column));
     std::vector<DiaryEntry> entries;
     std::size_t row_idx = 0;
-    for (const element row : input["rows"].get_array()) {
+    const simdjson::dom::array rows = input["rows"];
+    for (const element row : rows) {
       DiaryEntry entry;
       std::size_t column_idx = 0;
-      for (const element cell : row.get_array()) {
+      const simdjson::dom::array cells = row;
+      for (const element cell : cells) {
         if (auto error = set_field(entry, columns.at(column_idx), scalar_text(cell)))
           fail("rows[" + std::to_string(row_idx) + "]." + error->path + ": " + error->message);
         ++column_idx;
@@ -161,7 +164,8 @@ int main(int argc, char** argv) {
         static_cast<std::size_t>(reasons) != result.primary.reasons.size())
       fail("primary.reasons: got " + std::to_string(result.primary.reasons.size()) +
            ", expected " + std::to_string(reasons));
-    for (const element wanted : expect["notes_include"].get_array()) {
+    const simdjson::dom::array wanted_notes = expect["notes_include"];
+    for (const element wanted : wanted_notes) {
       const std::string_view needle = wanted;
       bool seen = false;
       for (const auto& note : result.notes) seen = seen || note.find(needle) != std::string::npos;
