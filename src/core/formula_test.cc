@@ -32,9 +32,9 @@ INSTANTIATE_TEST_SUITE_P(Salts, FormulaFacts,
                                            Case{"Mg3(C6H5O7)2·14H2O", 703.32, 10.4},
                                            Case{"Mg(C2H4NO2)2", 172.42, 14.1}, Case{"MgC3H7O6P", 194.36, 12.5},
                                            Case{"Mg(C2H6NO3S)2", 272.57, 8.9}),
-                         [](const ::testing::TestParamInfo<Case>& info) {
+                         [](const ::testing::TestParamInfo<Case>& param_info) {
                            std::string name;
-                           for (const char c : std::string(info.param.formula))
+                           for (const char c : std::string(param_info.param.formula))
                              name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return name;
                          });
