@@ -11,6 +11,7 @@
 #include <iterator>
 #include <memory>
 
+#include "app/kb_source.h"
 #include "app/paths.h"
 #include "cli/commands.h"
 #include "codec/trial_chart.h"
@@ -438,7 +439,9 @@ int run_result(const GlobalOptions& global, const std::string& format, const std
   int exit_code = 0;
   const auto data = load_trial(global, exit_code);
   if (!data) return exit_code;
-  core::TrialOptions options;
+  const auto kb = app::load_kb(global.kb_dir);
+  if (!kb.errors.empty()) return report_error("the knowledge base has errors: run willis kb check", 2);
+  core::TrialOptions options = core::trial_options_from(kb.kb);
   options.improvement_threshold = threshold;
   const auto result = core::evaluate_trial(data->plan, data->entries, data->today, options);
   const std::string svg = codec::trial_chart_svg(data->plan, data->entries, result);

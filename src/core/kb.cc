@@ -7,7 +7,9 @@ namespace willis::core {
 const std::vector<std::string> kRequiredThresholds = {
     "egfr_contraindicated_below", "egfr_caution_below", "serum_mg_high_above", "serum_mg_low_below",
     "infant_below_y", "adult_from_y", "child_ferritin_treat_below", "plan_start_mg",
-    "plan_review_weeks", "split_from_mg", "evening_target_before_sleep_h"};
+    "plan_review_weeks", "split_from_mg", "evening_target_before_sleep_h",
+    "trial_irls_minimal_important_change", "trial_meaningful_sleep_efficiency_pct",
+    "trial_meaningful_sleep_onset_min"};
 
 const std::vector<std::string> kRequiredTexts = {
     "kidney_severe", "kidney_caution", "kidney_unknown", "serum_mg_high", "serum_mg_low", "infant",

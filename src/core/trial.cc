@@ -521,12 +521,12 @@ OutcomeResult analyse_outcome(const OutcomeSpec& spec, const std::vector<PhaseAn
 /// Weekly IRLS totals: too few values for an interval, so only means and the anchor-based
 /// minimal clinically important change are shown.
 OutcomeResult analyse_irls(const std::vector<PhaseAnalysis>& phases,
-                           const std::map<int, const DiaryEntry*>& by_day) {
+                           const std::map<int, const DiaryEntry*>& by_day, double minimal_important_change) {
   OutcomeResult result;
   result.outcome = "irls_total";
   result.unit = "points (0-40)";
   result.lower_is_better = true;
-  result.threshold = kIrlsMinimalImportantChange;
+  result.threshold = minimal_important_change;
   result.threshold_source =
       "minimal clinically important change of the IRLS total, -9 points, derived in pooled "
       "rotigotine trials in moderate-severe RLS; its transfer to supplements is an assumption (P)";
@@ -547,9 +547,9 @@ OutcomeResult analyse_irls(const std::vector<PhaseAnalysis>& phases,
     return result;
   }
   result.difference = *result.treatment_mean - *result.baseline_mean;
-  if (*result.difference <= -kIrlsMinimalImportantChange + kCompareSlack)
+  if (*result.difference <= -minimal_important_change + kCompareSlack)
     result.assessment = Verdict::improved;
-  else if (*result.difference >= kIrlsMinimalImportantChange - kCompareSlack)
+  else if (*result.difference >= minimal_important_change - kCompareSlack)
     result.assessment = Verdict::worse;
   else result.assessment = Verdict::no_clear_change;
   return result;
@@ -633,11 +633,11 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
                             "is not established",
                             extract_rls};
   const OutcomeSpec secondary[] = {
-      {"sleep_efficiency", "%", false, kMeaningfulSleepEfficiencyPct,
+      {"sleep_efficiency", "%", false, options.meaningful_sleep_efficiency_pct,
        "clinical-significance threshold of the AASM review of behavioural insomnia treatments "
        "(J Clin Sleep Med 2021), 10 % (P)",
        extract_se},
-      {"sleep_onset_latency", "min", true, kMeaningfulSleepOnsetMin,
+      {"sleep_onset_latency", "min", true, options.meaningful_sleep_onset_min,
        "clinical-significance threshold of the AASM review of behavioural insomnia treatments "
        "(J Clin Sleep Med 2021), 20 min (P)",
        extract_sol},
@@ -649,7 +649,7 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
     result.secondary.push_back(analyse_outcome(spec, result.phases, by_day, options));
   const bool any_irls = std::any_of(entries.begin(), entries.end(),
                                     [](const DiaryEntry& entry) { return entry.irls_total.has_value(); });
-  if (any_irls) result.secondary.push_back(analyse_irls(result.phases, by_day));
+  if (any_irls) result.secondary.push_back(analyse_irls(result.phases, by_day, options.irls_minimal_important_change));
 
   result.verdict = result.primary.assessment;
 
@@ -791,6 +791,18 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
   notes.push_back("This is information, not a diagnosis: discuss any change with your GP or "
                   "pharmacist.");
   return result;
+}
+
+}  // namespace willis::core
+
+namespace willis::core {
+
+TrialOptions trial_options_from(const Kb& kb) {
+  TrialOptions options;
+  options.irls_minimal_important_change = kb.rules.threshold("trial_irls_minimal_important_change").value;
+  options.meaningful_sleep_efficiency_pct = kb.rules.threshold("trial_meaningful_sleep_efficiency_pct").value;
+  options.meaningful_sleep_onset_min = kb.rules.threshold("trial_meaningful_sleep_onset_min").value;
+  return options;
 }
 
 }  // namespace willis::core

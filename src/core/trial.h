@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/diary_entry.h"
+#include "core/kb.h"
 #include "core/result.h"
 
 namespace willis::core {
@@ -221,13 +222,31 @@ struct TrialResult {
   std::vector<std::string> notes;  ///< always: placebo, regression to the mean, what to do next
 };
 
+/// Meaningful changes for the secondary outcomes: the clinical-significance thresholds of the
+/// AASM systematic review of behavioural insomnia treatments (J Clin Sleep Med 2021, Table 3;
+/// FACTS §14.6, tag P): sleep efficiency 10 %, sleep onset latency 20 min.
+inline constexpr double kMeaningfulSleepEfficiencyPct = 10;
+inline constexpr double kMeaningfulSleepOnsetMin = 20;
+/// Minimal clinically important change of the IRLS total: -9 points, anchor-based, pooled
+/// rotigotine trials in moderate-severe RLS (FACTS §14.6, tag P; transfer to mild RLS or to
+/// supplements is an assumption).
+inline constexpr double kIrlsMinimalImportantChange = 9;
+
 struct TrialOptions {
   /// "improved" needs a reduction of at least this many points on the 0-10 severity scale AND a
   /// 95 % interval that excludes 0; "worse" mirrors it. willis's stated default (issue 3): a
   /// minimal important change for 0-10 RLS ratings is not established (FACTS §14.6).
   double improvement_threshold = 2.0;
+  /// Clinical thresholds; the values below equal kb/rules.yaml (trial_options_from reads the KB,
+  /// and a test keeps the two equal).
+  double irls_minimal_important_change = kIrlsMinimalImportantChange;
+  double meaningful_sleep_efficiency_pct = kMeaningfulSleepEfficiencyPct;
+  double meaningful_sleep_onset_min = kMeaningfulSleepOnsetMin;
   BootstrapOptions bootstrap;
 };
+
+/// Options whose clinical thresholds come from the KB (rules.yaml thresholds trial_*).
+TrialOptions trial_options_from(const Kb& kb);
 
 /// Compares the baseline (and ABAB withdrawal) with the last 4 weeks of each magnesium phase.
 ///
@@ -239,15 +258,6 @@ struct TrialOptions {
 TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>& entries,
                            CalendarDate today, const TrialOptions& options = {});
 
-/// Meaningful changes for the secondary outcomes: the clinical-significance thresholds of the
-/// AASM systematic review of behavioural insomnia treatments (J Clin Sleep Med 2021, Table 3;
-/// FACTS §14.6, tag P): sleep efficiency 10 %, sleep onset latency 20 min.
-inline constexpr double kMeaningfulSleepEfficiencyPct = 10;
-inline constexpr double kMeaningfulSleepOnsetMin = 20;
-/// Minimal clinically important change of the IRLS total: -9 points, anchor-based, pooled
-/// rotigotine trials in moderate-severe RLS (FACTS §14.6, tag P; transfer to mild RLS or to
-/// supplements is an assumption).
-inline constexpr double kIrlsMinimalImportantChange = 9;
 
 /// Analysis thresholds for missing data (issue 3).
 inline constexpr int kMinBaselineLogged = 7;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_kb.h"
+
 #include <cmath>
 
 namespace willis::core {
@@ -367,6 +369,22 @@ TEST(EvaluateTrial, AbabIsProvisionalUntilTheSecondPairIsAnalysed) {
   EXPECT_FALSE(result.phases[2].analysed);  // withdrawal still running, too short
   EXPECT_EQ(result.primary.baseline_days, 14);
   EXPECT_TRUE(mentions(result.notes, "AB answer for now"));
+}
+
+}  // namespace
+}  // namespace willis::core
+
+namespace willis::core {
+namespace {
+
+// The code's defaults and kb/rules.yaml must agree, so that a caller without the KB and a caller
+// with it judge a trial the same way.
+TEST(TrialOptions, ClinicalThresholdsComeFromTheKb) {
+  const TrialOptions defaults;
+  const TrialOptions from_kb = trial_options_from(testing::kb());
+  EXPECT_DOUBLE_EQ(from_kb.irls_minimal_important_change, defaults.irls_minimal_important_change);
+  EXPECT_DOUBLE_EQ(from_kb.meaningful_sleep_efficiency_pct, defaults.meaningful_sleep_efficiency_pct);
+  EXPECT_DOUBLE_EQ(from_kb.meaningful_sleep_onset_min, defaults.meaningful_sleep_onset_min);
 }
 
 }  // namespace
