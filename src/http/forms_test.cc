@@ -1,0 +1,199 @@
+#include "http/forms.h"
+
+#include <gtest/gtest.h>
+
+#include "codec/profile_codec.h"
+#include "http/security.h"
+
+namespace willis::http {
+namespace {
+
+using codec::html::FormData;
+
+TEST(Forms, DecodesUrlencodedBodies) {
+  const auto form = parse_urlencoded("a=1&b=hello+world&c=%3Cscript%3E&c=2&empty=&flag&bad=%zz%4");
+  EXPECT_EQ(form.get("a"), "1");
+  EXPECT_EQ(form.get("b"), "hello world");
+  EXPECT_EQ(form.all("c"), (std::vector<std::string>{"<script>", "2"}));
+  EXPECT_TRUE(form.has("empty"));
+  EXPECT_TRUE(form.has("flag"));
+  EXPECT_EQ(form.get("bad"), "%zz%4");
+  EXPECT_EQ(url_decode("%E2%80%93"), "\xE2\x80\x93");
+}
+
+TEST(Forms, ProfileFormBecomesAProfileTheParserAccepts) {
+  FormData form;
+  form.add("age", "54");
+  form.add("sex", "female");
+  form.add("jurisdiction", "uk");
+  form.add("symptoms.red_flags", "chest-pain");
+  form.add("symptoms.urge_to_move_legs", "yes");
+  form.add("symptoms.worse_at_rest", "");
+  form.add("labs.serum_magnesium_mmol_l", "0,70");
+  form.add("medicines[0].name", "");
+  form.add("medicines[0].times", "");
+  form.add("medicines[1].name", "Levothyroxine 75 microgram tablets");
+  form.add("medicines[1].times", "07:00");
+  form.add("medicines[2].name", "Ciprofloxacin 500 mg tablets");
+  form.add("medicines[2].times", "08:00, 20:00");
+  form.add("conditions", "chronic kidney disease\r\n\r\nmyasthenia gravis\r\n");
+  form.add("day.meals", "08:00 13:00;19:00");
+  form.add("preferences.sensitive_stomach", "true");
+  const auto doc = profile_json_from_form(form);
+  EXPECT_EQ(doc.medicine_rows, (std::vector<int>{1, 2}));
+  const auto profile = codec::parse_profile(doc.json, "form");
+  ASSERT_TRUE(profile.ok()) << profile.error().path << ": " << profile.error().message << "\n" << doc.json;
+  const auto& p = profile.value();
+  EXPECT_EQ(p.age, 54);
+  ASSERT_EQ(p.medicines.size(), 2u);
+  EXPECT_EQ(p.medicines[1].times.size(), 2u);
+  EXPECT_EQ(p.conditions.size(), 2u);
+  EXPECT_EQ(p.day.meals.size(), 3u);
+  EXPECT_DOUBLE_EQ(*p.labs.serum_magnesium_mmol_l, 0.7);
+  EXPECT_EQ(p.symptoms.red_flags, (std::vector<std::string>{"chest-pain"}));
+  EXPECT_TRUE(*p.symptoms.urge_to_move_legs);
+  EXPECT_FALSE(p.symptoms.worse_at_rest.has_value());
+  EXPECT_TRUE(p.sensitive_stomach);
+  // And back: the saved profile fills the form again.
+  const auto again = profile_json_from_form(form_from_profile(p));
+  const auto reparsed = codec::parse_profile(again.json, "again");
+  ASSERT_TRUE(reparsed.ok()) << again.json;
+  EXPECT_EQ(reparsed.value().medicines.size(), 2u);
+  EXPECT_EQ(reparsed.value().medicines[1].times[1].str(), "20:00");
+}
+
+TEST(Forms, ParserErrorsPointAtTheFormRowTheyCameFrom) {
+  FormData form;
+  form.add("age", "fifty");
+  auto doc = profile_json_from_form(form);
+  auto parsed = codec::parse_profile(doc.json, "form");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(field_error_for(parsed.error(), doc).field, "age");
+
+  form.set("age", "54");
+  form.add("medicines[0].name", "");
+  form.add("medicines[3].name", "Ciprofloxacin");
+  form.add("medicines[3].times", "08:00, 25:00");
+  doc = profile_json_from_form(form);
+  parsed = codec::parse_profile(doc.json, "form");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().path, "medicines[0].times[1]");
+  EXPECT_EQ(field_error_for(parsed.error(), doc).field, "medicines[3].times");
+}
+
+TEST(Forms, RowsAreAddedAndRemovedOneByOne) {
+  FormData form;
+  form.add("age", "54");
+  form.add("medicines[0].name", "A");
+  form.add("medicines[1].name", "B");
+  form.add("medicines[2].name", "C");
+  form.add("medicines[2].times", "09:00");
+  EXPECT_EQ(apply_row_action(form, "remove-medicine-1"), "");
+  EXPECT_EQ(form.get("medicines[0].name"), "A");
+  EXPECT_EQ(form.get("medicines[1].name"), "C");
+  EXPECT_EQ(form.get("medicines[1].times"), "09:00");
+  EXPECT_FALSE(form.has("medicines[2].name"));
+  EXPECT_EQ(apply_row_action(form, "add-medicine"), "medicines[2].name");
+  EXPECT_TRUE(form.has("medicines[2].name"));
+  EXPECT_EQ(apply_row_action(form, "add-supplement"), "supplements[0].name");
+  EXPECT_EQ(form.get("age"), "54");
+}
+
+TEST(Forms, DiaryFormBecomesAnEntry) {
+  FormData form;
+  form.add("date", "2026-11-19");
+  form.add("rls", "6");
+  form.add("bed", "23:00");
+  form.add("wake", "06:30");
+  form.add("se.nausea", "mild");
+  auto entry = diary_entry_from_form(form);
+  ASSERT_TRUE(entry.ok()) << entry.error().message;
+  EXPECT_EQ(*entry.value().rls, 6);
+  ASSERT_TRUE(entry.value().side_effects);
+  EXPECT_EQ(entry.value().side_effects->size(), 1u);
+
+  form.add("se.none", "true");
+  entry = diary_entry_from_form(form);
+  ASSERT_FALSE(entry.ok());
+  EXPECT_EQ(entry.error().path, "side_effects");
+
+  FormData bad;
+  bad.add("date", "2026-11-19");
+  bad.add("rls", "11");
+  entry = diary_entry_from_form(bad);
+  ASSERT_FALSE(entry.ok());
+  EXPECT_EQ(entry.error().path, "rls");
+}
+
+TEST(Forms, TrialPlansFromFormAndJson) {
+  FormData form;
+  form.add("design", "ab");
+  form.add("baseline_start", "2026-11-01");
+  form.add("treatment_start", "2026-11-15");
+  auto plan = trial_plan_from_form(form);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan.value().treatment_weeks, core::kDefaultTreatmentWeeks);
+  plan = trial_plan_from_json(R"({"design": "abab", "baseline_start": "2026-11-01", "treatment_start": "2026-11-15"})");
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan.value().design, core::TrialDesign::abab);
+  plan = trial_plan_from_json(R"({"desing": "ab"})");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.error().path, "desing");
+  plan = trial_plan_from_json("not json");
+  ASSERT_FALSE(plan.ok());
+}
+
+TEST(Security, HostHeaderMustNameTheBoundAddress) {
+  const auto loopback = host_policy("127.0.0.1", {}, 8080);
+  EXPECT_TRUE(host_allowed("127.0.0.1:8080", loopback));
+  EXPECT_TRUE(host_allowed("localhost:8080", loopback));
+  EXPECT_TRUE(host_allowed("LOCALHOST:8080", loopback));
+  EXPECT_FALSE(host_allowed("127.0.0.1:8081", loopback)) << "another port";
+  EXPECT_FALSE(host_allowed("127.0.0.1", loopback)) << "no port means 80";
+  EXPECT_FALSE(host_allowed("evil.example:8080", loopback)) << "DNS rebinding";
+  EXPECT_FALSE(host_allowed("localhost.evil.example:8080", loopback));
+  EXPECT_FALSE(host_allowed("127.0.0.1.nip.io:8080", loopback));
+  EXPECT_FALSE(host_allowed("", loopback));
+  EXPECT_FALSE(host_allowed("127.0.0.1:80x", loopback));
+
+  const auto v6 = host_policy("::1", {}, 9000);
+  EXPECT_TRUE(host_allowed("[::1]:9000", v6));
+  EXPECT_FALSE(host_allowed("::1:9000", v6));
+
+  const auto lan = host_policy("192.168.1.20", {"willis.home"}, 8080);
+  EXPECT_TRUE(host_allowed("192.168.1.20:8080", lan));
+  EXPECT_TRUE(host_allowed("willis.home:8080", lan));
+  EXPECT_FALSE(host_allowed("localhost:8080", lan));
+
+  const auto any = host_policy("0.0.0.0", {}, 8080);
+  EXPECT_TRUE(host_allowed("10.0.0.5:8080", any)) << "an IP literal cannot be rebound";
+  EXPECT_FALSE(host_allowed("evil.example:8080", any));
+}
+
+TEST(Security, LoopbackOriginCookiesAndTokens) {
+  EXPECT_TRUE(is_loopback("127.0.0.1"));
+  EXPECT_TRUE(is_loopback("127.3.2.1"));
+  EXPECT_TRUE(is_loopback("::1"));
+  EXPECT_TRUE(is_loopback("localhost"));
+  EXPECT_FALSE(is_loopback("0.0.0.0"));
+  EXPECT_FALSE(is_loopback("192.168.1.20"));
+  EXPECT_FALSE(is_loopback("127.example"));
+  EXPECT_TRUE(is_wildcard("0.0.0.0"));
+  EXPECT_TRUE(is_wildcard("::"));
+  EXPECT_TRUE(origin_matches("http://127.0.0.1:8080", "127.0.0.1:8080"));
+  EXPECT_FALSE(origin_matches("http://evil.example", "127.0.0.1:8080"));
+  EXPECT_FALSE(origin_matches("null", "127.0.0.1:8080"));
+  EXPECT_EQ(cookie_value("a=1; willis_token=abc; b=2", "willis_token"), "abc");
+  EXPECT_EQ(cookie_value("xwillis_token=abc", "willis_token"), "");
+  EXPECT_EQ(bearer_token("Bearer s3cret"), "s3cret");
+  EXPECT_EQ(bearer_token("Basic s3cret"), "");
+  EXPECT_TRUE(constant_time_equal("abc", "abc"));
+  EXPECT_FALSE(constant_time_equal("abc", "abd"));
+  EXPECT_FALSE(constant_time_equal("", "a"));
+  const std::string token = random_hex(32);
+  EXPECT_EQ(token.size(), 64u);
+  EXPECT_NE(token, random_hex(32));
+}
+
+}  // namespace
+}  // namespace willis::http

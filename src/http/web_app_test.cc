@@ -1,0 +1,411 @@
+// A real httplib::Server on an ephemeral loopback port and a real httplib::Client
+// (cpp-httplib's own test style; Debian's 0.11.4 has no wait_until_ready, so poll is_running).
+#include "http/web_app.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "store/diary.h"
+#include "support/test_kb.h"
+
+namespace willis::http {
+namespace {
+
+constexpr const char* kCsrf = "test-csrf-0123456789abcdef";
+constexpr const char* kForm = "application/x-www-form-urlencoded";
+
+const char* kTwoMedicines = R"({"age": 54,
+  "medicines": [{"name": "Levothyroxine 75 microgram tablets", "times": ["07:00"]},
+                {"name": "Ciprofloxacin 500 mg tablets", "times": ["08:00", "20:00"]}],
+  "day": {"wake": "07:00", "sleep": "23:00"}})";
+
+std::size_t count(const std::string& text, std::string_view needle) {
+  std::size_t found = 0;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++found;
+  return found;
+}
+
+/// A temp folder removed at the end of the test.
+struct TempDir {
+  TempDir() {
+    char pattern[] = "/tmp/willis-http-test-XXXXXX";
+    path = ::mkdtemp(pattern);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
+class WebAppTest : public ::testing::Test {
+ protected:
+  void start(WebOptions options = {}) {
+    auto diary = store::Diary::open(dir_.path + "/diary.sqlite3");
+    ASSERT_TRUE(diary.ok()) << diary.error().message;
+    options.csrf_token = kCsrf;
+    options.today = [] { return core::CalendarDate{2026, 11, 20}; };
+    options.now_utc = [] { return std::string("20261120T120000Z"); };
+    options.log = [this](const std::string& line) {
+      std::lock_guard lock(log_mutex_);
+      log_ += line + "\n";
+    };
+    app_ = std::make_unique<WebApp>(testing::kb(), std::move(diary).value(), std::move(options));
+    app_->install(server_);
+    port_ = server_.bind_to_any_port("127.0.0.1");  // never a fixed port
+    ASSERT_GT(port_, 0);
+    app_->set_port(port_);
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    for (int idx = 0; idx < 1000 && !server_.is_running(); ++idx)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ASSERT_TRUE(server_.is_running());
+  }
+
+  void TearDown() override {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_connection_timeout(5);
+    c.set_read_timeout(20);
+    return c;
+  }
+
+  httplib::Headers csrf() const { return {{"X-CSRF-Token", kCsrf}}; }
+
+  /// Saves a profile through the API (as a script would).
+  void save_profile(const std::string& json) {
+    auto c = client();
+    const auto res = c.Post("/api/profile", csrf(), json, "application/json");
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    ASSERT_EQ(res->status, 200) << res->body;
+  }
+
+  std::string log() {
+    std::lock_guard lock(log_mutex_);
+    return log_;
+  }
+
+  TempDir dir_;
+  httplib::Server server_;
+  std::unique_ptr<WebApp> app_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex log_mutex_;
+  std::string log_;
+};
+
+TEST_F(WebAppTest, ApiAssessReturnsTheContract) {
+  start();
+  auto c = client();
+  const auto res = c.Post("/api/assess", kTwoMedicines, "application/json");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json; charset=utf-8");
+  EXPECT_NE(res->body.find("\"schema\":\"willis.assessment/1\""), std::string::npos);
+  EXPECT_NE(res->body.find("\"id\":\"interaction:ciprofloxacin\""), std::string::npos);
+}
+
+TEST_F(WebAppTest, ApiAssessBadProfileIs400NamingTheField) {
+  start();
+  auto c = client();
+  const auto res = c.Post("/api/assess", R"({"ag": 54})", "application/json");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find("\"error\":{\"code\":\"unknown_field\",\"path\":\"ag\""), std::string::npos) << res->body;
+  const auto garbage = c.Post("/api/assess", "{not json", "application/json");
+  ASSERT_TRUE(garbage);
+  EXPECT_EQ(garbage->status, 400);
+  EXPECT_NE(garbage->body.find("\"code\":\"parse_error\""), std::string::npos) << garbage->body;
+}
+
+TEST_F(WebAppTest, ForeignHostHeaderIsRejected) {
+  start();
+  auto c = client();
+  const std::vector<std::string> hosts = {"evil.example:" + std::to_string(port_),
+                                         "localhost.evil.example:" + std::to_string(port_), "127.0.0.1:1"};
+  for (const auto& host : hosts) {
+    const auto res = c.Get("/", {{"Host", host}});
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    EXPECT_EQ(res->status, 403) << host;
+    EXPECT_EQ(res->body.find("<form"), std::string::npos);
+  }
+  const auto api = c.Post("/api/assess", {{"Host", "evil.example:" + std::to_string(port_)}}, kTwoMedicines, "application/json");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 403);
+  EXPECT_NE(api->body.find("\"code\":\"forbidden_host\""), std::string::npos);
+  const auto ok = c.Get("/", {{"Host", "localhost:" + std::to_string(port_)}});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+}
+
+TEST_F(WebAppTest, StateChangingRequestsNeedTheCsrfToken) {
+  start();
+  auto c = client();
+  auto res = c.Post("/profile", "age=54&action=save", kForm);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  res = c.Post("/profile", "age=54&action=save&csrf=wrong", kForm);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  res = c.Post("/diary", "date=2026-11-19&rls=5", kForm);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  res = c.Post("/api/diary", R"([{"date": "2026-11-19", "rls": 5}])", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  EXPECT_NE(res->body.find("\"code\":\"csrf\""), std::string::npos);
+  res = c.Post("/api/trial", R"({"baseline_start": "2026-11-01", "treatment_start": "2026-11-15"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  // Nothing was written.
+  const auto diary = c.Get("/api/diary");
+  ASSERT_TRUE(diary);
+  EXPECT_EQ(diary->body.find("2026-11-19"), std::string::npos);
+  // With the token (from the page's hidden field) the same requests go through.
+  res = c.Post("/profile", std::string("age=54&action=save&csrf=") + kCsrf, kForm);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 303);
+  EXPECT_EQ(res->get_header_value("Location"), "/assessment");
+  res = c.Post("/api/diary", csrf(), R"([{"date": "2026-11-19", "rls": 5}])", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_NE(res->body.find("\"added\":1"), std::string::npos);
+  // A page shows the token it expects.
+  const auto page = c.Get("/profile");
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->body.find(std::string("name=\"csrf\" value=\"") + kCsrf + "\""), std::string::npos);
+}
+
+TEST_F(WebAppTest, CrossOriginPostsAreRejectedEvenWithTheToken) {
+  start();
+  auto c = client();
+  auto res = c.Post("/api/diary", {{"X-CSRF-Token", kCsrf}, {"Origin", "http://evil.example"}},
+                    R"([{"date": "2026-11-19", "rls": 5}])", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  res = c.Post("/api/assess", {{"Sec-Fetch-Site", "cross-site"}}, kTwoMedicines, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  // A sandboxed or data: page sends "Origin: null"; the browser still says it is cross-site.
+  res = c.Post("/profile", {{"Origin", "null"}, {"Sec-Fetch-Site", "cross-site"}},
+               std::string("csrf=") + kCsrf + "&action=save&age=54", kForm);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  // Our own form under Referrer-Policy: no-referrer: "Origin: null", same-origin, with the token.
+  res = c.Post("/profile", {{"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}},
+               std::string("csrf=") + kCsrf + "&action=save&age=54", kForm);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 303);
+  res = c.Post("/api/diary",
+               {{"X-CSRF-Token", kCsrf}, {"Origin", "http://127.0.0.1:" + std::to_string(port_)}, {"Sec-Fetch-Site", "same-origin"}},
+               R"([{"date": "2026-11-18", "rls": 4}])", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+}
+
+TEST_F(WebAppTest, EveryResponseCarriesTheSecurityHeaders) {
+  start();
+  auto c = client();
+  for (const char* path : {"/", "/profile", "/static/app.css", "/no-such-page", "/api/session"}) {
+    const auto res = c.Get(path);
+    ASSERT_TRUE(res) << path;
+    const std::string csp = res->get_header_value("Content-Security-Policy");
+    EXPECT_NE(csp.find("default-src 'self'"), std::string::npos) << path;
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << path;
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << path;
+    EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff") << path;
+    EXPECT_EQ(res->get_header_value("Referrer-Policy"), "no-referrer") << path;
+  }
+  const auto page = c.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->get_header_value("Cache-Control"), "no-store");
+  EXPECT_EQ(count(page->body, "<script"), 1u);
+  EXPECT_NE(page->body.find("<script src=\"/static/app.js\" defer></script>"), std::string::npos);
+  EXPECT_NE(page->body.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_NE(page->body.find("Information, not a diagnosis."), std::string::npos);
+}
+
+TEST_F(WebAppTest, OversizedBodyIs413) {
+  start();
+  auto c = client();
+  const std::string big(kDefaultMaxBodyBytes + 1, 'x');
+  const auto res = c.Post("/api/assess", big, "application/json");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 413);
+  EXPECT_NE(res->body.find("\"code\":\"payload_too_large\""), std::string::npos) << res->body;
+}
+
+TEST_F(WebAppTest, AMedicineNamedLikeAScriptRendersInert) {
+  start();
+  auto c = client();
+  const std::string script = "<script>alert(1)</script>";
+  const std::string body = std::string("csrf=") + kCsrf + "&action=save&age=54&medicines%5B0%5D.name=" +
+                           httplib::detail::encode_query_param(script) + "&medicines%5B0%5D.times=08%3A00" +
+                           "&conditions=" + httplib::detail::encode_query_param("<img src=x onerror=alert(2)>");
+  const auto saved = c.Post("/profile", body, kForm);
+  ASSERT_TRUE(saved);
+  ASSERT_EQ(saved->status, 303) << saved->body;
+  for (const char* path : {"/profile", "/assessment", "/timetable", "/report"}) {
+    const auto res = c.Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 200) << path;
+    EXPECT_EQ(res->body.find("<script>alert(1)"), std::string::npos) << path;
+    EXPECT_EQ(res->body.find("<img src=x"), std::string::npos) << path;
+    EXPECT_EQ(count(res->body, "<script"), 1u) << path;
+    EXPECT_NE(res->body.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos) << path;
+  }
+  const auto ics = c.Get("/timetable.ics");
+  ASSERT_TRUE(ics);
+  EXPECT_NE(ics->body.find("SUMMARY:<script>alert(1)</script>"), std::string::npos) << "plain text in a calendar";
+}
+
+TEST_F(WebAppTest, ProfileFormErrorsNameTheFieldAndKeepTheAnswers) {
+  start();
+  auto c = client();
+  const auto res = c.Post("/profile",
+                          std::string("csrf=") + kCsrf +
+                              "&action=save&age=54&medicines%5B0%5D.name=Ciprofloxacin&medicines%5B0%5D.times=25%3A00",
+                          kForm);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find("id=\"f-medicines-0--times-err\""), std::string::npos);
+  EXPECT_NE(res->body.find("value=\"Ciprofloxacin\""), std::string::npos);
+  EXPECT_NE(res->body.find("role=\"alert\""), std::string::npos);
+  // Add a row without saving.
+  const auto added = c.Post("/profile", std::string("csrf=") + kCsrf + "&action=add-medicine&age=54&medicines%5B0%5D.name=A", kForm);
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->status, 200);
+  EXPECT_NE(added->body.find("name=\"medicines[1].name\" value=\"\" autocomplete=\"off\" aria-describedby"), std::string::npos);
+  const auto api = c.Get("/api/profile");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 404) << "nothing saved yet";
+}
+
+TEST_F(WebAppTest, PagesRenderTheAssessmentTimetableAndCalendar) {
+  start();
+  save_profile(kTwoMedicines);
+  auto c = client();
+  const auto assessment = c.Get("/assessment");
+  ASSERT_TRUE(assessment);
+  EXPECT_EQ(assessment->status, 200);
+  EXPECT_NE(assessment->body.find("data-finding=\"interaction:ciprofloxacin\""), std::string::npos);
+  EXPECT_NE(assessment->body.find("data-finding=\"interaction:levothyroxine\""), std::string::npos);
+  const auto timetable = c.Get("/timetable");
+  ASSERT_TRUE(timetable);
+  EXPECT_NE(timetable->body.find("<svg"), std::string::npos);
+  EXPECT_NE(timetable->body.find("url(#tt-hatch)"), std::string::npos);
+  const auto ics = c.Get("/timetable.ics");
+  ASSERT_TRUE(ics);
+  EXPECT_EQ(ics->status, 200);
+  EXPECT_EQ(ics->get_header_value("Content-Type"), "text/calendar; charset=utf-8");
+  EXPECT_NE(ics->get_header_value("Content-Disposition").find("attachment"), std::string::npos);
+  EXPECT_EQ(ics->body.rfind("BEGIN:VCALENDAR\r\n", 0), 0u);
+  EXPECT_GE(count(ics->body, "RRULE:FREQ=DAILY\r\n"), 3u);
+  EXPECT_EQ(count(ics->body, "\n"), count(ics->body, "\r\n"));
+  const auto report = c.Get("/report?paper=letter");
+  ASSERT_TRUE(report);
+  EXPECT_NE(report->body.find("/static/print-letter.css"), std::string::npos);
+  EXPECT_NE(report->body.find("id=\"cit-1\""), std::string::npos) << "numbered citations";
+}
+
+TEST_F(WebAppTest, DiaryAndTrialThroughFormsAndApi) {
+  start();
+  auto c = client();
+  auto res = c.Post("/diary", std::string("csrf=") + kCsrf + "&date=2026-11-19&rls=6&sleep_quality=3&bed=23%3A00&wake=06%3A30", kForm);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 303) << res->body;
+  EXPECT_EQ(res->get_header_value("Location"), "/diary?saved=2026-11-19");
+  res = c.Post("/diary", std::string("csrf=") + kCsrf + "&date=2026-11-25&rls=6", kForm);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << "a future date is refused";
+  EXPECT_NE(res->body.find("f-date-err"), std::string::npos);
+  const auto page = c.Get("/diary?saved=2026-11-19");
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->body.find("href=\"/diary?date=2026-11-19\""), std::string::npos);
+  EXPECT_NE(page->body.find("<svg"), std::string::npos);
+  res = c.Post("/api/trial", csrf(), R"({"baseline_start": "2026-11-10", "treatment_start": "2026-11-24"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = c.Post("/api/trial", csrf(), R"({"baseline_start": "2026-11-10", "treatment_start": "2026-11-24"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 409);
+  const auto trial = c.Get("/api/trial");
+  ASSERT_TRUE(trial);
+  EXPECT_NE(trial->body.find("\"phase\": \"baseline\""), std::string::npos) << trial->body;
+  EXPECT_NE(trial->body.find("\"verdict\":"), std::string::npos);
+  const auto trial_page = c.Get("/trial");
+  ASSERT_TRUE(trial_page);
+  EXPECT_NE(trial_page->body.find("Progress"), std::string::npos);
+}
+
+TEST_F(WebAppTest, StaticAssetsAndErrorsNeverLeakInternals) {
+  start();
+  auto c = client();
+  const auto js = c.Get("/static/app.js");
+  ASSERT_TRUE(js);
+  EXPECT_EQ(js->status, 200);
+  EXPECT_EQ(js->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  for (const char* path : {"/static/nope.js", "/static/start.html", "/static/../CMakeLists.txt", "/nope"}) {
+    const auto res = c.Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 404) << path;
+  }
+  const auto api = c.Get("/api/nope");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 404);
+  EXPECT_EQ(api->body, "{\"error\":{\"code\":\"not_found\",\"path\":\"\",\"message\":\"There is no such page.\"}}\n");
+}
+
+TEST_F(WebAppTest, LogsCarryNoQueriesOrBodies) {
+  start();
+  auto c = client();
+  ASSERT_TRUE(c.Get("/diary?date=2026-11-03"));
+  ASSERT_TRUE(c.Post("/api/assess", kTwoMedicines, "application/json"));
+  // httplib logs a request after sending its response: wait (bounded) for the second line.
+  std::string lines = log();
+  for (int idx = 0; idx < 500 && (lines.find("POST /api/assess") == std::string::npos || lines.find("GET /diary") == std::string::npos); ++idx) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    lines = log();
+  }
+  EXPECT_NE(lines.find("GET /diary 200 "), std::string::npos) << lines;
+  EXPECT_NE(lines.find("POST /api/assess 200 "), std::string::npos) << lines;
+  EXPECT_EQ(lines.find("2026-11-03"), std::string::npos);
+  EXPECT_EQ(lines.find("Ciprofloxacin"), std::string::npos);
+}
+
+TEST_F(WebAppTest, AccessTokenIsRequiredWhenSet) {
+  WebOptions options;
+  options.token = "0123456789abcdef0123";
+  start(options);
+  auto c = client();
+  auto res = c.Get("/");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  res = c.Get("/", {{"Authorization", "Bearer 0123456789abcdef0123"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  res = c.Get("/diary?token=0123456789abcdef0123");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 303);
+  EXPECT_EQ(res->get_header_value("Location"), "/diary");
+  const std::string cookie = res->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  res = c.Get("/diary", {{"Cookie", "willis_token=0123456789abcdef0123"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  res = c.Get("/", {{"Authorization", "Bearer wrong"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_NE(app_->url().find("?token=0123456789abcdef0123"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace willis::http

@@ -1,0 +1,296 @@
+// tests/e2e/app.test.mjs: a new user's walk through `willis serve` in Debian's chromium.
+// Run by run-e2e.sh with BASE_URL (the server), ARTIFACTS (a folder) and CHROMIUM (the binary).
+// The tests run in order and share one browser page, as one person would.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const BASE = process.env.BASE_URL.replace(/\/$/, "");
+const ARTIFACTS = process.env.ARTIFACTS;
+const TODAY = process.env.WILLIS_TODAY; // the server's "today" (run-e2e.sh fixes it)
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+
+let context;
+let page;
+let userDataDir;
+const consoleErrors = [];
+
+function addDays(isoDate, days) {
+  const date = new Date(`${isoDate}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+function minutes(hhmm) {
+  const [h, m] = hhmm.split(":").map(Number);
+  return h * 60 + m;
+}
+
+/// axe-core on the current page: no serious or critical violations.
+async function checkAccessibility(name) {
+  await page.evaluate(AXE);
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const summary = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  assert.deepEqual(summary, [], `${name}: axe found serious/critical violations`);
+  return results.violations.length;
+}
+
+/// Every visible form field has a label (or an aria-label).
+async function checkLabels(name) {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll("input, select, textarea")]
+      .filter((el) => el.type !== "hidden" && !el.closest("template"))
+      .filter((el) => (el.labels ? el.labels.length : 0) === 0 && !el.getAttribute("aria-label"))
+      .map((el) => el.name || el.id));
+  assert.deepEqual(unlabelled, [], `${name}: unlabelled fields`);
+}
+
+async function screenshots(name) {
+  for (const [label, size] of [["390x844", PHONE], ["1280x800", DESKTOP]]) {
+    await page.setViewportSize(size);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${label}.png`), fullPage: label === "1280x800" });
+  }
+  await page.setViewportSize(DESKTOP);
+}
+
+/// Presses Tab until the focused element matches `predicate` (bounded); returns the presses.
+async function tabTo(description, predicate, arg) {
+  for (let presses = 1; presses <= 120; presses++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(predicate, arg)) return presses;
+  }
+  assert.fail(`keyboard: could not Tab to ${description}`);
+}
+
+before(async () => {
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "willis-chromium-"));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM,
+    headless: true,
+    acceptDownloads: true,
+    viewport: DESKTOP,
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+  context.setDefaultTimeout(10000);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("console", (msg) => {
+    if (msg.type() === "error") consoleErrors.push(msg.text());
+  });
+  page.on("pageerror", (err) => consoleErrors.push(String(err)));
+});
+
+after(async () => {
+  await context?.close();
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+});
+
+test("start page says what willis does and does not do", async () => {
+  const response = await page.goto(`${BASE}/`);
+  assert.equal(response.status(), 200);
+  const csp = response.headers()["content-security-policy"];
+  assert.match(csp, /default-src 'self'/);
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  await page.getByRole("heading", { level: 1 }).waitFor();
+  assert.match(await page.textContent("header .disclaimer"), /Information, not a diagnosis/);
+  assert.ok(await page.isVisible("text=What willis does not do"));
+  await checkAccessibility("start");
+  await screenshots("start");
+});
+
+test("profile: red flags first, then a keyboard-only walk adding two medicines with times", async () => {
+  await page.goto(`${BASE}/profile`);
+  const firstLegend = await page.textContent("form.profile fieldset legend");
+  assert.match(firstLegend, /do you have any of these/i, "red-flag questions come first");
+  await checkLabels("profile");
+  await checkAccessibility("profile");
+  await screenshots("profile");
+
+  // Keyboard only from here: Tab to each field, type, Enter on buttons.
+  await page.focus("body");
+  let presses = await tabTo("age", () => document.activeElement?.name === "age");
+  await page.keyboard.type("54");
+  // Visible focus: the focused field gets an outline or a focus ring.
+  const ring = await page.evaluate(() => {
+    const style = getComputedStyle(document.activeElement);
+    return style.outlineStyle !== "none" || style.boxShadow !== "none";
+  });
+  assert.ok(ring, "focus is visible");
+  presses += await tabTo("the first medicine", () => document.activeElement?.name === "medicines[0].name");
+  await page.keyboard.type("Levothyroxine 75 microgram tablets");
+  presses += await tabTo("its times", () => document.activeElement?.name === "medicines[0].times");
+  await page.keyboard.type("07:00");
+  presses += await tabTo("Add a medicine", () => document.activeElement?.getAttribute("data-add") === "medicines");
+  await page.keyboard.press("Enter");
+  // The new row has focus.
+  assert.equal(await page.evaluate(() => document.activeElement?.name), "medicines[1].name");
+  await page.keyboard.type("Ciprofloxacin 500 mg tablets");
+  presses += await tabTo("its times", () => document.activeElement?.name === "medicines[1].times");
+  await page.keyboard.type("08:00, 20:00");
+  // Remove and re-add works too: add a third row, then remove it with the keyboard.
+  presses += await tabTo("Add a medicine", () => document.activeElement?.getAttribute("data-add") === "medicines");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement?.name), "medicines[2].name");
+  await page.keyboard.type("Omeprazole 20 mg");
+  presses += await tabTo("Remove medicine 3", () => document.activeElement?.value === "remove-medicine-2");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.locator('ol[data-list="medicines"] > li.row').count(), 2);
+  presses += await tabTo("usual wake time", () => document.activeElement?.name === "day.wake");
+  await page.keyboard.type("07:00");
+  presses += await tabTo("usual bedtime", () => document.activeElement?.name === "day.sleep");
+  await page.keyboard.type("23:00");
+  presses += await tabTo("Save", () => document.activeElement?.id === "save-profile");
+  await Promise.all([page.waitForURL(`${BASE}/assessment`), page.keyboard.press("Enter")]);
+  assert.ok(presses > 0);
+  console.log(`# keyboard path through the profile: ${presses} Tab presses`);
+});
+
+test("assessment: interaction cards with expandable citations", async () => {
+  await page.waitForSelector("h1:has-text('Your assessment')");
+  const cipro = page.locator('[data-finding="interaction:ciprofloxacin"]');
+  const levo = page.locator('[data-finding="interaction:levothyroxine"]');
+  assert.ok(await cipro.isVisible(), "ciprofloxacin card");
+  assert.ok(await levo.isVisible(), "levothyroxine card");
+  assert.match(await cipro.locator(".sev").textContent(), /caution|avoid|urgent/i, "severity in words");
+  await cipro.locator("details.sources summary").click();
+  const link = cipro.locator("details.sources a[href^='http']").first();
+  assert.ok(await link.isVisible(), "a citation links to its source");
+  await checkAccessibility("assessment");
+  await screenshots("assessment");
+});
+
+test("timetable: both windows kept, and the .ics holds daily events outside them", async () => {
+  await page.goto(`${BASE}/timetable`);
+  assert.ok(await page.isVisible("figure.timetable svg"));
+  const windows = await page.locator("svg.timetable rect[fill='url(#tt-hatch)']").count();
+  assert.ok(windows >= 3, `keep-apart windows drawn: ${windows}`);
+  await checkAccessibility("timetable");
+  await screenshots("timetable");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#ics-download")]);
+  const file = path.join(ARTIFACTS, "willis-timetable.ics");
+  await download.saveAs(file);
+  const ics = fs.readFileSync(file, "utf8");
+  assert.ok(ics.startsWith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+  assert.equal(ics.split("\n").length, ics.split("\r\n").length, "CRLF line ends");
+  for (const line of ics.split("\r\n")) assert.ok(Buffer.byteLength(line) <= 75, `folded: ${line}`);
+  const unfolded = ics.replace(/\r\n[ \t]/g, "");
+  const events = unfolded.split("BEGIN:VEVENT").slice(1);
+  const summaries = events.map((e) => /SUMMARY:(.*)\r\n/.exec(e)[1]);
+  assert.ok(summaries.includes("Levothyroxine 75 microgram tablets"));
+  assert.equal(summaries.filter((s) => s === "Ciprofloxacin 500 mg tablets").length, 2);
+  for (const event of events) assert.match(event, /RRULE:FREQ=DAILY\r\n/);
+  const doses = events.filter((e) => /SUMMARY:Magnesium/.test(e)).map((e) => /DTSTART:\d{8}T(\d\d)(\d\d)00\r\n/.exec(e));
+  assert.ok(doses.length >= 1, "at least one magnesium dose");
+
+  // The doses respect every window the assessment reports (contract: schedule.keep_apart).
+  const assessment = await (await page.request.get(`${BASE}/api/assessment`)).json();
+  const keep = assessment.schedule.keep_apart;
+  assert.ok(keep.some((k) => k.medicine === "ciprofloxacin") && keep.some((k) => k.medicine === "levothyroxine"));
+  for (const [, hh, mm] of doses) {
+    const t = Number(hh) * 60 + Number(mm);
+    for (const k of keep) {
+      const from = minutes(k.from), to = minutes(k.to);
+      const inside = from <= to ? t >= from && t < to : t >= from || t < to;
+      assert.ok(!inside, `dose ${hh}:${mm} inside ${k.name} window ${k.from}-${k.to}`);
+    }
+  }
+});
+
+test("diary: two weeks of entries on a phone, then the history and the chart", async () => {
+  await page.setViewportSize(PHONE);
+  await page.goto(`${BASE}/diary`);
+  for (let back = 14; back >= 1; back--) {
+    // Saving lands on the diary again, ready for the next entry.
+    const date = addDays(TODAY, -back);
+    await page.fill("input[name='date']", date);
+    await page.check(`input[name='rls'][value='${(back % 5) + 3}']`);
+    await page.check(`input[name='sleep_quality'][value='${(back % 3) + 2}']`);
+    await page.fill("input[name='bed']", "23:00");
+    await page.fill("input[name='wake']", "06:45");
+    await page.fill("input[name='magnesium_mg']", back > 6 ? "0" : "200");
+    await Promise.all([page.waitForURL(/\/diary\?saved=/), page.click("#save-entry")]);
+    assert.match(await page.textContent("p.notice"), new RegExp(`Saved the entry for ${date}`));
+  }
+  const rows = await page.locator("table.history tbody tr").count();
+  assert.equal(rows, 14);
+  assert.ok(await page.isVisible("figure.chart svg"));
+  const dots = await page.locator("figure.chart svg circle").count();
+  assert.ok(dots >= 14, `chart dots: ${dots}`);
+  await checkLabels("diary");
+  await checkAccessibility("diary");
+  await page.setViewportSize(DESKTOP);
+  await screenshots("diary");
+});
+
+test("trial: plan it, then see progress and the chart", async () => {
+  await page.goto(`${BASE}/trial`);
+  await page.fill("input[name='baseline_start']", addDays(TODAY, -14));
+  await page.fill("input[name='treatment_start']", addDays(TODAY, -6));
+  await Promise.all([page.waitForURL(/\/trial\?saved=/), page.click("#start-trial")]);
+  assert.ok(await page.isVisible("h2:has-text('Progress')"));
+  assert.ok(await page.isVisible("figure.chart svg"));
+  await checkLabels("trial");
+  await checkAccessibility("trial");
+  await screenshots("trial");
+});
+
+test("report: one printable page with numbered citations (A4 and Letter)", async () => {
+  await page.goto(`${BASE}/report`);
+  await page.waitForSelector("article.report");
+  assert.ok((await page.locator("ol.references li").count()) >= 3, "numbered references");
+  assert.ok(await page.isVisible("text=Ciprofloxacin 500 mg tablets at 08:00, 20:00"));
+  assert.match(await page.textContent(".report-head"), /not a diagnosis/);
+  await checkAccessibility("report");
+  await screenshots("report");
+  for (const paper of ["a4", "letter"]) {
+    await page.goto(`${BASE}/report?paper=${paper}`);
+    await page.emulateMedia({ media: "print" });
+    assert.equal(await page.isVisible("nav"), false, "navigation hidden in print");
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    fs.writeFileSync(path.join(ARTIFACTS, `report-${paper}.pdf`), pdf);
+    const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+    console.log(`# report on ${paper}: ${pages} page(s), ${pdf.length} bytes`);
+    assert.equal(pages, 1, `the report fits one ${paper} page`);
+    await page.emulateMedia({ media: "screen" });
+  }
+});
+
+test("a profile full of <script> strings renders inert", async () => {
+  const session = await (await page.request.get(`${BASE}/api/session`)).json();
+  const hostile = {
+    age: 54,
+    conditions: ["<img src=x onerror=\"window.__pwned=1\">"],
+    medicines: [{ name: "<script>window.__pwned=1</script>", times: ["08:00"] }],
+    supplements: [{ name: "\"><svg onload=window.__pwned=1>", amount_mg: 100 }],
+  };
+  const saved = await page.request.post(`${BASE}/api/profile`, {
+    headers: { "X-CSRF-Token": session.csrf, "Content-Type": "application/json" },
+    data: JSON.stringify(hostile),
+  });
+  assert.equal(saved.status(), 200);
+  let dialogs = 0;
+  page.on("dialog", async (dialog) => { dialogs++; await dialog.dismiss(); });
+  for (const where of ["/profile", "/assessment", "/timetable", "/report"]) {
+    await page.goto(`${BASE}${where}`);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined, `${where}: injected code ran`);
+    assert.equal(await page.locator("main script, main img, main svg[onload]").count(), 0, where);
+  }
+  assert.ok(await page.isVisible("text=<script>window.__pwned=1</script>"), "shown as text");
+  assert.equal(dialogs, 0);
+});
+
+test("no script errors and no CSP violations in the console", async () => {
+  assert.deepEqual(consoleErrors, []);
+});
