@@ -461,7 +461,9 @@ class Assessor {
       // Compound amount: the salt's fraction, or the range across the form's hydrates.
       double low = 100, high = 0;
       for (const auto& salt : kb_.salts) {
-        if (match.kind == SupplementMatch::Kind::salt ? salt.id != match.id : salt.form != match.form_id) continue;
+        // No form named: every salt is possible.
+        if (!match.form_id.empty() || match.kind == SupplementMatch::Kind::salt)
+          if (match.kind == SupplementMatch::Kind::salt ? salt.id != match.id : salt.form != match.form_id) continue;
         low = std::min(low, salt.percent());
         high = std::max(high, salt.percent());
       }

@@ -165,7 +165,8 @@ void NameIndex::build() {
       if (stripped != key) keys.push_back(stripped);
     }
     for (const auto& key : keys) {
-      if (key.empty()) continue;
+      // "magnesium" alone names no form or product (see NameIndex::supplement).
+      if (key.empty() || key == "magnesium") continue;
       const auto [it, inserted] = supplement_index_.emplace(key, value);
       if (inserted || it->second == value) continue;
       const bool same_form = !form_of(it->second).empty() && form_of(it->second) == form_of(value);
@@ -282,6 +283,13 @@ MedicineMatch NameIndex::combination(std::string_view text) const {
 SupplementMatch NameIndex::supplement(std::string_view text) const {
   const std::string normalized = normalize_name(text);
   SupplementMatch match;
+  // "Magnesium 400 mg" names no form: a form match with no form id (the caller counts an
+  // elemental amount as given and judges a compound amount at the richest salt).
+  if (strip_words(normalized, false) == "magnesium") {
+    match.kind = SupplementMatch::Kind::form;
+    match.id = "magnesium";
+    return match;
+  }
   bool topical = false;
   std::vector<std::string> words;
   for (const auto& word : split_words(normalized)) {

@@ -45,6 +45,10 @@ TEST(Names, Supplements) {
   EXPECT_EQ(names().supplement("Magnesium Bisglycinate 200mg").form_id, "glycinate");
   EXPECT_EQ(names().supplement("magnesium oil spray").kind, SupplementMatch::Kind::topical);
   EXPECT_EQ(names().supplement("vitamin d3").kind, SupplementMatch::Kind::unknown);
+  // A bare "magnesium" is no particular form or product (it once matched a 4 mmol product).
+  const SupplementMatch bare = names().supplement("Magnesium 400 mg");
+  EXPECT_EQ(bare.kind, SupplementMatch::Kind::form);
+  EXPECT_TRUE(bare.form_id.empty());
 }
 
 TEST(Names, ConditionsAndFlags) {

@@ -1,0 +1,311 @@
+#include "codec/food_csv.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "codec/json_writer.h"
+#include "codec/yaml_fields.h"
+
+namespace willis::codec {
+
+using core::Errc;
+
+namespace {
+
+const char* const kFoodsFile = "foods.csv";
+const char* const kPortionsFile = "portions.csv";
+
+// One CSV record at a time (RFC 4180).
+class CsvReader {
+ public:
+  CsvReader(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {}
+
+  /// False at the end. `error` is set on bad quoting.
+  bool next(std::vector<std::string>& fields, std::optional<core::Error>& error) {
+    fields.clear();
+    if (pos_ >= text_.size()) return false;
+    line_ = next_line_;
+    std::string field;
+    bool quoted = false, after_quote = false;
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_++];
+      if (quoted) {
+        if (c == '"') {
+          if (pos_ < text_.size() && text_[pos_] == '"') {
+            field += '"';
+            ++pos_;
+          } else {
+            quoted = false;
+            after_quote = true;
+          }
+        } else {
+          if (c == '\n') ++next_line_;
+          field += c;
+        }
+        continue;
+      }
+      if (c == ',') {
+        fields.push_back(std::move(field));
+        field.clear();
+        after_quote = false;
+      } else if (c == '\r' || c == '\n') {
+        if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
+        ++next_line_;
+        fields.push_back(std::move(field));
+        return true;
+      } else if (c == '"' && field.empty() && !after_quote) {
+        quoted = true;
+      } else if (after_quote) {
+        error = core::Error{Errc::parse_error, "", "text after a closing quote", file_, line_};
+        return true;
+      } else {
+        field += c;
+      }
+    }
+    if (quoted) error = core::Error{Errc::parse_error, "", "a quoted field is not closed", file_, line_};
+    fields.push_back(std::move(field));
+    return true;
+  }
+  int line() const { return line_; }
+
+ private:
+  std::string_view text_;
+  std::string file_;
+  std::size_t pos_ = 0;
+  int line_ = 1, next_line_ = 1;
+};
+
+// Header name -> column, checked for the columns we need.
+core::Result<std::map<std::string, std::size_t>> header(CsvReader& reader, const char* file,
+                                                        std::initializer_list<const char*> needed) {
+  std::vector<std::string> fields;
+  std::optional<core::Error> error;
+  if (!reader.next(fields, error)) return core::Error{Errc::parse_error, "", "the file is empty", file, 1};
+  if (error) return *error;
+  std::map<std::string, std::size_t> columns;
+  for (std::size_t idx = 0; idx < fields.size(); ++idx) columns[fields[idx]] = idx;
+  for (const char* name : needed)
+    if (!columns.count(name)) return core::Error{Errc::parse_error, "", std::string("missing column \"") + name + "\"", file, 1};
+  return columns;
+}
+
+std::optional<double> parse_number(const std::string& text) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+bool is_ndb_no(const std::string& text) {
+  return text.size() == 5 && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+}  // namespace
+
+core::Result<core::FoodTable> parse_food_table(std::string_view foods_csv, std::string_view portions_csv) {
+  core::FoodTable table;
+  {
+    CsvReader reader(foods_csv, kFoodsFile);
+    auto columns = header(reader, kFoodsFile, {"ndb_no", "food_group", "long_desc", "short_desc", "mg_per_100g"});
+    if (!columns.ok()) return columns.error();
+    const auto& col = columns.value();
+    std::vector<std::string> fields;
+    std::optional<core::Error> error;
+    while (reader.next(fields, error)) {
+      if (error) return *error;
+      if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
+      if (fields.size() != col.size())
+        return core::Error{Errc::parse_error, "", "expected " + std::to_string(col.size()) + " fields, found " + std::to_string(fields.size()),
+                           kFoodsFile, reader.line()};
+      core::Food food;
+      food.ndb_no = fields[col.at("ndb_no")];
+      if (!is_ndb_no(food.ndb_no))
+        return core::Error{Errc::parse_error, "", "ndb_no \"" + food.ndb_no + "\" is not 5 digits", kFoodsFile, reader.line()};
+      food.group = fields[col.at("food_group")];
+      food.description = fields[col.at("long_desc")];
+      if (food.description.empty()) food.description = fields[col.at("short_desc")];
+      const std::string& mg = fields[col.at("mg_per_100g")];
+      if (!mg.empty()) {
+        food.mg_per_100g = parse_number(mg);
+        if (!food.mg_per_100g || *food.mg_per_100g < 0)
+          return core::Error{Errc::parse_error, "", "mg_per_100g \"" + mg + "\" is not a number", kFoodsFile, reader.line()};
+      }
+      table.foods.push_back(std::move(food));
+    }
+  }
+  std::sort(table.foods.begin(), table.foods.end(), [](const auto& a, const auto& b) { return a.ndb_no < b.ndb_no; });
+  for (std::size_t idx = 1; idx < table.foods.size(); ++idx)
+    if (table.foods[idx].ndb_no == table.foods[idx - 1].ndb_no)
+      return core::Error{Errc::parse_error, "", "duplicate ndb_no " + table.foods[idx].ndb_no, kFoodsFile, 0};
+  {
+    CsvReader reader(portions_csv, kPortionsFile);
+    auto columns = header(reader, kPortionsFile, {"ndb_no", "seq", "amount", "measure_desc", "gram_weight"});
+    if (!columns.ok()) return columns.error();
+    const auto& col = columns.value();
+    std::vector<std::string> fields;
+    std::optional<core::Error> error;
+    while (reader.next(fields, error)) {
+      if (error) return *error;
+      if (fields.size() == 1 && fields[0].empty()) continue;
+      if (fields.size() != col.size())
+        return core::Error{Errc::parse_error, "", "expected " + std::to_string(col.size()) + " fields, found " + std::to_string(fields.size()),
+                           kPortionsFile, reader.line()};
+      const std::string& ndb_no = fields[col.at("ndb_no")];
+      const auto found = std::lower_bound(table.foods.begin(), table.foods.end(), ndb_no,
+                                          [](const core::Food& f, const std::string& key) { return f.ndb_no < key; });
+      core::Food* food = found != table.foods.end() && found->ndb_no == ndb_no ? &*found : nullptr;
+      if (!food) return core::Error{Errc::parse_error, "", "portion of unknown food " + ndb_no, kPortionsFile, reader.line()};
+      core::FoodPortion portion;
+      const auto seq = parse_number(fields[col.at("seq")]);
+      const auto amount = parse_number(fields[col.at("amount")]);
+      const auto grams = parse_number(fields[col.at("gram_weight")]);
+      if (!seq || !amount || !grams || *amount <= 0 || *grams <= 0)
+        return core::Error{Errc::parse_error, "", "seq, amount and gram_weight must be positive numbers", kPortionsFile, reader.line()};
+      portion.seq = static_cast<int>(*seq);
+      portion.amount = *amount;
+      portion.measure_desc = fields[col.at("measure_desc")];
+      portion.grams = *grams;
+      food->portions.push_back(std::move(portion));
+    }
+  }
+  for (auto& food : table.foods)
+    std::stable_sort(food.portions.begin(), food.portions.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  return table;
+}
+
+FoodListLoad parse_food_list(std::string_view yaml, const std::string& file) {
+  FoodListLoad out;
+  ErrorSink sink;
+  auto root = parse_yaml_text(yaml, file);
+  if (!root.ok()) {
+    out.errors.push_back(root.error());
+    return out;
+  }
+  Fields top(root.value(), "", file, sink);
+  const YAML::Node foods = top.node("foods");
+  top.finish();
+  if (!foods.IsSequence() || foods.size() == 0) {
+    sink.add(Errc::missing_field, "foods", "is required: a list of foods, each with ndb_no and portion or grams", file,
+             line_of(root.value()));
+  } else {
+    for (std::size_t idx = 0; idx < foods.size(); ++idx) {
+      Fields item(foods[idx], item_path("foods", idx), file, sink);
+      core::FoodListItem food;
+      food.path = item.path();
+      food.line = item.line();
+      const YAML::Node ndb = item.node("ndb_no");
+      if (!ndb.IsDefined() || ndb.IsNull()) {
+        item.error(Errc::missing_field, "ndb_no", "is required (the 5-digit number from willis foods search)");
+      } else if (!ndb.IsScalar()) {
+        item.error(Errc::invalid_type, "ndb_no", "expected a 5-digit number such as \"12063\"");
+      } else {
+        food.ndb_no = ndb.Scalar();
+        if (!food.ndb_no.empty() && food.ndb_no.size() < 5 &&
+            std::all_of(food.ndb_no.begin(), food.ndb_no.end(), [](unsigned char c) { return std::isdigit(c); }))
+          food.ndb_no.insert(0, 5 - food.ndb_no.size(), '0');  // 1117 -> 01117 (YAML drops leading zeros of numbers)
+        if (!is_ndb_no(food.ndb_no))
+          item.error(Errc::invalid_value, "ndb_no", "\"" + ndb.Scalar() + "\" is not a 5-digit SR28 number (see willis foods search)");
+      }
+      food.label = item.text("label").value_or("");
+      food.portion = item.text("portion").value_or("");
+      food.grams = item.number("grams", 0.001, 100000);
+      if (food.portion.empty() == !food.grams.has_value())
+        item.error(Errc::invalid_value, food.grams ? "grams" : "portion", "give either portion (a measure of the food) or grams, not both");
+      food.servings = item.number("servings", 0.001, 1000).value_or(1);
+      food.per_week = item.choice("per", {"day", "week"}).value_or("day") == "week";
+      item.finish();
+      out.items.push_back(std::move(food));
+    }
+  }
+  out.errors = std::move(sink.errors);
+  return out;
+}
+
+namespace {
+
+double round_to(double value, double step) { return std::round(value / step) * step; }
+
+}  // namespace
+
+std::string foods_json(const std::vector<const core::Food*>& foods, bool pretty) {
+  JsonWriter w(pretty);
+  w.begin_object();
+  w.key("foods");
+  w.begin_array();
+  for (const core::Food* food : foods) {
+    w.begin_object();
+    w.member("ndb_no", food->ndb_no);
+    w.member("description", food->description);
+    w.member("group", food->group);
+    if (food->mg_per_100g)
+      w.member("mg_per_100g", *food->mg_per_100g);
+    else
+      w.member_null("mg_per_100g");
+    w.key("portions");
+    w.begin_array();
+    for (const auto& portion : food->portions) {
+      w.begin_object();
+      w.member("measure", portion.measure());
+      w.member("grams", portion.grams);
+      if (const auto mg = core::food_mg(*food, portion.grams))
+        w.member("mg", round_to(*mg, 1));
+      else
+        w.member_null("mg");
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return w.take();
+}
+
+std::string food_estimate_json(const core::FoodEstimate& estimate, bool pretty) {
+  JsonWriter w(pretty);
+  w.begin_object();
+  w.key("items");
+  w.begin_array();
+  for (const auto& item : estimate.items) {
+    w.begin_object();
+    w.member("ndb_no", item.food->ndb_no);
+    w.member("description", item.food->description);
+    if (item.label.empty())
+      w.member_null("label");
+    else
+      w.member("label", item.label);
+    w.member("portion", item.measure);
+    w.member("grams", round_to(item.grams_per_serving, 0.01));
+    w.member("servings", item.servings);
+    w.member("per", item.per_week ? "week" : "day");
+    w.member("servings_per_day", round_to(item.servings_per_day, 0.001));
+    if (item.food->mg_per_100g)
+      w.member("mg_per_100g", *item.food->mg_per_100g);
+    else
+      w.member_null("mg_per_100g");
+    if (item.mg_per_day)
+      w.member("mg_per_day", round_to(*item.mg_per_day, 0.1));
+    else
+      w.member_null("mg_per_day");
+    w.end_object();
+  }
+  w.end_array();
+  w.member("total_mg_per_day", round_to(estimate.total_mg_per_day, 0.1));
+  w.member("complete", estimate.complete());
+  w.key("not_reported");
+  w.begin_array();
+  for (const auto& ndb : estimate.not_reported) w.value(ndb);
+  w.end_array();
+  w.key("diet");
+  w.begin_object();
+  w.member("magnesium_mg_per_day", std::round(estimate.total_mg_per_day));
+  w.end_object();
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace willis::codec
