@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 
 #include "app/kb_source.h"
 #include "cli/commands.h"
 #include "codec/assessment_json.h"
+#include "codec/fhir_profile.h"
 #include "codec/profile_codec.h"
 #include "codec/text_report.h"
 #include "core/assess.h"
@@ -20,7 +22,32 @@ struct AssessOptions {
   std::string profile_path;
   std::string format = "text";
   std::string colour = "auto";
+  std::string as_of;  ///< FHIR input: the date ages are computed at (default: today)
 };
+
+// ---- FHIR R4 input (issue 5; docs/fhir.md): a Bundle, a resource or NDJSON, detected from the
+// content. The mapping is pure (codec/fhir_profile.h); only "today" comes from the clock, here.
+core::Result<core::Assessment> assess_fhir(const core::Kb& kb, const std::string& text, const std::string& name,
+                                           const std::string& as_of) {
+  core::CalendarDate today;
+  if (!as_of.empty()) {
+    const auto parsed = core::parse_date(as_of);
+    if (!parsed) return core::Error(core::Errc::invalid_value, "--as-of", "\"" + as_of + "\" is not a date (use YYYY-MM-DD)");
+    today = *parsed;
+  } else {
+    const std::time_t now = std::time(nullptr);
+    std::tm parts{};
+    localtime_r(&now, &parts);
+    today = core::CalendarDate{parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday};
+  }
+  const core::NameIndex names(kb);
+  const codec::FhirTerms terms(kb, names);
+  auto mapped = codec::parse_fhir_profile(text, name, terms, {today, std::nullopt});
+  if (!mapped.ok()) return mapped.error();
+  core::Assessment assessment = core::assess(kb, names, mapped.value().profile);
+  assessment.notes.insert(assessment.notes.end(), mapped.value().notes.begin(), mapped.value().notes.end());
+  return assessment;
+}
 
 int run_assess(const GlobalOptions& global, const AssessOptions& options) {
   // The KB lives until the process exits; not destroying it saves ~0.3 ms per call.
@@ -39,9 +66,16 @@ int run_assess(const GlobalOptions& global, const AssessOptions& options) {
     if (!read.ok()) return report_error(read.error().message, 2);
     text = std::move(read).value();
   }
-  const auto profile = codec::parse_profile(text, name);
-  if (!profile.ok()) return report_error(app::describe_error(profile.error()), 2);
-  const auto assessment = core::assess(load.kb, profile.value());
+  core::Assessment assessment;
+  if (codec::looks_like_fhir(text)) {
+    auto fhir = assess_fhir(load.kb, text, name, options.as_of);
+    if (!fhir.ok()) return report_error(app::describe_error(fhir.error()), 2);
+    assessment = std::move(fhir).value();
+  } else {
+    const auto profile = codec::parse_profile(text, name);
+    if (!profile.ok()) return report_error(app::describe_error(profile.error()), 2);
+    assessment = core::assess(load.kb, profile.value());
+  }
   if (options.format == "json") {
     std::fputs(codec::assessment_json(assessment, load.kb).c_str(), stdout);
   } else {
@@ -62,15 +96,18 @@ void register_assess_commands(CLI::App& app, GlobalOptions& global) {
       "Examples:\n"
       "  willis assess examples/typical.yaml                 # readable report\n"
       "  willis assess examples/typical.yaml --format json   # the willis.assessment/1 contract\n"
-      "  cat profile.json | willis assess -                  # profile on standard input\n\n"
+      "  cat profile.json | willis assess -                  # profile on standard input\n"
+      "  willis assess examples/patient-bundle.json --as-of 2026-11-22  # FHIR R4 Bundle, resource or NDJSON\n\n"
       "Exit codes: 0 assessed; 2 the profile (or the knowledge base) could not be read — the\n"
       "message names the file, line and field, e.g. medicines[1].times[0].");
-  assess->add_option("profile", options->profile_path, "Profile file (YAML or JSON), or - for standard input")
+  assess->add_option("profile", options->profile_path,
+                     "Profile file (YAML or JSON) or FHIR R4 JSON (Bundle, resource, NDJSON), or - for standard input")
       ->required();
   assess->add_option("--format", options->format, "text (default) or json (the contract)")
       ->check(CLI::IsMember({"text", "json"}));
   assess->add_option("--colour,--color", options->colour, "auto (default: only on a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  assess->add_option("--as-of", options->as_of, "FHIR input: compute ages at this date, YYYY-MM-DD (default: today)");
   assess->callback([&global, options] { global.exit_code = run_assess(global, *options); });
 }
 

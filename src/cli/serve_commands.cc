@@ -13,6 +13,8 @@
 #include "app/kb_source.h"
 #include "app/paths.h"
 #include "cli/commands.h"
+#include "core/names.h"
+#include "http/cds_hooks_routes.h"
 #include "http/security.h"
 #include "http/web_app.h"
 #include "store/diary.h"
@@ -82,9 +84,15 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   web.today = local_today;
   if (!options.quiet)
     web.log = [](const std::string& line) { std::fprintf(stderr, "willis: %s\n", line.c_str()); };
+  // The CDS Hooks service shares the server and its gate (Host check, token); it outlives both.
+  const core::NameIndex names(kb.kb);
+  http::CdsHooksConfig cds(kb.kb, names);
+  cds.today = local_today;
+  web.max_service_body_bytes = cds.max_body_bytes;
   http::WebApp app(kb.kb, std::move(diary).value(), std::move(web));
   httplib::Server server;
   app.install(server);
+  http::add_cds_hooks_routes(server, cds);
 
   // Ctrl+C and SIGTERM stop the server cleanly: block them here (threads started later inherit
   // the mask) and wait for them on one thread that calls stop().
@@ -133,7 +141,10 @@ void register_serve_commands(CLI::App& app, GlobalOptions& global) {
       "$XDG_DATA_HOME/willis/diary.sqlite3 or ~/.local/share/willis/diary.sqlite3.\n"
       "Security: loopback only unless --allow-remote and --token; the Host header must name this "
       "server; forms carry a CSRF token; request bodies over 256 KiB are refused; the log has "
-      "method, path, status and time only.\n\n"
+      "method, path, status and time only.\n"
+      "EHRs: the same server answers CDS Hooks 2.0 (patient-view, order-select, order-sign) at "
+      "/cds-services, with CORS on those routes only, 4 MiB request bodies and, with --token, "
+      "`Authorization: Bearer TOKEN` (docs/fhir.md).\n\n"
       "Examples:\n"
       "  willis serve                          # http://127.0.0.1:8080/, diary in your user data folder\n"
       "  willis serve --port 0 --db ./my.sqlite3   # any free port, a diary file of your choice\n"

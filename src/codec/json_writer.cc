@@ -5,11 +5,17 @@
 
 namespace willis::codec {
 
-std::string JsonWriter::quote(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
+namespace {
+/// Appends `text` as a JSON string literal. Runs of plain characters are appended in one go: the
+/// writer's hot path (every key and text value; CDS Hooks cards are mostly text).
+void append_quoted(std::string& out, std::string_view text) {
   out += '"';
-  for (const char c : text) {
+  std::size_t run = 0;  // start of the plain run not yet appended
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c != '<') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -18,19 +24,23 @@ std::string JsonWriter::quote(std::string_view text) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
-          out += escaped;
-        } else if (c == '<') {
-          out += "\\u003c";  // safe to embed in HTML <script> blocks
-        } else {
-          out += c;
-        }
+      case '<': out += "\\u003c"; break;  // safe to embed in HTML <script> blocks
+      default: {
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+        out += escaped;
+      }
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out += '"';
+}
+}  // namespace
+
+std::string JsonWriter::quote(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  append_quoted(out, text);
   return out;
 }
 
@@ -78,14 +88,14 @@ void JsonWriter::end_array() {
 
 void JsonWriter::key(std::string_view name) {
   before_value();
-  out_ += quote(name);
+  append_quoted(out_, name);
   out_ += pretty_ ? ": " : ":";
   after_key_ = true;
 }
 
 void JsonWriter::value(std::string_view text) {
   before_value();
-  out_ += quote(text);
+  append_quoted(out_, text);
 }
 
 void JsonWriter::value(double number) {

@@ -2,7 +2,9 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <ctime>
 #include <optional>
 
@@ -46,6 +48,27 @@ constexpr const char* kJson = "application/json; charset=utf-8";
 constexpr const char* kTokenCookie = "willis_token";
 
 bool is_api(const Request& req) { return req.path.rfind("/api/", 0) == 0; }
+
+/// What a request says about its body before it is read (the gate runs before the body is read).
+struct DeclaredLength {
+  bool chunked = false;    ///< Transfer-Encoding: chunked, length unknown until read
+  std::uint64_t bytes = 0;  ///< Content-Length (0 when absent or unreadable)
+  bool too_large(std::size_t limit) const { return chunked || bytes > limit; }
+};
+
+DeclaredLength declared_body_length(const Request& req) {
+  DeclaredLength out;
+  const std::string encoding = req.get_header_value("Transfer-Encoding");
+  out.chunked = encoding.find("chunked") != std::string::npos;
+  const std::string length = req.get_header_value("Content-Length");
+  if (!length.empty() && length.find_first_not_of("0123456789") == std::string::npos && length.size() < 19)
+    out.bytes = std::stoull(length);
+  return out;
+}
+
+/// The CDS Hooks routes (http/cds_hooks_routes): called by EHRs from other origins, with their own
+/// CORS headers and body limit.
+bool is_service(const Request& req) { return req.path.rfind("/cds-services", 0) == 0; }
 
 bool is_unsafe(const Request& req) {
   return req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
@@ -617,6 +640,18 @@ struct WebApp::Impl {
             "This address is not how willis was opened (Host not allowed). Use the address `willis serve` printed.");
       return HandlerResponse::Handled;
     }
+    const bool service = is_service(req);
+    if (service) {
+      // Errors from this gate must be readable by a browser-based EHR simulator too.
+      res.set_header("Access-Control-Allow-Origin", "*");
+      // A CORS preflight never carries credentials; the routes answer it with headers only.
+      if (req.method == "OPTIONS") return HandlerResponse::Unhandled;
+    } else if (const auto length = declared_body_length(req); length.too_large(options.max_body_bytes)) {
+      // The server accepts service-sized bodies; web routes keep their own, smaller limit.
+      error(req, res, length.chunked ? 411 : 413, length.chunked ? "length_required" : "payload_too_large",
+            length.chunked ? "Send the request with a Content-Length." : status_message(413));
+      return HandlerResponse::Handled;
+    }
     if (!options.token.empty()) {
       const bool ok = constant_time_equal(bearer_token(req.get_header_value("Authorization")), options.token) ||
                       constant_time_equal(cookie_value(req.get_header_value("Cookie"), kTokenCookie), options.token);
@@ -634,7 +669,7 @@ struct WebApp::Impl {
         return HandlerResponse::Handled;
       }
     }
-    if (is_unsafe(req)) {
+    if (is_unsafe(req) && !service) {
       const std::string origin = req.get_header_value("Origin");
       const std::string site = req.get_header_value("Sec-Fetch-Site");
       // Under Referrer-Policy: no-referrer a browser sends "Origin: null" even for its own form
@@ -689,7 +724,7 @@ void WebApp::install(httplib::Server& server) {
   httplib::Headers headers;
   for (auto& [name, value] : security_headers()) headers.emplace(name, value);
   server.set_default_headers(headers);
-  server.set_payload_max_length(app.options.max_body_bytes);
+  server.set_payload_max_length(std::max(app.options.max_body_bytes, app.options.max_service_body_bytes));
   // Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm and the
   // client's delayed ACK hold each response back by tens of milliseconds.
   server.set_tcp_nodelay(true);

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "http/cds_hooks_routes.h"
 #include "store/diary.h"
 #include "support/test_kb.h"
 
@@ -44,7 +45,8 @@ struct TempDir {
 
 class WebAppTest : public ::testing::Test {
  protected:
-  void start(WebOptions options = {}) {
+  /// `cds`: also the CDS Hooks routes, composed as `willis serve` does.
+  void start(WebOptions options = {}, bool cds = false) {
     auto diary = store::Diary::open(dir_.path + "/diary.sqlite3");
     ASSERT_TRUE(diary.ok()) << diary.error().message;
     options.csrf_token = kCsrf;
@@ -56,6 +58,12 @@ class WebAppTest : public ::testing::Test {
     };
     app_ = std::make_unique<WebApp>(testing::kb(), std::move(diary).value(), std::move(options));
     app_->install(server_);
+    if (cds) {
+      CdsHooksConfig config(testing::kb(), testing::names());
+      config.today = [] { return core::CalendarDate{2026, 11, 20}; };
+      config.allow_fetch = false;
+      add_cds_hooks_routes(server_, config);
+    }
     port_ = server_.bind_to_any_port("127.0.0.1");  // never a fixed port
     ASSERT_GT(port_, 0);
     app_->set_port(port_);
@@ -240,6 +248,57 @@ TEST_F(WebAppTest, OversizedBodyIs413) {
   ASSERT_TRUE(res) << httplib::to_string(res.error());
   EXPECT_EQ(res->status, 413);
   EXPECT_NE(res->body.find("\"code\":\"payload_too_large\""), std::string::npos) << res->body;
+}
+
+// One server, one gate: the CDS Hooks routes get their own CORS and a larger body limit, the web
+// routes keep theirs, and the Host check and the token apply to both.
+TEST_F(WebAppTest, CdsHooksShareTheGateWithTheirOwnCorsAndBodyLimit) {
+  WebOptions options;
+  options.token = "0123456789abcdef0123";
+  options.max_service_body_bytes = 4 * 1024 * 1024;
+  start(std::move(options), /*cds=*/true);
+  auto c = client();
+  const httplib::Headers bearer = {{"Authorization", "Bearer 0123456789abcdef0123"}};
+  const httplib::Headers cross_site = {{"Authorization", "Bearer 0123456789abcdef0123"},
+                                       {"Origin", "https://ehr.example.org"}, {"Sec-Fetch-Site", "cross-site"}};
+
+  // A body over the web limit reaches the CDS route (which reads it and finds it malformed)…
+  const std::string big = "{\"hook\": \"order-select\", \"pad\": \"" + std::string(kDefaultMaxBodyBytes, 'x') + "\"";
+  const auto service = c.Post("/cds-services/willis-order-select", cross_site, big, "application/json");
+  ASSERT_TRUE(service) << httplib::to_string(service.error());
+  EXPECT_EQ(service->status, 400) << service->body;
+  EXPECT_EQ(service->get_header_value("Access-Control-Allow-Origin"), "*");
+  EXPECT_NE(service->body.find("OperationOutcome"), std::string::npos) << service->body;
+  // …while a web route still refuses it, before reading it.
+  const auto web = c.Post("/api/assess", bearer, big, "application/json");
+  ASSERT_TRUE(web);
+  EXPECT_EQ(web->status, 413);
+  EXPECT_TRUE(web->get_header_value("Access-Control-Allow-Origin").empty());
+  // Cross-site calls stay refused on web routes.
+  const auto web_cross = c.Post("/api/assess", cross_site, kTwoMedicines, "application/json");
+  ASSERT_TRUE(web_cross);
+  EXPECT_EQ(web_cross->status, 403);
+
+  // The token: required on hook calls, not on the CORS preflight (browsers send none there).
+  const auto no_token = c.Get("/cds-services");
+  ASSERT_TRUE(no_token);
+  EXPECT_EQ(no_token->status, 401);
+  EXPECT_EQ(no_token->get_header_value("Access-Control-Allow-Origin"), "*");
+  const auto preflight = c.Options("/cds-services/willis-order-select");
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 204);
+  EXPECT_NE(preflight->get_header_value("Access-Control-Allow-Headers").find("Authorization"), std::string::npos);
+  const auto discovery = c.Get("/cds-services", bearer);
+  ASSERT_TRUE(discovery);
+  EXPECT_EQ(discovery->status, 200);
+  EXPECT_NE(discovery->body.find("willis-order-sign"), std::string::npos);
+
+  // The Host check applies to the service too (DNS rebinding).
+  httplib::Headers rebinding = bearer;
+  rebinding.emplace("Host", "attacker.example");
+  const auto foreign = c.Get("/cds-services", rebinding);
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 403);
 }
 
 TEST_F(WebAppTest, AMedicineNamedLikeAScriptRendersInert) {

@@ -1,0 +1,189 @@
+// src/http/cds_hooks_routes.cc: CDS Hooks over cpp-httplib. Parse -> (fetch) -> codec -> respond;
+// no clinical decision is made here.
+#include "http/cds_hooks_routes.h"
+
+#include <httplib.h>
+
+#include <ctime>
+#include <exception>
+
+#include "codec/cds_hooks.h"
+#include "codec/fhir_profile.h"
+
+namespace willis::http {
+
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+constexpr const char* kJson = "application/json";
+
+/// CORS on /cds-services* only: CDS clients (and browser-based EHR simulators) call from other
+/// origins. No credentials are allowed cross-origin, so a browser never sends cookies here.
+void cors(Response& res) {
+  res.set_header("Access-Control-Allow-Origin", "*");
+  res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+  res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+  res.set_header("Access-Control-Max-Age", "600");
+}
+
+void outcome(Response& res, int status, std::string_view code, std::string_view diagnostics) {
+  res.status = status;
+  res.set_content(codec::operation_outcome_json(code, diagnostics), kJson);
+}
+
+core::CalendarDate system_today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  localtime_r(&now, &parts);
+  return core::CalendarDate{parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday};
+}
+
+struct Fetched {
+  bool ok = false;
+  std::string body, problem;
+};
+
+/// One FHIR read from the EHR's server: bounded in time and size, redirects never followed (so
+/// a request can never be steered to another host), http(s) only.
+Fetched fetch_fhir(const std::string& base, const std::string& query, const std::string& token,
+                   const CdsHooksConfig& config) {
+  Fetched out;
+  const auto scheme_end = base.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : base.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") {
+    out.problem = "fhirServer must be an http(s) URL";
+    return out;
+  }
+  const std::string rest = base.substr(scheme_end + 3);
+  const auto path_start = rest.find('/');
+  const std::string host_port = rest.substr(0, path_start);
+  std::string path = path_start == std::string::npos ? "" : rest.substr(path_start);
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  if (host_port.empty() || host_port.find_first_of("@ \t\r\n") != std::string::npos) {
+    out.problem = "fhirServer has no usable host";
+    return out;
+  }
+  httplib::Client client(scheme + "://" + host_port);
+  const int ms = config.fetch_timeout_ms;
+  client.set_connection_timeout(ms / 1000, (ms % 1000) * 1000);
+  client.set_read_timeout(ms / 1000, (ms % 1000) * 1000);
+  client.set_write_timeout(ms / 1000, (ms % 1000) * 1000);
+  client.set_follow_location(false);
+  httplib::Headers headers{{"Accept", "application/fhir+json"}};
+  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  bool too_big = false;
+  const auto result = client.Get(path + "/" + query, headers, [&](const char* data, std::size_t length) {
+    if (out.body.size() + length > config.max_fetch_bytes) {
+      too_big = true;
+      return false;
+    }
+    out.body.append(data, length);
+    return true;
+  });
+  if (too_big) {
+    out.problem = "the answer is larger than " + std::to_string(config.max_fetch_bytes) + " bytes";
+  } else if (!result) {
+    out.problem = httplib::to_string(result.error());
+  } else if (result->status >= 300 && result->status < 400) {
+    out.problem = "the server redirected (willis does not follow redirects)";
+  } else if (result->status != 200) {
+    out.problem = "HTTP " + std::to_string(result->status);
+  } else {
+    out.ok = true;
+  }
+  return out;
+}
+
+struct State {
+  explicit State(const CdsHooksConfig& c) : config(c), terms(c.kb, c.names) {
+    if (!config.today) config.today = system_today;
+  }
+  CdsHooksConfig config;
+  codec::FhirTerms terms;
+  std::shared_ptr<CdsHooksCounters> counters = std::make_shared<CdsHooksCounters>();
+};
+
+void discovery(const State&, const Request&, Response& res) {
+  cors(res);
+  res.set_content(codec::cds_discovery_json(), kJson);
+}
+
+void hook(State& state, const Request& req, Response& res) {
+  cors(res);
+  const codec::CdsService* service = codec::find_cds_service(req.matches[1].str());
+  if (!service) return outcome(res, 404, "not-found", "no CDS service \"" + req.matches[1].str() + "\" here");
+  if (req.body.size() > state.config.max_body_bytes)
+    return outcome(res, 413, "too-costly", "the request is larger than " + std::to_string(state.config.max_body_bytes) + " bytes");
+  auto parsed = codec::parse_cds_request(req.body, *service);
+  if (!parsed.ok()) {
+    const auto& e = parsed.error();
+    return outcome(res, 400, e.code == core::Errc::missing_field ? "required" : "invalid",
+                   e.path.empty() ? e.message : e.path + ": " + e.message);
+  }
+  codec::CdsRequest& request = parsed.value();
+  const auto missing = codec::missing_prefetch(request);
+  if (!missing.empty()) {
+    std::string keys;
+    for (const auto& key : missing) keys += (keys.empty() ? "" : ", ") + key;
+    if (request.fhir_server.empty() || !state.config.allow_fetch)
+      return outcome(res, 412, "required",
+                     "prefetch missing (" + keys + ") and no fhirServer to read it from: send the prefetch listed by "
+                     "GET /cds-services, or a fhirServer");
+    for (const auto& key : missing) {
+      ++state.counters->fetches;
+      const Fetched fetched =
+          fetch_fhir(request.fhir_server, codec::prefetch_query(key, request), request.access_token, state.config);
+      if (!fetched.ok)
+        return outcome(res, 412, "required", "prefetch " + key + " missing and reading it from fhirServer failed: " + fetched.problem);
+      request.prefetch.emplace_back(key, fetched.body);
+    }
+  }
+  codec::CdsOptions options;
+  options.as_of = state.config.today();
+  options.report_url = state.config.report_url;
+  auto answer = codec::cds_answer(request, *service, state.terms, options);
+  if (!answer.ok()) {
+    const auto& e = answer.error();
+    return outcome(res, 400, "invalid", e.path.empty() ? e.message : e.path + ": " + e.message);
+  }
+  ++state.counters->requests;
+  res.status = 200;
+  res.set_content(std::move(answer).value(), kJson);
+}
+
+void feedback(State& state, const Request& req, Response& res) {
+  cors(res);
+  if (!codec::find_cds_service(req.matches[1].str()))
+    return outcome(res, 404, "not-found", "no CDS service \"" + req.matches[1].str() + "\" here");
+  if (req.body.size() > state.config.max_body_bytes)
+    return outcome(res, 413, "too-costly", "the feedback is too large");
+  const auto items = codec::parse_cds_feedback(req.body);
+  if (!items.ok()) {
+    const auto& e = items.error();
+    return outcome(res, 400, "invalid", e.path.empty() ? e.message : e.path + ": " + e.message);
+  }
+  // Counted only: the feedback names cards and outcomes, which willis does not keep.
+  ++state.counters->feedback_calls;
+  state.counters->feedback_items += static_cast<std::uint64_t>(items.value());
+  res.status = 200;
+  res.set_content("{}", kJson);
+}
+
+}  // namespace
+
+std::shared_ptr<const CdsHooksCounters> add_cds_hooks_routes(httplib::Server& server, const CdsHooksConfig& config) {
+  auto state = std::make_shared<State>(config);
+  server.Get("/cds-services", [state](const Request& req, Response& res) { discovery(*state, req, res); });
+  server.Post(R"(/cds-services/([A-Za-z0-9-]+))", [state](const Request& req, Response& res) { hook(*state, req, res); });
+  server.Post(R"(/cds-services/([A-Za-z0-9-]+)/feedback)",
+              [state](const Request& req, Response& res) { feedback(*state, req, res); });
+  server.Options(R"(/cds-services(/[A-Za-z0-9/-]*)?)", [](const Request&, Response& res) {
+    cors(res);
+    res.status = 204;
+  });
+  return std::shared_ptr<const CdsHooksCounters>(state, state->counters.get());
+}
+
+}  // namespace willis::http
