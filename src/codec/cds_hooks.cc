@@ -454,7 +454,7 @@ class CardBuilder {
   }
 
   void write_card(JsonWriter& w, const Card& card) {
-    const std::string_view indicator = cds_indicator(card.severity, card.order_now);
+    const std::string_view indicator = cds_indicator(card.severity);
     w.begin_object();
     w.member("uuid", card_uuid(request_.hook_instance, card.key));
     w.member("summary", shorten(card.summary, 140));
@@ -733,11 +733,11 @@ core::Result<FhirProfile> cds_profile(const CdsRequest& request, const FhirTerms
   return std::move(mapper).finish();
 }
 
-std::string_view cds_indicator(Severity severity, bool about_order_now) {
+std::string_view cds_indicator(Severity severity) {
   switch (severity) {
     case Severity::info: return "info";
     case Severity::caution: return "warning";
-    case Severity::avoid: return about_order_now ? "critical" : "warning";
+    case Severity::avoid: return "warning";
     case Severity::urgent: return "critical";
   }
   return "warning";

@@ -82,9 +82,9 @@ struct CdsOptions {
 core::Result<FhirProfile> cds_profile(const CdsRequest& request, const FhirTerms& terms, const CdsOptions& options);
 
 /// The card indicator for a finding's severity: the one place this mapping lives.
-///   info -> info; caution -> warning; avoid -> warning, or critical when the finding is about an
-///   order being placed now (ordering magnesium for a person with eGFR 25); urgent -> critical.
-std::string_view cds_indicator(core::Severity severity, bool about_order_now);
+///   info -> info; caution and avoid -> warning; urgent -> critical (the table: a hard stop
+///   is for red flags; an avoid card on an order being placed still says "do not" in its summary).
+std::string_view cds_indicator(core::Severity severity);
 
 /// The response body {"cards": [...]} for one request. Which findings become cards:
 /// - patient-view: when magnesium is in play (the person takes it, or RLS is suspected), one card per

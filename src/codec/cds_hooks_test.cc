@@ -232,12 +232,10 @@ TEST(CdsHooks, NullPrefetchItemsCountAsMissing) {
 // ---------------------------------------------------------------- cards
 
 TEST(CdsHooks, IndicatorIsMappedInOnePlace) {
-  EXPECT_EQ(cds_indicator(core::Severity::info, false), "info");
-  EXPECT_EQ(cds_indicator(core::Severity::info, true), "info");
-  EXPECT_EQ(cds_indicator(core::Severity::caution, true), "warning");
-  EXPECT_EQ(cds_indicator(core::Severity::avoid, false), "warning");
-  EXPECT_EQ(cds_indicator(core::Severity::avoid, true), "critical");
-  EXPECT_EQ(cds_indicator(core::Severity::urgent, false), "critical");
+  EXPECT_EQ(cds_indicator(core::Severity::info), "info");
+  EXPECT_EQ(cds_indicator(core::Severity::caution), "warning");
+  EXPECT_EQ(cds_indicator(core::Severity::avoid), "warning");
+  EXPECT_EQ(cds_indicator(core::Severity::urgent), "critical");
 }
 
 TEST(CdsHooks, CiprofloxacinOrderedForAPatientOnMagnesium) {
@@ -261,11 +259,11 @@ TEST(CdsHooks, CiprofloxacinOrderedForAPatientOnMagnesium) {
   expect_golden("order-select-cipro.json", body);
 }
 
-TEST(CdsHooks, MagnesiumOrderedForEgfr25IsCritical) {
+TEST(CdsHooks, MagnesiumOrderedForEgfr25IsAWarningWithOverrideReasons) {
   const std::string body = answer("willis-order-select-magnesium-egfr25.json", "willis-order-select");
   const auto cards = cards_of(body);
   ASSERT_FALSE(cards.empty());
-  EXPECT_EQ(cards.front().indicator, "critical") << summaries(cards);
+  EXPECT_EQ(cards.front().indicator, "warning") << summaries(cards);
   EXPECT_EQ(cards.front().summary, testing::kb().rules.text("kidney_severe").title.substr(0, 139)) << summaries(cards);
   EXPECT_TRUE(cards.front().has_override_reasons);
   EXPECT_FALSE(cards.front().has_suggestions);  // willis never proposes stopping an order
