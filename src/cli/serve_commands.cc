@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <thread>
 
+#include "app/evidence_source.h"
 #include "app/kb_source.h"
 #include "app/paths.h"
 #include "cli/commands.h"
@@ -17,6 +19,7 @@
 #include "http/cds_hooks_routes.h"
 #include "http/security.h"
 #include "http/web_app.h"
+#include "store/ask_index.h"
 #include "store/diary.h"
 
 namespace willis::cli {
@@ -84,6 +87,28 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   web.today = local_today;
   if (!options.quiet)
     web.log = [](const std::string& line) { std::fprintf(stderr, "willis: %s\n", line.c_str()); };
+  // Evidence, Sources, Conflicts, Ask and the food picker: loaded once, read-only afterwards. A
+  // problem is reported and those pages say so; the rest of the app still serves.
+  auto evidence = app::load_evidence(kb.kb);
+  auto foods = app::load_food_table();
+  std::optional<store::AskIndex> ask_index;
+  std::optional<store::FoodIndex> food_index;
+  if (!evidence.errors.empty()) {
+    for (const auto& error : evidence.errors) report_error("evidence pages off: " + app::describe_error(error), 0);
+  } else if (!foods.ok()) {
+    report_error("evidence pages off: " + app::describe_error(foods.error()), 0);
+  } else {
+    auto built_ask = store::AskIndex::build(core::build_ask_docs(kb.kb, evidence.evidence));
+    auto built_food = store::FoodIndex::build(foods.value());
+    if (!built_ask.ok()) report_error("evidence pages off: " + built_ask.error().message, 0);
+    if (!built_food.ok()) report_error("evidence pages off: " + built_food.error().message, 0);
+    if (built_ask.ok() && built_food.ok()) {
+      ask_index.emplace(std::move(built_ask).value());
+      food_index.emplace(std::move(built_food).value());
+      web.evidence = http::EvidenceData{&evidence.evidence, &*ask_index, &foods.value(), &*food_index};
+    }
+  }
+
   // The CDS Hooks service shares the server and its gate (Host check, token); it outlives both.
   const core::NameIndex names(kb.kb);
   http::CdsHooksConfig cds(kb.kb, names);
@@ -135,8 +160,9 @@ void register_serve_commands(CLI::App& app, GlobalOptions& global) {
   auto options = std::make_shared<ServeOptions>();
   CLI::App* serve = app.add_subcommand(
       "serve",
-      "Start the local web app: profile, assessment, timetable (.ics), diary, trial and a printable "
-      "report for your GP, at http://127.0.0.1:8080/. Your data stays in the diary file on this "
+      "Start the local web app: profile, assessment, timetable (.ics), diary, trial, a printable "
+      "report for your GP, the evidence behind every claim (Evidence, Sources, Conflicts), an Ask box "
+      "and a food picker, at http://127.0.0.1:8080/. Your data stays in the diary file on this "
       "computer: --db PATH (before or after `serve`) picks the file, by default "
       "$XDG_DATA_HOME/willis/diary.sqlite3 or ~/.local/share/willis/diary.sqlite3.\n"
       "Security: loopback only unless --allow-remote and --token; the Host header must name this "

@@ -61,6 +61,7 @@ constexpr NavItem kNav[] = {
     {Nav::diary, "/diary", "Diary"},
     {Nav::trial, "/trial", "Trial"},
     {Nav::report, "/report", "Report"},
+    {Nav::evidence, "/evidence", "Evidence"},
 };
 
 }  // namespace
@@ -86,13 +87,17 @@ std::string page(const PageMeta& meta, const Raw& main) {
       "<header class=\"site\">\n<p class=\"brand\"><a href=\"/\">willis</a> "
       "<span>magnesium, restless legs and sleep</span></p>\n"
       "<nav aria-label=\"Main\"><ul>{2}</ul></nav>\n"
+      "<form class=\"ask-box\" role=\"search\" action=\"/ask\" method=\"get\">"
+      "<label for=\"ask-q\">Ask about magnesium</label> "
+      "<input id=\"ask-q\" name=\"q\" type=\"search\" value=\"{6}\" maxlength=\"300\" "
+      "placeholder=\"can I take magnesium with levothyroxine?\"> <button type=\"submit\">Ask</button></form>\n"
       "<p class=\"disclaimer\" role=\"note\"><strong>Information, not a diagnosis.</strong> "
       "{3}</p>\n</header>\n"
       "<main id=\"main\" tabindex=\"-1\">\n{4}</main>\n"
       "<footer class=\"site\">\n<p>{3}</p>\n<p>willis · knowledge base {5} · runs on this "
       "computer only; your answers stay in your diary file.</p>\n</footer>\n"
       "</body>\n</html>\n",
-      meta.title, Raw{styles}, Raw{nav}, meta.disclaimer, main, meta.kb_version);
+      meta.title, Raw{styles}, Raw{nav}, meta.disclaimer, main, meta.kb_version, meta.question);
 }
 
 Raw csrf_field(std::string_view token) {

@@ -72,7 +72,7 @@ struct FieldError {
 };
 
 /// The pages of the app, for the navigation bar.
-enum class Nav { start, profile, assessment, timetable, diary, trial, report, none };
+enum class Nav { start, profile, assessment, timetable, diary, trial, report, evidence, none };
 
 /// What the layout needs besides the page's own content.
 struct PageMeta {
@@ -81,10 +81,12 @@ struct PageMeta {
   std::string disclaimer;     ///< the KB's "information, not a diagnosis" text
   std::string kb_version;
   std::vector<std::string> stylesheets;  ///< extra /static/… stylesheets (print CSS)
+  std::string question;       ///< the Ask box's current question (the /ask page fills it in)
 };
 
 /// A whole HTML document: lang, landmarks (header/nav/main/footer), skip link, the stylesheet
-/// and script from /static, and the disclaimer on every page. `main` is the page's content.
+/// and script from /static, the Ask box (a search landmark posting to GET /ask) and the disclaimer
+/// on every page. `main` is the page's content.
 std::string page(const PageMeta& meta, const Raw& main);
 
 /// `<input type="hidden" name="csrf" …>` for every state-changing form.

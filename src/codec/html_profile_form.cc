@@ -234,6 +234,7 @@ std::string profile_form_page(const FormData& form, const core::Kb& kb, const Pr
   {
     std::string fields;
     fields += input(ctx, {"diet.magnesium_mg_per_day", "Magnesium from food, mg a day (if known)", "", "text", "inputmode=\"decimal\" autocomplete=\"off\""});
+    fields += "<p class=\"hint\"><a href=\"/foods\">Work it out from what you eat</a> (USDA food table; opens the food picker).</p>\n";
     fields += input(ctx, {"lifestyle.caffeine_drinks_per_day", "Caffeinated drinks a day", "", "text", "inputmode=\"decimal\" autocomplete=\"off\""});
     fields += input(ctx, {"lifestyle.alcohol_units_per_week", "Alcohol units a week", "", "text", "inputmode=\"decimal\" autocomplete=\"off\""});
     fields += yes_no(ctx, "lifestyle.smoker", "Do you smoke?");

@@ -142,6 +142,7 @@ struct WebApp::Impl {
   const core::NameIndex names;
   store::Diary diary;
   std::mutex diary_mutex;  // one SQLite connection; httplib runs handlers on a thread pool
+  std::mutex index_mutex;  // the ask and food indexes: one in-memory SQLite connection each
   WebOptions options;
   std::string csrf;
   HostPolicy policy;
@@ -296,6 +297,12 @@ struct WebApp::Impl {
                                      "). Fill in the form again to replace it."});
     }
     if (req.has_param("saved")) view.notice = "Saved. " + view.notice;
+    if (const std::string diet = req.get_param_value("diet"); !diet.empty()) {
+      // From the food picker: fill the field in, never save behind the person's back.
+      form.set("diet.magnesium_mg_per_day", diet);
+      view.notice = "Magnesium from food filled in from your food list: " + diet +
+                    " mg a day. Check it and press \u201cSave and see my assessment\u201d to keep it.";
+    }
     html(res, 200, meta("Profile", Nav::profile), codec::html::profile_form_page(form, kb, view));
   }
 
@@ -498,6 +505,40 @@ struct WebApp::Impl {
     auto page_meta = meta("Report for your GP", Nav::report);
     page_meta.stylesheets.push_back("/static/print-" + paper + ".css");
     html(res, 200, page_meta, codec::html::report_page(input));
+  }
+
+  // ---- evidence, ask and food (http/evidence_pages) ----
+
+  void evidence_page(const Request& req, Response& res) {
+    const ClaimFilter filter{req.get_param_value("topic"), req.get_param_value("article"), req.get_param_value("verdict")};
+    html(res, 200, meta("Evidence", Nav::evidence), evidence_body(options.evidence, filter));
+  }
+
+  void sources_page(const Request&, Response& res) {
+    html(res, 200, meta("Sources", Nav::evidence), sources_body(kb, options.evidence));
+  }
+
+  void conflicts_page(const Request&, Response& res) {
+    html(res, 200, meta("Where sources disagree", Nav::evidence), conflicts_body(options.evidence));
+  }
+
+  void ask_page(const Request& req, Response& res) {
+    std::string question = req.get_param_value("q");
+    if (question.size() > 300) question.resize(300);
+    auto page_meta = meta(question.empty() ? "Ask" : "Ask: " + question, Nav::none);
+    page_meta.question = question;
+    html(res, 200, page_meta, ask_body(kb, options.evidence, question, index_mutex));
+  }
+
+  void foods_page(const Request& req, Response& res) {
+    std::vector<std::string> items, problems;
+    for (std::size_t i = 0, n = req.get_param_value_count("item"); i < n; ++i) items.push_back(req.get_param_value("item", i));
+    // "Add" sends the food, its portion and servings as separate fields; they join the list.
+    if (const std::string add = req.get_param_value("add"); !add.empty())
+      items.push_back(add + ":" + req.get_param_value("portion") + ":" + req.get_param_value("servings"));
+    const auto picked = picked_foods(items, problems);
+    html(res, 200, meta("Magnesium in your food", Nav::profile),
+         foods_body(options.evidence, req.get_param_value("q"), picked, problems, index_mutex));
   }
 
   void static_file(const Request& req, Response& res) {
@@ -754,6 +795,11 @@ void WebApp::install(httplib::Server& server) {
   server.Get("/trial", bind(&Impl::trial_page));
   server.Post("/trial", bind(&Impl::trial_post));
   server.Get("/report", bind(&Impl::report_page));
+  server.Get("/evidence", bind(&Impl::evidence_page));
+  server.Get("/sources", bind(&Impl::sources_page));
+  server.Get("/conflicts", bind(&Impl::conflicts_page));
+  server.Get("/ask", bind(&Impl::ask_page));
+  server.Get("/foods", bind(&Impl::foods_page));
   server.Get(R"(/static/([A-Za-z0-9_.-]+))", bind(&Impl::static_file));
   server.Post("/api/assess", bind(&Impl::api_assess));
   server.Get("/api/session", bind(&Impl::api_session));

@@ -22,6 +22,7 @@
 #include "core/diary_entry.h"
 #include "core/kb.h"
 #include "core/names.h"
+#include "http/evidence_pages.h"
 #include "store/diary.h"
 
 namespace httplib {
@@ -49,6 +50,9 @@ struct WebOptions {
   /// parameters: they are health data. nullptr = silent.
   std::function<void(const std::string&)> log;
   std::string csrf_token;  ///< fixed CSRF token (tests); empty = random for each start
+  /// Evidence, Sources, Conflicts, Ask and the food picker; empty = those pages say the data is
+  /// not built in.
+  EvidenceData evidence;
 };
 
 /// The pages and the API, bound to one knowledge base and one diary file.

@@ -267,6 +267,76 @@ test("report: one printable page with numbered citations (A4 and Letter)", async
   }
 });
 
+test("evidence: filter the claims, follow a citation, see the conflicts", async () => {
+  await page.goto(`${BASE}/evidence`);
+  const all = await page.locator("article.claim").count();
+  assert.ok(all >= 20, `only ${all} claims`);
+  await checkAccessibility("evidence");
+  await checkLabels("evidence");
+  await page.selectOption("#f-verdict", "contradicted");
+  await page.click("form.claim-filter button[type=submit]");
+  const contradicted = await page.locator("article.claim").count();
+  assert.ok(contradicted > 0 && contradicted < all, `${contradicted} of ${all}`);
+  assert.equal(await page.locator('article.claim:not([data-verdict="contradicted"])').count(), 0);
+  assert.equal(await page.locator("#f-verdict").inputValue(), "contradicted", "the filter shows what it filters");
+  await screenshots("evidence");
+  // A claim's citation leads to that source on the Sources page.
+  const href = await page.locator("article.claim a[href^='/sources#']").first().getAttribute("href");
+  await page.goto(`${BASE}${href}`);
+  assert.equal(await page.locator(`dt[id="${href.split("#")[1]}"]`).count(), 1, href);
+  await checkAccessibility("sources");
+  await page.goto(`${BASE}/conflicts`);
+  assert.ok((await page.locator("section.conflict").count()) >= 1);
+  assert.ok((await page.locator("section.conflict tr.applied").count()) >= 1, "what willis applies is marked");
+  await checkAccessibility("conflicts");
+});
+
+test("ask: the box on every page answers from the knowledge base, with sources", async () => {
+  await page.goto(`${BASE}/timetable`);
+  await page.fill("#ask-q", "can I take magnesium with levothyroxine?");
+  await page.press("#ask-q", "Enter");
+  await page.waitForURL(/\/ask\?q=/);
+  const first = await page.locator("li.answer").first().innerText();
+  assert.match(first, /levothyroxine/i);
+  assert.match(first, /4 hours/, "the window of the levothyroxine labels");
+  assert.ok((await page.locator("li.answer a[href^='/sources#']").count()) >= 1, "cited");
+  assert.equal(await page.locator("#ask-q").inputValue(), "can I take magnesium with levothyroxine?");
+  await checkAccessibility("ask");
+  await page.goto(`${BASE}/ask?q=${encodeURIComponent("what is the capital of France?")}`);
+  assert.ok(await page.isVisible(".no-match"), "an off-topic question gets no answer, not a guess");
+});
+
+test("food picker: add foods with portions, and the total fills the profile's diet field", async () => {
+  await page.goto(`${BASE}/profile`);
+  await page.click("text=Work it out from what you eat");
+  await page.waitForURL(/\/foods/);
+  await page.fill("#food-q", "almonds");
+  await page.press("#food-q", "Enter");
+  // USDA SR28: almonds (12061) 270 mg and raw spinach (11457) 79 mg of magnesium per 100 g.
+  const almonds = page.locator('li.food[data-ndb-no="12061"]');
+  await almonds.locator("select").selectOption("0");  // 100 g
+  await almonds.locator("input[type=number]").fill("0.5");
+  await almonds.locator("button").click();
+  await page.fill("#food-q", "spinach raw");
+  await page.press("#food-q", "Enter");
+  const spinach = page.locator('li.food[data-ndb-no="11457"]');
+  await spinach.locator("select").selectOption("0");
+  await spinach.locator("input[type=number]").fill("2");
+  await spinach.locator("button").click();
+  await checkAccessibility("foods");
+  await checkLabels("foods");
+  await screenshots("foods");
+  // 0.5 x 270 + 2 x 79 = 293 mg a day.
+  assert.match(await page.locator(".food-estimate tfoot").innerText(), /293 mg/);
+  await page.click("text=Use 293 mg a day in my profile");
+  await page.waitForURL(/\/profile\?diet=293/);
+  assert.equal(await page.locator("#f-diet-magnesium_mg_per_day").inputValue(), "293");
+  // Remove one food: the list and the total follow.
+  await page.goBack();
+  await page.click('button[aria-label="Remove Nuts, almonds"]');
+  assert.match(await page.locator(".food-estimate tfoot").innerText(), /158 mg/);
+});
+
 test("a profile full of <script> strings renders inert", async () => {
   const session = await (await page.request.get(`${BASE}/api/session`)).json();
   const hostile = {
