@@ -111,3 +111,99 @@ TEST(KbReport, ListsUnverifiedAndOutOfDateEntries) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- willis audit (docs/audit.md)
+
+namespace {
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+TEST(CliAudit, CodelistsIsCsvWithHeader) {
+  const auto result = run("audit --codelists");
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out.rfind("list,system,code\n", 0), 0u);
+  EXPECT_NE(result.out.find("\nmagnesium,http://www.nlm.nih.gov/research/umls/rxnorm,6582\n"), std::string::npos);
+  EXPECT_NE(result.out.find("\nrls,http://snomed.info/sct,32914008\n"), std::string::npos);
+}
+
+TEST(CliAudit, ThreadsAndChunkSizeGiveByteIdenticalFiles) {
+  const auto dir = temp_dir();
+  const std::string fixtures = std::string(WILLIS_SOURCE_DIR) + "/tests/fixtures/audit/";
+  const std::string inputs = fixtures + "mg-egfr-below-30 " + fixtures + "input-handling " + fixtures + "rls-low-iron-untreated";
+  std::string first_summary;
+  for (const std::string& options : {std::string("--threads 1"), std::string("--threads 7 --chunk-size 4096"),
+                                     std::string("--threads 2 --chunk-size 1048576")}) {
+    const std::string tag = std::to_string(std::hash<std::string>{}(options));
+    const auto result = run("audit " + inputs + " --as-of 2026-11-22 --format json --no-progress " + options + " --out " +
+                            (dir / (tag + ".ndjson")).string() + " --summary " + (dir / (tag + ".html")).string());
+    ASSERT_EQ(result.exit_code, 0) << result.out;
+    const std::string summary = result.out.substr(result.out.find('{'));  // after "willis: N bad lines … FILE"
+    if (first_summary.empty()) {
+      first_summary = summary;
+      continue;
+    }
+    EXPECT_EQ(summary, first_summary);
+  }
+  std::vector<std::string> flagged, errors, html;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const auto name = entry.path().string();
+    if (name.ends_with(".ndjson")) flagged.push_back(slurp(entry.path()));
+    if (name.ends_with(".errors")) errors.push_back(slurp(entry.path()));
+    if (name.ends_with(".html")) html.push_back(slurp(entry.path()));
+  }
+  ASSERT_EQ(flagged.size(), 3u);
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_FALSE(flagged[0].empty());
+  EXPECT_EQ(flagged[0], flagged[1]);
+  EXPECT_EQ(flagged[1], flagged[2]);
+  EXPECT_EQ(errors[0], errors[2]);
+  EXPECT_NE(errors[0].find("Bad.ndjson:5: no resourceType"), std::string::npos);
+  EXPECT_EQ(html[0], html[1]);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliAudit, MaxErrorsExitsThreeNamingTheErrorsFile) {
+  const auto dir = temp_dir();
+  const auto result = run("audit " + std::string(WILLIS_SOURCE_DIR) +
+                          "/tests/fixtures/audit/input-handling --as-of 2026-11-22 --max-errors 2 --out " +
+                          (dir / "f.ndjson").string());
+  EXPECT_EQ(result.exit_code, 3) << result.out;
+  EXPECT_NE(result.out.find("--max-errors 2"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("f.ndjson.errors"), std::string::npos) << result.out;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliAudit, BadOptionsNameTheFix) {
+  auto result = run("audit /nonexistent-export --as-of 2026-11-22");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.out.find("/nonexistent-export"), std::string::npos);
+  result = run("audit . --as-of 22/11/2026");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.out.find("YYYY-MM-DD"), std::string::npos);
+  result = run("audit --help");
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("--grouped"), std::string::npos);
+}
+
+TEST(CliAudit, GroupedReadsStdinWritesFlaggedLines) {
+  const auto dir = temp_dir();
+  const auto input = dir / "grouped.jsonl";
+  write(input,
+        R"([{"resourceType":"Patient","id":"g1"},{"resourceType":"MedicationRequest","id":"m1","status":"active",)"
+        R"("subject":{"reference":"Patient/g1"},"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"719872"}]}},)"
+        R"({"resourceType":"MedicationStatement","id":"m2","status":"active","subject":{"reference":"Patient/g1"},)"
+        R"("medicationCodeableConcept":{"text":"magnesium citrate"}}])"
+        "\n");
+  const auto result = run("audit --grouped --as-of 2026-11-22 < " + input.string());
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+  EXPECT_EQ(result.out.rfind(R"({"patient":"g1","indicator":"mg-chelator-no-timing")", 0), std::string::npos);
+  EXPECT_NE(result.out.find(R"({"patient":"g1","indicator":"raltegravir-with-mg","evidence":[{"resource":"MedicationRequest/m1")"),
+            std::string::npos)
+      << result.out;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace

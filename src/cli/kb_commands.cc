@@ -58,6 +58,7 @@ std::vector<ReviewedEntry> reviewed_entries(const core::Kb& kb) {
                        std::to_string(static_cast<int>(x.age_from_y)),
                    &x.prov});
   for (const auto& x : kb.classes) out.push_back({"class:" + x.id, &x.prov});
+  for (const auto& x : kb.audit.indicators) out.push_back({"indicator:" + x.id, &x.prov});
   for (const auto& x : kb.medicines) out.push_back({"medicine:" + x.id, &x.prov});
   for (const auto& x : kb.interactions) out.push_back({x.kind + ":" + x.id, &x.prov});
   for (const auto& x : kb.conditions)

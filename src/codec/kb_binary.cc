@@ -10,7 +10,7 @@ namespace willis::codec {
 namespace {
 
 // Bump when any struct's field list below changes.
-constexpr std::uint32_t kFormatVersion = 4;
+constexpr std::uint32_t kFormatVersion = 5;
 constexpr char kMagic[8] = {'W', 'I', 'L', 'L', 'I', 'S', 'K', 'B'};
 
 struct Writer {
@@ -144,6 +144,16 @@ template <typename Ar> void field(Ar& ar, core::Rules& v) {
   field(ar, v.sensitive_stomach_form); field(ar, v.disclaimer); field(ar, v.exacerbating_classes);
   field(ar, v.exacerbating_medicines);
 }
+template <typename Ar> void field(Ar& ar, core::AuditList& v) {
+  field(ar, v.id); field(ar, v.name); field(ar, v.classes); field(ar, v.medicines); field(ar, v.all_forms);
+  field(ar, v.rule); field(ar, v.interaction_actions); field(ar, v.conditions); field(ar, v.lab); field(ar, v.loc);
+}
+template <typename Ar> void field(Ar& ar, core::IndicatorThreshold& v) { field(ar, v.value); field(ar, v.rule); }
+template <typename Ar> void field(Ar& ar, core::Indicator& v) {
+  field(ar, v.id); field(ar, v.title); field(ar, v.denominator); field(ar, v.numerator); field(ar, v.lists);
+  field(ar, v.thresholds); field(ar, v.prov);
+}
+template <typename Ar> void field(Ar& ar, core::Audit& v) { field(ar, v.lists); field(ar, v.indicators); }
 template <typename Ar> void field(Ar& ar, core::NameTables& v) {
   field(ar, v.medicines); field(ar, v.supplements); field(ar, v.conditions); field(ar, v.flags);
 }
@@ -151,7 +161,7 @@ template <typename Ar> void field(Ar& ar, core::Kb& v) {
   field(ar, v.version); field(ar, v.sources); field(ar, v.forms); field(ar, v.salts); field(ar, v.reference_intakes);
   field(ar, v.upper_limits); field(ar, v.classes); field(ar, v.medicines); field(ar, v.interactions);
   field(ar, v.conditions); field(ar, v.red_flags); field(ar, v.treatments); field(ar, v.evidence); field(ar, v.rules);
-  field(ar, v.name_tables);
+  field(ar, v.audit); field(ar, v.name_tables);
 }
 
 template <typename Ar, typename T>

@@ -399,6 +399,59 @@ void read_rules(Fields& top, core::Kb& kb) {
   rules.disclaimer = top.text("disclaimer", true).value_or("");
 }
 
+void read_indicators(Fields& top, core::Kb& kb) {
+  for_each_item(top, "lists", true, [&](Fields& f) {
+    core::AuditList list;
+    list.id = f.text("id", true).value_or("");
+    list.name = f.text("name", true).value_or("");
+    list.classes = f.texts("classes");
+    list.medicines = f.texts("medicines");
+    list.all_forms = f.boolean("all_forms").value_or(false);
+    list.rule = f.choice("rule", {"exacerbating"}).value_or("");
+    list.interaction_actions = f.texts("interaction_actions");
+    list.conditions = f.texts("conditions");
+    list.lab = f.choice("lab", {"egfr", "ferritin", "tsat", "magnesium"}).value_or("");
+    f.text("note");
+    list.loc = {f.file(), f.line()};
+    const bool medicine = !list.classes.empty() || !list.medicines.empty() || list.all_forms || !list.rule.empty() ||
+                          !list.interaction_actions.empty();
+    const int kinds = int(medicine) + int(!list.conditions.empty()) + int(!list.lab.empty());
+    if (kinds != 1)
+      f.error(Errc::invalid_kb, "id",
+              "a list selects exactly one kind: medicines (classes, medicines, all_forms, rule, "
+              "interaction_actions), conditions, or lab");
+    kb.audit.lists.push_back(std::move(list));
+  });
+  for_each_item(top, "indicators", true, [&](Fields& f) {
+    core::Indicator indicator;
+    indicator.id = f.text("id", true).value_or("");
+    indicator.title = f.text("title", true).value_or("");
+    indicator.denominator = f.text("denominator", true).value_or("");
+    indicator.numerator = f.text("numerator", true).value_or("");
+    indicator.lists = f.texts("lists", true);
+    f.text("note");
+    const YAML::Node thresholds = f.node("thresholds");
+    if (thresholds.IsDefined() && !thresholds.IsNull()) {
+      if (!thresholds.IsMap()) {
+        f.error(Errc::invalid_type, "thresholds", "expected a map of name: {value, rule}");
+      } else {
+        for (const auto& item : thresholds) {
+          const std::string name = item.first.Scalar();
+          Fields t(item.second, f.child_path("thresholds") + "." + name, f.file(), f.sink());
+          core::IndicatorThreshold threshold;
+          threshold.value = t.number("value", 0, 100000, true).value_or(0);
+          threshold.rule = t.text("rule").value_or("");
+          t.text("note");
+          t.finish();
+          indicator.thresholds[name] = threshold;
+        }
+      }
+    }
+    indicator.prov = f.provenance();
+    kb.audit.indicators.push_back(std::move(indicator));
+  });
+}
+
 struct FileReader {
   const char* name;
   void (*read)(Fields&, core::Kb&);
@@ -410,6 +463,7 @@ constexpr FileReader kReaders[] = {
     {"interactions.yaml", &read_interactions}, {"conditions.yaml", &read_conditions},
     {"red_flags.yaml", &read_red_flags},     {"treatments.yaml", &read_treatments},
     {"evidence.yaml", &read_evidence},       {"rules.yaml", &read_rules},
+    {"indicators.yaml", &read_indicators},
 };
 
 }  // namespace

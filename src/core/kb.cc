@@ -21,6 +21,39 @@ const std::vector<std::string> kRequiredTexts = {
     "unrecognised_supplement", "unrecognised_condition", "unrecognised_flag", "exacerbating_medicine",
     "dose_amount_missing", "no_safe_time"};
 
+const std::vector<RequiredIndicator> kRequiredIndicators = {
+    {"mg-egfr-below-30", {"egfr_below"}},
+    {"mg-chelator-no-timing", {}},
+    {"raltegravir-with-mg", {}},
+    {"rls-no-ferritin-12m", {"lookback_months"}},
+    {"rls-low-iron-untreated", {"ferritin_at_or_below", "tsat_below", "lookback_months"}},
+    {"rls-exacerbating-medicine", {}},
+    {"rls-dopamine-agonist", {}},
+    {"ppi-1y-no-mg-12m", {"long_term_years", "lookback_months"}},
+    {"diuretic-digoxin-no-mg-12m", {"lookback_months"}},
+};
+
+const std::vector<std::string> kRequiredAuditLists = {
+    "magnesium", "chelation-partner", "raltegravir", "iron", "rls-exacerbating", "dopamine-agonist", "ppi",
+    "loop-or-thiazide", "digoxin", "rls", "ckd-4-5", "egfr", "ferritin", "tsat", "serum-magnesium"};
+
+double Indicator::threshold(std::string_view name) const {
+  const auto found = thresholds.find(name);
+  return found == thresholds.end() ? 0 : found->second.value;
+}
+
+const AuditList* Audit::list(std::string_view id) const {
+  for (const auto& item : lists)
+    if (item.id == id) return &item;
+  return nullptr;
+}
+
+const Indicator* Audit::indicator(std::string_view id) const {
+  for (const auto& item : indicators)
+    if (item.id == id) return &item;
+  return nullptr;
+}
+
 double Interaction::after_h() const {
   double longest = 0;
   for (const auto& window : windows) longest = std::max(longest, window.magnesium_after_drug_h);

@@ -227,6 +227,60 @@ struct NameTables {
   bool empty() const { return medicines.empty(); }
 };
 
+/// A code list of the population audit (kb/indicators.yaml `lists`): a selection of KB entries
+/// whose codes (RxNorm, ATC, SNOMED CT, LOINC) the audit matches. A list cites nothing itself:
+/// the entries it selects carry their own sources.
+struct AuditList {
+  std::string id, name;
+  std::vector<std::string> classes;    ///< medicine class ids (medicines.yaml)
+  std::vector<std::string> medicines;  ///< medicine ids
+  bool all_forms = false;              ///< every magnesium form of salts.yaml (and its salts)
+  std::string rule;                    ///< "exacerbating": rules.yaml exacerbating classes + medicines
+  std::vector<std::string> interaction_actions;  ///< medicines of kind-interaction entries with these actions
+  std::vector<std::string> conditions;           ///< condition ids (their SNOMED CT codes)
+  std::string lab;                     ///< LOINC value set: egfr | ferritin | tsat | magnesium
+  SourceLoc loc;
+  /// medicine | condition | lab, from what the list selects.
+  std::string kind() const { return !lab.empty() ? "lab" : !conditions.empty() ? "condition" : "medicine"; }
+};
+
+/// A number an audit indicator uses (kb/indicators.yaml). When `rule` names a rules.yaml number
+/// ("thresholds.egfr_contraindicated_below", "iron.us.tsat_treat_below") the loader requires the two
+/// to be equal, so the audit and the assessment never drift apart.
+struct IndicatorThreshold {
+  double value = 0;
+  std::string rule;  ///< rules.yaml path of the same number, or "" when the audit alone uses it
+};
+
+/// One indicator of the population audit (docs/audit.md): who is counted and who is flagged.
+struct Indicator {
+  std::string id, title;
+  std::string denominator, numerator;  ///< the definitions in words (docs/audit.md)
+  std::vector<std::string> lists;      ///< ids of the code lists it reads
+  std::map<std::string, IndicatorThreshold, std::less<>> thresholds;
+  Provenance prov;
+  /// precondition: the loader checked that the indicator has it (kRequiredIndicators).
+  double threshold(std::string_view name) const;
+};
+
+/// The audit's indicators and code lists (kb/indicators.yaml).
+struct Audit {
+  std::vector<AuditList> lists;
+  std::vector<Indicator> indicators;
+  const AuditList* list(std::string_view id) const;
+  const Indicator* indicator(std::string_view id) const;
+};
+
+/// Indicator ids and the thresholds the audit engine reads from each (core/audit.h); the loader
+/// refuses an indicators.yaml that lacks one.
+struct RequiredIndicator {
+  const char* id;
+  std::vector<std::string> thresholds;
+};
+extern const std::vector<RequiredIndicator> kRequiredIndicators;
+/// Code list ids the audit engine reads, in docs/audit.md order (ids are stable: SQL uses them).
+extern const std::vector<std::string> kRequiredAuditLists;
+
 /// The whole knowledge base. Built by codec::load_kb, checked by core::check_kb.
 struct Kb {
   std::string version;
@@ -243,6 +297,7 @@ struct Kb {
   std::vector<Treatment> treatments;
   std::vector<Evidence> evidence;
   Rules rules;
+  Audit audit;             ///< indicators.yaml
   NameTables name_tables;  ///< filled by the loader once the KB is consistent
 
   const Medicine* medicine(const std::string& id) const;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -64,6 +65,83 @@ bool covers_all_ages(const std::vector<UpperLimit>& limits, Jurisdiction jurisdi
         (!limit.age_below_y || age < *limit.age_below_y))
       return true;
   return false;
+}
+
+/// The rules.yaml number a path names: "thresholds.NAME" or "iron.JURISDICTION.FIELD".
+std::optional<double> rule_number(const Kb& kb, const std::string& path) {
+  const auto dot = path.find('.');
+  if (dot == std::string::npos) return std::nullopt;
+  const std::string head = path.substr(0, dot), rest = path.substr(dot + 1);
+  if (head == "thresholds") {
+    const auto found = kb.rules.thresholds.find(rest);
+    if (found == kb.rules.thresholds.end()) return std::nullopt;
+    return found->second.value;
+  }
+  if (head == "iron") {
+    const auto dot2 = rest.find('.');
+    if (dot2 == std::string::npos) return std::nullopt;
+    const std::string jurisdiction = rest.substr(0, dot2), name = rest.substr(dot2 + 1);
+    for (const auto& rule : kb.rules.iron) {
+      if (to_string(rule.jurisdiction) != jurisdiction) continue;
+      if (name == "ferritin_treat_at_or_below" && rule.ferritin_treat_at_or_below >= 0) return rule.ferritin_treat_at_or_below;
+      if (name == "ferritin_treat_below" && rule.ferritin_treat_below >= 0) return rule.ferritin_treat_below;
+      if (name == "tsat_treat_below") return rule.tsat_treat_below;
+      if (name == "ferritin_iv_only_up_to" && rule.ferritin_iv_only_up_to) return *rule.ferritin_iv_only_up_to;
+    }
+  }
+  return std::nullopt;
+}
+
+void check_audit(const Kb& kb, Checker& check, const std::set<std::string>& class_ids) {
+  const auto& audit = kb.audit;
+  std::set<std::string> list_ids;
+  for (const auto& list : audit.lists) {
+    const std::string path = "lists." + list.id;
+    if (!list_ids.insert(list.id).second) check.fail(list.loc, "lists", "duplicate id \"" + list.id + "\"");
+    for (const auto& id : list.classes)
+      if (!class_ids.count(id)) check.fail(list.loc, path + ".classes", "unknown class \"" + id + "\"");
+    for (const auto& id : list.medicines)
+      if (!kb.medicine(id)) check.fail(list.loc, path + ".medicines", "unknown medicine \"" + id + "\"");
+    for (const auto& id : list.conditions)
+      if (!kb.condition(id)) check.fail(list.loc, path + ".conditions", "unknown condition \"" + id + "\"");
+    for (const auto& action : list.interaction_actions)
+      if (action != "separate" && action != "avoid" && action != "monitor")
+        check.fail(list.loc, path + ".interaction_actions", "\"" + action + "\" is not separate | avoid | monitor");
+  }
+  for (const auto& id : kRequiredAuditLists)
+    if (!list_ids.count(id)) check.fail(SourceLoc{"indicators.yaml", 0}, "lists." + id, "is required by the audit engine");
+  std::set<std::string> indicator_ids;
+  for (const auto& indicator : audit.indicators) {
+    const std::string path = "indicators." + indicator.id;
+    if (!indicator_ids.insert(indicator.id).second)
+      check.fail(indicator.prov.loc, "indicators", "duplicate id \"" + indicator.id + "\"");
+    check.cites(indicator.prov, path);
+    if (indicator.title.size() > 140) check.fail(indicator.prov.loc, path + ".title", "is longer than 140 characters");
+    for (const auto& id : indicator.lists)
+      if (!list_ids.count(id)) check.fail(indicator.prov.loc, path + ".lists", "unknown list \"" + id + "\"");
+    for (const auto& [name, threshold] : indicator.thresholds) {
+      if (threshold.rule.empty()) continue;
+      const auto number = rule_number(kb, threshold.rule);
+      if (!number)
+        check.fail(indicator.prov.loc, path + ".thresholds." + name + ".rule",
+                   "\"" + threshold.rule + "\" names no number in rules.yaml (thresholds.NAME or iron.JURISDICTION.FIELD)");
+      else if (*number != threshold.value)
+        check.fail(indicator.prov.loc, path + ".thresholds." + name,
+                   "is " + fixed1(threshold.value) + " but " + threshold.rule + " in rules.yaml is " + fixed1(*number) +
+                       ": the audit and the assessment must use the same number (change both)");
+    }
+  }
+  for (const auto& required : kRequiredIndicators) {
+    const Indicator* indicator = audit.indicator(required.id);
+    if (!indicator) {
+      check.fail(SourceLoc{"indicators.yaml", 0}, std::string("indicators.") + required.id, "is required by the audit engine");
+      continue;
+    }
+    for (const auto& name : required.thresholds)
+      if (!indicator->thresholds.count(name))
+        check.fail(indicator->prov.loc, std::string("indicators.") + required.id + ".thresholds." + name,
+                   "is required by the audit engine");
+  }
 }
 
 }  // namespace
@@ -190,6 +268,8 @@ std::vector<Error> check_kb(const Kb& kb) {
   if (!kb.form(kb.rules.default_form)) check.fail(rules_loc, "plan.default_form", "unknown form \"" + kb.rules.default_form + "\"");
   if (!kb.form(kb.rules.sensitive_stomach_form))
     check.fail(rules_loc, "plan.sensitive_stomach_form", "unknown form \"" + kb.rules.sensitive_stomach_form + "\"");
+
+  check_audit(kb, check, class_ids);
 
   // A name that means two different things would make resolution depend on file order.
   for (const auto& clash : find_name_clashes(kb))

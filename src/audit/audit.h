@@ -1,0 +1,65 @@
+// src/audit/audit.h: `willis audit`, the population audit over a FHIR Bulk Data export
+// (docs/audit.md). The adapter around core/audit.h: reads NDJSON (plain or gzip) in large chunks on
+// all cores, keeps one compact PatientState per patient, and re-reads only the few lines that
+// are evidence for flagged patients.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec/audit_codes.h"
+#include "core/audit.h"
+#include "core/kb.h"
+#include "core/result.h"
+
+namespace willis::audit {
+
+/// What a run reads and how.
+struct Options {
+  std::vector<std::string> paths;  ///< files and folders (a folder: its *.ndjson and *.ndjson.gz)
+  core::CalendarDate as_of;        ///< D (docs/audit.md "Dates")
+  unsigned threads = 0;            ///< workers; 0 = std::thread::hardware_concurrency()
+  std::size_t chunk_size = std::size_t{8} << 20;  ///< bytes read at a time (lines are never split)
+  std::int64_t max_errors = -1;    ///< stop when more lines than this are bad; < 0 = never
+  bool progress = false;           ///< draw a progress bar on stderr
+};
+
+/// Where the lines go; either may be empty (dropped).
+struct Sinks {
+  std::function<void(std::string_view)> flagged;  ///< one flagged.ndjson line, '\n' included
+  std::function<void(std::string_view)> error;    ///< "FILE:LINE: reason\n", in file and line order
+};
+
+/// What a run found.
+struct RunResult {
+  core::audit::Summary summary;
+  bool stopped = false;  ///< more than max_errors bad lines: the run stopped early
+};
+
+/// The files a run reads: files as given, folders' *.ndjson / *.ndjson.gz, in sorted path order.
+/// Errors: io_error naming a path that does not exist or a folder with no NDJSON.
+core::Result<std::vector<std::string>> input_files(const std::vector<std::string>& paths);
+
+/// Runs the audit.
+///
+///     const core::NameIndex names(kb);
+///     const codec::AuditCodes codes(kb, names);
+///     audit::Options options{.paths = {"export/"}, .as_of = *core::parse_date("2026-11-22")};
+///     auto result = audit::run(kb, codes, options, {.flagged = write_line, .error = write_error});
+///
+/// Results never depend on `threads` or `chunk_size`.
+/// Errors: io_error when a file cannot be read (the message names it).
+core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, const Options& options,
+                            const Sinks& sinks);
+
+/// `--grouped`: each line of `in` is one patient's resources, as a JSON array of resources or a
+/// Bundle; writes that line's flagged lines (and its bad resources as "<stdin>:LINE: reason").
+/// Summary counts cover all lines. Errors: io_error when `in` cannot be read.
+core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes& codes, core::CalendarDate as_of,
+                                    std::FILE* in, const Sinks& sinks);
+
+}  // namespace willis::audit

@@ -1,0 +1,393 @@
+// src/audit/audit_test.cc: the audit over hand-written fixtures (tests/fixtures/audit/*/expected.json,
+// written from docs/audit.md), thread and chunk independence, --grouped, and a mutation fuzz.
+#include "audit/audit.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "audit/patient_table.h"
+#include "codec/audit_report.h"
+#include "support/test_kb.h"
+
+namespace willis::audit {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kFixtures = fs::path(WILLIS_SOURCE_DIR) / "tests/fixtures/audit";
+const core::CalendarDate kAsOf{2026, 11, 22};
+
+const codec::AuditCodes& codes() {
+  static const codec::AuditCodes instance(testing::kb(), testing::names());
+  return instance;
+}
+
+/// Everything a run writes, as text.
+struct Outputs {
+  std::string flagged, errors, summary_json;
+  core::audit::Summary summary;
+  bool stopped = false;
+};
+
+Outputs run_on(const std::vector<std::string>& paths, unsigned threads, std::size_t chunk_size, std::int64_t max_errors = -1) {
+  Outputs out;
+  Options options;
+  options.paths = paths;
+  options.as_of = kAsOf;
+  options.threads = threads;
+  options.chunk_size = chunk_size;
+  options.max_errors = max_errors;
+  Sinks sinks;
+  sinks.flagged = [&](std::string_view line) { out.flagged += line; };
+  sinks.error = [&](std::string_view line) { out.errors += line; };
+  auto result = run(testing::kb(), codes(), options, sinks);
+  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+  if (!result.ok()) return out;
+  out.summary = result.value().summary;
+  out.stopped = result.value().stopped;
+  out.summary_json = codec::audit_summary_json(out.summary, testing::kb());
+  return out;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<fs::path> fixture_dirs() {
+  std::vector<fs::path> dirs;
+  for (const auto& entry : fs::directory_iterator(kFixtures))
+    if (entry.is_directory() && fs::exists(entry.path() / "expected.json")) dirs.push_back(entry.path());
+  std::sort(dirs.begin(), dirs.end());
+  return dirs;
+}
+
+// ---------------------------------------------------------------- fixtures (docs/audit.md)
+
+class AuditFixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(AuditFixture, MatchesExpected) {
+  const fs::path dir = kFixtures / GetParam();
+  simdjson::dom::parser parser;
+  const simdjson::padded_string json = simdjson::padded_string(read_text(dir / "expected.json"));
+  simdjson::dom::element expected;
+  ASSERT_FALSE(parser.parse(json).get(expected));
+  std::string_view why;
+  if (expected["why"].get(why)) why = "";
+  SCOPED_TRACE(std::string(why));
+
+  const Outputs out = run_on({dir.string()}, 1, std::size_t{1} << 20);
+  simdjson::dom::object summary;
+  ASSERT_FALSE(expected["summary"].get(summary));
+  const std::map<std::string_view, std::uint64_t> got_summary = {
+      {"patients", out.summary.patients},
+      {"resources", out.summary.resources},
+      {"errors", out.summary.errors},
+      {"skipped_resources", out.summary.skipped_resources},
+      {"orphan_resources", out.summary.orphan_resources},
+      {"unrecognised_medicines", out.summary.unrecognised_medicines}};
+  for (auto [key, value] : summary) {
+    std::uint64_t want = 0;
+    ASSERT_FALSE(value.get(want));
+    EXPECT_EQ(got_summary.at(key), want) << key;
+  }
+  simdjson::dom::object indicators;
+  ASSERT_FALSE(expected["indicators"].get(indicators));
+  for (int index = 0; index < core::audit::kIndicatorCount; ++index) {
+    const std::string_view id = core::audit::indicator_id(index);
+    simdjson::dom::array pair;
+    ASSERT_FALSE(indicators[id].get(pair)) << id;
+    std::uint64_t denominator = 0, numerator = 0;
+    ASSERT_FALSE(pair.at(0).get(denominator));
+    ASSERT_FALSE(pair.at(1).get(numerator));
+    EXPECT_EQ(out.summary.indicators[static_cast<std::size_t>(index)].denominator, denominator) << id << " denominator";
+    EXPECT_EQ(out.summary.indicators[static_cast<std::size_t>(index)].numerator, numerator) << id << " numerator";
+  }
+  std::set<std::string> want_flagged, got_flagged;
+  for (auto item : expected["flagged"].get_array()) want_flagged.insert(std::string(item.get_string().value()));
+  for (const auto& line : lines_of(out.flagged)) {
+    simdjson::dom::element row;
+    ASSERT_FALSE(parser.parse(line).get(row)) << line;
+    got_flagged.insert(std::string(row["patient"].get_string().value()) + " " +
+                       std::string(row["indicator"].get_string().value()));
+  }
+  EXPECT_EQ(got_flagged, want_flagged);
+  // Re-parse expected: `row` above reused the parser.
+  ASSERT_FALSE(parser.parse(json).get(expected));
+  simdjson::dom::array exact;
+  if (!expected["flagged_lines"].get(exact)) {
+    const auto flagged_lines = lines_of(out.flagged);
+    for (auto item : exact) {
+      const std::string want(item.get_string().value());
+      EXPECT_NE(std::find(flagged_lines.begin(), flagged_lines.end(), want), flagged_lines.end()) << "missing line " << want;
+    }
+  }
+  simdjson::dom::array errors;
+  if (!expected["errors"].get(errors)) {
+    const auto error_lines = lines_of(out.errors);
+    ASSERT_EQ(error_lines.size(), errors.size()) << out.errors;
+    std::size_t index = 0;
+    for (auto item : errors) {
+      const std::string want = (dir / std::string(item.get_string().value())).string();
+      EXPECT_EQ(error_lines[index].substr(0, want.size()), want);
+      ++index;
+    }
+  } else {
+    EXPECT_EQ(out.errors, "");
+  }
+}
+
+std::vector<std::string> fixture_names() {
+  std::vector<std::string> names;
+  for (const auto& dir : fixture_dirs()) names.push_back(dir.filename().string());
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, AuditFixture, ::testing::ValuesIn(fixture_names()),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) {
+                           std::string name = param_info.param;
+                           for (char& c : name)
+                             if (c == '-') c = '_';
+                           return name;
+                         });
+
+TEST(AuditFixtures, EveryIndicatorHasItsOwnFixture) {
+  for (int index = 0; index < core::audit::kIndicatorCount; ++index)
+    EXPECT_TRUE(fs::exists(kFixtures / std::string(core::audit::indicator_id(index)) / "expected.json"))
+        << core::audit::indicator_id(index);
+}
+
+// ---------------------------------------------------------------- independence of threads and chunks
+
+/// Every fixture's lines, copied `copies` times with the patient ids renamed, in one folder.
+fs::path replicated_input(int copies) {
+  const fs::path dir = fs::temp_directory_path() / ("willis-audit-replicated-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::map<std::string, std::string> files;  // file name -> text
+  for (int copy = 0; copy < copies; ++copy) {
+    const std::string prefix = "k" + std::to_string(copy) + "-";
+    for (const auto& fixture : fixture_dirs()) {
+      for (const auto& entry : fs::directory_iterator(fixture)) {
+        const std::string name = entry.path().filename().string();
+        if (name == "expected.json" || name.ends_with(".gz")) continue;
+        std::string text = read_text(entry.path());
+        for (const std::string& from : {std::string("\"Patient/"), std::string("\"Medication/")}) {
+          for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += from.size() + prefix.size())
+            text.insert(at + from.size(), prefix);
+        }
+        for (const std::string& from : {std::string("\"resourceType\":\"Patient\",\"id\":\""),
+                                       std::string("\"resourceType\":\"Medication\",\"id\":\"")}) {
+          for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += from.size() + prefix.size())
+            text.insert(at + from.size(), prefix);
+        }
+        files[fixture.filename().string() + "-" + name] += text;
+      }
+    }
+  }
+  for (const auto& [name, text] : files) std::ofstream(dir / name, std::ios::binary) << text;
+  return dir;
+}
+
+TEST(AuditIndependence, ThreadsAndChunkSizesGiveByteIdenticalOutputs) {
+  const fs::path dir = replicated_input(40);
+  const Outputs reference = run_on({dir.string()}, 1, std::size_t{1} << 20);
+  ASSERT_GT(reference.summary.patients, 1000u);
+  ASSERT_FALSE(reference.flagged.empty());
+  ASSERT_FALSE(reference.errors.empty());
+  for (const unsigned threads : {1u, 2u, 7u})
+    for (const std::size_t chunk : {std::size_t{4096}, std::size_t{1} << 20}) {
+      SCOPED_TRACE(::testing::Message() << threads << " threads, chunk " << chunk);
+      const Outputs out = run_on({dir.string()}, threads, chunk);
+      EXPECT_EQ(out.summary_json, reference.summary_json);
+      EXPECT_EQ(out.flagged, reference.flagged);
+      EXPECT_EQ(out.errors, reference.errors);
+    }
+  fs::remove_all(dir);
+}
+
+TEST(AuditIndependence, FlaggedLinesAreSortedByPatientThenIndicatorOrder) {
+  const fs::path dir = replicated_input(3);
+  const Outputs out = run_on({dir.string()}, 2, 4096);
+  std::vector<std::pair<std::string, int>> keys;
+  simdjson::dom::parser parser;
+  for (const auto& line : lines_of(out.flagged)) {
+    simdjson::dom::element row;
+    ASSERT_FALSE(parser.parse(line).get(row));
+    const std::string_view indicator = row["indicator"].get_string().value();
+    int index = 0;
+    while (core::audit::indicator_id(index) != indicator) ++index;
+    keys.emplace_back(std::string(row["patient"].get_string().value()), index);
+  }
+  EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
+  fs::remove_all(dir);
+}
+
+TEST(AuditErrors, MaxErrorsStopsTheRun) {
+  const Outputs out = run_on({(kFixtures / "input-handling").string()}, 1, 1 << 20, 3);
+  EXPECT_TRUE(out.stopped);
+  EXPECT_GT(out.summary.errors, 3u);
+  const Outputs enough = run_on({(kFixtures / "input-handling").string()}, 1, 1 << 20, 11);
+  EXPECT_FALSE(enough.stopped);
+}
+
+TEST(AuditErrors, MissingPathIsAnIoError) {
+  Options options;
+  options.paths = {"/nonexistent/export"};
+  options.as_of = kAsOf;
+  const auto result = run(testing::kb(), codes(), options, {});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, core::Errc::io_error);
+  EXPECT_NE(result.error().message.find("/nonexistent/export"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- --grouped
+
+TEST(AuditGrouped, OnePatientPerLineGivesTheSameFlaggedLines) {
+  // Group each fixture's resources by patient (the Spark/Hadoop recipe of docs/audit.md): the
+  // Medications go with every patient's line.
+  for (const auto& fixture : fixture_dirs()) {
+    if (fixture.filename() == "input-handling") continue;
+    SCOPED_TRACE(fixture.filename().string());
+    std::map<std::string, std::vector<std::string>> groups;
+    std::vector<std::string> medications;
+    simdjson::dom::parser parser;
+    for (const auto& entry : fs::directory_iterator(fixture)) {
+      if (entry.path().extension() != ".ndjson") continue;
+      for (const auto& line : lines_of(read_text(entry.path()))) {
+        simdjson::dom::element resource;
+        ASSERT_FALSE(parser.parse(line).get(resource));
+        const std::string_view type = resource["resourceType"].get_string().value();
+        std::string_view id;
+        if (type == "Patient") id = resource["id"].get_string().value();
+        else if (type == "Medication") {
+          medications.push_back(line);
+          continue;
+        } else id = std::string_view(resource["subject"]["reference"].get_string().value()).substr(8);
+        groups[std::string(id)].push_back(line);
+      }
+    }
+    std::string input;
+    for (const auto& [id, resources] : groups) {
+      std::string line = "[";
+      for (const auto& resource : resources) line += (line.size() > 1 ? "," : "") + resource;
+      for (const auto& medication : medications) {
+        simdjson::dom::element resource;
+        ASSERT_FALSE(parser.parse(medication).get(resource));
+        const std::string reference = "\"Medication/" + std::string(resource["id"].get_string().value()) + "\"";
+        if (line.find(reference) != std::string::npos) line += "," + medication;
+      }
+      input += line + "]\n";
+    }
+    std::FILE* in = fmemopen(input.data(), input.size(), "r");
+    std::string flagged, errors;
+    Sinks sinks{[&](std::string_view line) { flagged += line; }, [&](std::string_view line) { errors += line; }};
+    const auto result = run_grouped(testing::kb(), codes(), kAsOf, in, sinks);
+    std::fclose(in);
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(errors, "");
+    const Outputs reference = run_on({fixture.string()}, 1, 1 << 20);
+    EXPECT_EQ(flagged, reference.flagged);
+    EXPECT_EQ(codec::audit_summary_json(result.value().summary, testing::kb()), reference.summary_json);
+  }
+}
+
+TEST(AuditGrouped, ABundleLineAndBadLines) {
+  std::string input =
+      R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"b1"}},)"
+      R"({"resource":{"resourceType":"MedicationRequest","id":"m","status":"active","subject":{"reference":"Patient/b1"},)"
+      R"("medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"719872"}]}}},)"
+      R"({"resource":{"resourceType":"MedicationRequest","id":"n","status":"active","subject":{"reference":"Patient/b1"},)"
+      R"("medicationCodeableConcept":{"text":"Magnesium glycinate 100 mg"}}}]})"
+      "\n\nnot json\n"
+      R"([{"resourceType":"Patient"}])"
+      "\n";
+  std::FILE* in = fmemopen(input.data(), input.size(), "r");
+  std::string flagged, errors;
+  Sinks sinks{[&](std::string_view line) { flagged += line; }, [&](std::string_view line) { errors += line; }};
+  const auto result = run_grouped(testing::kb(), codes(), kAsOf, in, sinks);
+  std::fclose(in);
+  ASSERT_TRUE(result.ok());
+  EXPECT_NE(flagged.find(R"("patient":"b1","indicator":"raltegravir-with-mg")"), std::string::npos) << flagged;
+  EXPECT_NE(errors.find("<stdin>:3: expected a JSON array of resources or a Bundle"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("<stdin>:4: resource 1: Patient without id"), std::string::npos) << errors;
+  EXPECT_EQ(result.value().summary.errors, 2u);
+}
+
+// ---------------------------------------------------------------- fuzz: mutated lines never crash
+
+TEST(AuditFuzz, MutatedLinesAreCountedNeverCrash) {
+  std::vector<std::string> lines;
+  for (const auto& fixture : fixture_dirs())
+    for (const auto& entry : fs::directory_iterator(fixture))
+      if (entry.path().extension() == ".ndjson")
+        for (auto& line : lines_of(read_text(entry.path()))) lines.push_back(line);
+  std::mt19937 random(20261122);
+  const fs::path dir = fs::temp_directory_path() / ("willis-audit-fuzz-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const char* kBytes = "{}[]\",:\\ 0a-<\x01\xff\xc3";
+  for (int round = 0; round < 30; ++round) {
+    std::string text;
+    std::uint64_t nonblank = 0;
+    for (std::string line : lines) {
+      const int mutations = static_cast<int>(random() % 3);
+      for (int m = 0; m < mutations && !line.empty(); ++m) {
+        const std::size_t at = random() % line.size();
+        switch (random() % 4) {
+          case 0: line[at] = kBytes[random() % 15]; break;
+          case 1: line.erase(at, 1 + random() % 8); break;
+          case 2: line.insert(at, 1, kBytes[random() % 15]); break;
+          default: line.resize(at); break;
+        }
+      }
+      std::erase(line, '\n');
+      bool blank = true;
+      for (const char c : line) blank = blank && (c == ' ' || c == '\t' || c == '\r');
+      nonblank += !blank;
+      text += line + "\n";
+    }
+    std::ofstream(dir / "fuzz.ndjson", std::ios::binary | std::ios::trunc) << text;
+    const Outputs out = run_on({(dir / "fuzz.ndjson").string()}, 1 + round % 3, round % 2 ? 4096 : 1 << 20);
+    // Every line that is not blank is either read as a resource or counted as an error.
+    EXPECT_EQ(out.summary.resources + out.summary.errors, nonblank) << "round " << round;
+    EXPECT_EQ(lines_of(out.errors).size(), out.summary.errors);
+  }
+  fs::remove_all(dir);
+}
+
+// ---------------------------------------------------------------- memory
+
+TEST(AuditMemory, PerPatientStateIsAtMost200Bytes) {
+  static_assert(sizeof(core::audit::PatientState) <= 200);
+  EXPECT_LE(PatientTable::kBytesPerPatient, 200u);
+  PatientTable table;
+  for (int index = 0; index < 100000; ++index) {
+    const std::string id = "patient-" + std::to_string(index);
+    table.get(id, PatientTable::hash(id)).add_patient();
+  }
+  EXPECT_EQ(table.size(), 100000u);
+  // Whatever the vectors' spare capacity: at most twice the state, the slots and the ids.
+  EXPECT_LE(table.bytes(), 100000u * (2 * sizeof(core::audit::PatientState) + 16 + 2 * (4 + 13)));
+  const std::string probe = "patient-4242";
+  ASSERT_NE(table.find(probe, PatientTable::hash(probe)), nullptr);
+  EXPECT_EQ(table.id_of(*table.find(probe, PatientTable::hash(probe))), probe);
+}
+
+}  // namespace
+}  // namespace willis::audit

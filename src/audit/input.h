@@ -1,0 +1,40 @@
+// src/audit/input.h: sequential reading of one input file, plain or gzip (detected by its magic
+// bytes, not its name), and random re-reading of single lines for evidence.
+#pragma once
+
+#include <zlib.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace willis::audit {
+
+class InputFile {
+ public:
+  InputFile() = default;
+  ~InputFile();
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+
+  /// Opens `path`. Returns "" or why it cannot be read.
+  std::string open(const std::string& path);
+  /// Reads up to `size` bytes (decompressed). Returns the count, 0 at the end, -1 on error (see error()).
+  long read(char* into, std::size_t size);
+  /// Bytes of the file on disk consumed so far (compressed bytes for gzip), for progress.
+  std::uint64_t disk_offset() const;
+  bool gzip() const { return gz_ != nullptr; }
+  std::string error() const;
+
+  /// The lines starting at each of the sorted decompressed `offsets`, without their newline.
+  /// Plain files are read at the offsets; gzip files are decompressed up to the last one.
+  std::vector<std::string> lines_at(const std::vector<std::uint64_t>& offsets);
+
+ private:
+  int fd_ = -1;
+  gzFile gz_ = nullptr;
+  std::uint64_t plain_offset_ = 0;
+  std::string path_, error_;
+};
+
+}  // namespace willis::audit

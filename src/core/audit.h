@@ -1,0 +1,215 @@
+// src/core/audit.h: the population audit's indicators (docs/audit.md) over compact per-patient
+// facts. Pure: no I/O, no clock, no threads. The adapter (src/audit) reads FHIR NDJSON, turns each
+// resource into one fact, folds the facts of a patient into a PatientState and calls evaluate().
+//
+// Every update is commutative and associative (flags are OR-ed, "earliest" and "latest" use a
+// total order that ends in the input position), so the result never depends on the order in
+// which resources, chunks or threads arrive.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+
+#include "core/diary_entry.h"
+#include "core/kb.h"
+
+namespace willis::core::audit {
+
+/// The code lists of docs/audit.md, in that order; list_id() spells them as kb/indicators.yaml.
+enum class List : std::uint8_t {
+  magnesium,
+  chelation_partner,
+  raltegravir,
+  iron,
+  rls_exacerbating,
+  dopamine_agonist,
+  ppi,
+  loop_or_thiazide,
+  digoxin,
+  rls,
+  ckd_4_5,
+  egfr,
+  ferritin,
+  tsat,
+  serum_magnesium,
+};
+inline constexpr int kListCount = 15;
+inline constexpr int kMedicineListCount = 9;  ///< magnesium .. digoxin
+
+/// The list's id ("chelation-partner"), equal to kRequiredAuditLists[index].
+std::string_view list_id(List list);
+
+/// A set of lists, one bit per List.
+using ListMask = std::uint16_t;
+constexpr ListMask bit(List list) { return static_cast<ListMask>(1u << static_cast<unsigned>(list)); }
+
+/// What a lab code list measures.
+enum class Lab : std::uint8_t { egfr, ferritin, tsat, magnesium };
+
+/// The indicators in docs/audit.md order; indicator_id() is kRequiredIndicators[index].id.
+inline constexpr int kIndicatorCount = 9;
+std::string_view indicator_id(int index);
+
+/// Where a resource is in the input: file index (high 20 bits) and byte offset of its line (low
+/// 44 bits: 16 TiB). A smaller position is earlier in the input.
+using Position = std::uint64_t;
+inline constexpr Position kNoPosition = std::numeric_limits<Position>::max();
+constexpr Position make_position(std::uint32_t file, std::uint64_t offset) {
+  return (static_cast<Position>(file) << 44) | (offset & ((Position{1} << 44) - 1));
+}
+constexpr std::uint32_t position_file(Position pos) { return static_cast<std::uint32_t>(pos >> 44); }
+constexpr std::uint64_t position_offset(Position pos) { return pos & ((Position{1} << 44) - 1); }
+
+/// Days since 1970-01-01; kNoDate when a resource has no (readable) date.
+inline constexpr std::int32_t kNoDate = std::numeric_limits<std::int32_t>::min();
+
+/// The date of a FHIR date/dateTime/instant: its first 10 characters, a partial date (YYYY,
+/// YYYY-MM) taken at its first day. kNoDate when the text does not start with a valid date.
+std::int32_t fhir_date_days(std::string_view text);
+
+/// `date` minus `months` calendar months, the day clamped to the month's end (29 Feb - 12 months
+/// = 28 Feb).
+CalendarDate minus_months(CalendarDate date, int months);
+
+/// The audit date and the thresholds of kb/indicators.yaml, as the engine uses them.
+struct Params {
+  std::int32_t as_of = 0;             ///< D: later dates are ignored
+  std::int32_t lookback_start = 0;    ///< D - lookback_months (12): "within 12 months" is [start, D]
+  std::int32_t long_term_cutoff = 0;  ///< D - long_term_years (1): a PPI dated on or before is long-term
+  double egfr_below = 0;              ///< mg-egfr-below-30: egfr_below (30)
+  double ferritin_at_or_below = 0;    ///< rls-low-iron-untreated: ferritin_at_or_below (75 ng/mL)
+  double tsat_below = 0;              ///< rls-low-iron-untreated: tsat_below (20 %)
+};
+
+/// Params from a checked KB (the loader guarantees every threshold named here exists).
+Params params_from_kb(const Kb& kb, CalendarDate as_of);
+
+/// valueQuantity.comparator, in the order ties are broken (lowest first).
+enum class Comparator : std::uint8_t { less, less_or_equal, none, greater_or_equal, greater, other };
+Comparator parse_comparator(std::string_view text);
+
+/// One MedicationRequest / MedicationStatement, classified.
+struct MedicineFact {
+  ListMask lists = 0;             ///< the medicine lists it is in (resolved codes or text)
+  bool active = false;            ///< status counts as active (docs/audit.md "What counts")
+  bool entered_in_error = false;  ///< status entered-in-error
+  bool timed = false;             ///< has a timing instruction (timeOfDay, when, or the words)
+  std::int32_t date = kNoDate;
+  Position pos = kNoPosition;
+};
+
+/// One Condition in the rls or ckd-4-5 lists.
+struct ConditionFact {
+  ListMask lists = 0;   ///< bit(List::rls) and/or bit(List::ckd_4_5)
+  bool active = false;  ///< clinical status active/recurrence/relapse (or none), not refuted/entered-in-error
+  Position pos = kNoPosition;
+};
+
+/// One Observation in a lab list.
+struct ObservationFact {
+  Lab lab = Lab::egfr;
+  bool usable_status = false;  ///< final, amended, corrected or preliminary
+  std::int32_t date = kNoDate;
+  bool has_value = false;      ///< a valueQuantity.value in a usable unit
+  double value = 0;            ///< in the list's unit (ng/mL, %, mL/min/1.73 m²)
+  Comparator comparator = Comparator::none;
+  Position pos = kNoPosition;
+};
+
+/// The latest usable observation of one kind: greatest date; ties: lowest value (no value
+/// counts as highest), then comparator order, then the earliest position.
+struct LabSlot {
+  double value = 0;
+  Position pos = kNoPosition;
+  std::int32_t date = kNoDate;
+  Comparator comparator = Comparator::none;
+  bool has_value = false;
+
+  bool present() const { return date != kNoDate; }
+  /// True when this observation replaces `current` as the latest.
+  bool later_than(const LabSlot& current) const;
+  /// The value proves "< t" / "<= t" (docs/audit.md: a comparator proves a bound only when the bound does).
+  bool proves_below(double threshold) const;
+  bool proves_at_or_below(double threshold) const;
+};
+
+/// What the audit keeps per patient: a few flags, dates, latest values and the positions of the
+/// resources that decide each indicator (for its evidence). sizeof ≤ 200 bytes (a test checks it).
+struct PatientState {
+  /// Earliest active resource per medicine list (medicine_slot); ppi holds only long-term (dated
+  /// ≤ cutoff) ones. iron keeps no position (its indicator is about its absence).
+  std::array<Position, kMedicineListCount - 1> medicine_pos;
+  Position rls_pos = kNoPosition;  ///< earliest active rls Condition
+  Position ckd_pos = kNoPosition;  ///< earliest active ckd-4-5 Condition
+  LabSlot egfr, ferritin, tsat;
+  std::uint32_t id_ref = 0;                ///< the adapter's handle of the patient id (arena offset)
+  std::int32_t magnesium_date = kNoDate;   ///< latest usable serum magnesium
+  std::uint32_t resources = 0;             ///< resources naming this patient (orphans when no Patient)
+  std::uint16_t unrecognised = 0;          ///< medicines nothing identifies (saturates)
+  ListMask active = 0;                     ///< medicine lists with an active resource
+  std::uint8_t flags = 0;                  ///< kExists | kTimed | kIronRecent
+
+  static constexpr std::uint8_t kExists = 1;      ///< a Patient resource names this id
+  static constexpr std::uint8_t kTimed = 2;       ///< an active magnesium or partner resource is timed
+  static constexpr std::uint8_t kIronRecent = 4;  ///< iron MR/MS (not entered-in-error) dated within the look-back
+
+  PatientState() { medicine_pos.fill(kNoPosition); }
+
+  /// Index of a medicine list other than iron in medicine_pos.
+  static constexpr std::size_t medicine_slot(List list) {
+    return static_cast<std::size_t>(list) - (list > List::iron ? 1 : 0);
+  }
+  Position medicine(List list) const { return medicine_pos[medicine_slot(list)]; }
+
+  bool exists() const { return (flags & kExists) != 0; }
+  void add_patient() { flags |= kExists; }
+  void add_unrecognised() { if (unrecognised < 0xFFFF) ++unrecognised; }
+  void add(const Params& params, const MedicineFact& fact);
+  void add(const Params& params, const ConditionFact& fact);
+  void add(const Params& params, const ObservationFact& fact);
+  /// Folds another state of the same patient in (from another thread or shard).
+  void merge(const PatientState& other);
+};
+
+/// Which indicators count and flag one patient: bit i = indicator i (docs/audit.md order).
+struct Evaluation {
+  std::uint16_t denominator = 0;
+  std::uint16_t numerator = 0;  ///< always a subset of denominator
+  bool in_denominator(int indicator) const { return (denominator >> indicator) & 1; }
+  bool flagged(int indicator) const { return (numerator >> indicator) & 1; }
+};
+
+/// The indicators for one patient. A patient without a Patient resource is in no denominator.
+Evaluation evaluate(const Params& params, const PatientState& state);
+
+/// The resources that decide a flagged indicator, in a fixed order (the medicine, then the result
+/// or condition that makes it a problem); kNoPosition entries are left out. At most 4.
+struct Evidence {
+  std::array<Position, 4> positions{};
+  int count = 0;
+};
+Evidence evidence(const Params& params, const PatientState& state, int indicator);
+
+/// Numerator and denominator of one indicator (patients).
+struct IndicatorCount {
+  std::uint64_t denominator = 0;
+  std::uint64_t numerator = 0;
+};
+
+/// The counts a run produces (docs/audit.md "Output"); rendered by codec/audit_report.h.
+struct Summary {
+  CalendarDate as_of;
+  std::uint64_t patients = 0;          ///< Patient resources (distinct ids)
+  std::uint64_t resources = 0;         ///< lines that were resources (used, skipped or orphan)
+  std::uint64_t errors = 0;            ///< bad lines
+  std::uint64_t skipped_resources = 0; ///< resources of types the audit does not use
+  std::uint64_t orphan_resources = 0;  ///< resources naming a patient with no Patient resource
+  std::uint64_t unrecognised_medicines = 0;  ///< medicines (of existing patients) nothing identifies
+  std::array<IndicatorCount, kIndicatorCount> indicators{};
+  /// Adds one patient's evaluation to the indicator counts.
+  void count(const Evaluation& evaluation);
+};
+
+}  // namespace willis::core::audit
