@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
+#include <zlib.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -212,7 +213,8 @@ TEST(AuditIndependence, ThreadsAndChunkSizesGiveByteIdenticalOutputs) {
   ASSERT_FALSE(reference.flagged.empty());
   ASSERT_FALSE(reference.errors.empty());
   for (const unsigned threads : {1u, 2u, 7u})
-    for (const std::size_t chunk : {std::size_t{4096}, std::size_t{1} << 20}) {
+    // 64 and 100: windows shorter than a line (mapped windows grow), offsets off page bounds.
+    for (const std::size_t chunk : {std::size_t{64}, std::size_t{100}, std::size_t{4096}, std::size_t{1} << 20}) {
       SCOPED_TRACE(::testing::Message() << threads << " threads, chunk " << chunk);
       const Outputs out = run_on({dir.string()}, threads, chunk);
       EXPECT_EQ(out.summary_json, reference.summary_json);
@@ -220,6 +222,41 @@ TEST(AuditIndependence, ThreadsAndChunkSizesGiveByteIdenticalOutputs) {
       EXPECT_EQ(out.errors, reference.errors);
     }
   fs::remove_all(dir);
+}
+
+TEST(AuditIndependence, GzipAndPlainFilesGiveTheSameOutputs) {
+  // Plain files are mapped and their evidence read line by line; gzip files are decompressed
+  // into buffers and their evidence read in one pass. Same bytes in, same outputs.
+  const fs::path dir = replicated_input(40);
+  const fs::path gz_dir = dir.string() + "-gz";
+  fs::create_directories(gz_dir);
+  std::size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string text = read_text(entry.path());
+    gzFile out = gzopen((gz_dir / (entry.path().filename().string() + ".gz")).c_str(), "wb");
+    ASSERT_NE(out, nullptr);
+    ASSERT_EQ(gzwrite(out, text.data(), static_cast<unsigned>(text.size())), static_cast<int>(text.size()));
+    gzclose(out);
+    ++files;
+  }
+  ASSERT_GT(files, 1u);
+  for (const std::size_t chunk : {std::size_t{100}, std::size_t{1} << 20}) {
+    SCOPED_TRACE(::testing::Message() << "chunk " << chunk);
+    const Outputs plain = run_on({dir.string()}, 2, chunk);
+    const Outputs gz = run_on({gz_dir.string()}, 2, chunk);
+    ASSERT_FALSE(plain.flagged.empty());
+    EXPECT_EQ(gz.summary_json, plain.summary_json);
+    EXPECT_EQ(gz.flagged, plain.flagged);
+    std::string gz_errors = gz.errors;
+    for (std::size_t at = 0; (at = gz_errors.find(".ndjson.gz:", at)) != std::string::npos; at += 8)
+      gz_errors.replace(at, 11, ".ndjson:");
+    std::string plain_errors = plain.errors;
+    for (std::size_t at = 0; (at = plain_errors.find(dir.string(), at)) != std::string::npos; at += gz_dir.string().size())
+      plain_errors.replace(at, dir.string().size(), gz_dir.string());
+    EXPECT_EQ(gz_errors, plain_errors);
+  }
+  fs::remove_all(dir);
+  fs::remove_all(gz_dir);
 }
 
 TEST(AuditIndependence, FlaggedLinesAreSortedByPatientThenIndicatorOrder) {
@@ -384,9 +421,47 @@ TEST(AuditMemory, PerPatientStateIsAtMost200Bytes) {
   EXPECT_EQ(table.size(), 100000u);
   // Whatever the vectors' spare capacity: at most twice the state, the slots and the ids.
   EXPECT_LE(table.bytes(), 100000u * (2 * sizeof(core::audit::PatientState) + 16 + 2 * (4 + 13)));
+  // The real bytes of the whole table, ids included: the state, the slots, each id with its
+  // 4-byte length, and at most 64 kB of partly filled blocks and block lists (no spare capacity
+  // that grows with the patients).
+  const std::size_t id_bytes = 100000u * (4 + 13);  // "patient-NNNNN" is 8 + up to 5 characters
+  EXPECT_LE(table.bytes(), 100000u * PatientTable::kBytesPerPatient + id_bytes + (64u << 10));
+  // States never move while the table grows.
+  const std::string first = "patient-0";
+  const core::audit::PatientState* before = table.find(first, PatientTable::hash(first));
+  for (int index = 100000; index < 110000; ++index) {
+    const std::string id = "patient-" + std::to_string(index);
+    table.get(id, PatientTable::hash(id));
+  }
+  EXPECT_EQ(table.find(first, PatientTable::hash(first)), before);
   const std::string probe = "patient-4242";
   ASSERT_NE(table.find(probe, PatientTable::hash(probe)), nullptr);
   EXPECT_EQ(table.id_of(*table.find(probe, PatientTable::hash(probe))), probe);
+}
+
+TEST(AuditMemory, UuidIdsAreKeptIn16BytesAndReadBackExactly) {
+  // Canonical lower-case UUIDs are packed; anything else (upper case, no dashes, one character
+  // off) is kept as written. Every id reads back exactly and is found by its text.
+  const std::vector<std::string> ids = {
+      "78de2454-5a3d-4020-b0d1-20395ff83baf", "00000000-0000-0000-0000-000000000000",
+      "ffffffff-ffff-ffff-ffff-ffffffffffff", "78DE2454-5A3D-4020-B0D1-20395FF83BAF",
+      "78de24545a3d4020b0d120395ff83baf",     "78de2454-5a3d-4020-b0d1-20395ff83bag",
+      "78de2454-5a3d-4020-b0d1_20395ff83baf", "78de2454-5a3d-4020-b0d1-20395ff83ba",
+      "p1",                                   ""};
+  PatientTable table;
+  for (const auto& id : ids) table.get(id, PatientTable::hash(id)).add_patient();
+  EXPECT_EQ(table.size(), ids.size());
+  for (const auto& id : ids) {
+    const auto* state = table.find(id, PatientTable::hash(id));
+    ASSERT_NE(state, nullptr) << id;
+    EXPECT_EQ(table.id_of(*state), id);
+  }
+  const std::string upper_of_first = "78DE2454-5A3D-4020-B0D1-20395FF83BAF";
+  EXPECT_NE(table.id_of(*table.find(upper_of_first, PatientTable::hash(upper_of_first))), ids[0]);
+  IdArena arena;
+  const std::size_t empty = arena.bytes();
+  for (int index = 0; index < 1000; ++index) arena.add(ids[0]);
+  EXPECT_LE(arena.bytes() - empty, 1000u * (4 + 16) + (16u << 10));
 }
 
 }  // namespace

@@ -24,11 +24,17 @@ class InputFile {
   /// Bytes of the file on disk consumed so far (compressed bytes for gzip), for progress.
   std::uint64_t disk_offset() const;
   bool gzip() const { return gz_ != nullptr; }
+  /// The file descriptor (plain files: for mmap).
+  int fd() const { return fd_; }
+  /// Plain files: continue reading at `offset`. False on error (see error()).
+  bool seek(std::uint64_t offset);
   std::string error() const;
 
   /// The lines starting at each of the sorted decompressed `offsets`, without their newline.
   /// Plain files are read at the offsets; gzip files are decompressed up to the last one.
   std::vector<std::string> lines_at(const std::vector<std::uint64_t>& offsets);
+  /// Plain files only: the line starting at `offset`, without its newline, into `line`.
+  void line_at(std::uint64_t offset, std::string& line);
 
  private:
   int fd_ = -1;

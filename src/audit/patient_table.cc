@@ -18,10 +18,87 @@ std::uint64_t PatientTable::hash(std::string_view id) {
   return h;
 }
 
-std::string_view PatientTable::id_of(const core::audit::PatientState& state) const {
+namespace {
+
+constexpr std::uint32_t kUuidFlag = 0x80000000u;  ///< in the length field: 16 bytes of a UUID follow
+constexpr char kHex[] = "0123456789abcdef";
+
+bool dash_at(std::size_t at) { return at == 8 || at == 13 || at == 18 || at == 23; }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;  // upper case too: such an id is kept as written, so that it reads back the same
+}
+
+/// The 16 bytes of a canonical lower-case UUID; false for any other id.
+bool pack_uuid(std::string_view id, unsigned char* out) {
+  if (id.size() != IdArena::kUuidText) return false;
+  std::size_t byte = 0;
+  for (std::size_t at = 0; at < id.size();) {
+    if (dash_at(at)) {
+      if (id[at] != '-') return false;
+      ++at;
+      continue;
+    }
+    const int high = hex_value(id[at]), low = hex_value(id[at + 1]);
+    if (high < 0 || low < 0) return false;
+    out[byte++] = static_cast<unsigned char>(high << 4 | low);
+    at += 2;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::uint32_t IdArena::add(std::string_view id) {
+  unsigned char uuid[16];
+  const bool packed = pack_uuid(id, uuid);
+  const std::size_t bytes = packed ? sizeof uuid : id.size();
+  const std::size_t need = sizeof(std::uint32_t) + bytes;
+  if (blocks_.empty() || used_ + need > block_sizes_.back()) {
+    const std::size_t size = need > kBlock ? need : kBlock;
+    blocks_.emplace_back(new char[size]);
+    block_sizes_.push_back(size);
+    used_ = 0;
+  }
+  char* at = blocks_.back().get() + used_;
+  const auto size = static_cast<std::uint32_t>(bytes) | (packed ? kUuidFlag : 0u);
+  std::memcpy(at, &size, sizeof size);
+  std::memcpy(at + sizeof size, packed ? static_cast<const void*>(uuid) : id.data(), bytes);
+  const auto ref = static_cast<std::uint32_t>(((blocks_.size() - 1) << kBlockBits) | used_);
+  used_ += need;
+  return ref;
+}
+
+std::string_view IdArena::get(std::uint32_t ref, char* buffer) const {
+  const char* at = blocks_[ref >> kBlockBits].get() + (ref & (kBlock - 1));
   std::uint32_t size = 0;
-  std::memcpy(&size, arena_.data() + state.id_ref, sizeof size);
-  return {arena_.data() + state.id_ref + sizeof size, size};
+  std::memcpy(&size, at, sizeof size);
+  at += sizeof size;
+  if (!(size & kUuidFlag)) return {at, size};
+  std::size_t byte = 0;
+  for (std::size_t out = 0; out < kUuidText;) {
+    if (dash_at(out)) {
+      buffer[out++] = '-';
+      continue;
+    }
+    const auto value = static_cast<unsigned char>(at[byte++]);
+    buffer[out++] = kHex[value >> 4];
+    buffer[out++] = kHex[value & 15];
+  }
+  return {buffer, kUuidText};
+}
+
+std::size_t IdArena::bytes() const {
+  std::size_t total = blocks_.capacity() * (sizeof(blocks_[0]) + sizeof(block_sizes_[0]));
+  for (const std::size_t size : block_sizes_) total += size;
+  return total;
+}
+
+std::string PatientTable::id_of(const core::audit::PatientState& state) const {
+  char buffer[IdArena::kUuidText];
+  return std::string(ids_.get(state.id_ref, buffer));
 }
 
 const core::audit::PatientState* PatientTable::find(std::string_view id, std::uint64_t h) const {
@@ -32,13 +109,13 @@ const core::audit::PatientState* PatientTable::find(std::string_view id, std::ui
     const std::uint64_t slot = slots_[at];
     if (slot == 0) return nullptr;
     if ((slot >> 32) != tag) continue;
-    const auto& state = states_[(slot & 0xFFFFFFFFu) - 1];
-    if (id_of(state) == id) return &state;
+    const auto& found = state((slot & 0xFFFFFFFFu) - 1);
+    if (ids_.equals(found.id_ref, id)) return &found;
   }
 }
 
 core::audit::PatientState& PatientTable::get(std::string_view id, std::uint64_t h) {
-  if ((states_.size() + 1) * 4 > slots_.size() * 3) grow();
+  if ((size_ + 1) * 4 > slots_.size() * 3) grow();
   const std::size_t mask = slots_.size() - 1;
   const std::uint64_t tag = h >> 32;
   std::size_t at = (h >> 8) & mask;
@@ -46,33 +123,35 @@ core::audit::PatientState& PatientTable::get(std::string_view id, std::uint64_t 
     const std::uint64_t slot = slots_[at];
     if (slot == 0) break;
     if ((slot >> 32) != tag) continue;
-    auto& state = states_[(slot & 0xFFFFFFFFu) - 1];
-    if (id_of(state) == id) return state;
+    auto& found = state_at((slot & 0xFFFFFFFFu) - 1);
+    if (ids_.equals(found.id_ref, id)) return found;
   }
-  auto& state = states_.emplace_back();
-  state.id_ref = static_cast<std::uint32_t>(arena_.size());
-  const auto size = static_cast<std::uint32_t>(id.size());
-  arena_.append(reinterpret_cast<const char*>(&size), sizeof size);
-  arena_.append(id);
-  slots_[at] = (tag << 32) | states_.size();
-  return state;
+  if (size_ % kStatesPerBlock == 0) blocks_.emplace_back(new core::audit::PatientState[kStatesPerBlock]);
+  auto& added = state_at(size_++);
+  added.id_ref = ids_.add(id);
+  slots_[at] = (tag << 32) | size_;
+  return added;
 }
 
 void PatientTable::grow() {
   std::vector<std::uint64_t> old = std::move(slots_);
   slots_.assign(old.empty() ? 16 : old.size() * 2, 0);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t index = 0; index < states_.size(); ++index) {
-    const std::uint64_t h = hash(id_of(states_[index]));
+  for (const std::uint64_t slot : old) {
+    if (slot == 0) continue;
+    // The tag is the hash's high half; the slot's low bits need the hash again.
+    char buffer[IdArena::kUuidText];
+    const std::uint64_t h = hash(id_of(state((slot & 0xFFFFFFFFu) - 1), buffer));
     std::size_t at = (h >> 8) & mask;
     while (slots_[at] != 0) at = (at + 1) & mask;
-    slots_[at] = ((h >> 32) << 32) | (index + 1);
+    slots_[at] = slot;
   }
 }
 
 std::size_t PatientTable::bytes() const {
-  return slots_.capacity() * sizeof(std::uint64_t) + states_.capacity() * sizeof(core::audit::PatientState) +
-         arena_.capacity();
+  return slots_.capacity() * sizeof(std::uint64_t) +
+         blocks_.size() * kStatesPerBlock * sizeof(core::audit::PatientState) +
+         blocks_.capacity() * sizeof(blocks_[0]) + ids_.bytes();
 }
 
 }  // namespace willis::audit

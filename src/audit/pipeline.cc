@@ -1,10 +1,15 @@
 // src/audit/pipeline.cc: the streaming audit. One reader thread cuts the input into chunks at line
-// ends; workers parse each line with simdjson On Demand, classify it against the code lists and
-// fold it into the patient's state in a table sharded by the hash of the patient id (one mutex
-// per shard). Every fold is order-independent (core/audit.h), so results do not depend on threads
-// or chunk size. At the end only the lines that are evidence for flagged patients are read again.
+// ends (plain files: read-only mappings of a few MB, no copy; gzip: decompressed into buffers);
+// workers parse each line with simdjson On Demand, classify it against the code lists and fold it
+// into the patient's state in a table sharded by the hash of the patient id (one mutex per shard).
+// Every fold is order-independent (core/audit.h), so results do not depend on threads or chunk
+// size. At the end only the lines that are evidence for flagged patients are read again (plain
+// files: one pread each while the flagged lines are rendered, on all workers, in batches written
+// in patient order), so nothing held in memory grows with the resources.
 #include <fmt/format.h>
 #include <simdjson.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,6 +44,7 @@ namespace {
 
 constexpr std::size_t kShards = 256;
 constexpr std::size_t kPadding = simdjson::SIMDJSON_PADDING;
+constexpr std::size_t kMappedChunk = std::size_t{2} << 20;  ///< bytes of a plain file mapped at a time
 
 // ---------------------------------------------------------------- the shared Medication table
 
@@ -56,32 +62,97 @@ struct StringHash {
   std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
 };
 
+/// What the table knows of a Medication; the views stay valid as long as the table.
+struct MedicationView {
+  ListMask lists = 0;
+  bool known = false;
+  std::string_view code, text;
+};
+
+/// "Medication/ID" -> what it is. Compact like PatientTable: ids in an IdArena, 8-byte slots,
+/// fixed-size entries; codes and texts interned (a few distinct ones are shared by many).
 class MedicationTable {
  public:
-  /// Adds "Medication/ID". The same id twice: the lists are joined, the words of the first kept.
-  void add(std::string key, MedicationEntry entry) {
+  /// Adds Medication `id`. The same id twice: the lists are joined, the words of the first kept.
+  void add(std::string_view id, const MedicationEntry& entry) {
+    const std::uint64_t h = PatientTable::hash(id);
     std::unique_lock lock(mutex_);
-    auto [it, inserted] = map_.try_emplace(std::move(key), entry);
-    if (inserted) return;
-    MedicationEntry& current = it->second;
-    current.lists |= entry.lists;
-    current.known = current.known || entry.known;
-    if (entry.pos < current.pos) {
-      current.code = std::move(entry.code);
-      current.text = std::move(entry.text);
-      current.pos = entry.pos;
+    if ((entries_.size() + 1) * 4 > slots_.size() * 3) grow();
+    const std::size_t mask = slots_.size() - 1;
+    const std::uint64_t tag = h >> 32;
+    std::size_t at = (h >> 8) & mask;
+    for (;; at = (at + 1) & mask) {
+      const std::uint64_t slot = slots_[at];
+      if (slot == 0) break;
+      if ((slot >> 32) != tag) continue;
+      Entry& current = entries_[(slot & 0xFFFFFFFFu) - 1];
+      if (!ids_.equals(current.id_ref, id)) continue;
+      current.lists |= entry.lists;
+      current.known = current.known || entry.known;
+      if (entry.pos < current.pos) {
+        current.code = intern(entry.code);
+        current.text = intern(entry.text);
+        current.pos = entry.pos;
+      }
+      return;
     }
+    entries_.push_back({entry.pos, ids_.add(id), intern(entry.code), intern(entry.text), entry.lists, entry.known});
+    slots_[at] = (tag << 32) | entries_.size();
   }
-  std::optional<MedicationEntry> find(std::string_view key) const {
+  /// The Medication a reference names ("Medication/ID"), or nullopt.
+  std::optional<MedicationView> find(std::string_view reference) const {
+    constexpr std::string_view kPrefix = "Medication/";
+    if (reference.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+    const std::string_view id = reference.substr(kPrefix.size());
+    const std::uint64_t h = PatientTable::hash(id);
     std::shared_lock lock(mutex_);
-    const auto found = map_.find(key);
-    if (found == map_.end()) return std::nullopt;
-    return found->second;
+    if (slots_.empty()) return std::nullopt;
+    const std::size_t mask = slots_.size() - 1;
+    const std::uint64_t tag = h >> 32;
+    for (std::size_t at = (h >> 8) & mask;; at = (at + 1) & mask) {
+      const std::uint64_t slot = slots_[at];
+      if (slot == 0) return std::nullopt;
+      if ((slot >> 32) != tag) continue;
+      const Entry& entry = entries_[(slot & 0xFFFFFFFFu) - 1];
+      if (!ids_.equals(entry.id_ref, id)) continue;
+      return MedicationView{entry.lists, entry.known, *strings_[entry.code], *strings_[entry.text]};
+    }
   }
 
  private:
+  struct Entry {
+    Position pos;
+    std::uint32_t id_ref, code, text;
+    ListMask lists;
+    bool known;
+  };
+
+  std::uint32_t intern(const std::string& text) {
+    if (strings_.empty()) strings_.push_back(&interned_.emplace(std::string(), 0).first->first);
+    auto [it, inserted] = interned_.try_emplace(text, static_cast<std::uint32_t>(strings_.size()));
+    if (inserted) strings_.push_back(&it->first);
+    return it->second;
+  }
+  void grow() {
+    std::vector<std::uint64_t> old = std::move(slots_);
+    slots_.assign(old.empty() ? 16 : old.size() * 2, 0);
+    const std::size_t mask = slots_.size() - 1;
+    for (const std::uint64_t slot : old) {
+      if (slot == 0) continue;
+      char buffer[IdArena::kUuidText];
+      const std::uint64_t h = PatientTable::hash(ids_.get(entries_[(slot & 0xFFFFFFFFu) - 1].id_ref, buffer));
+      std::size_t at = (h >> 8) & mask;
+      while (slots_[at] != 0) at = (at + 1) & mask;
+      slots_[at] = slot;
+    }
+  }
+
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, MedicationEntry, StringHash, std::equal_to<>> map_;
+  std::vector<std::uint64_t> slots_;  ///< 0 = empty; else (hash tag << 32) | (index + 1)
+  std::deque<Entry> entries_;         ///< a deque: no doubling, entries never move
+  IdArena ids_;
+  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> interned_;
+  std::vector<const std::string*> strings_;  ///< interned strings by index (0 = "")
 };
 
 // ---------------------------------------------------------------- one resource -> one fact
@@ -202,8 +273,8 @@ class Classifier {
       case ResourceType::medication_statement:
         if (v.codings.empty() && v.text.empty() && !v.medication_ref.empty()) {
           if (auto entry = meds.find(v.medication_ref)) {
-            out.code = entry->code;
-            out.text = entry->text;
+            out.code = std::string(entry->code);
+            out.text = std::string(entry->text);
           }
         } else {
           out.code = std::string(classify_medicine().code);
@@ -334,7 +405,7 @@ class Engine {
       return;
     }
     if (fact.kind == Fact::Kind::medication) {
-      meds_.add("Medication/" + std::string(fact.patient), fact.medication);
+      meds_.add(fact.patient, fact.medication);
       return;
     }
     if (fact.kind == Fact::Kind::medicine && !fact.medication_ref.empty()) {
@@ -391,9 +462,11 @@ class Engine {
 
   /// A flagged patient: its id, state and the indicators that flag it.
   struct Flagged {
-    std::string_view id;
+    const PatientTable* table;
     const core::audit::PatientState* state;
     std::uint16_t numerator;
+    /// The patient id, a view into the table or into `buffer` (IdArena::kUuidText chars).
+    std::string_view id(char* buffer) const { return table->id_of(*state, buffer); }
   };
 
   /// Evaluates every patient (summary counts) and returns the flagged ones, sorted by id.
@@ -401,7 +474,8 @@ class Engine {
     std::vector<Flagged> flagged;
     for (std::size_t shard = 0; shard < kShards; ++shard) {
       const PatientTable& table = shards_[shard].table;
-      for (const auto& state : table.states()) {
+      for (std::size_t index = 0; index < table.size(); ++index) {
+        const core::audit::PatientState& state = table.state(index);
         if (!state.exists()) {
           summary_.orphan_resources += state.resources;
           continue;
@@ -410,28 +484,49 @@ class Engine {
         summary_.unrecognised_medicines += state.unrecognised;
         const auto evaluation = core::audit::evaluate(params_, state);
         summary_.count(evaluation);
-        if (evaluation.numerator) flagged.push_back({table.id_of(state), &state, evaluation.numerator});
+        if (evaluation.numerator) flagged.push_back({&table, &state, evaluation.numerator});
       }
     }
-    std::sort(flagged.begin(), flagged.end(), [](const Flagged& a, const Flagged& b) { return a.id < b.id; });
+    std::sort(flagged.begin(), flagged.end(), [](const Flagged& a, const Flagged& b) {
+      char buffer_a[IdArena::kUuidText], buffer_b[IdArena::kUuidText];
+      return a.id(buffer_a) < b.id(buffer_b);
+    });
     return flagged;
   }
 
-  /// Writes the flagged lines; `evidence_of` gives the evidence item of a position.
-  void write_flagged(const std::vector<Flagged>& flagged,
-                     const std::map<Position, codec::AuditEvidence>& evidence_items, const Sinks& sinks) const {
-    if (!sinks.flagged) return;
+  /// Renders the flagged lines of [from, to) into `emit(line)`; `evidence_of(position)` gives the
+  /// evidence item of a position (or nullptr), valid until `next_patient()` is called (before each
+  /// patient). Thread-safe (reads only).
+  template <typename EvidenceOf, typename NextPatient, typename Emit>
+  void render_flagged(const Flagged* from, const Flagged* to, EvidenceOf&& evidence_of, NextPatient&& next_patient,
+                      Emit&& emit) const {
     std::vector<const codec::AuditEvidence*> items;
-    for (const auto& patient : flagged)
+    for (const Flagged* it = from; it != to; ++it) {
+      const Flagged& patient = *it;
+      next_patient();
       for (int indicator = 0; indicator < core::audit::kIndicatorCount; ++indicator) {
         if (!((patient.numerator >> indicator) & 1)) continue;
         const auto ev = core::audit::evidence(params_, *patient.state, indicator);
         items.clear();
         for (int index = 0; index < ev.count; ++index)
-          if (auto found = evidence_items.find(ev.positions[static_cast<std::size_t>(index)]); found != evidence_items.end())
-            items.push_back(&found->second);
-        sinks.flagged(codec::audit_flagged_line(patient.id, core::audit::indicator_id(indicator), items));
+          if (const codec::AuditEvidence* item = evidence_of(ev.positions[static_cast<std::size_t>(index)]))
+            items.push_back(item);
+        char buffer[IdArena::kUuidText];
+        emit(codec::audit_flagged_line(patient.id(buffer), core::audit::indicator_id(indicator), items));
       }
+    }
+  }
+  /// Writes the flagged lines with the evidence items of `evidence_items`.
+  void write_flagged(const std::vector<Flagged>& flagged,
+                     const std::map<Position, codec::AuditEvidence>& evidence_items, const Sinks& sinks) const {
+    if (!sinks.flagged) return;
+    render_flagged(
+        flagged.data(), flagged.data() + flagged.size(),
+        [&](Position pos) -> const codec::AuditEvidence* {
+          const auto found = evidence_items.find(pos);
+          return found == evidence_items.end() ? nullptr : &found->second;
+        },
+        [] {}, [&](const std::string& line) { sinks.flagged(line); });
   }
 
   /// Every evidence position of the flagged patients, sorted and unique.
@@ -486,11 +581,22 @@ bool blank(std::string_view line) {
 
 struct Chunk {
   std::uint32_t file = 0;
-  std::uint64_t offset = 0;  ///< decompressed offset of data[0] in its file
+  std::uint64_t offset = 0;  ///< decompressed offset of the first byte in its file
   std::uint64_t seq = 0;
-  std::unique_ptr<char[]> data;
+  std::unique_ptr<char[]> data;  ///< a read buffer (gzip, and the end of a plain file)
   std::size_t capacity = 0;  ///< allocated bytes (size + padding at least)
   std::size_t size = 0;
+  // Or a read-only mapping of a plain file: the lines start at `mapped`, and at least
+  // kPadding readable bytes of the file follow `size`.
+  const char* mapped = nullptr;
+  std::shared_ptr<void> mapping;  ///< unmaps when the last owner lets go
+
+  const char* begin() const { return mapped ? mapped : data.get(); }
+  const char* buffer_end() const { return mapped ? mapped + size + kPadding : data.get() + capacity; }
+  void unmap() {
+    mapping.reset();
+    mapped = nullptr;
+  }
 };
 
 /// A bounded hand-over of chunks from the reader to the workers, and of buffers back.
@@ -519,6 +625,7 @@ class ChunkQueue {
   }
   /// Gives a processed chunk's buffer back for reuse.
   void recycle(Chunk chunk) {
+    chunk.unmap();
     std::lock_guard lock(mutex_);
     ++free_slots_;
     if (chunk.data) buffers_.push_back(std::move(chunk));
@@ -709,9 +816,9 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
     std::vector<std::pair<std::uint64_t, std::uint64_t>> my_lines;
     Fact fact;
     while (auto chunk = queue.pop()) {
-      const char* data = chunk->data.get();
+      const char* data = chunk->begin();
       const char* end = data + chunk->size;
-      const char* buffer_end = data + chunk->capacity;
+      const char* buffer_end = chunk->buffer_end();
       std::uint64_t line_no = 0;
       for (const char* line = data; line < end;) {
         const char* newline = static_cast<const char*>(std::memchr(line, '\n', static_cast<std::size_t>(end - line)));
@@ -763,6 +870,49 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
     std::uint64_t file_done_before = done_bytes;
     carry.clear();
     bool eof = false;
+    if (!input.gzip()) {
+      // Plain files are mapped, not copied: each chunk is a read-only window cut at its last line
+      // end, with the file's next bytes as simdjson's padding. The end of the file (where no such
+      // bytes follow) is read into a buffer below.
+      struct stat st {};
+      const std::uint64_t file_size = ::fstat(input.fd(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+      static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+      // Mapped windows are small: nothing is gained by large ones, and every mapped page counts in
+      // the resident set until its chunk is done.
+      const std::uint64_t map_chunk = std::min<std::uint64_t>(chunk_size, kMappedChunk);
+      std::uint64_t window = map_chunk;
+      while (!queue.stopped() && offset + window + kPadding <= file_size) {
+        const std::uint64_t base = offset & ~(page - 1);
+        const std::uint64_t map_end = offset + window + kPadding;
+        void* map = ::mmap(nullptr, map_end - base, PROT_READ, MAP_PRIVATE | MAP_POPULATE, input.fd(),
+                           static_cast<off_t>(base));
+        if (map == MAP_FAILED) break;  // read the rest
+        const char* at = static_cast<const char*>(map) + (offset - base);
+        const void* last = memrchr(at, '\n', window);
+        if (!last) {  // a line longer than the window: a larger one
+          ::munmap(map, map_end - base);
+          window *= 2;
+          continue;
+        }
+        Chunk chunk;
+        chunk.mapping = std::shared_ptr<void>(map, [length = map_end - base](void* p) { ::munmap(p, length); });
+        chunk.mapped = at;
+        chunk.size = static_cast<std::size_t>(static_cast<const char*>(last) - at) + 1;
+        chunk.file = file_idx;
+        chunk.offset = offset;
+        chunk.seq = seq++;
+        offset += chunk.size;
+        window = map_chunk;
+        chunk_file.push_back(file_idx);
+        done_bytes = file_done_before + offset;
+        progress.update(done_bytes);
+        if (!queue.push(std::move(chunk))) break;
+      }
+      if (offset && !input.seek(offset)) {
+        failure = core::Error(core::Errc::io_error, "", input.error());
+        break;
+      }
+    }
     while (!eof && !queue.stopped()) {
       // One size for every buffer (room for a line carried over), so that buffers are reused.
       Chunk chunk = queue.buffer(std::max(carry.size(), chunk_size / 8) + chunk_size + kPadding);
@@ -841,10 +991,80 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
   }
   engine.resolve_deferred();
   const auto flagged = engine.evaluate();
-  Classifier classifier(codes);
-  auto evidence = read_evidence(files, engine.evidence_positions(flagged), classifier, engine.meds());
-  if (!evidence.ok()) return evidence.error();
-  engine.write_flagged(flagged, evidence.value(), sinks);
+  if (sinks.flagged && !flagged.empty()) {
+    // Evidence lines are read again: gzip files in one sequential pass each (held in memory until
+    // written), plain files one line at a time while the flagged lines are rendered (nothing
+    // held). Rendering runs on all workers, a batch of patients at a time, written in order.
+    std::vector<std::unique_ptr<InputFile>> open_files(files.size());
+    std::vector<Position> gzip_positions;
+    for (const Position pos : engine.evidence_positions(flagged)) {
+      const std::uint32_t file = core::audit::position_file(pos);
+      auto& slot = open_files[file];
+      if (!slot) {
+        slot = std::make_unique<InputFile>();
+        if (auto error = slot->open(files[file]); !error.empty()) return core::Error(core::Errc::io_error, "", error);
+      }
+      if (slot->gzip()) gzip_positions.push_back(pos);
+    }
+    // Plain files stay open for pread (safe from many threads); gzip files are read whole here.
+    for (auto& slot : open_files)
+      if (slot && slot->gzip()) slot.reset();
+    Classifier gzip_classifier(codes);
+    auto gzip_read = read_evidence(files, gzip_positions, gzip_classifier, engine.meds());
+    if (!gzip_read.ok()) return gzip_read.error();
+    const std::map<Position, codec::AuditEvidence>& gzip_evidence = gzip_read.value();
+
+    struct Renderer {
+      explicit Renderer(const codec::AuditCodes& c) : classifier(c) {}
+      Classifier classifier;
+      std::map<Position, codec::AuditEvidence> patient_items;  // this patient's plain-file items
+      std::string padded_line, out;
+      std::vector<std::size_t> ends;  // end of each line in out
+    };
+    std::vector<std::unique_ptr<Renderer>> renderers;
+    for (unsigned index = 0; index < threads; ++index) renderers.push_back(std::make_unique<Renderer>(codes));
+    const auto render = [&](Renderer& r, const Engine::Flagged* from, const Engine::Flagged* to) {
+      r.out.clear();
+      r.ends.clear();
+      engine.render_flagged(
+          from, to,
+          [&](Position pos) -> const codec::AuditEvidence* {
+            if (const auto found = gzip_evidence.find(pos); found != gzip_evidence.end()) return &found->second;
+            if (const auto found = r.patient_items.find(pos); found != r.patient_items.end()) return &found->second;
+            InputFile* input = open_files[core::audit::position_file(pos)].get();
+            if (!input) return nullptr;
+            input->line_at(core::audit::position_offset(pos), r.padded_line);
+            const std::size_t size = r.padded_line.size();
+            r.padded_line.append(kPadding, ' ');
+            const simdjson::padded_string_view line(r.padded_line.data(), size, r.padded_line.size());
+            return &r.patient_items.emplace(pos, r.classifier.evidence(line, engine.meds())).first->second;
+          },
+          [&] { r.patient_items.clear(); },
+          [&](std::string line) {
+            r.out += line;
+            r.ends.push_back(r.out.size());
+          });
+    };
+    constexpr std::size_t kBatch = 4096;  // patients per batch: bounded output held in memory
+    for (std::size_t start = 0; start < flagged.size(); start += kBatch) {
+      const std::size_t end = std::min(flagged.size(), start + kBatch);
+      const std::size_t parts = std::min<std::size_t>(threads, end - start);
+      const auto bound = [&](std::size_t part) { return start + (end - start) * part / parts; };
+      std::vector<std::thread> helpers;
+      for (std::size_t part = 1; part < parts; ++part)
+        helpers.emplace_back([&, part] { render(*renderers[part], flagged.data() + bound(part), flagged.data() + bound(part + 1)); });
+      render(*renderers[0], flagged.data() + bound(0), flagged.data() + bound(1));
+      for (auto& helper : helpers) helper.join();
+      for (std::size_t part = 0; part < parts; ++part) {
+        const Renderer& r = *renderers[part];
+        std::size_t from = 0;
+        for (const std::size_t to : r.ends) {
+          sinks.flagged(std::string_view(r.out).substr(from, to - from));
+          from = to;
+        }
+      }
+    }
+  }
   result.summary = engine.summary();
   return result;
 }
