@@ -411,8 +411,24 @@ TEST(AuditFuzz, MutatedLinesAreCountedNeverCrash) {
 // ---------------------------------------------------------------- memory
 
 TEST(AuditMemory, PerPatientStateIsAtMost200Bytes) {
-  static_assert(sizeof(core::audit::PatientState) <= 200);
-  EXPECT_LE(PatientTable::kBytesPerPatient, 200u);
+  // Everything a patient costs (issue: at most 200 bytes each plus fixed buffers): its state, its
+  // slot at the lowest load factor, its id as a UUID (4 + 16 bytes) and its flagged entry.
+  static_assert(sizeof(core::audit::PatientState) == 136);
+  static_assert(sizeof(FlaggedPatient) == 16);
+  static_assert(PatientTable::kBytesPerUuidPatient <= 200);
+  EXPECT_EQ(PatientTable::kBytesPerUuidPatient, 136u + 21u + 20u + 16u);
+  {
+    // The real bytes of a table of UUID ids, measured: at most the budget per patient (less its
+    // flagged entry, which lives in the pipeline) and 64 kB of partly filled blocks.
+    PatientTable uuids;
+    char id[37];
+    for (unsigned index = 0; index < 100000; ++index) {
+      std::snprintf(id, sizeof id, "%08x-0000-4000-8000-%012x", index * 2654435761u, index);
+      uuids.get(id, PatientTable::hash(id)).add_patient();
+    }
+    EXPECT_EQ(uuids.size(), 100000u);
+    EXPECT_LE(uuids.bytes(), 100000u * (PatientTable::kBytesPerUuidPatient - sizeof(FlaggedPatient)) + (64u << 10));
+  }
   PatientTable table;
   for (int index = 0; index < 100000; ++index) {
     const std::string id = "patient-" + std::to_string(index);
@@ -437,6 +453,41 @@ TEST(AuditMemory, PerPatientStateIsAtMost200Bytes) {
   const std::string probe = "patient-4242";
   ASSERT_NE(table.find(probe, PatientTable::hash(probe)), nullptr);
   EXPECT_EQ(table.id_of(*table.find(probe, PatientTable::hash(probe))), probe);
+}
+
+TEST(AuditMemory, PositionsPackIn6BytesInTheirOrder) {
+  using core::audit::make_position;
+  using core::audit::PackedPosition;
+  const std::vector<core::audit::Position> sorted = {
+      make_position(0, 0), make_position(0, 1), make_position(0, core::audit::kMaxFileBytes - 1),
+      make_position(1, 0), make_position(core::audit::kMaxFiles - 1, core::audit::kMaxFileBytes - 1),
+      core::audit::kNoPosition};
+  for (std::size_t index = 0; index < sorted.size(); ++index) {
+    EXPECT_EQ(PackedPosition(sorted[index]).get(), sorted[index]);
+    if (index) {
+      EXPECT_LT(sorted[index - 1], sorted[index]);
+    }
+  }
+  PackedPosition earliest;
+  EXPECT_TRUE(earliest.none());
+  for (auto it = sorted.rbegin(); it != sorted.rend(); ++it) earliest.keep_earliest(*it);
+  EXPECT_EQ(earliest.get(), make_position(0, 0));
+}
+
+TEST(AuditErrors, MoreFilesThanPositionsHoldIsAnError) {
+  // 12 bits of file index: 4097 files are refused with a clear message, not audited wrongly.
+  const fs::path dir = fs::temp_directory_path() / ("willis-audit-files-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (std::uint32_t index = 0; index <= core::audit::kMaxFiles; ++index)
+    std::ofstream(dir / ("f" + std::to_string(index) + ".ndjson")) << "";
+  Options options;
+  options.paths = {dir.string()};
+  options.as_of = kAsOf;
+  const auto result = run(testing::kb(), codes(), options, {});
+  fs::remove_all(dir);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, core::Errc::invalid_value);
+  EXPECT_NE(result.error().message.find("4097 input files: at most 4096"), std::string::npos) << result.error().message;
 }
 
 TEST(AuditMemory, UuidIdsAreKeptIn16BytesAndReadBackExactly) {

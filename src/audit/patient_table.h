@@ -39,6 +39,14 @@ class IdArena {
   std::size_t used_ = 0;                  ///< bytes used in the last block
 };
 
+/// A flagged patient, kept from evaluation until its lines are written: its state, the table
+/// shard that holds it (for its id) and the indicators that flag it. 16 bytes.
+struct FlaggedPatient {
+  const core::audit::PatientState* state;
+  std::uint16_t numerator;
+  std::uint8_t shard;
+};
+
 class PatientTable {
  public:
   /// The state of `id`, created empty on first use. The reference stays valid (states never move).
@@ -63,6 +71,10 @@ class PatientTable {
   /// Bytes per patient besides the id itself (4 + its length, or 4 + 16 for a UUID, in the id blocks): the state, and the
   /// slots at the lowest load factor (3/8, just after the table grew from 3/4).
   static constexpr std::size_t kBytesPerPatient = sizeof(core::audit::PatientState) + sizeof(std::uint64_t) * 8 / 3;
+  /// Everything a patient costs at most, for an id that is a UUID: kBytesPerPatient, the id (4 + 16
+  /// bytes) and, if flagged, its FlaggedPatient entry (plain inputs: evidence lines are read again
+  /// one at a time, nothing else is kept per flagged patient).
+  static constexpr std::size_t kBytesPerUuidPatient = kBytesPerPatient + 4 + 16 + sizeof(FlaggedPatient);
 
   static std::uint64_t hash(std::string_view id);
 

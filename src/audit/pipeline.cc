@@ -460,14 +460,13 @@ class Engine {
     deferred_.clear();
   }
 
-  /// A flagged patient: its id, state and the indicators that flag it.
-  struct Flagged {
-    const PatientTable* table;
-    const core::audit::PatientState* state;
-    std::uint16_t numerator;
-    /// The patient id, a view into the table or into `buffer` (IdArena::kUuidText chars).
-    std::string_view id(char* buffer) const { return table->id_of(*state, buffer); }
-  };
+  using Flagged = FlaggedPatient;
+  static_assert(kShards <= 256, "FlaggedPatient::shard is 8 bits");
+  static_assert(sizeof(Flagged) == 16);
+  /// The id of a flagged patient, a view into its table or into `buffer` (IdArena::kUuidText chars).
+  std::string_view id_of(const Flagged& patient, char* buffer) const {
+    return shards_[patient.shard].table.id_of(*patient.state, buffer);
+  }
 
   /// Evaluates every patient (summary counts) and returns the flagged ones, sorted by id.
   std::vector<Flagged> evaluate() {
@@ -484,12 +483,13 @@ class Engine {
         summary_.unrecognised_medicines += state.unrecognised;
         const auto evaluation = core::audit::evaluate(params_, state);
         summary_.count(evaluation);
-        if (evaluation.numerator) flagged.push_back({&table, &state, evaluation.numerator});
+        if (evaluation.numerator)
+          flagged.push_back({&state, evaluation.numerator, static_cast<std::uint8_t>(shard)});
       }
     }
-    std::sort(flagged.begin(), flagged.end(), [](const Flagged& a, const Flagged& b) {
+    std::sort(flagged.begin(), flagged.end(), [this](const Flagged& a, const Flagged& b) {
       char buffer_a[IdArena::kUuidText], buffer_b[IdArena::kUuidText];
-      return a.id(buffer_a) < b.id(buffer_b);
+      return id_of(a, buffer_a) < id_of(b, buffer_b);
     });
     return flagged;
   }
@@ -512,7 +512,7 @@ class Engine {
           if (const codec::AuditEvidence* item = evidence_of(ev.positions[static_cast<std::size_t>(index)]))
             items.push_back(item);
         char buffer[IdArena::kUuidText];
-        emit(codec::audit_flagged_line(patient.id(buffer), core::audit::indicator_id(indicator), items));
+        emit(codec::audit_flagged_line(id_of(patient, buffer), core::audit::indicator_id(indicator), items));
       }
     }
   }
@@ -529,18 +529,30 @@ class Engine {
         [] {}, [&](const std::string& line) { sinks.flagged(line); });
   }
 
-  /// Every evidence position of the flagged patients, sorted and unique.
-  std::vector<Position> evidence_positions(const std::vector<Flagged>& flagged) const {
-    std::vector<Position> positions;
+  /// Calls `visit(position)` for every evidence position of the flagged patients (repeats
+  /// included), without holding them.
+  template <typename Visit>
+  void for_each_evidence(const std::vector<Flagged>& flagged, Visit&& visit) const {
     for (const auto& patient : flagged)
       for (int indicator = 0; indicator < core::audit::kIndicatorCount; ++indicator)
         if ((patient.numerator >> indicator) & 1) {
           const auto ev = core::audit::evidence(params_, *patient.state, indicator);
-          positions.insert(positions.end(), ev.positions.begin(), ev.positions.begin() + ev.count);
+          for (int index = 0; index < ev.count; ++index) visit(ev.positions[static_cast<std::size_t>(index)]);
         }
+  }
+  /// Every evidence position of the flagged patients for which `keep(position)`, sorted and unique.
+  template <typename Keep>
+  std::vector<Position> evidence_positions(const std::vector<Flagged>& flagged, Keep&& keep) const {
+    std::vector<Position> positions;
+    for_each_evidence(flagged, [&](Position pos) {
+      if (keep(pos)) positions.push_back(pos);
+    });
     std::sort(positions.begin(), positions.end());
     positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
     return positions;
+  }
+  std::vector<Position> evidence_positions(const std::vector<Flagged>& flagged) const {
+    return evidence_positions(flagged, [](Position) { return true; });
   }
 
   core::audit::Summary& summary() { return summary_; }
@@ -736,6 +748,14 @@ core::Result<std::map<Position, codec::AuditEvidence>> read_evidence(const std::
   return items;
 }
 
+/// An input file (decompressed) too large for the 36-bit offsets of evidence positions.
+core::Error too_large(const std::string& file) {
+  return core::Error(core::Errc::invalid_value, "PATH",
+                     fmt::format("{}: more than {} bytes (decompressed): evidence positions keep 36 bits of "
+                                 "offset (64 GiB); split the file",
+                                 file, core::audit::kMaxFileBytes));
+}
+
 /// Sorts the bad lines and writes them as FILE:LINE: reason.
 void write_errors(std::vector<BadLine>& bad, const std::vector<std::string>& names,
                   const std::vector<std::uint64_t>& chunk_first_line, const Sinks& sinks) {
@@ -796,7 +816,10 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
   auto listed = input_files(options.paths);
   if (!listed.ok()) return listed.error();
   const std::vector<std::string> files = std::move(listed).value();
-  if (files.size() >= (1u << 20)) return core::Error(core::Errc::invalid_value, "PATH", "more than 1048575 input files");
+  if (files.size() > core::audit::kMaxFiles)
+    return core::Error(core::Errc::invalid_value, "PATH",
+                       fmt::format("{} input files: at most {} (evidence positions keep 12 bits of file index)",
+                                   files.size(), core::audit::kMaxFiles));
 
   Engine engine(kb, codes, options.as_of);
   const unsigned threads = std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
@@ -876,6 +899,10 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
       // bytes follow) is read into a buffer below.
       struct stat st {};
       const std::uint64_t file_size = ::fstat(input.fd(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+      if (file_size > core::audit::kMaxFileBytes) {
+        failure = too_large(files[file_idx]);
+        break;
+      }
       static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
       // Mapped windows are small: nothing is gained by large ones, and every mapped page counts in
       // the resident set until its chunk is done.
@@ -945,6 +972,10 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
         }
       }
       if (failure) break;
+      if (offset + cut > core::audit::kMaxFileBytes) {  // gzip: known only once decompressed
+        failure = too_large(files[file_idx]);
+        break;
+      }
       carry.assign(chunk.data.get() + cut, chunk.data.get() + have);
       std::memset(chunk.data.get() + cut, ' ', std::min(kPadding, chunk.capacity - cut));
       chunk.file = file_idx;
@@ -995,17 +1026,22 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
     // Evidence lines are read again: gzip files in one sequential pass each (held in memory until
     // written), plain files one line at a time while the flagged lines are rendered (nothing
     // held). Rendering runs on all workers, a batch of patients at a time, written in order.
+    // Which files hold evidence, without keeping every position (only those of gzip files).
     std::vector<std::unique_ptr<InputFile>> open_files(files.size());
-    std::vector<Position> gzip_positions;
-    for (const Position pos : engine.evidence_positions(flagged)) {
-      const std::uint32_t file = core::audit::position_file(pos);
+    std::vector<char> has_evidence(files.size(), 0), gzip(files.size(), 0);
+    engine.for_each_evidence(flagged, [&](Position pos) { has_evidence[core::audit::position_file(pos)] = 1; });
+    bool any_gzip = false;
+    for (std::size_t file = 0; file < files.size(); ++file) {
+      if (!has_evidence[file]) continue;
       auto& slot = open_files[file];
-      if (!slot) {
-        slot = std::make_unique<InputFile>();
-        if (auto error = slot->open(files[file]); !error.empty()) return core::Error(core::Errc::io_error, "", error);
-      }
-      if (slot->gzip()) gzip_positions.push_back(pos);
+      slot = std::make_unique<InputFile>();
+      if (auto error = slot->open(files[file]); !error.empty()) return core::Error(core::Errc::io_error, "", error);
+      gzip[file] = slot->gzip();
+      any_gzip = any_gzip || slot->gzip();
     }
+    std::vector<Position> gzip_positions;
+    if (any_gzip)
+      gzip_positions = engine.evidence_positions(flagged, [&](Position pos) { return gzip[core::audit::position_file(pos)] != 0; });
     // Plain files stay open for pread (safe from many threads); gzip files are read whole here.
     for (auto& slot : open_files)
       if (slot && slot->gzip()) slot.reset();
@@ -1173,8 +1209,10 @@ core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes&
     const std::size_t size = buffer.size();
     buffer.append(kPadding, ' ');
     const simdjson::padded_string_view line(buffer.data(), size, buffer.size());
-    if (auto reason = split_group(outer, line, resources); !reason.empty()) {
-      bad.push_back({0, 0, line_no, std::move(reason)});
+    auto why = size > core::audit::kMaxFileBytes ? std::string("a line of more than 64 GiB")  // 36-bit offsets
+                                                 : split_group(outer, line, resources);
+    if (!why.empty()) {
+      bad.push_back({0, 0, line_no, std::move(why)});
       ++total.summary.errors;
       flush_errors();
       continue;

@@ -39,8 +39,6 @@ int days_in_month(int year, int month) {
   return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
-void keep_earliest(Position& slot, Position pos) { slot = std::min(slot, pos); }
-
 }  // namespace
 
 std::string_view list_id(List list) { return kRequiredAuditLists[idx(list)]; }
@@ -129,6 +127,25 @@ bool LabSlot::proves_at_or_below(double threshold) const {
   }
 }
 
+LabSlot PatientState::lab(Lab which) const {
+  const auto at = static_cast<std::size_t>(which);
+  LabSlot slot;
+  slot.value = lab_value_[at];
+  slot.pos = lab_pos_[at].get();
+  slot.date = lab_date_[at];
+  slot.comparator = static_cast<Comparator>(lab_meta_[at] & (kHasValue - 1));
+  slot.has_value = (lab_meta_[at] & kHasValue) != 0;
+  return slot;
+}
+
+void PatientState::set_lab(Lab which, const LabSlot& slot) {
+  const auto at = static_cast<std::size_t>(which);
+  lab_value_[at] = slot.value;
+  lab_pos_[at] = PackedPosition(slot.pos);
+  lab_date_[at] = slot.date;
+  lab_meta_[at] = static_cast<std::uint8_t>(static_cast<unsigned>(slot.comparator) | (slot.has_value ? kHasValue : 0u));
+}
+
 void PatientState::add(const Params& params, const MedicineFact& fact) {
   if (fact.date != kNoDate && fact.date > params.as_of) return;  // not yet happened
   const bool recent = fact.date != kNoDate && fact.date >= params.lookback_start;
@@ -139,21 +156,21 @@ void PatientState::add(const Params& params, const MedicineFact& fact) {
     if (!(fact.lists & (1u << list))) continue;
     if (list == static_cast<int>(List::iron)) continue;
     if (list == static_cast<int>(List::ppi) && (fact.date == kNoDate || fact.date > params.long_term_cutoff)) continue;
-    keep_earliest(medicine_pos[medicine_slot(static_cast<List>(list))], fact.pos);
+    medicine_pos_[medicine_slot(static_cast<List>(list))].keep_earliest(fact.pos);
   }
   if (fact.timed && (fact.lists & (bit(List::magnesium) | bit(List::chelation_partner)))) flags |= kTimed;
 }
 
 void PatientState::add(const Params&, const ConditionFact& fact) {
   if (!fact.active) return;
-  if (fact.lists & bit(List::rls)) keep_earliest(rls_pos, fact.pos);
-  if (fact.lists & bit(List::ckd_4_5)) keep_earliest(ckd_pos, fact.pos);
+  if (fact.lists & bit(List::rls)) rls_pos_.keep_earliest(fact.pos);
+  if (fact.lists & bit(List::ckd_4_5)) ckd_pos_.keep_earliest(fact.pos);
 }
 
 void PatientState::add(const Params& params, const ObservationFact& fact) {
   if (!fact.usable_status || fact.date == kNoDate || fact.date > params.as_of) return;
   if (fact.lab == Lab::magnesium) {
-    magnesium_date = std::max(magnesium_date, fact.date);
+    magnesium_date_ = std::max(magnesium_date_, fact.date);
     return;
   }
   LabSlot slot;
@@ -162,18 +179,15 @@ void PatientState::add(const Params& params, const ObservationFact& fact) {
   slot.date = fact.date;
   slot.comparator = fact.comparator;
   slot.has_value = fact.has_value;
-  LabSlot& current = fact.lab == Lab::egfr ? egfr : fact.lab == Lab::ferritin ? ferritin : tsat;
-  if (slot.later_than(current)) current = slot;
+  keep_latest(fact.lab, slot);
 }
 
 void PatientState::merge(const PatientState& other) {
-  for (std::size_t list = 0; list < medicine_pos.size(); ++list) keep_earliest(medicine_pos[list], other.medicine_pos[list]);
-  keep_earliest(rls_pos, other.rls_pos);
-  keep_earliest(ckd_pos, other.ckd_pos);
-  if (other.egfr.later_than(egfr)) egfr = other.egfr;
-  if (other.ferritin.later_than(ferritin)) ferritin = other.ferritin;
-  if (other.tsat.later_than(tsat)) tsat = other.tsat;
-  magnesium_date = std::max(magnesium_date, other.magnesium_date);
+  for (std::size_t list = 0; list < medicine_pos_.size(); ++list) medicine_pos_[list].keep_earliest(other.medicine_pos_[list].get());
+  rls_pos_.keep_earliest(other.rls_pos_.get());
+  ckd_pos_.keep_earliest(other.ckd_pos_.get());
+  for (const Lab which : {Lab::egfr, Lab::ferritin, Lab::tsat}) keep_latest(which, other.lab(which));
+  magnesium_date_ = std::max(magnesium_date_, other.magnesium_date_);
   resources += other.resources;
   unrecognised = static_cast<std::uint16_t>(std::min<unsigned>(0xFFFF, unsigned{unrecognised} + other.unrecognised));
   active |= other.active;
@@ -189,17 +203,18 @@ Evaluation evaluate(const Params& params, const PatientState& state) {
     out.denominator |= static_cast<std::uint16_t>(1u << indicator);
     if (numerator) out.numerator |= static_cast<std::uint16_t>(1u << indicator);
   };
-  const bool rls = state.rls_pos != kNoPosition;
-  const bool ckd = state.ckd_pos != kNoPosition;
+  const bool rls = state.rls_pos() != kNoPosition;
+  const bool ckd = state.ckd_pos() != kNoPosition;
+  const LabSlot egfr = state.lab(Lab::egfr), ferritin = state.lab(Lab::ferritin), tsat = state.lab(Lab::tsat);
   const auto within = [&](std::int32_t date) { return date != kNoDate && date >= params.lookback_start; };
-  const bool magnesium_measured = within(state.magnesium_date);
-  const bool ferritin_recent = within(state.ferritin.date);
-  const bool tsat_recent = within(state.tsat.date);
-  const bool low_iron = (ferritin_recent && state.ferritin.proves_at_or_below(params.ferritin_at_or_below)) ||
-                        (tsat_recent && state.tsat.proves_below(params.tsat_below));
+  const bool magnesium_measured = within(state.magnesium_date());
+  const bool ferritin_recent = within(ferritin.date);
+  const bool tsat_recent = within(tsat.date);
+  const bool low_iron = (ferritin_recent && ferritin.proves_at_or_below(params.ferritin_at_or_below)) ||
+                        (tsat_recent && tsat.proves_below(params.tsat_below));
   const bool iron_therapy = has(List::iron) || (state.flags & PatientState::kIronRecent);
 
-  set(kMgEgfr, has(List::magnesium), state.egfr.proves_below(params.egfr_below) || ckd);
+  set(kMgEgfr, has(List::magnesium), egfr.proves_below(params.egfr_below) || ckd);
   set(kMgChelator, has(List::magnesium) && has(List::chelation_partner), !(state.flags & PatientState::kTimed));
   set(kRaltegravir, has(List::raltegravir), has(List::magnesium));
   set(kRlsNoFerritin, rls, !ferritin_recent);
@@ -218,11 +233,12 @@ Evidence evidence(const Params& params, const PatientState& state, int indicator
   };
   const auto med = [&](List list) { return state.medicine(list); };
   const auto within = [&](std::int32_t date) { return date != kNoDate && date >= params.lookback_start; };
+  const LabSlot egfr = state.lab(Lab::egfr), ferritin = state.lab(Lab::ferritin), tsat = state.lab(Lab::tsat);
   switch (indicator) {
     case kMgEgfr:
       add(med(List::magnesium));
-      if (state.egfr.proves_below(params.egfr_below)) add(state.egfr.pos);
-      add(state.ckd_pos);
+      if (egfr.proves_below(params.egfr_below)) add(egfr.pos);
+      add(state.ckd_pos());
       break;
     case kMgChelator:
       add(med(List::magnesium));
@@ -233,21 +249,20 @@ Evidence evidence(const Params& params, const PatientState& state, int indicator
       add(med(List::magnesium));
       break;
     case kRlsNoFerritin:
-      add(state.rls_pos);
-      add(state.ferritin.pos);  // an older ferritin, if any: shows when it was last measured
+      add(state.rls_pos());
+      add(ferritin.pos);  // an older ferritin, if any: shows when it was last measured
       break;
     case kRlsLowIron:
-      add(state.rls_pos);
-      if (within(state.ferritin.date) && state.ferritin.proves_at_or_below(params.ferritin_at_or_below))
-        add(state.ferritin.pos);
-      if (within(state.tsat.date) && state.tsat.proves_below(params.tsat_below)) add(state.tsat.pos);
+      add(state.rls_pos());
+      if (within(ferritin.date) && ferritin.proves_at_or_below(params.ferritin_at_or_below)) add(ferritin.pos);
+      if (within(tsat.date) && tsat.proves_below(params.tsat_below)) add(tsat.pos);
       break;
     case kRlsExacerbating:
-      add(state.rls_pos);
+      add(state.rls_pos());
       add(med(List::rls_exacerbating));
       break;
     case kRlsDopamineAgonist:
-      add(state.rls_pos);
+      add(state.rls_pos());
       add(med(List::dopamine_agonist));
       break;
     case kPpiNoMg:

@@ -52,15 +52,45 @@ enum class Lab : std::uint8_t { egfr, ferritin, tsat, magnesium };
 inline constexpr int kIndicatorCount = 9;
 std::string_view indicator_id(int index);
 
-/// Where a resource is in the input: file index (high 20 bits) and byte offset of its line (low
-/// 44 bits: 16 TiB). A smaller position is earlier in the input.
+/// Where a resource is in the input: file index (high 12 bits of 48) and byte offset of its line
+/// (low 36 bits). A smaller position is earlier in the input. So that a position fits in the 6
+/// bytes PatientState keeps (PackedPosition), an input has at most kMaxFiles files of at most
+/// kMaxFileBytes (decompressed) bytes each; the adapter refuses larger inputs. The largest
+/// 48-bit value is never a real position (its offset would be kMaxFileBytes).
 using Position = std::uint64_t;
 inline constexpr Position kNoPosition = std::numeric_limits<Position>::max();
+inline constexpr int kOffsetBits = 36;
+inline constexpr std::uint32_t kMaxFiles = 1u << 12;                          ///< 4096
+inline constexpr std::uint64_t kMaxFileBytes = (std::uint64_t{1} << kOffsetBits) - 1;  ///< 64 GiB - 1
 constexpr Position make_position(std::uint32_t file, std::uint64_t offset) {
-  return (static_cast<Position>(file) << 44) | (offset & ((Position{1} << 44) - 1));
+  return (static_cast<Position>(file) << kOffsetBits) | (offset & kMaxFileBytes);
 }
-constexpr std::uint32_t position_file(Position pos) { return static_cast<std::uint32_t>(pos >> 44); }
-constexpr std::uint64_t position_offset(Position pos) { return pos & ((Position{1} << 44) - 1); }
+constexpr std::uint32_t position_file(Position pos) { return static_cast<std::uint32_t>(pos >> kOffsetBits); }
+constexpr std::uint64_t position_offset(Position pos) { return pos & kMaxFileBytes; }
+
+/// A Position in 6 bytes (alignment 2); kNoPosition is all ones. Ordered like Position.
+class PackedPosition {
+ public:
+  constexpr PackedPosition() : parts_{0xFFFF, 0xFFFF, 0xFFFF} {}
+  constexpr explicit PackedPosition(Position pos)
+      : parts_{static_cast<std::uint16_t>(pos >> 32), static_cast<std::uint16_t>(pos >> 16), static_cast<std::uint16_t>(pos)} {}
+  constexpr Position get() const {
+    const Position pos = (Position{parts_[0]} << 32) | (Position{parts_[1]} << 16) | parts_[2];
+    return pos == kPackedNone ? kNoPosition : pos;
+  }
+  constexpr bool none() const { return parts_[0] == 0xFFFF && parts_[1] == 0xFFFF && parts_[2] == 0xFFFF; }
+  /// Keeps the smaller of this and `pos`.
+  constexpr void keep_earliest(Position pos) {
+    if (pos < get()) *this = PackedPosition(pos);
+  }
+
+ private:
+  static constexpr Position kPackedNone = (Position{1} << 48) - 1;
+  std::uint16_t parts_[3];
+};
+static_assert(sizeof(PackedPosition) == 6);
+static_assert(PackedPosition().get() == kNoPosition);
+static_assert(PackedPosition(make_position(kMaxFiles - 1, kMaxFileBytes - 1)).get() == make_position(kMaxFiles - 1, kMaxFileBytes - 1));
 
 /// Days since 1970-01-01; kNoDate when a resource has no (readable) date.
 inline constexpr std::int32_t kNoDate = std::numeric_limits<std::int32_t>::min();
@@ -136,32 +166,26 @@ struct LabSlot {
 };
 
 /// What the audit keeps per patient: a few flags, dates, latest values and the positions of the
-/// resources that decide each indicator (for its evidence). sizeof ≤ 200 bytes (a test checks it).
+/// resources that decide each indicator (for its evidence), packed: positions in 6 bytes, the
+/// three latest labs split into arrays so that nothing is padding. sizeof 136 bytes (checked
+/// below and by AuditMemory.PerPatientStateIsAtMost200Bytes with the slot, id and flagged entry).
 struct PatientState {
-  /// Earliest active resource per medicine list (medicine_slot); ppi holds only long-term (dated
-  /// ≤ cutoff) ones. iron keeps no position (its indicator is about its absence).
-  std::array<Position, kMedicineListCount - 1> medicine_pos;
-  Position rls_pos = kNoPosition;  ///< earliest active rls Condition
-  Position ckd_pos = kNoPosition;  ///< earliest active ckd-4-5 Condition
-  LabSlot egfr, ferritin, tsat;
-  std::uint32_t id_ref = 0;                ///< the adapter's handle of the patient id (arena offset)
-  std::int32_t magnesium_date = kNoDate;   ///< latest usable serum magnesium
-  std::uint32_t resources = 0;             ///< resources naming this patient (orphans when no Patient)
-  std::uint16_t unrecognised = 0;          ///< medicines nothing identifies (saturates)
-  ListMask active = 0;                     ///< medicine lists with an active resource
-  std::uint8_t flags = 0;                  ///< kExists | kTimed | kIronRecent
-
   static constexpr std::uint8_t kExists = 1;      ///< a Patient resource names this id
   static constexpr std::uint8_t kTimed = 2;       ///< an active magnesium or partner resource is timed
   static constexpr std::uint8_t kIronRecent = 4;  ///< iron MR/MS (not entered-in-error) dated within the look-back
 
-  PatientState() { medicine_pos.fill(kNoPosition); }
-
-  /// Index of a medicine list other than iron in medicine_pos.
+  /// Index of a medicine list other than iron in the medicine positions.
   static constexpr std::size_t medicine_slot(List list) {
     return static_cast<std::size_t>(list) - (list > List::iron ? 1 : 0);
   }
-  Position medicine(List list) const { return medicine_pos[medicine_slot(list)]; }
+  /// Earliest active resource of a medicine list (ppi: only long-term ones, dated ≤ cutoff;
+  /// iron keeps no position, its indicator is about its absence).
+  Position medicine(List list) const { return medicine_pos_[medicine_slot(list)].get(); }
+  Position rls_pos() const { return rls_pos_.get(); }  ///< earliest active rls Condition
+  Position ckd_pos() const { return ckd_pos_.get(); }  ///< earliest active ckd-4-5 Condition
+  /// The latest usable observation of `lab` (not magnesium).
+  LabSlot lab(Lab which) const;
+  std::int32_t magnesium_date() const { return magnesium_date_; }  ///< latest usable serum magnesium
 
   bool exists() const { return (flags & kExists) != 0; }
   void add_patient() { flags |= kExists; }
@@ -171,7 +195,43 @@ struct PatientState {
   void add(const Params& params, const ObservationFact& fact);
   /// Folds another state of the same patient in (from another thread or shard).
   void merge(const PatientState& other);
+
+ private:
+  static constexpr int kLabs = 3;  ///< egfr, ferritin, tsat (Lab order)
+  void set_lab(Lab which, const LabSlot& slot);
+  void keep_latest(Lab which, const LabSlot& slot) {
+    if (slot.later_than(lab(which))) set_lab(which, slot);
+  }
+
+  static constexpr std::uint8_t kHasValue = 8;
+  static constexpr std::uint8_t kNoLabMeta = static_cast<std::uint8_t>(Comparator::none);
+
+  // Members from the most to the least aligned, public and private mixed, so that there is no padding.
+  std::array<double, kLabs> lab_value_{};  ///< 0 when the lab has no value
+  std::array<std::int32_t, kLabs> lab_date_{kNoDate, kNoDate, kNoDate};
+  std::int32_t magnesium_date_ = kNoDate;
+
+ public:
+  std::uint32_t id_ref = 0;     ///< the adapter's handle of the patient id (arena offset)
+  std::uint32_t resources = 0;  ///< resources naming this patient (orphans when no Patient)
+
+ private:
+  std::array<PackedPosition, kMedicineListCount - 1> medicine_pos_{};
+  PackedPosition rls_pos_, ckd_pos_;
+  std::array<PackedPosition, kLabs> lab_pos_{};
+
+ public:
+  std::uint16_t unrecognised = 0;  ///< medicines nothing identifies (saturates)
+  ListMask active = 0;             ///< medicine lists with an active resource
+
+ private:
+  std::array<std::uint8_t, kLabs> lab_meta_{kNoLabMeta, kNoLabMeta, kNoLabMeta};  ///< comparator | kHasValue
+
+ public:
+  std::uint8_t flags = 0;  ///< kExists | kTimed | kIronRecent
 };
+
+static_assert(sizeof(PatientState) == 136, "PatientState packs to 136 bytes: check padding");
 
 /// Which indicators count and flag one patient: bit i = indicator i (docs/audit.md order).
 struct Evaluation {
