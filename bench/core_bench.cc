@@ -8,6 +8,8 @@
 
 #include "app/kb_source.h"
 #include "codec/assessment_json.h"
+#include "codec/cds_hooks.h"
+#include "codec/fhir_profile.h"
 #include "codec/profile_codec.h"
 #include "core/assess.h"
 
@@ -74,6 +76,27 @@ void BM_render_json_heavy(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(codec::assessment_json(a, kb()));
 }
 BENCHMARK(BM_render_json_heavy)->Unit(benchmark::kMicrosecond);
+
+// The in-process part of POST /cds-services/willis-order-select (bench/cds_hooks_wrk.sh measures it
+// over HTTP): parse the request, map the prefetch, assess, render the cards.
+void BM_cds_order_select(benchmark::State& state) {
+  const core::NameIndex names(kb());
+  const codec::FhirTerms terms(kb(), names);
+  const codec::CdsService* service = codec::find_cds_service("willis-order-select");
+  auto body = app::read_file(std::string(WILLIS_SOURCE_DIR) + "/tests/fixtures/cds-hooks/willis-order-select-cipro.json");
+  check(service && body.ok(), "order-select fixture");
+  codec::CdsOptions options;
+  options.as_of = core::CalendarDate{2026, 11, 22};
+  const auto answer = [&] {
+    auto request = codec::parse_cds_request(body.value(), *service);
+    check(request.ok(), "request parses");
+    return codec::cds_answer(request.value(), *service, terms, options);
+  };
+  const auto first = answer();
+  check(first.ok() && first.value().find("\"summary\":\"Ciprofloxacin") != std::string::npos, "a ciprofloxacin card");
+  for (auto _ : state) benchmark::DoNotOptimize(answer());
+}
+BENCHMARK(BM_cds_order_select)->Unit(benchmark::kMicrosecond);
 
 void BM_load_embedded_kb(benchmark::State& state) {
   for (auto _ : state) {
