@@ -3,9 +3,9 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 
+#include "app/clock.h"
 #include "app/kb_source.h"
 #include "cli/commands.h"
 #include "codec/assessment_json.h"
@@ -29,20 +29,11 @@ struct AssessOptions {
 // content. The mapping is pure (codec/fhir_profile.h); only "today" comes from the clock, here.
 core::Result<core::Assessment> assess_fhir(const core::Kb& kb, const std::string& text, const std::string& name,
                                            const std::string& as_of) {
-  core::CalendarDate today;
-  if (!as_of.empty()) {
-    const auto parsed = core::parse_date(as_of);
-    if (!parsed) return core::Error(core::Errc::invalid_value, "--as-of", "\"" + as_of + "\" is not a date (use YYYY-MM-DD)");
-    today = *parsed;
-  } else {
-    const std::time_t now = std::time(nullptr);
-    std::tm parts{};
-    localtime_r(&now, &parts);
-    today = core::CalendarDate{parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday};
-  }
+  const auto today = app::date_or_today("--as-of", as_of);
+  if (!today.ok()) return today.error();
   const core::NameIndex names(kb);
   const codec::FhirTerms terms(kb, names);
-  auto mapped = codec::parse_fhir_profile(text, name, terms, {today, std::nullopt});
+  auto mapped = codec::parse_fhir_profile(text, name, terms, {today.value(), std::nullopt});
   if (!mapped.ok()) return mapped.error();
   core::Assessment assessment = core::assess(kb, names, mapped.value().profile);
   assessment.notes.insert(assessment.notes.end(), mapped.value().notes.begin(), mapped.value().notes.end());

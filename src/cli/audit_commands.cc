@@ -6,9 +6,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <memory>
 
+#include "app/clock.h"
 #include "app/kb_source.h"
 #include "audit/audit.h"
 #include "cli/commands.h"
@@ -43,14 +43,6 @@ File open_output(const std::string& path, std::string& error) {
   return file;
 }
 
-std::optional<core::CalendarDate> audit_date(const std::string& text) {
-  if (!text.empty()) return core::parse_date(text);
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  localtime_r(&now, &parts);
-  return core::CalendarDate{parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday};
-}
-
 int print_codelists(const codec::AuditCodes& codes) {
   std::string out = "list,system,code\n";
   for (const auto& row : codes.rows()) out += row.list + "," + row.system + "," + row.code + "\n";
@@ -68,8 +60,9 @@ int run_audit_command(const GlobalOptions& global, const AuditOptions& options) 
   const codec::AuditCodes codes(load.kb, names);
   if (options.codelists) return print_codelists(codes);
 
-  const auto as_of = audit_date(options.as_of);
-  if (!as_of) return report_error("--as-of: \"" + options.as_of + "\" is not a date (use YYYY-MM-DD, e.g. 2026-11-22)");
+  const auto as_of_date = app::date_or_today("--as-of", options.as_of);
+  if (!as_of_date.ok()) return report_error(as_of_date.error().path + ": " + as_of_date.error().message);
+  const core::CalendarDate as_of = as_of_date.value();
 
   // Outputs first, so a path that cannot be written fails before hours of reading.
   std::string error;
@@ -96,13 +89,13 @@ int run_audit_command(const GlobalOptions& global, const AuditOptions& options) 
 
   core::Result<audit::RunResult> result = core::Error{};
   if (options.grouped) {
-    result = audit::run_grouped(load.kb, codes, *as_of, stdin, sinks);
+    result = audit::run_grouped(load.kb, codes, as_of, stdin, sinks);
   } else {
     if (options.paths.empty())
       return report_error("give the export to read: willis audit PATH... (a folder of *.ndjson / *.ndjson.gz, or files)");
     audit::Options run_options;
     run_options.paths = options.paths;
-    run_options.as_of = *as_of;
+    run_options.as_of = as_of;
     run_options.threads = options.threads;
     run_options.chunk_size = options.chunk_size;
     run_options.max_errors = options.max_errors;

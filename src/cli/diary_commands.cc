@@ -5,12 +5,12 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
 
+#include "app/clock.h"
 #include "app/kb_source.h"
 #include "app/paths.h"
 #include "cli/commands.h"
@@ -65,22 +65,6 @@ std::string field_message(const core::Error& error, bool map_to_flags) {
   if (!error.file.empty()) return store::describe(error);
   const std::string path = map_to_flags ? flag_for(error.path) : error.path;
   return path.empty() ? error.message : path + ": " + error.message;
-}
-
-/// Today's local date. WILLIS_TODAY=YYYY-MM-DD overrides it, for reproducible examples and tests.
-core::Result<CalendarDate> local_today() {
-  if (const char* fixed = std::getenv("WILLIS_TODAY"); fixed && *fixed) {
-    if (const auto date = core::parse_date(fixed)) return *date;
-    core::Error error;
-    error.code = core::Errc::invalid_value;
-    error.path = "WILLIS_TODAY";
-    error.message = "\"" + std::string(fixed) + "\" is not a date; use YYYY-MM-DD or unset it";
-    return error;
-  }
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  localtime_r(&now, &parts);
-  return CalendarDate{parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday};
 }
 
 /// Parses a date option; "today" and "yesterday" are accepted too.
@@ -165,7 +149,7 @@ struct AddOptions {
 
 int run_add(const GlobalOptions& global, const AddOptions& options,
             const std::vector<CLI::Option*>& flags) {
-  const auto today = local_today();
+  const auto today = app::local_today();
   if (!today.ok()) return fail(today.error());
   const auto date = parse_date_option("--date", options.date, today.value());
   if (!date.ok()) return fail(date.error());
@@ -208,7 +192,7 @@ int run_add(const GlobalOptions& global, const AddOptions& options,
 int run_list(const GlobalOptions& global, const std::string& from_text, const std::string& to_text,
              const std::string& format) {
   if (!format_ok(format, {"text", "json", "csv"})) return 2;
-  const auto today = local_today();
+  const auto today = app::local_today();
   if (!today.ok()) return fail(today.error());
   std::optional<CalendarDate> from, to;
   if (!from_text.empty()) {
@@ -244,7 +228,7 @@ int run_list(const GlobalOptions& global, const std::string& from_text, const st
 // ---- diary import ----
 
 int run_import(const GlobalOptions& global, const std::string& file, const std::string& format_text) {
-  const auto today = local_today();
+  const auto today = app::local_today();
   if (!today.ok()) return fail(today.error());
   std::string text;
   if (file == "-") {
@@ -310,7 +294,7 @@ struct StartOptions {
 };
 
 int run_start(const GlobalOptions& global, const StartOptions& options) {
-  const auto today = local_today();
+  const auto today = app::local_today();
   if (!today.ok()) return fail(today.error());
   core::TrialPlan plan;
   const auto design = core::parse_trial_design(options.design);
@@ -373,7 +357,7 @@ struct TrialData {
 
 std::optional<TrialData> load_trial(const GlobalOptions& global, int& exit_code) {
   exit_code = 2;
-  const auto today = local_today();
+  const auto today = app::local_today();
   if (!today.ok()) {
     fail(today.error());
     return std::nullopt;

@@ -7,10 +7,10 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <optional>
 #include <thread>
 
+#include "app/clock.h"
 #include "app/evidence_source.h"
 #include "app/kb_source.h"
 #include "app/paths.h"
@@ -37,20 +37,12 @@ struct ServeOptions {
   bool quiet = false;
 };
 
-/// Today's local date; WILLIS_TODAY=YYYY-MM-DD overrides it (as for `willis diary`), for
-/// reproducible examples and tests.
-core::CalendarDate local_today() {
-  if (const char* fixed = std::getenv("WILLIS_TODAY"); fixed && *fixed)
-    if (const auto date = core::parse_date(fixed)) return *date;
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  localtime_r(&now, &parts);
-  return core::CalendarDate{parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday};
-}
+/// Today for the pages and the CDS service. WILLIS_TODAY was checked at start-up, so this cannot fail.
+core::CalendarDate serve_today() { return app::local_today().value(); }
 
 int run_serve(const GlobalOptions& global, const ServeOptions& options) {
-  if (const char* fixed = std::getenv("WILLIS_TODAY"); fixed && *fixed && !core::parse_date(fixed))
-    return report_error("WILLIS_TODAY: \"" + std::string(fixed) + "\" is not a date; use YYYY-MM-DD or unset it");
+  if (const auto today = app::local_today(); !today.ok())
+    return report_error(today.error().path + ": " + today.error().message);
   if (options.port < 0 || options.port > 65535)
     return report_error("--port: " + std::to_string(options.port) + " is not a port; use 1-65535, or 0 for any free port");
   const bool loopback = http::is_loopback(options.bind);
@@ -84,7 +76,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   web.bind = options.bind;
   web.token = options.token;
   web.allow_hosts = options.allow_hosts;
-  web.today = local_today;
+  web.today = serve_today;
   if (!options.quiet)
     web.log = [](const std::string& line) { std::fprintf(stderr, "willis: %s\n", line.c_str()); };
   // Evidence, Sources, Conflicts, Ask and the food picker: loaded once, read-only afterwards. A
@@ -112,7 +104,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   // The CDS Hooks service shares the server and its gate (Host check, token); it outlives both.
   const core::NameIndex names(kb.kb);
   http::CdsHooksConfig cds(kb.kb, names);
-  cds.today = local_today;
+  cds.today = serve_today;
   web.max_service_body_bytes = cds.max_body_bytes;
   http::WebApp app(kb.kb, std::move(diary).value(), std::move(web));
   httplib::Server server;

@@ -4,8 +4,8 @@
 
 #include <httplib.h>
 
-#include <ctime>
 #include <exception>
+#include <stdexcept>
 
 #include "codec/cds_hooks.h"
 #include "codec/fhir_profile.h"
@@ -31,13 +31,6 @@ void cors(Response& res) {
 void outcome(Response& res, int status, std::string_view code, std::string_view diagnostics) {
   res.status = status;
   res.set_content(codec::operation_outcome_json(code, diagnostics), kJson);
-}
-
-core::CalendarDate system_today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  localtime_r(&now, &parts);
-  return core::CalendarDate{parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday};
 }
 
 struct Fetched {
@@ -98,7 +91,7 @@ Fetched fetch_fhir(const std::string& base, const std::string& query, const std:
 
 struct State {
   explicit State(const CdsHooksConfig& c) : config(c), terms(c.kb, c.names) {
-    if (!config.today) config.today = system_today;
+    if (!config.today) throw std::invalid_argument("CdsHooksConfig.today is required");
   }
   CdsHooksConfig config;
   codec::FhirTerms terms;

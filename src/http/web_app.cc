@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <cstdint>
 #include <ctime>
 #include <optional>
@@ -74,13 +75,6 @@ bool is_unsafe(const Request& req) {
   return req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
 }
 
-core::CalendarDate system_today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  localtime_r(&now, &parts);
-  return core::CalendarDate{parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday};
-}
-
 std::string system_now_utc() {
   const std::time_t now = std::time(nullptr);
   std::tm parts{};
@@ -134,7 +128,8 @@ const char* status_message(int status) {
 struct WebApp::Impl {
   Impl(const core::Kb& kb_in, store::Diary diary_in, WebOptions options_in)
       : kb(kb_in), names(kb_in), diary(std::move(diary_in)), options(std::move(options_in)) {
-    if (!options.today) options.today = system_today;
+    // "Today" is the composition's (app::local_today: clock or WILLIS_TODAY), never guessed here.
+    if (!options.today) throw std::invalid_argument("WebOptions.today is required");
     if (!options.now_utc) options.now_utc = system_now_utc;
   }
 
