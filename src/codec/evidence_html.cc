@@ -6,8 +6,6 @@
 
 namespace willis::codec {
 
-namespace {
-
 std::string verdict_words(std::string_view verdict) {
   if (verdict == "supported") return "Supported";
   if (verdict == "partly") return "Partly true";
@@ -15,6 +13,8 @@ std::string verdict_words(std::string_view verdict) {
   if (verdict == "unverifiable") return "Unverifiable";
   return std::string(verdict);
 }
+
+namespace {
 
 std::string source_links(const std::vector<std::string>& sources, const HtmlLinks& links) {
   std::string out;

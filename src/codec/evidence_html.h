@@ -25,6 +25,9 @@ struct HtmlLinks {
   std::string claims_href = "/evidence#claim-";
 };
 
+/// A claim verdict as a person reads it: "partly" -> "Partly true" (unknown values as given).
+std::string verdict_words(std::string_view verdict);
+
 /// <span class="verdict verdict-contradicted">Contradicted</span>
 std::string verdict_badge(std::string_view verdict);
 

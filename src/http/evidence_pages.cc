@@ -36,14 +36,6 @@ std::string topic_words(const std::string& topic) {
   return topic;
 }
 
-std::string verdict_words(const std::string& verdict) {
-  if (verdict == "supported") return "Supported";
-  if (verdict == "partly") return "Partly true";
-  if (verdict == "contradicted") return "Contradicted";
-  if (verdict == "unverifiable") return "Unverifiable";
-  return verdict;
-}
-
 /// <label><select name=…> with "All" first; the chosen value selected.
 std::string select(const std::string& name, const std::string& label, const std::string& chosen,
                    const std::vector<std::pair<std::string, std::string>>& options) {
@@ -76,7 +68,7 @@ std::string evidence_body(const EvidenceData& data, const ClaimFilter& filter) {
   for (const auto& topic : core::kClaimTopics) topics.emplace_back(topic, topic_words(topic));
   for (const auto& article : evidence.articles)
     articles.emplace_back(article.id, article.title + (article.publisher.empty() ? "" : " (" + article.publisher + ")"));
-  for (const auto& verdict : core::kClaimVerdicts) verdicts.emplace_back(verdict, verdict_words(verdict));
+  for (const auto& verdict : core::kClaimVerdicts) verdicts.emplace_back(verdict, codec::verdict_words(verdict));
 
   std::vector<const core::Claim*> shown;
   for (const auto& claim : evidence.claims)
