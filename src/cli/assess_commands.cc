@@ -63,8 +63,11 @@ int run_assess(const GlobalOptions& global, const AssessOptions& options) {
     if (!fhir.ok()) return report_error(app::describe_error(fhir.error()), 2);
     assessment = std::move(fhir).value();
   } else {
-    const auto profile = codec::parse_profile(text, name);
+    auto profile = codec::parse_profile(text, name);
     if (!profile.ok()) return report_error(app::describe_error(profile.error()), 2);
+    const auto today = app::date_or_today("--as-of", options.as_of);
+    if (!today.ok()) return report_error(app::describe_error(today.error()), 2);
+    profile.value().as_of = today.value();  // lab dates are judged against this day
     assessment = core::assess(load.kb, profile.value());
   }
   if (options.format == "json") {
@@ -98,7 +101,7 @@ void register_assess_commands(CLI::App& app, GlobalOptions& global) {
       ->check(CLI::IsMember({"text", "json"}));
   assess->add_option("--colour,--color", options->colour, "auto (default: only on a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  assess->add_option("--as-of", options->as_of, "FHIR input: compute ages at this date, YYYY-MM-DD (default: today)");
+  assess->add_option("--as-of", options->as_of, "The assessment date, YYYY-MM-DD (default: today): FHIR ages and the age of dated labs are judged at it");
   assess->callback([&global, options] { global.exit_code = run_assess(global, *options); });
 }
 

@@ -129,6 +129,8 @@ void write_schedule(JsonWriter& w, const core::Schedule& s) {
     write_strings(w, u.medicines);
     w.member("reason", u.reason);
     w.member("ask", u.ask);
+    if (!u.field.empty()) w.member("field", u.field);
+    if (!u.missing.empty()) w.member("missing", u.missing);
     w.end_object();
   }
   w.end_array();
@@ -143,6 +145,26 @@ void write_schedule(JsonWriter& w, const core::Schedule& s) {
     w.member("drug_time", k.drug_time.str());
     w.member("from", k.from.str());
     w.member("to", k.to.str());
+    if (!k.day.empty()) w.member("day", k.day);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("on_days");
+  w.begin_array();
+  for (const auto& day : s.on_days) {
+    w.begin_object();
+    w.member("day", day.day);
+    w.member("medicine", day.medicine);
+    w.key("doses");
+    w.begin_array();
+    for (const auto& dose : day.doses) {
+      w.begin_object();
+      w.member("time", dose.time.str());
+      w.member("elemental_mg", dose.elemental_mg);
+      w.member("with_food", dose.with_food);
+      w.end_object();
+    }
+    w.end_array();
     w.end_object();
   }
   w.end_array();
@@ -167,6 +189,22 @@ void write_assessment(JsonWriter& w, const core::Assessment& a, const core::Kb& 
   write_magnesium(w, a.magnesium);
   w.key("schedule");
   write_schedule(w, a.schedule);
+  w.key("labs");
+  w.begin_array();
+  for (const auto& lab : a.labs) {
+    w.begin_object();
+    w.member("name", lab.name);
+    w.member("value", lab.value);
+    w.member("unit", lab.unit);
+    if (lab.date) w.member("date", lab.date->str());
+    else {
+      w.key("date");
+      w.null();
+    }
+    w.member("out_of_date", lab.out_of_date);
+    w.end_object();
+  }
+  w.end_array();
   w.key("resolved");
   w.begin_array();
   for (const auto& r : a.resolved) {

@@ -465,6 +465,7 @@ struct FhirMapper::Impl {
     std::string label;  // "MedicationRequest/abc"
     std::string subject;
     bool draft = false;
+    bool request = false;  // a MedicationRequest: prescribed by a clinician
     Concept code_concept;
     std::string medication_ref, medication_display;
     std::map<std::string, MedicationInfo> contained;
@@ -478,6 +479,7 @@ struct FhirMapper::Impl {
     std::string comparator, label, subject, given;  // given: value and unit as written
     std::optional<bool> pregnant;
     long long when = LLONG_MIN;
+    std::optional<core::CalendarDate> date;  // the day it was measured (absent: no readable date)
     std::size_t order = 0;
   };
 
@@ -637,6 +639,7 @@ struct FhirMapper::Impl {
                                     : fmt::format("{} without id", type);
     rec.subject = subject_of(r);
     rec.draft = draft || status == "draft";
+    rec.request = request;
     rec.order = ++order;
     if (auto cc = child(r, "medicationCodeableConcept")) rec.code_concept = concept_of(*cc);
     if (auto ref = child(r, "medicationReference")) {
@@ -686,6 +689,10 @@ struct FhirMapper::Impl {
       }
     if (when.empty()) when = str(r, "issued");
     if (auto parsed = parse_fhir_instant(when)) rec.when = *parsed;
+    // The day it was measured: a partial date ("2024-03") counts from its first day (older is safer).
+    if (when.size() >= 10) rec.date = core::parse_date(when.substr(0, 10));
+    else if (when.size() == 7) rec.date = core::parse_date(std::string(when) + "-01");
+    else if (when.size() == 4) rec.date = core::parse_date(std::string(when) + "-01-01");
     if (kind == LabKind::pregnancy_status) {
       if (auto value = child(r, "valueCodeableConcept"))
         for (const auto& coding : concept_of(*value).codings)
@@ -759,7 +766,19 @@ struct FhirMapper::Impl {
       }
     }
     if (id.empty()) {
+      // Not identified: its words go to the engine, which reports it as unrecognised (and treats
+      // kidney words as kidney disease of unknown stage) exactly as for a typed profile.
+      std::string name = code.text;
+      for (const auto& coding : code.codings)
+        if (name.empty()) name = coding.display;
+      if (const auto paren = name.rfind(" ("); paren != std::string::npos && !name.empty() && name.back() == ')')
+        name.resize(paren);
+      if (name.empty())
+        for (const auto& coding : code.codings)
+          if (name.empty() && !coding.code.empty()) name = "condition code " + coding.code;
+      if (name.empty()) name = "a Condition with no code or text";
       ++cond_outside;
+      conditions.push_back({name, subject_of(r)});
       return;
     }
     conditions.push_back({id, subject_of(r)});
@@ -969,6 +988,7 @@ struct FhirMapper::Impl {
       entry.amount = dose;
       entry.times = timing.times;
       entry.per_day = timing.per_day;
+      entry.prescribed = rec.request;
       if (rec.draft) out.draft_medicines.push_back(out.profile.medicines.size());
       out.profile.medicines.push_back(std::move(entry));
       out.medicine_origins.push_back(rec.label);
@@ -1021,6 +1041,7 @@ struct FhirMapper::Impl {
       supplement.name = resolved->parts.size() == 1 && by_name.form_id == part->id ? display : part->name;
       supplement.times = timing.times;
       supplement.per_day = timing.per_day.value_or(1);
+      supplement.prescribed = rec.request;
       if (auto strength = strength_in(display, part->rx_name)) {
         const auto [mg, per_ml] = *strength;
         std::optional<double> amount;
@@ -1084,6 +1105,7 @@ struct FhirMapper::Impl {
     int age = today.year - birth->year;
     if (std::tie(today.month, today.day) < std::tie(birth->month, birth->day)) --age;
     p.age = age;
+    p.as_of = today;
     if (patient.gender == "female") p.sex = core::Sex::female;
     else if (patient.gender == "male") p.sex = core::Sex::male;
     if (patient.deceased) out.notes.push_back("The Patient is recorded as deceased.");
@@ -1149,11 +1171,14 @@ struct FhirMapper::Impl {
                                         obs->label, obs->given, core::format_number(value),
                                         obs->comparator[0] == '<' ? "below" : "above"));
       }
+      // A FHIR result always has a date; one that cannot be read counts as out of date.
+      const core::CalendarDate date = obs->date.value_or(core::CalendarDate{1900, 1, 1});
+      if (!obs->date) out.notes.push_back(fmt::format("{} has no readable date: counted as out of date.", obs->label));
       switch (kind) {
-        case LabKind::ferritin: p.labs.ferritin_ng_ml = value; break;
-        case LabKind::tsat: p.labs.tsat_percent = value; break;
-        case LabKind::egfr: p.labs.egfr = value; break;
-        case LabKind::magnesium: p.labs.serum_magnesium_mmol_l = value; break;
+        case LabKind::ferritin: p.labs.ferritin_ng_ml = value; p.labs.ferritin_date = date; break;
+        case LabKind::tsat: p.labs.tsat_percent = value; p.labs.tsat_date = date; break;
+        case LabKind::egfr: p.labs.egfr = value; p.labs.egfr_date = date; break;
+        case LabKind::magnesium: p.labs.serum_magnesium_mmol_l = value; p.labs.serum_magnesium_date = date; break;
         default: break;
       }
     }
@@ -1182,8 +1207,9 @@ struct FhirMapper::Impl {
       out.notes.push_back(fmt::format("{} outside the knowledge base's value sets {} not used.",
                                       plural(obs_outside, "Observation", "Observations"), obs_outside == 1 ? "was" : "were"));
     if (cond_outside)
-      out.notes.push_back(fmt::format("{} outside the knowledge base's value sets {} not used.",
-                                      plural(cond_outside, "Condition", "Conditions"), cond_outside == 1 ? "was" : "were"));
+      out.notes.push_back(fmt::format("{} outside the knowledge base's value sets {} checked by {} name.",
+                                      plural(cond_outside, "Condition", "Conditions"), cond_outside == 1 ? "was" : "were",
+                                      cond_outside == 1 ? "its" : "their"));
     for (const auto& [status, count] : cond_inactive)
       out.notes.push_back(fmt::format("{} with status {} not used.", plural(count, "Condition", "Conditions"), status));
     if (!skipped_types.empty()) {

@@ -119,7 +119,7 @@ template <typename Ar> void field(Ar& ar, core::RedFlag& v) {
 template <typename Ar> void field(Ar& ar, core::Treatment& v) {
   field(ar, v.id); field(ar, v.name); field(ar, v.guideline); field(ar, v.direction); field(ar, v.strength);
   field(ar, v.certainty); field(ar, v.population); field(ar, v.note); field(ar, v.superseded_by); field(ar, v.medicines);
-  field(ar, v.jurisdictions); field(ar, v.year); field(ar, v.prov);
+  field(ar, v.jurisdictions); field(ar, v.year); field(ar, v.age_from_y); field(ar, v.prov);
 }
 template <typename Ar> void field(Ar& ar, core::Study& v) {
   field(ar, v.name); field(ar, v.design); field(ar, v.n); field(ar, v.dose); field(ar, v.result); field(ar, v.source);
@@ -142,7 +142,8 @@ template <typename Ar> void field(Ar& ar, core::Rules& v) {
   field(ar, v.thresholds); field(ar, v.texts); field(ar, v.iron); field(ar, v.irls_bands); field(ar, v.irls_prov);
   field(ar, v.topical_words); field(ar, v.ignore_words); field(ar, v.salt_words); field(ar, v.default_form);
   field(ar, v.sensitive_stomach_form); field(ar, v.disclaimer); field(ar, v.exacerbating_classes);
-  field(ar, v.exacerbating_medicines);
+  field(ar, v.exacerbating_medicines); field(ar, v.route_words); field(ar, v.weekly_words);
+  field(ar, v.monthly_words); field(ar, v.kidney_words);
 }
 template <typename Ar> void field(Ar& ar, core::AuditList& v) {
   field(ar, v.id); field(ar, v.name); field(ar, v.classes); field(ar, v.medicines); field(ar, v.all_forms);

@@ -282,6 +282,7 @@ void read_treatments(Fields& top, core::Kb& kb) {
     }
     t.guideline = f.text("guideline", true).value_or("");
     if (auto year = f.integer("year", 1900, 2100)) t.year = static_cast<int>(*year);
+    t.age_from_y = f.number("age_from_y", 0, 130);
     t.direction = f.choice("direction", {"for", "against", "against-standard-use", "licensed",
                                          "off-label-use", "not-graded"}, true).value_or("");
     t.strength = f.choice("strength", {"strong", "conditional", "level-a", "level-b", "level-c",
@@ -396,6 +397,16 @@ void read_rules(Fields& top, core::Kb& kb) {
   rules.topical_words = top.texts("topical_words", true);
   rules.ignore_words = top.texts("ignore_words", true);
   rules.salt_words = top.texts("salt_words", true);
+  {
+    const YAML::Node routes = top.node("route_words");
+    Fields r(routes, "route_words", top.file(), top.sink());
+    for (const char* route : {"eye", "ear", "nose", "skin", "inhaled", "injected", "rectal", "vaginal"})
+      rules.route_words[route] = r.texts(route, true);
+    r.finish();
+  }
+  rules.weekly_words = top.texts("weekly_words", true);
+  rules.monthly_words = top.texts("monthly_words", true);
+  rules.kidney_words = top.texts("kidney_words", true);
   rules.disclaimer = top.text("disclaimer", true).value_or("");
 }
 

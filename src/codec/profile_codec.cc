@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <iterator>
 #include <cstdlib>
 #include <functional>
 
@@ -64,6 +67,24 @@ void read_list_of_maps(Fields& parent, const char* key, const std::function<void
   }
 }
 
+/// A lab: a plain number, or {value: N, date: YYYY-MM-DD}.
+void read_lab(Fields& labs, const char* key, double min, double max, std::optional<double>& value,
+              std::optional<core::CalendarDate>& date) {
+  const YAML::Node node = labs.node(key);
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!node.IsMap()) {
+    value = labs.number(key, min, max);
+    return;
+  }
+  Fields lab(node, labs.child_path(key), labs.file(), labs.sink());
+  value = lab.number("value", min, max, true);
+  if (auto text = lab.text("date")) {
+    date = core::parse_date(*text);
+    if (!date) lab.error(Errc::invalid_value, "date", fmt::format("\"{}\" is not a date (use YYYY-MM-DD)", *text));
+  }
+  lab.finish();
+}
+
 Fields sub(Fields& parent, const char* key, bool& present) {
   const YAML::Node node = parent.node(key);
   present = node.IsDefined() && !node.IsNull();
@@ -78,7 +99,7 @@ std::optional<core::Quantity> parse_quantity(std::string_view text) {
   const std::string rest(text.substr(pos));
   char* end = nullptr;
   const double value = std::strtod(rest.c_str(), &end);
-  if (end == rest.c_str() || !(value > 0)) return std::nullopt;
+  if (end == rest.c_str() || !(value > 0) || !std::isfinite(value) || value > 1e9) return std::nullopt;
   std::string unit;
   for (const char* c = end; *c; ++c)
     if (!std::isspace(static_cast<unsigned char>(*c))) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
@@ -87,7 +108,16 @@ std::optional<core::Quantity> parse_quantity(std::string_view text) {
   if (unit == "capsules" || unit == "caps") unit = "capsule";
   if (unit == "sachets") unit = "sachet";
   if (unit == "milligrams" || unit == "milligram") unit = "mg";
-  static const char* const kUnits[] = {"ml", "tablet", "capsule", "sachet", "mg", "g", "l", "", "dose", "doses", "teaspoon", "tsp"};
+  if (unit == "grams" || unit == "gram" || unit == "gm" || unit == "gms") unit = "g";
+  if (unit == "micrograms" || unit == "microgram" || unit == "ug" || unit == "\xc2\xb5g" || unit == "\xce\xbcg") unit = "mcg";
+  if (unit == "millimoles" || unit == "millimole" || unit == "mmols") unit = "mmol";
+  if (unit == "milliequivalents" || unit == "milliequivalent" || unit == "meqs") unit = "meq";
+  if (unit == "litre" || unit == "litres" || unit == "liter" || unit == "liters") unit = "l";
+  if (unit == "gummies") unit = "gummy";
+  if (unit == "lozenges") unit = "lozenge";
+  if (unit == "teaspoons" || unit == "teaspoonful" || unit == "teaspoonfuls") unit = "teaspoon";
+  static const char* const kUnits[] = {"ml", "tablet", "capsule", "sachet", "mg", "g", "mcg", "mmol", "meq", "l", "",
+                                       "dose", "doses", "teaspoon", "tsp", "gummy", "lozenge"};
   for (const char* known : kUnits)
     if (unit == known) {
       if (unit == "teaspoon" || unit == "tsp") return core::Quantity{value * 5, "ml"};  // a 5 mL spoon
@@ -119,10 +149,10 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
   bool present = false;
   {
     Fields labs = sub(top, "labs", present);
-    p.labs.ferritin_ng_ml = labs.number("ferritin_ng_ml", 0, 100000);
-    p.labs.tsat_percent = labs.number("tsat_percent", 0, 100);
-    p.labs.egfr = labs.number("egfr", 0, 250);
-    p.labs.serum_magnesium_mmol_l = labs.number("serum_magnesium_mmol_l", 0, 20);
+    read_lab(labs, "ferritin_ng_ml", 0, 100000, p.labs.ferritin_ng_ml, p.labs.ferritin_date);
+    read_lab(labs, "tsat_percent", 0, 100, p.labs.tsat_percent, p.labs.tsat_date);
+    read_lab(labs, "egfr", 0, 250, p.labs.egfr, p.labs.egfr_date);
+    read_lab(labs, "serum_magnesium_mmol_l", 0, 20, p.labs.serum_magnesium_mmol_l, p.labs.serum_magnesium_date);
     labs.finish();
   }
   {
@@ -146,8 +176,29 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
         m.error(Errc::invalid_amount, "amount",
                 fmt::format("\"{}\" is not a positive amount with a unit (e.g. \"10 ml\", \"2 tablets\", \"400 mg\")", *amount));
     }
+    if (auto basis = m.choice("amount_basis", {"elemental", "compound"}))
+      entry.amount_basis = *basis == "compound" ? core::AmountBasis::compound : core::AmountBasis::elemental;
     entry.times = read_times(m, "times");
     if (auto per_day = m.integer("per_day", 1, 24)) entry.per_day = static_cast<int>(*per_day);
+    entry.prescribed = m.boolean("prescribed").value_or(false);
+    if (auto route = m.choice("route", {"oral", "eye", "ear", "nose", "skin", "inhaled", "injected", "rectal", "vaginal"}))
+      entry.route = core::parse_route(*route);
+    if (auto every = m.choice("every", {"day", "week", "month"}))
+      entry.every = *every == "week" ? core::Every::week : *every == "month" ? core::Every::month : core::Every::day;
+    if (auto on_day = m.text("on_day")) {
+      static const char* const kDays[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+      std::string day = *on_day;
+      for (auto& c : day) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const bool weekday = std::find(std::begin(kDays), std::end(kDays), day) != std::end(kDays);
+      char* end = nullptr;
+      const long date = std::strtol(day.c_str(), &end, 10);
+      const bool month_day = end && *end == '\0' && !day.empty() && date >= 1 && date <= 31;
+      if (!weekday && !month_day)
+        m.error(Errc::invalid_value, "on_day", fmt::format("\"{}\" is not a weekday (monday..sunday) or a day of the month (1..31)", *on_day));
+      else if (!entry.every)
+        entry.every = weekday ? core::Every::week : core::Every::month;
+      entry.on_day = day;
+    }
     p.medicines.push_back(std::move(entry));
   });
   read_list_of_maps(top, "supplements", [&](Fields& s) {
@@ -162,10 +213,21 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
       else
         entry.amount_mg = amount;
     }
-    if (auto basis = s.choice("amount_basis", {"elemental", "compound"}))
+    if (auto amount = s.text("amount")) {
+      if (entry.amount_mg) s.error(Errc::invalid_value, "amount", "give amount or amount_mg, not both");
+      entry.amount = parse_quantity(*amount);
+      if (!entry.amount)
+        s.error(Errc::invalid_amount, "amount",
+                fmt::format("\"{}\" is not a positive amount with a unit willis reads (mg, g, mcg, mmol, mEq, ml, "
+                            "tablet, capsule, sachet)", *amount));
+    }
+    if (auto basis = s.choice("amount_basis", {"elemental", "compound"})) {
       entry.amount_basis = *basis == "compound" ? core::AmountBasis::compound : core::AmountBasis::elemental;
+      entry.amount_basis_given = true;
+    }
     if (auto per_day = s.integer("per_day", 1, 24)) entry.per_day = static_cast<int>(*per_day);
     entry.times = read_times(s, "times");
+    entry.prescribed = s.boolean("prescribed").value_or(false);
     p.supplements.push_back(std::move(entry));
   });
   {

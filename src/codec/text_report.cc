@@ -1,5 +1,7 @@
 #include "codec/text_report.h"
 
+#include "core/assess.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -111,14 +113,29 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
   }
   out += "\n";
 
+  if (!a.labs.empty()) {
+    out += style("1", "Labs used") + "\n";
+    for (const auto& lab : a.labs)
+      out += fmt::format("  {}: {} {} ({}){}\n", lab.name, lab.name == "serum_magnesium_mmol_l" ? fmt::format("{:.2f}", lab.value)
+                                                                                                 : core::format_number(lab.value),
+                         lab.unit, lab.date ? "measured " + lab.date->str() : "date not given",
+                         lab.out_of_date ? " - out of date" : "");
+    out += "\n";
+  }
+
   const auto& s = a.schedule;
-  if (mg.plan) {
+  if (mg.plan || !s.unresolved.empty()) {
     out += style("1", "Timetable") + fmt::format("  (awake {} to {})\n", s.wake.str(), s.sleep.str());
+    if (s.doses.empty() && !s.unresolved.empty()) out += "  No dose times until these are fixed:\n";
     for (const auto& dose : s.doses)
       out += fmt::format("  {}  magnesium {:.0f} mg{}\n", dose.time.str(), dose.elemental_mg, dose.with_food ? " with food" : "");
+    for (const auto& day : s.on_days)
+      for (const auto& dose : day.doses)
+        out += fmt::format("  On {}: {}  magnesium {:.0f} mg instead\n", day.day, dose.time.str(), dose.elemental_mg);
     for (const auto& k : s.keep_apart)
-      out += fmt::format("  {}  {}: no magnesium from {} to {}\n", k.drug_time.str(), k.name, k.from.str(), k.to.str());
-    for (const auto& u : s.unresolved) out += wrap(u.reason + " " + u.ask, 2);
+      out += fmt::format("  {}  {}: no magnesium from {} to {}{}\n", k.drug_time.str(), k.name, k.from.str(), k.to.str(),
+                         k.day.empty() ? "" : " (on " + k.day + " only)");
+    for (const auto& u : s.unresolved) out += wrap("- " + u.ask, 2);
     out += "\n";
   }
   if (!a.notes.empty()) {

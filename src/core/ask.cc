@@ -253,7 +253,7 @@ void add_rule_texts(const Kb& kb, std::vector<AskDoc>& docs) {
   };
   std::vector<std::string> kidney_names;
   for (const auto& condition : kb.conditions)
-    if (condition.has_role("kidney") || condition.has_role("kidney-severe")) {
+    if (condition.has_role("kidney") || condition.has_role("kidney-moderate") || condition.has_role("kidney-severe")) {
       kidney_names.push_back(condition.name);
       add_unique(kidney_names, condition.synonyms);
     }

@@ -1,10 +1,13 @@
 #include "core/assess.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "core/schedule.h"
 
@@ -53,12 +56,79 @@ bool contains(const std::vector<std::string>& items, const std::string& item) {
   return std::find(items.begin(), items.end(), item) != items.end();
 }
 
-/// One listed medicine after name resolution.
-struct ResolvedMedicine {
-  const MedicineEntry* entry = nullptr;
-  std::string field;
-  std::vector<const Medicine*> medicines;
+/// One listed medicine or supplement after name resolution: what willis knows about it.
+struct Item {
+  std::string field;  ///< "medicines[0]", "supplements[2]"
+  std::string name;
+  bool listed_as_supplement = false;
+  std::optional<Quantity> amount;
+  std::optional<AmountBasis> basis;  ///< absent: the item's default (products: the labelled salt)
+  std::vector<ClockTime> times;
+  int per_day = 1;
+  bool per_day_assumed = false;
+  bool prescribed = false;
+  Route route = Route::oral;
+  Every every = Every::day;
+  std::string on_day;
+  std::vector<const Medicine*> medicines;  ///< KB medicines it names (magnesium products are in `magnesium`)
+  std::vector<std::string> unknown;        ///< the name, or parts of it, that willis does not know
+  SupplementMatch magnesium;               ///< kind unknown: no magnesium in it
+  bool magnesium_in_combination = false;   ///< magnesium is one part of a combination (amount not attributable)
 };
+
+/// True when `phrase` occurs in `normalized` as whole words.
+bool has_phrase(const std::string& normalized, const std::string& phrase) {
+  const std::string text = " " + normalized + " ";
+  return text.find(" " + normalize_name(phrase) + " ") != std::string::npos;
+}
+
+/// Strength written in a name ("Magnesium 10 mmol effervescent", "magnesium citrate 200 mg").
+std::optional<Quantity> strength_in_name(const std::string& name) {
+  const std::string normalized = normalize_name(name);
+  std::vector<std::string> words;
+  for (std::size_t at = 0; at < normalized.size();) {
+    const auto end = normalized.find(' ', at);
+    words.push_back(normalized.substr(at, end == std::string::npos ? std::string::npos : end - at));
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  for (std::size_t idx = 0; idx < words.size(); ++idx) {
+    std::string number = words[idx], unit;
+    std::size_t digits = 0;
+    while (digits < number.size() && (std::isdigit(static_cast<unsigned char>(number[digits])) || number[digits] == '.')) ++digits;
+    if (digits == 0) continue;
+    unit = number.substr(digits);
+    number = number.substr(0, digits);
+    if (unit.empty() && idx + 1 < words.size()) unit = words[idx + 1];
+    const double value = std::atof(number.c_str());
+    if (!(value > 0)) continue;
+    if (unit == "mg" || unit == "mmol" || unit == "g" || unit == "mcg" || unit == "meq") return Quantity{value, unit};
+  }
+  return std::nullopt;
+}
+
+/// Elemental magnesium per mmol and per mEq: the atomic mass of magnesium (a physical constant).
+constexpr double kMgPerMmol = 24.305;
+
+/// Milligrams in a mass quantity; nullopt for other units.
+std::optional<double> mass_mg(const Quantity& q) {
+  if (q.unit == "mg") return q.value;
+  if (q.unit == "g") return q.value * 1000;
+  if (q.unit == "mcg") return q.value / 1000;
+  return std::nullopt;
+}
+
+/// Elemental mg in an amount of magnesium ions (mmol, mEq); nullopt for other units.
+std::optional<double> ion_mg(const Quantity& q) {
+  if (q.unit == "mmol") return q.value * kMgPerMmol;
+  if (q.unit == "meq") return q.value / 2 * kMgPerMmol;
+  return std::nullopt;
+}
+
+bool count_unit(const std::string& unit) {
+  return unit.empty() || unit == "tablet" || unit == "capsule" || unit == "sachet" || unit == "dose" ||
+         unit == "gummy" || unit == "lozenge";
+}
 
 class Assessor {
  public:
@@ -69,8 +139,9 @@ class Assessor {
     out_.kb_version = kb_.version;
     out_.jurisdiction = p_.jurisdiction;
     out_.disclaimer = rules_.disclaimer;
-    resolve_medicines();
+    resolve_items();
     resolve_conditions();
+    record_labs();
     red_flags();
     age_rules();
     kidney_rules();
@@ -91,8 +162,9 @@ class Assessor {
   Finding& add(std::string kind, const std::string& subject, Severity severity, std::string title,
                std::string detail, std::string see, const Provenance& prov) {
     const std::string id = kind + ":" + subject;
-    for (auto& existing : out_.findings)
-      if (existing.id == id) return existing;  // one finding per subject
+    // One finding per subject; an index keeps this linear however many items a profile lists.
+    if (const auto found = finding_index_.find(id); found != finding_index_.end()) return out_.findings[found->second];
+    finding_index_.emplace(id, out_.findings.size());
     Finding f;
     f.id = id;
     f.kind = std::move(kind);
@@ -141,41 +213,123 @@ class Assessor {
   }
 
   // ---- names ----
-  void resolve_medicines() {
+  void resolve_items() {
     for (std::size_t idx = 0; idx < p_.medicines.size(); ++idx) {
       const auto& entry = p_.medicines[idx];
-      ResolvedMedicine resolved;
-      resolved.entry = &entry;
-      resolved.field = "medicines[" + std::to_string(idx) + "]";
-      const MedicineMatch match = names_.medicine(entry.name);
-      for (const auto& id : match.ids)
-        if (const Medicine* med = kb_.medicine(id)) resolved.medicines.push_back(med);
-      Resolution resolution{resolved.field, entry.name, {}};
-      for (const auto* med : resolved.medicines) resolution.ids.push_back(med->id);
-      // Unknown parts of a partly known combination are reported on their own.
-      if (!resolved.medicines.empty())
-        for (const auto& part : match.unknown)
-          add_text("unrecognised", names_.slug(part), "unrecognised_medicine",
-                   {{"name", part}, {"suggestion", suggestion_text(names_.suggest_medicine(part))}});
-      if (resolved.medicines.empty()) {
-        // A magnesium supplement listed among medicines is still counted, as a supplement.
-        const SupplementMatch as_supplement = names_.supplement(entry.name);
-        if (as_supplement.kind != SupplementMatch::Kind::unknown) {
-          SupplementEntry supplement;
-          supplement.name = entry.name;
-          if (entry.amount && (entry.amount->unit == "mg")) supplement.amount_mg = entry.amount->value;
-          supplement.per_day = entry.times.empty() ? entry.per_day.value_or(1) : static_cast<int>(entry.times.size());
-          supplement.times = entry.times;
-          extra_supplements_.push_back({resolved.field, supplement});
-          resolution.ids.push_back(as_supplement.id);
-        } else {
-          add_text("unrecognised", names_.slug(entry.name), "unrecognised_medicine",
-                   {{"name", entry.name}, {"suggestion", suggestion_text(names_.suggest_medicine(entry.name))}});
-        }
-      }
-      out_.resolved.push_back(std::move(resolution));
-      medicines_.push_back(std::move(resolved));
+      Item item;
+      item.field = "medicines[" + std::to_string(idx) + "]";
+      item.name = entry.name;
+      item.amount = entry.amount;
+      item.basis = entry.amount_basis;
+      item.times = entry.times;
+      item.per_day = entry.times.empty() ? entry.per_day.value_or(1)
+                                         : std::max<int>(static_cast<int>(entry.times.size()), entry.per_day.value_or(0));
+      item.per_day_assumed = entry.times.empty() && !entry.per_day;
+      item.prescribed = entry.prescribed;
+      item.on_day = entry.on_day;
+      resolve(item, entry.route, entry.every);
+      items_.push_back(std::move(item));
     }
+    for (std::size_t idx = 0; idx < p_.supplements.size(); ++idx) {
+      const auto& entry = p_.supplements[idx];
+      Item item;
+      item.field = "supplements[" + std::to_string(idx) + "]";
+      item.name = entry.name;
+      item.listed_as_supplement = true;
+      if (entry.amount) item.amount = entry.amount;
+      else if (entry.amount_mg) item.amount = Quantity{*entry.amount_mg, "mg"};
+      if (entry.amount_basis_given || entry.amount_basis == AmountBasis::compound) item.basis = entry.amount_basis;
+      item.times = entry.times;
+      item.per_day = entry.times.empty() ? entry.per_day : std::max<int>(entry.per_day, static_cast<int>(entry.times.size()));
+      item.prescribed = entry.prescribed;
+      resolve(item, std::nullopt, std::nullopt);
+      items_.push_back(std::move(item));
+    }
+    for (auto& item : items_) report_resolution(item);
+  }
+
+  /// One look-up for every item, whichever list it was typed in: magnesium forms and products,
+  /// then medicines (iron or levothyroxine typed as a supplement is still a medicine).
+  void resolve(Item& item, std::optional<Route> route, std::optional<Every> every) {
+    const std::string normalized = normalize_name(item.name);
+    if (route) {
+      item.route = *route;
+    } else {
+      for (const auto& [name, words] : rules_.route_words)
+        for (const auto& word : words)
+          if (item.route == Route::oral && has_phrase(normalized, word))
+            if (auto parsed = parse_route(name)) item.route = *parsed;
+    }
+    if (every) {
+      item.every = *every;
+    } else {
+      for (const auto& word : rules_.weekly_words)
+        if (has_phrase(normalized, word)) item.every = Every::week;
+      for (const auto& word : rules_.monthly_words)
+        if (has_phrase(normalized, word)) item.every = Every::month;
+    }
+    const SupplementMatch as_magnesium = names_.supplement(item.name);
+    if (as_magnesium.kind != SupplementMatch::Kind::unknown) {
+      item.magnesium = as_magnesium;
+      return;
+    }
+    const MedicineMatch match = names_.medicine(item.name);
+    for (const auto& id : match.ids) {
+      const Medicine* med = kb_.medicine(id);
+      if (!med) continue;
+      if (med->magnesium && item.magnesium.kind == SupplementMatch::Kind::unknown) {
+        item.magnesium.kind = SupplementMatch::Kind::product;
+        item.magnesium.id = med->id;
+      } else if (med->magnesium) {
+        item.magnesium_in_combination = true;
+      } else {
+        item.medicines.push_back(med);
+      }
+    }
+    for (const auto& part : match.unknown) {
+      // A magnesium form named as one part of a combination ("magnesium citrate/zinc").
+      const SupplementMatch part_magnesium = names_.supplement(part);
+      if (part_magnesium.kind == SupplementMatch::Kind::unknown) {
+        item.unknown.push_back(part);
+      } else {
+        if (item.magnesium.kind == SupplementMatch::Kind::unknown) item.magnesium = part_magnesium;
+        item.magnesium_in_combination = true;
+      }
+    }
+    if (item.magnesium_in_combination && item.medicines.empty() && item.unknown.empty() &&
+        item.magnesium.kind != SupplementMatch::Kind::unknown && match.ids.size() <= 1)
+      item.magnesium_in_combination = false;
+  }
+
+  void report_resolution(const Item& item) {
+    Resolution resolution{item.field, item.name, {}};
+    for (const auto* med : item.medicines) resolution.ids.push_back(med->id);
+    if (item.magnesium.kind != SupplementMatch::Kind::unknown && !item.magnesium.id.empty())
+      resolution.ids.push_back(item.magnesium.id);
+    out_.resolved.push_back(std::move(resolution));
+    const bool known_parts = !item.medicines.empty() || item.magnesium.kind != SupplementMatch::Kind::unknown;
+    for (const auto& part : item.unknown) {
+      const bool supplement_text = item.listed_as_supplement && !known_parts;
+      add_text("unrecognised", names_.slug(part), supplement_text ? "unrecognised_supplement" : "unrecognised_medicine",
+               {{"name", part},
+                {"suggestion", suggestion_text(supplement_text ? names_.suggest_supplement(part) : names_.suggest_medicine(part))}});
+      unresolve(item.field, part, "unknown", "unresolved_unknown", {{"name", part}});
+    }
+  }
+
+  /// Something the timetable (and, for unknowns and amounts, the plan) must wait for.
+  void unresolve(const std::string& field, const std::string& what, const std::string& missing, const char* text_name,
+                 const Values& values) {
+    const RuleText& text = rules_.text(text_name);
+    Unresolved u;
+    u.medicines = {what};
+    u.field = field;
+    u.missing = missing;
+    u.reason = fill_text(text.title, values);
+    u.ask = fill_text(text.detail, values);
+    for (const auto& existing : pending_)
+      if (existing.field == u.field && existing.missing == u.missing && existing.medicines == u.medicines) return;
+    pending_.push_back(std::move(u));
   }
 
   void resolve_conditions() {
@@ -188,6 +342,10 @@ class Assessor {
       } else {
         add_text("unrecognised", names_.slug(name), "unrecognised_condition",
                  {{"name", name}, {"suggestion", suggestion_text(names_.suggest_condition(name))}});
+        // Kidney disease willis cannot stage is kidney disease of unknown stage (fail closed).
+        const std::string normalized = normalize_name(name);
+        for (const auto& word : rules_.kidney_words)
+          if (has_phrase(normalized, word)) unknown_kidney_condition_ = name;
       }
       out_.resolved.push_back(std::move(resolution));
     }
@@ -226,16 +384,60 @@ class Assessor {
     }
   }
 
+  // ---- labs ----
+  /// From this age, or with kidney disease, an old eGFR or serum magnesium does not count.
+  bool labs_must_be_recent() const {
+    return p_.age >= threshold("lab_freshness_age_from_y") || has_condition_role("kidney") ||
+           has_condition_role("kidney-moderate") || has_condition_role("kidney-severe") || !unknown_kidney_condition_.empty();
+  }
+
+  /// A dated result older than the freshness limit, or dated when "today" is unknown.
+  bool out_of_date(const std::optional<CalendarDate>& date) const {
+    if (!date) return false;  // a plain number is the person's current value (the contract allows it)
+    if (!p_.as_of) return true;
+    return days_between(*date, *p_.as_of) > threshold("lab_fresh_days");
+  }
+
+  void record_labs() {
+    const auto& labs = p_.labs;
+    const auto use = [&](const char* name, const std::optional<double>& value, const char* unit,
+                         const std::optional<CalendarDate>& date) {
+      if (!value) return;
+      out_.labs.push_back(LabUse{name, *value, unit, date, out_of_date(date)});
+    };
+    use("egfr", labs.egfr, "mL/min/1.73m2", labs.egfr_date);
+    use("serum_magnesium_mmol_l", labs.serum_magnesium_mmol_l, "mmol/L", labs.serum_magnesium_date);
+    use("ferritin_ng_ml", labs.ferritin_ng_ml, "ng/mL", labs.ferritin_date);
+    use("tsat_percent", labs.tsat_percent, "%", labs.tsat_date);
+  }
+
+  static std::string two_decimals(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", value);
+    return text;
+  }
+
+  std::string dated(const std::optional<CalendarDate>& date) const {
+    return date ? "measured " + date->str() : "date not given";
+  }
+
   // ---- kidneys ----
   void kidney_rules() {
     const double severe_below = threshold("egfr_contraindicated_below");
     const double caution_below = threshold("egfr_caution_below");
     const auto& egfr = p_.labs.egfr;
+    const bool stale = egfr && out_of_date(p_.labs.egfr_date);
+    const bool recent_needed = labs_must_be_recent();
+    // An old low result still rules magnesium out; an old normal one cannot reassure.
+    const std::optional<double> usable = egfr && !(stale && recent_needed) ? egfr : std::nullopt;
     std::string reason;
-    if (egfr && *egfr < severe_below)
-      reason = "Your eGFR is " + format_number(*egfr) + " mL/min/1.73m2.";
-    else if (has_condition_role("kidney-severe"))
-      reason = "You listed severe kidney disease (stage 4-5, kidney failure or dialysis).";
+    if (egfr && *egfr < severe_below) {
+      reason = "Your eGFR is " + format_number(*egfr) + " mL/min/1.73m2 (" + dated(p_.labs.egfr_date) + ").";
+    } else {
+      for (const auto& id : condition_ids_)
+        if (const Condition* c = kb_.condition(id); c && c->has_role("kidney-severe"))
+          reason = "You listed " + c->name + ".";
+    }
     if (!reason.empty()) {
       Finding& f = add_text("contraindication", "severe-renal-impairment", "kidney_severe",
                             {{"reason", reason}, {"threshold", format_number(severe_below)}});
@@ -243,27 +445,80 @@ class Assessor {
       f.data.emplace_back("egfr_threshold", severe_below);
       return;
     }
-    if (egfr && *egfr < caution_below) {
-      Finding& f = add_text("caution", "chronic-kidney-disease", "kidney_caution", {{"egfr", format_number(*egfr)}});
-      f.data.emplace_back("egfr", *egfr);
+    const bool kidney_disease = has_condition_role("kidney") || has_condition_role("kidney-moderate") ||
+                                !unknown_kidney_condition_.empty();
+    if (egfr && !usable) {
+      const std::string why = kidney_disease ? "you have kidney disease"
+                                             : "you are " + format_number(threshold("lab_freshness_age_from_y")) + " or older";
+      const Values values = {{"value", format_number(*egfr)},
+                             {"date", p_.labs.egfr_date ? p_.labs.egfr_date->str() : "no date"},
+                             {"months", format_number(threshold("lab_fresh_days") / 30.5)},
+                             {"why", why},
+                             {"threshold", format_number(severe_below)}};
+      if (kidney_disease) {
+        Finding& f = add_text("contraindication", "kidney-function-unknown", "kidney_out_of_date", values);
+        f.data.emplace_back("egfr", *egfr);
+        f.data.emplace_back("egfr_out_of_date", true);
+        return;
+      }
+      // 65 or older, no kidney disease listed: the old result does not count; ask for a new one.
+      add_text("caution", "egfr-out-of-date", "egfr_out_of_date", values).data.emplace_back("egfr", *egfr);
+      return;
+    }
+    if (usable && *usable < caution_below) {
+      Finding& f = add_text("caution", "chronic-kidney-disease", "kidney_caution", {{"egfr", format_number(*usable)}});
+      f.data.emplace_back("egfr", *usable);
       if (!threshold_prov("egfr_caution_below").verified) f.verified = false;
       return;
     }
-    if (!egfr && has_condition_role("kidney"))
-      add_text("contraindication", "kidney-function-unknown", "kidney_unknown",
-               {{"threshold", format_number(severe_below)}});
+    if (usable) return;
+    if (has_condition_role("kidney") || !unknown_kidney_condition_.empty()) {
+      add_text("contraindication", "kidney-function-unknown", "kidney_unknown", {{"threshold", format_number(severe_below)}});
+      return;
+    }
+    for (const auto& id : condition_ids_)
+      if (const Condition* c = kb_.condition(id); c && c->has_role("kidney-moderate"))
+        add_text("caution", "ckd-stage-3", "kidney_stage3", {{"name", c->name}, {"threshold", format_number(severe_below)}});
+  }
+
+  bool takes_medicine(const std::string& id) const {
+    for (const auto& item : items_)
+      for (const auto* med : item.medicines)
+        if (med->id == id) return true;
+    return false;
   }
 
   void serum_magnesium_rules() {
     const auto& mg = p_.labs.serum_magnesium_mmol_l;
     if (!mg) return;
-    if (*mg > threshold("serum_mg_high_above")) {
+    const std::string value = two_decimals(*mg) + " (" + dated(p_.labs.serum_magnesium_date) + ")";
+    const bool stale = out_of_date(p_.labs.serum_magnesium_date) && labs_must_be_recent();
+    // Abnormal results count however old they are; an old normal result is only noted.
+    if (*mg < threshold("serum_mg_severe_below")) {
+      const std::string digoxin =
+          takes_medicine("digoxin")
+              ? " You take digoxin: low magnesium makes digoxin side effects, including dangerous heart rhythms, more likely."
+              : "";
+      Finding& f = add_text("contraindication", "severe-hypomagnesaemia", "serum_mg_severe",
+                            {{"value", value}, {"threshold", two_decimals(threshold("serum_mg_severe_below"))}, {"digoxin", digoxin}});
+      f.data.emplace_back("serum_magnesium_mmol_l", *mg);
+    } else if (*mg > threshold("serum_mg_high_above")) {
       add_text("contraindication", "hypermagnesaemia", "serum_mg_high",
-               {{"value", format_number(*mg)}, {"threshold", format_number(threshold("serum_mg_high_above"))}})
+               {{"value", value}, {"threshold", two_decimals(threshold("serum_mg_high_above"))}})
           .data.emplace_back("serum_magnesium_mmol_l", *mg);
     } else if (*mg < threshold("serum_mg_low_below")) {
-      add_text("caution", "low-serum-magnesium", "serum_mg_low", {{"value", format_number(*mg)}})
+      add_text("caution", "low-serum-magnesium", "serum_mg_low", {{"value", value}})
           .data.emplace_back("serum_magnesium_mmol_l", *mg);
+    } else if (*mg > threshold("serum_mg_reference_high_above")) {
+      add_text("caution", "serum-magnesium-above-range", "serum_mg_above_range",
+               {{"value", value},
+                {"high", two_decimals(threshold("serum_mg_reference_high_above"))},
+                {"threshold", two_decimals(threshold("serum_mg_high_above"))}})
+          .data.emplace_back("serum_magnesium_mmol_l", *mg);
+    } else if (stale) {
+      out_.notes.push_back("Your serum magnesium result (" + value + ") is more than " +
+                           format_number(threshold("lab_fresh_days") / 30.5) +
+                           " months old, so willis did not take it as current.");
     }
   }
 
@@ -305,13 +560,29 @@ class Assessor {
     return explicit_entries.empty() ? class_entries : explicit_entries;
   }
 
+  /// The day a weekly or monthly medicine's window applies, as the timetable names it.
+  static std::string window_day(const Item& item) {
+    if (item.every == Every::day) return "";
+    if (item.every == Every::week) return item.on_day.empty() ? "the day you take it (weekly)" : item.on_day;
+    return item.on_day.empty() ? "the day you take it (monthly)" : "day " + item.on_day + " of the month";
+  }
+
   void medicine_findings() {
-    std::set<std::string> seen;
-    for (const auto& resolved : medicines_) {
-      for (const Medicine* med : resolved.medicines) {
+    for (const auto& item : items_) {
+      for (const Medicine* med : item.medicines) {
         const Values values = {{"medicine", med->name}};
         for (const char* kind : {"interaction", "depletion", "caution"}) {
           for (const Interaction* entry : entries_for(*med, kind)) {
+            const bool separate = std::string(kind) == "interaction" && entry->action == "separate";
+            if (separate && item.route != Route::oral) {
+              // Eye drops, creams, inhalers and injections do not meet magnesium in the gut.
+              Finding& f = add_text("interaction", med->id + "-" + to_string(item.route), "route_not_oral",
+                                    {{"medicine", med->name}, {"name", item.name}, {"route", to_string(item.route)}});
+              for (const auto& source : entry->prov.sources)
+                if (!contains(f.sources, source)) f.sources.push_back(source);
+              f.data.emplace_back("route", std::string(to_string(item.route)));
+              continue;
+            }
             Values filled = values;
             filled.emplace_back("after_h", format_number(entry->after_h()));
             filled.emplace_back("before_h", format_number(entry->before_h()));
@@ -319,7 +590,7 @@ class Assessor {
                              fill_text(entry->detail, filled), "your pharmacist", entry->prov);
             if (std::string(kind) == "interaction" && f.data.empty()) {
               f.data.emplace_back("action", entry->action);
-              if (entry->action == "separate") {
+              if (separate) {
                 f.data.emplace_back("magnesium_after_drug_h", entry->after_h());
                 f.data.emplace_back("magnesium_before_drug_h", entry->before_h());
                 for (const auto& window : entry->windows) {
@@ -327,9 +598,15 @@ class Assessor {
                   if (!contains(f.sources, window.source)) f.sources.push_back(window.source);
                   if (!window.verified) f.verified = false;
                 }
-                windows_.push_back(TimedWindow{med->id, resolved.entry->name, resolved.entry->times,
-                                               entry->after_h(), entry->before_h()});
               }
+            }
+            // Every listing of the medicine keeps its window, not only the first.
+            if (separate) {
+              windows_.push_back(TimedWindow{med->id, item.name, item.times, entry->after_h(), entry->before_h(),
+                                             window_day(item)});
+              if (item.every != Every::day) f.data.emplace_back("day", window_day(item));
+              if (item.times.empty())
+                unresolve(item.field, med->id, "time", "unresolved_untimed", {{"medicine", med->name}, {"name", item.name}});
             }
           }
         }
@@ -424,107 +701,124 @@ class Assessor {
     return nullptr;
   }
 
-  void count_supplement(const std::string& field, const SupplementEntry& s) {
-    Contribution c{s.name, "supplement", 0, std::nullopt, true};
-    const SupplementMatch match = names_.supplement(s.name);
-    const int per_day = s.times.empty() ? s.per_day : std::max<int>(s.per_day, static_cast<int>(s.times.size()));
-    Resolution resolution{field, s.name, {}};
-    if (!match.id.empty()) resolution.ids.push_back(match.id);
-    out_.resolved.push_back(resolution);
+  /// Elemental magnesium per dose of a KB product; nullopt when the amount's unit cannot be read for it.
+  std::optional<double> product_per_dose(const Item& item, const MagnesiumContent& content, bool& assumed) const {
+    if (!item.amount) {
+      assumed = true;  // one labelled unit (one tablet, sachet or 5 mL dose), said in the notes
+      return content.elemental_mg;
+    }
+    const Quantity& q = *item.amount;
+    if (auto mg = ion_mg(q)) return *mg;
+    if (auto mass = mass_mg(q)) {
+      const bool elemental = item.basis ? *item.basis == AmountBasis::elemental : !content.salt_mg;
+      if (elemental) return *mass;
+      return *mass / *content.salt_mg * content.elemental_mg;
+    }
+    if (q.unit == "ml" || q.unit == "l") {
+      if (!content.per_ml) return std::nullopt;
+      return (q.unit == "l" ? q.value * 1000 : q.value) / *content.per_ml * content.elemental_mg;
+    }
+    if (count_unit(q.unit) && !content.per_ml) return q.value * content.elemental_mg;
+    return std::nullopt;
+  }
+
+  void count_magnesium(Item& item) {
+    const SupplementMatch& match = item.magnesium;
+    Contribution c{item.name, "supplement", 0, std::nullopt, true};
+    const int per_day = item.per_day;
+    auto not_counted = [&](const std::string& hint) {
+      c.counted = false;
+      uncounted_ = true;
+      add_text("dose", "amount-not-counted", "unresolved_amount", {{"name", item.name}, {"hint", hint}});
+      unresolve(item.field, item.name, "amount", "unresolved_amount", {{"name", item.name}, {"hint", hint}});
+    };
+    if (item.prescribed) prescribed_.push_back(&item);
     if (match.kind == SupplementMatch::Kind::topical) {
       c.source_kind = "topical";
       c.counted = false;
-      add_text("dose", "topical", "dose_topical", {{"name", s.name}});
+      add_text("dose", "topical", "dose_topical", {{"name", item.name}});
       add_evidence("transdermal");
       any_topical_ = true;
-    } else if (match.kind == SupplementMatch::Kind::unknown) {
-      c.counted = false;
-      add_text("unrecognised", names_.slug(s.name), "unrecognised_supplement",
-               {{"name", s.name}, {"suggestion", suggestion_text(names_.suggest_supplement(s.name))}});
+    } else if (item.magnesium_in_combination) {
+      not_counted("the mg of elemental magnesium per dose, from the label's magnesium line");
     } else if (match.kind == SupplementMatch::Kind::product) {
       const Medicine* product = kb_.medicine(match.id);
-      const double units = s.amount_mg && product->magnesium->salt_mg
-                               ? *s.amount_mg / *product->magnesium->salt_mg
-                               : 1;
-      c.elemental_mg_per_day = (s.amount_mg && !product->magnesium->salt_mg ? *s.amount_mg
-                                                                             : units * product->magnesium->elemental_mg) *
-                               per_day;
-      current_forms_.push_back(kb_.salt(product->magnesium->salt) ? kb_.salt(product->magnesium->salt)->form : "");
-    } else if (!s.amount_mg) {
-      c.counted = false;
-      add_text("dose", "amount-missing", "dose_amount_missing", {{"name", s.name}});
-      current_forms_.push_back(match.form_id);
-    } else if (s.amount_basis == AmountBasis::elemental) {
-      c.elemental_mg_per_day = *s.amount_mg * per_day;
-      current_forms_.push_back(match.form_id);
+      const MagnesiumContent& content = *product->magnesium;
+      if (content.use != "supplement") c.source_kind = content.use;
+      bool assumed = false;
+      const auto per_dose = product_per_dose(item, content, assumed);
+      if (!per_dose) {
+        not_counted(content.per_ml ? "in mL, or in mg of " + content.salt
+                                   : "as a number of " + (content.per.empty() ? std::string("tablets") : content.per + "s") +
+                                         ", or mg");
+      } else {
+        c.elemental_mg_per_day = *per_dose * per_day;
+        if (assumed)
+          out_.notes.push_back("Magnesium in \"" + item.name + "\" counted as one " +
+                               (content.per_ml ? format_number(*content.per_ml) + " mL dose" : content.per) +
+                               " per dose (no amount given).");
+        if (item.per_day_assumed)
+          out_.notes.push_back("\"" + item.name + "\" counted once a day (no times or doses per day given).");
+      }
+      if (content.use == "supplement" || item.listed_as_supplement) {
+        if (const Salt* salt = kb_.salt(content.salt)) current_forms_.push_back(salt->form);
+      } else if (c.counted) {
+        medicine_magnesium_mg_ += c.elemental_mg_per_day;
+      }
     } else {
-      // Compound amount: the salt's fraction, or the range across the form's hydrates.
-      double low = 100, high = 0;
-      for (const auto& salt : kb_.salts) {
-        // No form named: every salt is possible.
-        if (!match.form_id.empty() || match.kind == SupplementMatch::Kind::salt)
-          if (match.kind == SupplementMatch::Kind::salt ? salt.id != match.id : salt.form != match.form_id) continue;
-        low = std::min(low, salt.percent());
-        high = std::max(high, salt.percent());
-      }
-      c.elemental_mg_per_day = *s.amount_mg * high / 100 * per_day;
-      if (high - low > 1e-9) {
-        c.low_mg_per_day = *s.amount_mg * low / 100 * per_day;
-        Finding& f = add_text("dose", "compound-amount", "dose_compound",
-                              {{"name", s.name},
-                               {"amount", format_number(*s.amount_mg)},
-                               {"low", format_number(*s.amount_mg * low / 100)},
-                               {"high", format_number(*s.amount_mg * high / 100)}});
-        f.data.emplace_back("elemental_low_mg", *s.amount_mg * low / 100);
-        f.data.emplace_back("elemental_high_mg", *s.amount_mg * high / 100);
+      // A form or salt ("magnesium citrate") or magnesium alone: the amount must say how much.
+      std::optional<Quantity> amount = item.amount;
+      if (!amount) {
+        amount = strength_in_name(item.name);
+        if (amount && amount->unit == "mg" && !item.basis)
+          out_.notes.push_back("The " + format_number(amount->value) + " mg in \"" + item.name +
+                               "\" was counted as elemental magnesium (the higher count); if the label means the whole salt, "
+                               "set amount_basis: compound.");
       }
       current_forms_.push_back(match.form_id);
+      if (!amount) {
+        c.counted = false;
+        uncounted_ = true;
+        add_text("dose", "amount-missing", "dose_amount_missing", {{"name", item.name}});
+        unresolve(item.field, item.name, "amount", "unresolved_amount",
+                  {{"name", item.name}, {"hint", "mg of elemental magnesium per dose"}});
+      } else if (auto ion = ion_mg(*amount)) {
+        c.elemental_mg_per_day = *ion * per_day;
+      } else if (auto mass = mass_mg(*amount)) {
+        if (item.basis.value_or(AmountBasis::elemental) == AmountBasis::elemental) {
+          c.elemental_mg_per_day = *mass * per_day;
+        } else {
+          // Compound amount: the salt's fraction, or the range across the form's hydrates.
+          double low = 100, high = 0;
+          for (const auto& salt : kb_.salts) {
+            if (!match.form_id.empty() || match.kind == SupplementMatch::Kind::salt)
+              if (match.kind == SupplementMatch::Kind::salt ? salt.id != match.id : salt.form != match.form_id) continue;
+            low = std::min(low, salt.percent());
+            high = std::max(high, salt.percent());
+          }
+          c.elemental_mg_per_day = *mass * high / 100 * per_day;
+          if (high - low > 1e-9) {
+            c.low_mg_per_day = *mass * low / 100 * per_day;
+            Finding& f = add_text("dose", "compound-amount", "dose_compound",
+                                  {{"name", item.name},
+                                   {"amount", format_number(*mass)},
+                                   {"low", format_number(*mass * low / 100)},
+                                   {"high", format_number(*mass * high / 100)}});
+            f.data.emplace_back("elemental_low_mg", *mass * low / 100);
+            f.data.emplace_back("elemental_high_mg", *mass * high / 100);
+          }
+        }
+      } else {
+        not_counted("in mg, g or mmol of magnesium: willis knows no strength or concentration for '" + item.name + "'");
+      }
     }
+    if (item.prescribed && c.counted) prescribed_mg_ += c.elemental_mg_per_day;
     out_.magnesium.contributions.push_back(c);
   }
 
-  void count_medicine_magnesium() {
-    for (const auto& resolved : medicines_) {
-      for (const Medicine* med : resolved.medicines) {
-        if (!med->magnesium) continue;
-        const auto& mg = *med->magnesium;
-        const MedicineEntry& entry = *resolved.entry;
-        double units = 1;
-        bool assumed = !entry.amount;
-        if (entry.amount) {
-          const auto& q = *entry.amount;
-          if (q.unit == "ml" && mg.per_ml) units = q.value / *mg.per_ml;
-          else if (q.unit == "mg" && mg.salt_mg) units = q.value / *mg.salt_mg;
-          else if (q.unit == "l" && mg.per_ml) units = q.value * 1000 / *mg.per_ml;
-          else if (!mg.per_ml && (q.unit.empty() || q.unit == mg.per || q.unit == mg.per + "s" ||
-                                  q.unit == "tablet" || q.unit == "capsule" || q.unit == "sachet"))
-            units = q.value;
-          else assumed = true;
-        }
-        const int per_day = entry.times.empty() ? entry.per_day.value_or(1) : static_cast<int>(entry.times.size());
-        if (assumed)
-          out_.notes.push_back("Magnesium in \"" + entry.name + "\" counted as one " +
-                               (mg.per_ml ? format_number(*mg.per_ml) + " mL dose" : mg.per) +
-                               " per dose (no readable amount given).");
-        if (entry.times.empty() && !entry.per_day)
-          out_.notes.push_back("\"" + entry.name + "\" counted once a day (no times or doses per day given).");
-        Contribution c{entry.name, mg.use, units * mg.elemental_mg * per_day, std::nullopt, true};
-        // A supplement product is what the plan replaces; antacids and laxatives stay as they are.
-        if (mg.use == "supplement") {
-          if (const Salt* salt = kb_.salt(mg.salt)) current_forms_.push_back(salt->form);
-        } else {
-          medicine_magnesium_mg_ += c.elemental_mg_per_day;
-        }
-        out_.magnesium.contributions.push_back(c);
-      }
-    }
-  }
-
   void dose_rules() {
-    count_medicine_magnesium();
-    for (std::size_t idx = 0; idx < p_.supplements.size(); ++idx)
-      count_supplement("supplements[" + std::to_string(idx) + "]", p_.supplements[idx]);
-    for (const auto& [field, supplement] : extra_supplements_) count_supplement(field, supplement);
+    for (auto& item : items_)
+      if (item.magnesium.kind != SupplementMatch::Kind::unknown) count_magnesium(item);
     auto& mg = out_.magnesium;
     double total = 0, low = 0;
     bool indeterminate = false;
@@ -547,12 +841,13 @@ class Assessor {
         out_.notes.push_back("The upper limit used (" + (limit->mg ? format_number(*limit->mg) + " mg" : std::string("none")) +
                              ") rests on a KB entry marked unverified: " + limit->note);
     }
-    if (limit && limit->mg && total > *limit->mg + 1e-9) {
+    // Magnesium prescribed as treatment is outside the supplement limit (the prescriber's to judge).
+    if (limit && limit->mg && total - prescribed_mg_ > *limit->mg + 1e-9) {
       const std::string authority = limit->jurisdiction == Jurisdiction::uk   ? "UK"
                                     : limit->jurisdiction == Jurisdiction::us ? "US"
                                                                               : "EU";
       const RuleText& text = rules_.text("dose_upper_limit");
-      const Values values = {{"total", format_number(total)},
+      const Values values = {{"total", format_number(total - prescribed_mg_)},
                              {"limit", format_number(*limit->mg)},
                              {"limit_kind", limit->kind == "ul" ? "upper level" : "guidance level"},
                              {"authority", authority}};
@@ -691,6 +986,8 @@ class Assessor {
     prov.sources.clear();
     for (const auto& t : kb_.treatments) {
       if (!t.applies_to(p_.jurisdiction) || !t.superseded_by.empty()) continue;
+      // Under-18s see only options recommended or licensed for their age.
+      if (t.age_from_y && p_.age < *t.age_from_y) continue;
       if (t.direction != "for" && t.direction != "licensed" && t.direction != "off-label-use") continue;
       options.push_back(t.name + ": " + describe(t));
       for (const auto& s : t.prov.sources)
@@ -723,9 +1020,30 @@ class Assessor {
     return worst;
   }
 
+  /// Whether a plan may be shown; when not, says why (a finding) and returns false.
+  bool plan_allowed() {
+    for (const Item* item : prescribed_) {
+      Finding& f = add_text("dose", "prescribed", "prescribed_magnesium", {{"name", item->name}});
+      f.data.emplace_back("prescribed", true);
+    }
+    if (!prescribed_.empty()) {
+      out_.notes.push_back("No magnesium plan: magnesium is already prescribed for you; keep taking it as prescribed.");
+      return false;
+    }
+    std::vector<std::string> what;
+    for (const auto& u : pending_) {
+      if (u.missing == "unknown") what.push_back("willis does not know '" + u.medicines.front() + "'");
+      if (u.missing == "amount") what.push_back("the magnesium in '" + u.medicines.front() + "' is not counted");
+    }
+    if (what.empty()) return true;
+    add_text("caution", "plan-withheld", "plan_withheld", {{"what", join(what)}});
+    return false;
+  }
+
   void make_plan() {
     auto& mg = out_.magnesium;
     if (verdict() >= Severity::avoid || !adult()) return;
+    if (!plan_allowed()) return;
     const UpperLimit* limit = upper_limit();
     if (!limit || !limit->mg) return;
     const double ceiling = *limit->mg - medicine_magnesium_mg_;
@@ -763,6 +1081,60 @@ class Assessor {
     mg.plan = plan;
   }
 
+  /// Times of day at which no window of any listed medicine is open, nearest to `from` first.
+  std::optional<ClockTime> nearest_clear_time(ClockTime from, const std::vector<TimedWindow>& windows) const {
+    const auto clear = [&](ClockTime m) {
+      for (const auto& window : windows)
+        for (const auto& t : window.times)
+          if (inside_window(m, t, window.after_h, window.before_h)) return false;
+      return true;
+    };
+    for (int step = 0; step <= kMinutesPerDay / 2; step += 15)
+      for (const int sign : {1, -1}) {
+        const ClockTime m{((from.minutes + sign * step) % kMinutesPerDay + kMinutesPerDay) % kMinutesPerDay};
+        if (clear(m)) return m;
+      }
+    return std::nullopt;
+  }
+
+  /// Magnesium the person already takes at set times, checked against every window.
+  void check_current_magnesium() {
+    for (const auto& item : items_) {
+      if (item.magnesium.kind == SupplementMatch::Kind::unknown || item.magnesium.kind == SupplementMatch::Kind::topical ||
+          item.route != Route::oral)
+        continue;
+      for (const auto& mg_time : item.times)
+        for (const auto& window : windows_)
+          for (const auto& drug_time : window.times) {
+            if (!inside_window(mg_time, drug_time, window.after_h, window.before_h)) continue;
+            const Medicine* med = kb_.medicine(window.medicine);
+            const std::string medicine = med ? med->name : window.name;
+            const auto clear = nearest_clear_time(mg_time, windows_);
+            const std::string suggestion =
+                clear ? "The nearest time outside every keep-apart window is " + clear->str() + "."
+                      : "No time of day is outside every keep-apart window.";
+            Finding& f = add_text("interaction", "timing-" + names_.slug(item.name) + "-" + window.medicine,
+                                  "magnesium_collision",
+                                  {{"mg_name", item.name},
+                                   {"mg_time", mg_time.str()},
+                                   {"medicine", medicine},
+                                   {"drug_time", drug_time.str()},
+                                   {"after_h", format_number(window.after_h)},
+                                   {"before_h", format_number(window.before_h)},
+                                   {"suggestion", suggestion}});
+            if (f.data.empty()) {
+              f.data.emplace_back("magnesium_time", mg_time.str());
+              f.data.emplace_back("drug_time", drug_time.str());
+              if (clear) f.data.emplace_back("nearest_clear_time", clear->str());
+              if (!window.day.empty()) f.data.emplace_back("day", window.day);
+              for (const auto* interaction : entries_for(*med, "interaction"))
+                for (const auto& source : interaction->prov.sources)
+                  if (!contains(f.sources, source)) f.sources.push_back(source);
+            }
+          }
+    }
+  }
+
   void make_timetable() {
     auto& schedule = out_.schedule;
     schedule.wake = p_.day.wake;
@@ -773,6 +1145,27 @@ class Assessor {
         const Medicine* med = kb_.medicine(window.medicine);
         out_.notes.push_back(fill_text(rules_.text("schedule_untimed").detail, {{"medicine", med ? med->name : window.name}}));
       }
+    // Fail closed: anything willis could not check withholds every dose time.
+    if (!pending_.empty()) {
+      std::vector<std::string> items, asks;
+      for (const auto& u : pending_) {
+        items.push_back(u.missing == "time" ? u.reason : "'" + u.medicines.front() + "'");
+        asks.push_back(u.ask);
+      }
+      schedule.unresolved = pending_;
+      Finding& f = add_text("caution", "timetable-withheld", "timetable_withheld",
+                            {{"items", join(items)}, {"asks", join(asks, " ", " ")}});
+      std::vector<std::string> fields;
+      for (const auto& u : pending_) fields.push_back(u.field);
+      f.data.emplace_back("fields", fields);
+      // Windows with times are still shown, so the person sees what they know so far.
+      ScheduleRequest request;
+      request.wake = p_.day.wake;
+      request.sleep = p_.day.sleep;
+      request.windows = windows_;
+      schedule.keep_apart = make_schedule(request).keep_apart;
+      return;
+    }
     if (!out_.magnesium.plan) return;
     const Plan& plan = *out_.magnesium.plan;
     ScheduleRequest request;
@@ -795,6 +1188,7 @@ class Assessor {
       const RuleText& text = rules_.text("schedule_unresolved");
       schedule.unresolved.front().reason = fill_text(text.detail, {{"medicines", list}});
       schedule.unresolved.front().ask = "Ask your pharmacist when you could take magnesium around " + list + ".";
+      schedule.unresolved.front().missing = "collision";
       Finding& f = add_text("caution", "no-safe-time", "no_safe_time", {{"medicines", list}});
       f.data.emplace_back("medicines", schedule.unresolved.front().medicines);
     }
@@ -802,6 +1196,7 @@ class Assessor {
 
   void finish() {
     // Plan and timetable only when the verdict allows (findings so far decide).
+    check_current_magnesium();
     make_plan();
     make_timetable();
     out_.verdict = verdict();
@@ -833,8 +1228,13 @@ class Assessor {
   const Profile& p_;
   const Rules& rules_;
   Assessment out_;
-  std::vector<ResolvedMedicine> medicines_;
-  std::vector<std::pair<std::string, SupplementEntry>> extra_supplements_;
+  std::vector<Item> items_;
+  std::vector<Unresolved> pending_;          ///< what the timetable waits for (fail closed)
+  std::vector<const Item*> prescribed_;      ///< magnesium prescribed by a clinician
+  double prescribed_mg_ = 0;
+  bool uncounted_ = false;
+  std::string unknown_kidney_condition_;     ///< an unrecognised condition that names the kidneys
+  std::unordered_map<std::string, std::size_t> finding_index_;
   std::set<std::string> condition_ids_;
   std::vector<TimedWindow> windows_;
   std::vector<std::string> current_forms_;

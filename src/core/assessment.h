@@ -81,12 +81,22 @@ struct KeepApart {
   std::string medicine;  ///< KB id
   std::string name;      ///< as the person wrote it
   ClockTime drug_time, from, to;
+  std::string day;       ///< empty: every day; else the one day the window applies
+};
+
+/// Doses for the one day a weekly or monthly medicine is taken, when they differ from every day's.
+struct DaySchedule {
+  std::string day;       ///< "monday", "day 1 of the month", "the day you take it"
+  std::string medicine;  ///< KB id
+  std::vector<Dose> doses;
 };
 
 struct Unresolved {
-  std::vector<std::string> medicines;
+  std::vector<std::string> medicines;  ///< KB ids, or the names as written when willis does not know them
   std::string reason;
   std::string ask;
+  std::string field;                   ///< the profile field ("medicines[2]"), when one item is the cause
+  std::string missing;                 ///< unknown | time | amount | collision (no safe time)
 };
 
 struct Schedule {
@@ -94,7 +104,17 @@ struct Schedule {
   std::vector<Unresolved> unresolved;
   std::vector<std::string> untimed;  ///< medicines with a window but no times given
   std::vector<KeepApart> keep_apart;
+  std::vector<DaySchedule> on_days;  ///< days of weekly/monthly medicines that need other times
   ClockTime wake, sleep;
+};
+
+/// A lab value as used, with its date and whether it counted.
+struct LabUse {
+  std::string name;   ///< egfr | serum_magnesium_mmol_l | ferritin_ng_ml | tsat_percent
+  double value = 0;
+  std::string unit;
+  std::optional<CalendarDate> date;
+  bool out_of_date = false;  ///< older than the KB's freshness limit
 };
 
 /// How one free-text input was understood.
@@ -113,6 +133,7 @@ struct Assessment {
   MagnesiumSummary magnesium;
   Schedule schedule;
   std::vector<Resolution> resolved;
+  std::vector<LabUse> labs;          ///< every lab given, with its date
   std::vector<std::string> notes;
   std::vector<std::string> sources;  ///< every cited source id, in order of first citation
   std::string disclaimer;

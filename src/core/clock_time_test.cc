@@ -47,7 +47,7 @@ TEST(Schedule, PlacesTheDoseInTheEveningClearOfWindows) {
   request.wake = ClockTime{7 * 60};
   request.sleep = ClockTime{23 * 60};
   request.evening_target_before_sleep_h = 2;
-  request.windows = {TimedWindow{"levothyroxine", "Levothyroxine", {ClockTime{7 * 60}}, 4, 4}};
+  request.windows = {TimedWindow{"levothyroxine", "Levothyroxine", {ClockTime{7 * 60}}, 4, 4, ""}};
   const Schedule s = make_schedule(request);
   ASSERT_EQ(s.doses.size(), 1u);
   EXPECT_EQ(s.doses[0].time.str(), "21:00");
@@ -59,7 +59,7 @@ TEST(Schedule, MovesAwayFromAnEveningWindow) {
   request.total_mg = 100;
   request.wake = ClockTime{7 * 60};
   request.sleep = ClockTime{23 * 60};
-  request.windows = {TimedWindow{"ciprofloxacin", "Cipro", {ClockTime{8 * 60}, ClockTime{20 * 60}}, 2, 6}};
+  request.windows = {TimedWindow{"ciprofloxacin", "Cipro", {ClockTime{8 * 60}, ClockTime{20 * 60}}, 2, 6, ""}};
   const Schedule s = make_schedule(request);
   ASSERT_EQ(s.doses.size(), 1u);
   // Allowed: 10:00-14:00 and 22:00-23:00; the evening target 21:00 is inside the window.
@@ -75,8 +75,8 @@ TEST(Schedule, NoAllowedTimeLeavesNoDosesAndNamesTheMedicines) {
   request.total_mg = 100;
   request.wake = ClockTime{7 * 60};
   request.sleep = ClockTime{23 * 60};
-  request.windows = {TimedWindow{"moxifloxacin", "Moxi", {ClockTime{9 * 60}, ClockTime{17 * 60}}, 4, 8},
-                     TimedWindow{"levothyroxine", "Levo", {ClockTime{22 * 60}}, 4, 4}};
+  request.windows = {TimedWindow{"moxifloxacin", "Moxi", {ClockTime{9 * 60}, ClockTime{17 * 60}}, 4, 8, ""},
+                     TimedWindow{"levothyroxine", "Levo", {ClockTime{22 * 60}}, 4, 4, ""}};
   const Schedule s = make_schedule(request);
   EXPECT_TRUE(s.doses.empty());
   ASSERT_EQ(s.unresolved.size(), 1u);

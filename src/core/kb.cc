@@ -9,7 +9,8 @@ const std::vector<std::string> kRequiredThresholds = {
     "infant_below_y", "adult_from_y", "child_ferritin_treat_below", "plan_start_mg",
     "plan_review_weeks", "split_from_mg", "evening_target_before_sleep_h",
     "trial_irls_minimal_important_change", "trial_meaningful_sleep_efficiency_pct",
-    "trial_meaningful_sleep_onset_min"};
+    "trial_meaningful_sleep_onset_min", "serum_mg_severe_below", "serum_mg_reference_high_above", "lab_fresh_days",
+    "lab_freshness_age_from_y"};
 
 const std::vector<std::string> kRequiredTexts = {
     "kidney_severe", "kidney_caution", "kidney_unknown", "serum_mg_high", "serum_mg_low", "infant",
@@ -19,7 +20,9 @@ const std::vector<std::string> kRequiredTexts = {
     "criteria_met", "criteria_not_met", "other_explanation", "irls_severity", "caffeine", "alcohol",
     "guideline_options", "dopamine_agonist", "advised_against", "unrecognised_medicine",
     "unrecognised_supplement", "unrecognised_condition", "unrecognised_flag", "exacerbating_medicine",
-    "dose_amount_missing", "no_safe_time"};
+    "dose_amount_missing", "no_safe_time", "timetable_withheld", "unresolved_unknown", "unresolved_untimed",
+    "unresolved_amount", "plan_withheld", "magnesium_collision", "route_not_oral", "kidney_stage3", "kidney_out_of_date",
+    "egfr_out_of_date", "serum_mg_severe", "serum_mg_above_range", "prescribed_magnesium"};
 
 const std::vector<RequiredIndicator> kRequiredIndicators = {
     {"mg-egfr-below-30", {"egfr_below"}},
@@ -109,6 +112,32 @@ const char* to_string(Jurisdiction jurisdiction) {
     case Jurisdiction::eu: return "eu";
   }
   return "uk";
+}
+
+}  // namespace willis::core
+
+namespace willis::core {
+
+const char* to_string(Route route) {
+  switch (route) {
+    case Route::oral: return "oral";
+    case Route::eye: return "eye";
+    case Route::ear: return "ear";
+    case Route::nose: return "nose";
+    case Route::skin: return "skin";
+    case Route::inhaled: return "inhaled";
+    case Route::injected: return "injected";
+    case Route::rectal: return "rectal";
+    case Route::vaginal: return "vaginal";
+  }
+  return "oral";
+}
+
+std::optional<Route> parse_route(std::string_view text) {
+  for (const Route route : {Route::oral, Route::eye, Route::ear, Route::nose, Route::skin, Route::inhaled,
+                            Route::injected, Route::rectal, Route::vaginal})
+    if (text == to_string(route)) return route;
+  return std::nullopt;
 }
 
 }  // namespace willis::core

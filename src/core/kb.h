@@ -153,6 +153,7 @@ struct Treatment {
   std::vector<std::string> medicines;
   std::vector<Jurisdiction> jurisdictions;
   std::optional<int> year;
+  std::optional<double> age_from_y;  ///< youngest age the recommendation or licence covers; absent: any age
   Provenance prov;
   bool applies_to(Jurisdiction jurisdiction) const;
 };
@@ -211,6 +212,13 @@ struct Rules {
   std::string disclaimer;                  ///< printed on every rendering
   std::vector<std::string> exacerbating_classes;    ///< medicine classes that can worsen RLS
   std::vector<std::string> exacerbating_medicines;  ///< single medicines that can worsen RLS
+  /// Words in a medicine's name that say it is not taken by mouth ("eye drops"), by route
+  /// (eye | ear | nose | skin | inhaled | injected | rectal | vaginal).
+  std::map<std::string, std::vector<std::string>, std::less<>> route_words;
+  std::vector<std::string> weekly_words;   ///< "once weekly", "weekly": the medicine is taken on one day a week
+  std::vector<std::string> monthly_words;  ///< "once monthly", "monthly"
+  /// Words that make an unrecognised condition a kidney condition of unknown stage (fail closed).
+  std::vector<std::string> kidney_words;
 
   const Threshold& threshold(std::string_view name) const;  ///< precondition: checked at load
   const RuleText& text(std::string_view name) const;        ///< precondition: checked at load

@@ -216,7 +216,7 @@ std::vector<Error> check_kb(const Kb& kb) {
       check.fail(entry.prov.loc, path + ".action", "an interaction is 'separate' or 'avoid'; use kind caution for monitoring");
   }
   static const std::set<std::string> kRoles = {"rls", "rls-mimic", "rls-secondary", "rls-exacerbating",
-                                               "kidney", "kidney-severe", "pregnancy", "breastfeeding", "sleep"};
+                                               "kidney", "kidney-moderate", "kidney-severe", "pregnancy", "breastfeeding", "sleep"};
   for (const auto& condition : kb.conditions) {
     for (const auto& role : condition.roles)
       if (!kRoles.count(role)) check.fail(condition.loc, "conditions." + condition.id + ".roles", "unknown role \"" + role + "\"");

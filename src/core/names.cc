@@ -316,15 +316,53 @@ SupplementMatch NameIndex::supplement(std::string_view text) const {
     }
     break;
   }
-  if (topical) {
+  // Skin products are magnesium only when they name it ("magnesium oil spray"); a medicine patch or
+  // cream ("rotigotine transdermal patch") is not a magnesium product.
+  const bool names_magnesium = (" " + normalized + " ").find(" magnesium ") != std::string::npos;
+  if (topical && (match.kind != SupplementMatch::Kind::unknown || names_magnesium)) {
     match.kind = SupplementMatch::Kind::topical;
   }
   return match;
 }
 
+namespace {
+
+/// "4", "iv", "3a", "iiib", "5d" -> "4", "4", "3a", "3b", "5d"; nullopt for anything else.
+std::optional<std::string> kidney_stage(const std::string& word) {
+  static const std::pair<const char*, const char*> kRoman[] = {
+      {"i", "1"}, {"ii", "2"}, {"iii", "3"}, {"iiia", "3a"}, {"iiib", "3b"}, {"iv", "4"}, {"v", "5"}, {"vd", "5d"}};
+  for (const auto& [roman, arabic] : kRoman)
+    if (word == roman) return std::string(arabic);
+  static const char* const kArabic[] = {"1", "2", "3", "3a", "3b", "4", "5", "5d"};
+  for (const char* arabic : kArabic)
+    if (word == arabic) return std::string(arabic);
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> NameIndex::condition(std::string_view text) const {
   const std::string normalized = normalize_name(text);
   if (auto found = tables_->conditions.find(normalized); found != tables_->conditions.end()) return found->second;
+  // Kidney disease with a stage or G category, however it is written: "CKD stage IV", "stage 4
+  // chronic kidney disease", "CKD G3a", "chronic kidney disease 5D". The stage decides the finding.
+  bool kidney = false;
+  for (const auto& word : kb_.rules.kidney_words)
+    if ((" " + normalized + " ").find(" " + normalize_name(word) + " ") != std::string::npos) kidney = true;
+  if (!kidney) return std::nullopt;
+  const auto words = split_words(normalized);
+  for (std::size_t idx = 0; idx < words.size(); ++idx) {
+    std::optional<std::string> stage;
+    const std::string& word = words[idx];
+    for (const std::string prefix : {"stage", "grade", "category", "ckd", "g"}) {
+      if (word == prefix && idx + 1 < words.size()) stage = kidney_stage(words[idx + 1]);
+      else if (word.size() > prefix.size() && word.rfind(prefix, 0) == 0) stage = kidney_stage(word.substr(prefix.size()));
+      if (stage) break;
+    }
+    if (!stage) continue;
+    const std::string key = "ckd stage " + *stage;
+    if (auto found = tables_->conditions.find(key); found != tables_->conditions.end()) return found->second;
+  }
   return std::nullopt;
 }
 
@@ -361,7 +399,23 @@ std::optional<std::string> NameIndex::suggest_medicine(std::string_view text) co
 }
 
 std::optional<std::string> NameIndex::suggest_condition(std::string_view text) const {
-  return closest(tables_->conditions, normalize_name(text));
+  // Never suggest for kidney text: "CKD stage IV" must not become "ckd stage 1", a milder condition.
+  // An unrecognised kidney condition is handled as kidney disease of unknown stage instead.
+  const std::string normalized = normalize_name(text);
+  for (const auto& word : kb_.rules.kidney_words)
+    if ((" " + normalized + " ").find(" " + normalize_name(word) + " ") != std::string::npos) return std::nullopt;
+  auto suggestion = closest(tables_->conditions, normalized);
+  // A suggestion that differs only in a number (a stage, a degree) could be milder: none is made.
+  if (suggestion) {
+    auto digits = [](const std::string& t) {
+      std::string out;
+      for (char c : t)
+        if (std::isdigit(static_cast<unsigned char>(c))) out += c;
+      return out;
+    };
+    if (digits(*suggestion) != digits(normalized)) return std::nullopt;
+  }
+  return suggestion;
 }
 
 std::optional<std::string> NameIndex::suggest_supplement(std::string_view text) const {

@@ -3,9 +3,11 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock_time.h"
+#include "core/date.h"
 
 namespace willis::core {
 
@@ -22,6 +24,8 @@ struct Labs {
   std::optional<double> tsat_percent;            ///< transferrin saturation, %
   std::optional<double> egfr;                    ///< mL/min/1.73 m²
   std::optional<double> serum_magnesium_mmol_l;  ///< mmol/L
+  /// When each was measured, where known (a FHIR Observation always says; a profile may).
+  std::optional<CalendarDate> ferritin_date, tsat_date, egfr_date, serum_magnesium_date;
 };
 
 /// The IRLSSG essential criteria as the person answers them, plus flags.
@@ -41,19 +45,35 @@ struct Quantity {
   std::string unit;  ///< lower case: "ml", "tablet", "sachet", "mg", "g", or "" for a bare count
 };
 
+/// How a medicine reaches the body; only oral medicines meet magnesium in the gut.
+enum class Route { oral, eye, ear, nose, skin, inhaled, injected, rectal, vaginal };
+const char* to_string(Route route);
+std::optional<Route> parse_route(std::string_view text);
+
+/// How often a medicine is taken: weekly and monthly medicines keep their window on their day only.
+enum class Every { day, week, month };
+
 struct MedicineEntry {
   std::string name;                 ///< free text as given
   std::optional<Quantity> amount;   ///< per dose
+  std::optional<AmountBasis> amount_basis;  ///< for magnesium products: default compound (the label's salt)
   std::vector<ClockTime> times;     ///< when taken; may be empty
   std::optional<int> per_day;       ///< doses per day when no times are given
+  bool prescribed = false;          ///< prescribed by a clinician (magnesium: the limit is theirs)
+  std::optional<Route> route;       ///< absent: read from the name, else oral
+  std::optional<Every> every;       ///< absent: read from the name, else daily
+  std::string on_day;               ///< weekly: "monday".."sunday"; monthly: "1".."31"; may be empty
 };
 
 struct SupplementEntry {
   std::string name;
-  std::optional<double> amount_mg;  ///< per dose
+  std::optional<double> amount_mg;  ///< per dose (`amount_mg`)
+  std::optional<Quantity> amount;   ///< per dose with its unit (`amount: "10 mmol"`)
   AmountBasis amount_basis = AmountBasis::elemental;
+  bool amount_basis_given = false;
   int per_day = 1;
   std::vector<ClockTime> times;
+  bool prescribed = false;
 };
 
 struct Day {
@@ -65,6 +85,9 @@ struct Day {
 };
 
 struct Profile {
+  /// The date the assessment is made ("today", from the adapter's clock); lab ages are counted
+  /// from it. Absent: a dated lab's age cannot be judged, so it counts as out of date.
+  std::optional<CalendarDate> as_of;
   Jurisdiction jurisdiction = Jurisdiction::uk;
   double age = 0;  ///< years
   Sex sex = Sex::unspecified;

@@ -40,17 +40,11 @@ std::vector<ClockTime> waking_times(ClockTime wake, ClockTime sleep, int step_mi
   return times;
 }
 
-Schedule make_schedule(const ScheduleRequest& request) {
+namespace {
+
+/// Doses for one kind of day: every window in `request` applies.
+Schedule place_doses(const ScheduleRequest& request) {
   Schedule schedule;
-  schedule.wake = request.wake;
-  schedule.sleep = request.sleep;
-  for (const auto& window : request.windows)
-    for (const auto& t : window.times) {
-      const int from = ((t.minutes - hours_to_minutes(window.before_h)) % kMinutesPerDay + kMinutesPerDay) %
-                       kMinutesPerDay;
-      schedule.keep_apart.push_back(KeepApart{window.medicine, window.name, t, ClockTime{from},
-                                              ClockTime{(t.minutes + hours_to_minutes(window.after_h)) % kMinutesPerDay}});
-    }
 
   std::vector<ClockTime> candidates;
   for (const auto& m : waking_times(request.wake, request.sleep, kStepMinutes))
@@ -111,6 +105,52 @@ Schedule make_schedule(const ScheduleRequest& request) {
   // If only one time was available for two doses, the whole amount goes there.
   const double amount = chosen.size() == static_cast<std::size_t>(count) ? each : request.total_mg;
   for (const auto& m : chosen) schedule.doses.push_back(Dose{m, amount, request.with_meals && is_meal(m)});
+  return schedule;
+}
+
+}  // namespace
+
+Schedule make_schedule(const ScheduleRequest& request) {
+  // Windows of weekly or monthly medicines apply on their day only: every day's doses respect the
+  // daily windows, and a day whose own window those doses would break gets doses of its own.
+  ScheduleRequest daily = request;
+  daily.windows.clear();
+  std::vector<std::string> days;
+  for (const auto& window : request.windows) {
+    if (window.day.empty()) daily.windows.push_back(window);
+    else if (std::find(days.begin(), days.end(), window.day) == days.end()) days.push_back(window.day);
+  }
+  Schedule schedule = place_doses(daily);
+  schedule.wake = request.wake;
+  schedule.sleep = request.sleep;
+  for (const auto& window : request.windows)
+    for (const auto& t : window.times) {
+      const int from = ((t.minutes - hours_to_minutes(window.before_h)) % kMinutesPerDay + kMinutesPerDay) %
+                       kMinutesPerDay;
+      schedule.keep_apart.push_back(KeepApart{window.medicine, window.name, t, ClockTime{from},
+                                              ClockTime{(t.minutes + hours_to_minutes(window.after_h)) % kMinutesPerDay},
+                                              window.day});
+    }
+  if (schedule.doses.empty()) return schedule;
+  for (const auto& day : days) {
+    ScheduleRequest that_day = daily;
+    std::string medicine;
+    for (const auto& window : request.windows)
+      if (window.day == day) {
+        that_day.windows.push_back(window);
+        if (medicine.empty()) medicine = window.medicine;
+      }
+    const bool clash = std::any_of(schedule.doses.begin(), schedule.doses.end(),
+                                   [&](const Dose& dose) { return !allowed(dose.time, that_day.windows); });
+    if (!clash) continue;
+    Schedule own = place_doses(that_day);
+    if (own.doses.empty()) {
+      for (auto& unresolved : own.unresolved) schedule.unresolved.push_back(std::move(unresolved));
+      schedule.doses.clear();
+      return schedule;
+    }
+    schedule.on_days.push_back(DaySchedule{day, medicine, std::move(own.doses)});
+  }
   return schedule;
 }
 

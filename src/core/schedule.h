@@ -17,6 +17,7 @@ struct TimedWindow {
   std::vector<ClockTime> times;
   double after_h = 0;    ///< magnesium no sooner than this after a dose
   double before_h = 0;   ///< magnesium no later than this before a dose
+  std::string day;       ///< empty: every day; else the one day it applies ("monday", "day 1 of the month", "its weekly day")
 };
 
 /// True when a magnesium dose at `m` falls inside the window around a drug dose at `t`:

@@ -229,6 +229,7 @@ struct WebApp::Impl {
       return out;
     }
     out.saved = Saved{std::move(parsed).value(), *stored};
+    out.saved->profile.as_of = options.today();  // lab dates are judged against today
     return out;
   }
 
@@ -548,8 +549,9 @@ struct WebApp::Impl {
   // ---- API ----
 
   void api_assess(const Request& req, Response& res) {
-    const auto profile = codec::parse_profile(req.body, "request body");
+    auto profile = codec::parse_profile(req.body, "request body");
     if (!profile.ok()) return json(res, 400, codec::error_json(profile.error()));
+    profile.value().as_of = options.today();  // lab dates are judged against today
     json(res, 200, codec::assessment_json(core::assess(kb, names, profile.value()), kb, false));
   }
 
