@@ -9,7 +9,7 @@ namespace willis::testing {
 
 const core::Kb& kb() {
   static const core::Kb loaded = [] {
-    auto load = app::load_kb(std::string(WILLIS_SOURCE_DIR) + "/kb");
+    auto load = app::load_kb("");  // the embedded image
     if (!load.errors.empty()) {
       for (const auto& error : load.errors) std::fprintf(stderr, "kb: %s\n", app::describe_error(error).c_str());
       std::abort();

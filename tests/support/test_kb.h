@@ -1,4 +1,4 @@
-// tests/support/test_kb.h: the real knowledge base from the source tree, loaded once for unit tests.
+// tests/support/test_kb.h: the knowledge base unit tests run against, loaded once.
 #pragma once
 
 #include "core/kb.h"
@@ -6,7 +6,9 @@
 
 namespace willis::testing {
 
-/// The repository's kb/ (not the embedded copy), loaded and checked; aborts the test run on KB errors.
+/// The KB image compiled into the binary (what users get; built at build time from the repository's
+/// kb/), loaded and checked; aborts the test run on errors. tests/property/kb_roundtrip_test.cc
+/// proves it equal, field for field, to kb/'s YAML.
 const core::Kb& kb();
 const core::NameIndex& names();
 

@@ -1,5 +1,8 @@
 // tests/support/vector_runner.cc: runs clinical vectors (tests/vectors/README.md) against the engine.
-// Usage: willis_vector_runner --kb DIR VECTOR.json [VECTOR.json …]
+// Usage: willis_vector_runner [--kb DIR] VECTOR.json [VECTOR.json …]
+// Runs against the KB image compiled into the binary (what users get); with --kb DIR, also against
+// DIR's YAML, and fails a vector whose two assessments differ. Every assessment must keep the
+// invariants of tests/support/invariants.h.
 // Exit: 0 all passed, 1 a vector failed, 77 every vector given is pending (ctest: skipped).
 #include <simdjson.h>
 #include <yaml-cpp/yaml.h>
@@ -7,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +21,7 @@
 #include "codec/yaml_fields.h"
 #include "core/assess.h"
 #include "core/schedule.h"
+#include "support/invariants.h"
 
 namespace {
 
@@ -95,63 +100,17 @@ bool within(core::ClockTime t, core::ClockTime from, core::ClockTime to) {
   return core::minutes_forward(from, t) <= core::minutes_forward(from, to);
 }
 
-/// The contract's invariants, checked on every vector independently of expectations.
-void check_invariants(const core::Assessment& a, const core::Profile& profile, const core::Kb& kb, Failures& fail) {
-  core::Severity worst = core::Severity::info;
-  std::set<std::string> top(a.sources.begin(), a.sources.end());
-  for (const auto& f : a.findings) {
-    worst = std::max(worst, f.severity);
-    if (f.sources.empty()) fail.add("invariant: finding " + f.id + " cites no source");
-    for (const auto& s : f.sources) {
-      if (!top.count(s)) fail.add("invariant: finding " + f.id + " cites " + s + " which is not in top-level sources");
-      if (!kb.sources.count(s)) fail.add("invariant: finding " + f.id + " cites unknown source " + s);
-    }
-    if (f.id.find(':') == std::string::npos || f.id.substr(0, f.id.find(':')) != f.kind)
-      fail.add("invariant: finding id " + f.id + " does not start with its kind " + f.kind);
-    for (const char c : f.id)
-      if (std::isupper(static_cast<unsigned char>(c)) || c == ' ') {
-        fail.add("invariant: finding id " + f.id + " is not lower case and hyphenated");
-        break;
-      }
-  }
-  if (worst != a.verdict) fail.add(std::string("invariant: verdict ") + core::to_string(a.verdict) + " is not the highest severity " + core::to_string(worst));
-  if (a.verdict >= core::Severity::avoid) {
-    if (a.magnesium.plan) fail.add("invariant: a plan is given although the verdict is " + std::string(core::to_string(a.verdict)));
-    if (!a.schedule.doses.empty()) fail.add("invariant: doses are given although the verdict is " + std::string(core::to_string(a.verdict)));
-  }
-  if (!a.schedule.doses.empty()) {
-    double total = 0;
-    for (const auto& dose : a.schedule.doses) {
-      total += dose.elemental_mg;
-      if (!within(dose.time, profile.day.wake, profile.day.sleep))
-        fail.add("invariant: dose at " + dose.time.str() + " is outside waking hours " + profile.day.wake.str() + "-" + profile.day.sleep.str());
-    }
-    if (!a.magnesium.plan) fail.add("invariant: doses without a plan");
-    else if (std::fabs(total - a.magnesium.plan->start_elemental_mg) > 0.05)
-      fail.add("invariant: doses sum to " + core::format_number(total) + " mg, not the plan's start " +
-               core::format_number(a.magnesium.plan->start_elemental_mg));
-    // Windows recomputed from the interaction findings and the profile's own times.
-    for (const auto& r : a.resolved) {
-      if (r.field.rfind("medicines[", 0) != 0) continue;
-      const std::size_t idx = std::stoul(r.field.substr(10));
-      for (const auto& id : r.ids) {
-        const core::Finding* f = a.finding("interaction:" + id);
-        if (!f) continue;
-        double after = 0, before = 0;
-        for (const auto& [key, value] : f->data) {
-          if (key == "magnesium_after_drug_h") after = std::get<double>(value);
-          if (key == "magnesium_before_drug_h") before = std::get<double>(value);
-        }
-        for (const auto& t : profile.medicines[idx].times)
-          for (const auto& dose : a.schedule.doses)
-            if (core::inside_window(dose.time, t, after, before))
-              fail.add("invariant: dose at " + dose.time.str() + " falls inside " + id + "'s window around " + t.str());
-      }
-    }
-  }
-}
+/// The KB a vector runs against: the image compiled into the binary (what users get) and, when
+/// --kb DIR is given, the YAML of DIR too; both must give the same assessment.
+struct Kbs {
+  const core::Kb& image;
+  const core::NameIndex& image_names;
+  const core::Kb* yaml = nullptr;
+  const core::NameIndex* yaml_names = nullptr;
+};
 
-int run_vector(const std::string& path, const core::Kb& kb, const core::NameIndex& names) {
+int run_vector(const std::string& path, const Kbs& kbs) {
+  const core::Kb& kb = kbs.image;
   auto text = app::read_file(path);
   if (!text.ok()) {
     std::fprintf(stderr, "%s\n", text.error().message.c_str());
@@ -204,9 +163,21 @@ int run_vector(const std::string& path, const core::Kb& kb, const core::NameInde
   } else if (!profile.ok()) {
     fail.add("the profile was rejected: " + app::describe_error(profile.error()));
   } else {
-    const core::Assessment a = core::assess(kb, names, profile.value());
-    check_invariants(a, profile.value(), kb, fail);
+    const core::Assessment a = core::assess(kb, kbs.image_names, profile.value());
+    for (const auto& v : testing::check_invariants(a, profile.value(), kb))
+      fail.add(std::string("invariant ") + testing::label(v.invariant) + ": " + v.message);
     const std::string json = codec::assessment_json(a, kb, false);
+    if (kbs.yaml) {
+      const core::Assessment from_yaml = core::assess(*kbs.yaml, *kbs.yaml_names, profile.value());
+      const std::string yaml_json = codec::assessment_json(from_yaml, *kbs.yaml, false);
+      if (yaml_json != json) {
+        std::size_t at = 0;
+        while (at < json.size() && at < yaml_json.size() && json[at] == yaml_json[at]) ++at;
+        const std::size_t from = at > 80 ? at - 80 : 0;
+        fail.add("the embedded KB image and the YAML give different assessments; from byte " + std::to_string(at) +
+                 ":\n      image: " + json.substr(from, 240) + "\n      yaml:  " + yaml_json.substr(from, 240));
+      }
+    }
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
     if (parser.parse(json).get(doc)) fail.add("the assessment is not valid JSON");
@@ -317,15 +288,29 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: willis_vector_runner [--kb DIR] VECTOR.json...\n");
     return 2;
   }
-  const auto load = app::load_kb(kb_dir);
-  if (!load.errors.empty()) {
-    for (const auto& error : load.errors) std::fprintf(stderr, "kb: %s\n", app::describe_error(error).c_str());
+  // What users get: the image compiled into the binary.
+  const auto image = app::load_kb("");
+  if (!image.errors.empty()) {
+    for (const auto& error : image.errors) std::fprintf(stderr, "kb image: %s\n", app::describe_error(error).c_str());
     return 1;
   }
-  const core::NameIndex names(load.kb);
+  const core::NameIndex image_names(image.kb);
+  Kbs kbs{image.kb, image_names};
+  codec::KbLoad yaml;
+  std::optional<core::NameIndex> yaml_names;
+  if (!kb_dir.empty()) {
+    yaml = app::load_kb(kb_dir);
+    if (!yaml.errors.empty()) {
+      for (const auto& error : yaml.errors) std::fprintf(stderr, "kb: %s\n", app::describe_error(error).c_str());
+      return 1;
+    }
+    yaml_names.emplace(yaml.kb);
+    kbs.yaml = &yaml.kb;
+    kbs.yaml_names = &*yaml_names;
+  }
   int worst = 0, pending = 0;
   for (const auto& path : vectors) {
-    const int result = run_vector(path, load.kb, names);
+    const int result = run_vector(path, kbs);
     if (result == 77) ++pending;
     else worst = std::max(worst, result);
   }
