@@ -150,9 +150,9 @@ void put(Out& o, const core::RedFlag& v) {
 }
 void put(Out& o, const core::Treatment& v) {
   const auto& [id, name, guideline, direction, strength, certainty, population, note, superseded_by, medicines,
-               jurisdictions, year, prov] = v;
+               jurisdictions, year, age_from_y, prov] = v;
   fields(o, "Treatment", id, name, guideline, direction, strength, certainty, population, note, superseded_by, medicines,
-         jurisdictions, year, prov);
+         jurisdictions, year, age_from_y, prov);
 }
 void put(Out& o, const core::Study& v) {
   const auto& [name, design, n, dose, result, source, duration_weeks] = v;
@@ -182,9 +182,11 @@ void put(Out& o, const core::IrlsBand& v) {
 }
 void put(Out& o, const core::Rules& v) {
   const auto& [thresholds, texts, iron, irls_bands, irls_prov, topical_words, ignore_words, salt_words, default_form,
-               sensitive_stomach_form, disclaimer, exacerbating_classes, exacerbating_medicines] = v;
+               sensitive_stomach_form, disclaimer, exacerbating_classes, exacerbating_medicines, route_words, weekly_words,
+               monthly_words, kidney_words] = v;
   fields(o, "Rules", thresholds, texts, iron, irls_bands, irls_prov, topical_words, ignore_words, salt_words, default_form,
-         sensitive_stomach_form, disclaimer, exacerbating_classes, exacerbating_medicines);
+         sensitive_stomach_form, disclaimer, exacerbating_classes, exacerbating_medicines, route_words, weekly_words,
+         monthly_words, kidney_words);
 }
 void put(Out& o, const core::NameTables& v) {
   const auto& [medicines, supplements, conditions, flags] = v;
