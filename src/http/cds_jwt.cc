@@ -179,15 +179,21 @@ core::Result<std::unique_ptr<CdsJwtVerifier>> CdsJwtVerifier::make(CdsJwtOptions
 std::optional<std::string> CdsJwtVerifier::check(const std::string& token) {
   if (token.empty()) return "no bearer token";
   if (token.size() > 16 * 1024) return "the token is too long";
-  // The header (unverified) only says which key to try and with which algorithm.
-  jwt_t* raw = nullptr;
-  if (jwt_decode(&raw, token.c_str(), nullptr, 0) != 0 || !raw) return "not a JWT";
-  Jwt unverified(raw);
-  const jwt_alg_t alg = jwt_get_alg(unverified.get());
+  // The header (unverified) only says which key to try and with which algorithm. libjwt decodes
+  // without a key as alg "none", so it is read here.
+  const auto dot = token.find('.');
+  const auto header = base64url_decode(std::string_view(token).substr(0, dot == std::string::npos ? 0 : dot));
+  if (dot == std::string::npos || !header) return "not a JWT";
+  simdjson::dom::parser parser;
+  simdjson::dom::object fields;
+  std::string_view alg_name, kid_name;
+  if (parser.parse(*header).get_object().get(fields) || fields["alg"].get_string().get(alg_name)) return "not a JWT";
+  if (fields["kid"].get_string().get(kid_name)) kid_name = "";
+  const jwt_alg_t alg = jwt_str_alg(std::string(alg_name).c_str());
   const std::string_view kty = kty_for(alg);
   if (kty.empty()) return "the algorithm is not RS256/384/512 or ES256/384/512";
-  const char* kid_header = jwt_get_header(unverified.get(), "kid");
-  const std::string kid = kid_header ? kid_header : "";
+  const std::string kid(kid_name);
+  jwt_t* raw = nullptr;
   Jwt verified;
   for (const auto& key : keys_) {
     if (key.kty != kty || (!kid.empty() && key.kid != kid)) continue;
