@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -241,7 +243,15 @@ class BoundedPool final : public httplib::TaskQueue {
 /// the connection before the client has read the answer.
 class HardenedServer::Rejecter {
  public:
-  Rejecter() : thread_([this] { run(); }) {}
+  Rejecter() {
+    // Signals stay with the threads that wait for them (`willis serve` stops on SIGTERM through
+    // sigwait): this helper thread starts with every signal blocked, whoever creates the server.
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    thread_ = std::thread([this] { run(); });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  }
   ~Rejecter() {
     {
       std::lock_guard lock(mutex_);
