@@ -302,7 +302,13 @@ class HardenedServer::Rejecter {
 };
 
 HardenedServer::HardenedServer(ServerLimits limits) : limits_(limits), rejecter_(std::make_unique<Rejecter>()) {
-  new_task_queue = [this] { return new BoundedPool(limits_.max_connections); };
+  new_task_queue = [this] {
+    // Called by listen, after bind: Debian's httplib listens with a backlog of 5, so a burst of
+    // connections has its SYNs dropped and waits for retransmits (1 s, 3 s, ...). Listening again
+    // on the same socket only widens the queue.
+    if (svr_sock_ != INVALID_SOCKET) ::listen(svr_sock_, SOMAXCONN);
+    return new BoundedPool(limits_.max_connections);
+  };
   set_payload_max_length(limits_.max_body_bytes);
   // httplib announces these in its Keep-Alive header; the loop below enforces them.
   set_keep_alive_max_count(std::max<std::size_t>(limits_.keep_alive_max, 1));
