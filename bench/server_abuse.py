@@ -109,7 +109,8 @@ try:
     status, seconds = timed_get(port)
     print(f"idle: GET / -> {status} in {seconds * 1000:.1f} ms")
     status, seconds = slow_clients(port)
-    print(f"{slow_count} slow clients held: GET / -> {status} in {seconds * 1000:.1f} ms")
+    print(f"{slow_count} slow clients held: GET / -> {status} in {seconds * 1000:.1f} ms; "
+          f"peak RSS so far {hwm_kib(proc.pid) / 1024:.0f} MiB")
     before, after, status = chunked(port, proc.pid)
     print(f"{chunked_mib} MiB chunked POST: status {status}; peak RSS {before / 1024:.0f} MiB before, "
           f"{after / 1024:.0f} MiB after")
