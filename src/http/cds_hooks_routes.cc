@@ -4,11 +4,14 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <exception>
 #include <stdexcept>
 
 #include "codec/cds_hooks.h"
 #include "codec/fhir_profile.h"
+#include "http/hardened_server.h"
 
 namespace willis::http {
 
@@ -22,6 +25,7 @@ constexpr const char* kJson = "application/json";
 /// CORS on /cds-services* only: CDS clients (and browser-based EHR simulators) call from other
 /// origins. No credentials are allowed cross-origin, so a browser never sends cookies here.
 void cors(Response& res) {
+  res.headers.erase("Access-Control-Allow-Origin");  // the gate set it already for its own errors
   res.set_header("Access-Control-Allow-Origin", "*");
   res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
   res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
@@ -66,8 +70,16 @@ Fetched fetch_fhir(const std::string& base, const std::string& query, const std:
   client.set_follow_location(false);
   httplib::Headers headers{{"Accept", "application/fhir+json"}};
   if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  const std::string target = path + "/" + query;
+  // Nothing from the request may reach the request line or the headers raw (CR/LF would add
+  // headers of its own; a space would split the request line).
+  for (const char ch : target + token)
+    if (static_cast<unsigned char>(ch) <= 0x20 || static_cast<unsigned char>(ch) >= 0x7f) {
+      out.problem = "the FHIR read would carry a control character, a space or a non-ASCII byte";
+      return out;
+    }
   bool too_big = false;
-  const auto result = client.Get(path + "/" + query, headers, [&](const char* data, std::size_t length) {
+  const auto result = client.Get(target, headers, [&](const char* data, std::size_t length) {
     if (out.body.size() + length > config.max_fetch_bytes) {
       too_big = true;
       return false;
@@ -88,6 +100,56 @@ Fetched fetch_fhir(const std::string& base, const std::string& query, const std:
   }
   return out;
 }
+
+}  // namespace
+
+std::string normalize_origin(std::string_view url, bool allow_path) {
+  std::string text;
+  for (const char ch : url) text += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::string scheme;
+  int port = 0;
+  if (text.rfind("https://", 0) == 0) {
+    scheme = "https";
+    port = 443;
+  } else if (text.rfind("http://", 0) == 0) {
+    scheme = "http";
+    port = 80;
+  } else {
+    return {};
+  }
+  std::string rest = text.substr(scheme.size() + 3);
+  const auto path_start = rest.find('/');
+  if (path_start != std::string::npos) {
+    if (!allow_path && rest.find_first_not_of('/', path_start) != std::string::npos) return {};
+    rest.resize(path_start);
+  }
+  std::string host = rest;
+  if (const auto colon = rest.rfind(':'); colon != std::string::npos && rest.find(']', colon) == std::string::npos) {
+    host = rest.substr(0, colon);
+    const std::string digits = rest.substr(colon + 1);
+    if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) return {};
+    port = std::stoi(digits);
+    if (port < 1 || port > 65535) return {};
+  }
+  if (host.empty()) return {};
+  const bool bracketed = host.front() == '[' && host.back() == ']' && host.size() > 2;
+  for (const char ch : bracketed ? host.substr(1, host.size() - 2) : host)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.' || (bracketed && ch == ':')))
+      return {};
+  return scheme + "://" + host + ":" + std::to_string(port);
+}
+
+bool is_bearer_token(std::string_view token) {
+  std::size_t idx = 0;
+  while (idx < token.size() && (std::isalnum(static_cast<unsigned char>(token[idx])) ||
+                                std::string_view("-._~+/").find(token[idx]) != std::string_view::npos))
+    ++idx;
+  if (idx == 0) return false;
+  while (idx < token.size() && token[idx] == '=') ++idx;
+  return idx == token.size();
+}
+
+namespace {
 
 struct State {
   explicit State(const CdsHooksConfig& c) : config(c), terms(c.kb, c.names) {
@@ -120,10 +182,17 @@ void hook(State& state, const Request& req, Response& res) {
   if (!missing.empty()) {
     std::string keys;
     for (const auto& key : missing) keys += (keys.empty() ? "" : ", ") + key;
-    if (request.fhir_server.empty() || !state.config.allow_fetch)
+    // Outbound requests are opt-in (--fhir-allow): any other fhirServer gets exactly the answer a
+    // request without one gets, and no connection, so a caller learns nothing about other hosts.
+    const std::string origin = normalize_origin(request.fhir_server, true);
+    const auto& allowed = state.config.fhir_allow;
+    if (request.fhir_server.empty() || !state.config.allow_fetch || origin.empty() ||
+        std::find(allowed.begin(), allowed.end(), origin) == allowed.end())
       return outcome(res, 412, "required",
-                     "prefetch missing (" + keys + ") and no fhirServer to read it from: send the prefetch listed by "
-                     "GET /cds-services, or a fhirServer");
+                     "prefetch missing (" + keys + ") and no fhirServer willis may read it from: send the prefetch "
+                     "listed by GET /cds-services (willis reads only from servers started with --fhir-allow)");
+    if (!request.access_token.empty() && !is_bearer_token(request.access_token))
+      return outcome(res, 400, "invalid", "fhirAuthorization.access_token: not an RFC 6750 bearer token");
     for (const auto& key : missing) {
       ++state.counters->fetches;
       const Fetched fetched =
@@ -169,9 +238,10 @@ void feedback(State& state, const Request& req, Response& res) {
 std::shared_ptr<const CdsHooksCounters> add_cds_hooks_routes(httplib::Server& server, const CdsHooksConfig& config) {
   auto state = std::make_shared<State>(config);
   server.Get("/cds-services", [state](const Request& req, Response& res) { discovery(*state, req, res); });
-  server.Post(R"(/cds-services/([A-Za-z0-9-]+))", [state](const Request& req, Response& res) { hook(*state, req, res); });
-  server.Post(R"(/cds-services/([A-Za-z0-9-]+)/feedback)",
-              [state](const Request& req, Response& res) { feedback(*state, req, res); });
+  post_reading_body(server, R"(/cds-services/([A-Za-z0-9-]+))",
+                    [state](const Request& req, Response& res) { hook(*state, req, res); });
+  post_reading_body(server, R"(/cds-services/([A-Za-z0-9-]+)/feedback)",
+                    [state](const Request& req, Response& res) { feedback(*state, req, res); });
   server.Options(R"(/cds-services(/[A-Za-z0-9/-]*)?)", [](const Request&, Response& res) {
     cors(res);
     res.status = 204;

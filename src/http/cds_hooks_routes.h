@@ -10,7 +10,7 @@
 // Routes (CORS headers on these only):
 //   GET  /cds-services                      discovery: willis-patient-view, -order-select, -order-sign
 //   POST /cds-services/{id}                 cards; 400 malformed, 404 unknown service, 412 prefetch
-//                                           missing and no fhirServer (OperationOutcome bodies)
+//                                           missing and no allowed fhirServer (OperationOutcome bodies)
 //   POST /cds-services/{id}/feedback        accepted and counted; nothing stored
 //   OPTIONS /cds-services...                CORS preflight
 #pragma once
@@ -20,6 +20,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/diary_entry.h"
 #include "core/kb.h"
@@ -46,7 +48,19 @@ struct CdsHooksConfig {
   std::size_t max_fetch_bytes = 8 * 1024 * 1024;  ///< per FHIR read from fhirServer
   int fetch_timeout_ms = 5000;                    ///< connect and read timeout per FHIR read
   bool allow_fetch = true;  ///< false: never contact fhirServer (missing prefetch is a 412)
+  /// The only FHIR servers willis may contact, as exact origins "https://ehr.example:443" (scheme,
+  /// host, port; `willis serve --fhir-allow`, see normalize_origin). Empty = none: a missing
+  /// prefetch is a 412 whatever fhirServer says, and no connection is made.
+  std::vector<std::string> fhir_allow;
 };
+
+/// "HTTPS://EHR.example/" -> "https://ehr.example:443"; "" when `url` is not an http(s) origin
+/// (a path, user info, a query or a character outside a host name makes it not one). With
+/// `allow_path`, a path after the origin is allowed and ignored (for fhirServer base URLs).
+std::string normalize_origin(std::string_view url, bool allow_path = false);
+
+/// True for an RFC 6750 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
+bool is_bearer_token(std::string_view token);
 
 /// Counters for operators and tests; no health data.
 struct CdsHooksCounters {

@@ -187,12 +187,129 @@ std::string request_with_server(const std::string& fhir_server) {
       "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"205770"}]}}}]}}})";
 }
 
+/// The configuration with `fhir`'s origin allowed (as `willis serve --fhir-allow` does).
+CdsHooksConfig allowing(const Loopback& fhir) {
+  CdsHooksConfig c = config();
+  c.fhir_allow = {normalize_origin(fhir.url())};
+  return c;
+}
+
+/// A FHIR server that counts every request it gets.
+struct CountingFhir {
+  CountingFhir()
+      : server([this](httplib::Server& s) {
+          s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
+            std::lock_guard<std::mutex> guard(lock);
+            ++requests;
+            headers.insert(req.headers.begin(), req.headers.end());
+            return httplib::Server::HandlerResponse::Unhandled;
+          });
+          fhir_routes(s, &authorization, &routes_lock);
+        }) {}
+  int count() {
+    std::lock_guard<std::mutex> guard(lock);
+    return requests;
+  }
+  std::mutex lock, routes_lock;
+  int requests = 0;
+  httplib::Headers headers;
+  std::string authorization;
+  Loopback server;
+};
+
+std::string with_token(const std::string& fhir_server, const std::string& token) {
+  std::string body = request_with_server(fhir_server);
+  const std::string from = "\"access_token\":\"secret-token\"";
+  body.replace(body.find(from), from.size(), "\"access_token\":\"" + token + "\"");
+  return body;
+}
+
+// Issue 13 finding 1: any fhirServer made willis connect there (SSRF, a port scan by 200 vs 412).
+TEST(CdsHooksRoutes, AFhirServerNotAllowedIsNeverContacted) {
+  CountingFhir fhir;
+  Loopback other([](httplib::Server&) {});
+  // Nothing allowed (the default), and a different origin allowed: the same 412, no connection.
+  CdsHooksConfig none = config();
+  CdsHooksConfig elsewhere = config();
+  elsewhere.fhir_allow = {normalize_origin(other.url())};
+  for (const CdsHooksConfig& c : {none, elsewhere}) {
+    Loopback server([&](httplib::Server& s) { install(s, c); });
+    auto client = server.client();
+    for (const std::string& base : std::vector<std::string>{fhir.server.url() + "/fhir", "http://localhost:" + std::to_string(fhir.server.port()) + "/fhir",
+                                    "HTTP://127.0.0.1:" + std::to_string(fhir.server.port()) + "/fhir"}) {
+      const auto res = client.Post("/cds-services/willis-order-select", request_with_server(base), "application/json");
+      ASSERT_TRUE(res) << httplib::to_string(res.error());
+      EXPECT_EQ(res->status, 412) << res->body;
+      EXPECT_NE(res->body.find("--fhir-allow"), std::string::npos) << res->body;
+    }
+  }
+  EXPECT_EQ(fhir.count(), 0);
+}
+
+TEST(CdsHooksRoutes, OpenAndClosedPortsAnswerAlike) {
+  CountingFhir open;
+  int closed_port = 0;
+  {
+    Loopback closing([](httplib::Server&) {});
+    closed_port = closing.port();
+  }  // nothing listens there now
+  Loopback server([&](httplib::Server& s) { install(s); });
+  auto client = server.client();
+  const auto to_open = client.Post("/cds-services/willis-order-select", request_with_server(open.server.url() + "/fhir"),
+                                   "application/json");
+  const auto to_closed = client.Post("/cds-services/willis-order-select",
+                                     request_with_server("http://127.0.0.1:" + std::to_string(closed_port) + "/fhir"),
+                                     "application/json");
+  ASSERT_TRUE(to_open && to_closed);
+  EXPECT_EQ(to_open->status, to_closed->status);
+  EXPECT_EQ(to_open->body, to_closed->body);
+  EXPECT_EQ(open.count(), 0);
+}
+
+TEST(CdsHooksRoutes, ATokenThatCouldInjectHeadersIsRefusedBeforeAnyConnection) {
+  CountingFhir fhir;
+  Loopback server([&](httplib::Server& s) { install(s, allowing(fhir.server)); });
+  auto client = server.client();
+  for (const std::string& token : std::vector<std::string>{std::string("abc\\r\\nX-Injected: 1"), std::string("abc def"), std::string("=abc")}) {
+    const auto res = client.Post("/cds-services/willis-order-select", with_token(fhir.server.url() + "/fhir", token),
+                                 "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << token << " " << res->body;
+  }
+  EXPECT_EQ(fhir.count(), 0);
+  // A patient id with CR/LF cannot reach the request line or the headers either (it is either
+  // percent-encoded in a query or refused).
+  std::string body = request_with_server(fhir.server.url() + "/fhir");
+  body.replace(body.find("\"patientId\":\"p1\""), 16, "\"patientId\":\"p1\\r\\nX-Injected: 1\"");
+  const auto res = client.Post("/cds-services/willis-order-select", body, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->status, 200) << res->body;
+  std::lock_guard<std::mutex> guard(fhir.lock);
+  EXPECT_EQ(fhir.headers.count("X-Injected"), 0u);
+}
+
+TEST(CdsHooksRoutes, OriginsAndTokensAreReadStrictly) {
+  EXPECT_EQ(normalize_origin("https://EHR.example.org"), "https://ehr.example.org:443");
+  EXPECT_EQ(normalize_origin("http://127.0.0.1:8080/"), "http://127.0.0.1:8080");
+  EXPECT_EQ(normalize_origin("http://[::1]:8080"), "http://[::1]:8080");
+  EXPECT_EQ(normalize_origin("http://127.0.0.1:8080/fhir"), "");
+  EXPECT_EQ(normalize_origin("http://127.0.0.1:8080/fhir", true), "http://127.0.0.1:8080");
+  EXPECT_EQ(normalize_origin("http://user@evil.example"), "");
+  EXPECT_EQ(normalize_origin("ftp://ehr.example"), "");
+  EXPECT_EQ(normalize_origin("http://ehr.example:99999"), "");
+  EXPECT_EQ(normalize_origin("http://ehr.example\r\n"), "");
+  EXPECT_TRUE(is_bearer_token("abc-._~+/123=="));
+  EXPECT_FALSE(is_bearer_token(""));
+  EXPECT_FALSE(is_bearer_token("abc\r\nX: 1"));
+  EXPECT_FALSE(is_bearer_token("a=b"));
+}
+
 TEST(CdsHooksRoutes, MissingPrefetchIsFetchedFromTheFhirServer) {
   std::string seen_authorization;
   std::mutex lock;
   Loopback fhir([&](httplib::Server& s) { fhir_routes(s, &seen_authorization, &lock); });
   std::shared_ptr<const CdsHooksCounters> counters;
-  Loopback server([&](httplib::Server& s) { counters = install(s); });
+  Loopback server([&](httplib::Server& s) { counters = install(s, allowing(fhir)); });
   auto client = server.client();
   const auto res = client.Post("/cds-services/willis-order-select", request_with_server(fhir.url() + "/fhir/"),
                                "application/json");
@@ -215,7 +332,7 @@ TEST(CdsHooksRoutes, RedirectsAreNotFollowed) {
       res.set_redirect("http://198.51.100.7/fhir/Patient/p1", 302);
     });
   });
-  Loopback server([&](httplib::Server& s) { install(s); });
+  Loopback server([&](httplib::Server& s) { install(s, allowing(fhir)); });
   auto client = server.client();
   const auto res = client.Post("/cds-services/willis-order-select", request_with_server(fhir.url() + "/fhir"),
                                "application/json");
@@ -230,7 +347,7 @@ TEST(CdsHooksRoutes, OversizedFhirAnswerIsRefused) {
       res.set_content(std::string(64 * 1024, ' ') + "{}", "application/fhir+json");
     });
   });
-  CdsHooksConfig c = config();
+  CdsHooksConfig c = allowing(fhir);
   c.max_fetch_bytes = 16 * 1024;
   Loopback server([&](httplib::Server& s) { install(s, c); });
   auto client = server.client();

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,9 @@ struct WebOptions {
   std::string bind = "127.0.0.1";        ///< the address the server listens on
   std::vector<std::string> allow_hosts;  ///< more Host names accepted (--allow-host)
   std::string token;                     ///< access token required on every request when set
+  /// Checks the bearer token of a /cds-services request (CDS Hooks JWT, http/cds_jwt.h): nullopt
+  /// = accepted, else why not. Set: it replaces `token` on those routes. Empty = `token` applies.
+  std::function<std::optional<std::string>(const std::string& bearer)> service_auth;
   std::size_t max_body_bytes = kDefaultMaxBodyBytes;
   /// Body limit for the service routes under /cds-services (an EHR's prefetch of a long record is
   /// larger than any form); they check their own limit too. 0 = the same as max_body_bytes.

@@ -15,6 +15,8 @@
 
 #include "app/evidence_source.h"
 #include "http/cds_hooks_routes.h"
+#include "http/hardened_server.h"
+#include "http/raw_client_test_support.h"
 #include "store/ask_index.h"
 #include "store/diary.h"
 #include "support/test_kb.h"
@@ -104,7 +106,7 @@ class WebAppTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  httplib::Server server_;
+  HardenedServer server_;
   std::unique_ptr<WebApp> app_;
   std::thread thread_;
   int port_ = 0;
@@ -570,6 +572,150 @@ TEST_F(WebAppTest, AccessTokenIsRequiredWhenSet) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 401);
   EXPECT_NE(app_->url().find("?token=0123456789abcdef0123"), std::string::npos);
+}
+
+// ---- issue 13: framing, logs, redirects, form sizes, CORS, CDS content type and JWT ----
+
+/// A request in raw bytes to this server (Host set), answered on a connection that closes after.
+std::string raw(int port, const std::string& request_line, const std::string& headers, const std::string& body = "") {
+  return testing_support::exchange(port, request_line + "\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                                             "\r\nConnection: close\r\n" + headers + "\r\n" + body);
+}
+
+std::string status_of(const std::string& answer) { return answer.substr(0, answer.find("\r\n")); }
+
+// Finding 11: "Content-Length: +N" slipped past the 256 KiB web limit; duplicates and CL+TE passed.
+TEST_F(WebAppTest, ContentLengthMustBeExactlyOneNumber) {
+  start({}, /*cds=*/true);
+  const std::string json = "{\"age\": 54}";
+  const std::string n = std::to_string(json.size());
+  EXPECT_EQ(status_of(raw(port_, "POST /api/assess HTTP/1.1", "Content-Type: application/json\r\nContent-Length: " + n + "\r\n", json)),
+            "HTTP/1.1 200 OK");
+  for (const std::string& framing : std::vector<std::string>
+       {"Content-Length: +" + n + "\r\n", "Content-Length: " + n + "\r\nContent-Length: " + n + "\r\n",
+        "Content-Length: " + n + "\r\nTransfer-Encoding: chunked\r\n", "Transfer-Encoding: gzip\r\n",
+        "Content-Length: 0x10\r\n", "Content-Length: -1\r\n"}) {
+    const std::string answer = raw(port_, "POST /api/assess HTTP/1.1", "Content-Type: application/json\r\n" + framing, json);
+    EXPECT_EQ(status_of(answer), "HTTP/1.1 400 Bad Request") << framing;
+    const std::string service = raw(port_, "POST /cds-services/willis-order-select HTTP/1.1",
+                                    "Content-Type: application/json\r\n" + framing, json);
+    EXPECT_EQ(status_of(service), "HTTP/1.1 400 Bad Request") << framing;
+  }
+  // "+N" over the web limit: refused before a byte of the body is read.
+  const std::string big = "Content-Type: application/json\r\nContent-Length: +" + std::to_string(kDefaultMaxBodyBytes * 4) + "\r\n";
+  EXPECT_EQ(status_of(raw(port_, "POST /api/assess HTTP/1.1", big)), "HTTP/1.1 400 Bad Request");
+}
+
+TEST_F(WebAppTest, AChunkedServiceBodyOverItsLimitIs413) {
+  WebOptions options;
+  options.max_service_body_bytes = 64 * 1024;
+  start(options, /*cds=*/true);
+  std::string body;
+  const std::string chunk = "2000\r\n" + std::string(0x2000, ' ') + "\r\n";
+  for (int idx = 0; idx < 16; ++idx) body += chunk;  // 128 KiB
+  body += "0\r\n\r\n";
+  const std::string answer = raw(port_, "POST /cds-services/willis-order-select HTTP/1.1",
+                                 "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n", body);
+  EXPECT_EQ(status_of(answer), "HTTP/1.1 413 Payload Too Large") << answer.substr(0, 300);
+  EXPECT_EQ(count(answer, "Access-Control-Allow-Origin"), 1u);
+}
+
+// Finding 11: the log printed the decoded path raw, so a request could forge log lines.
+TEST_F(WebAppTest, ARequestCannotForgeLogLines) {
+  start();
+  auto c = client();
+  const auto res = c.Get("/nothing%0d%0aGET%20/forged%20200%201.0%20ms");
+  ASSERT_TRUE(res);
+  std::string lines;
+  for (int idx = 0; idx < 500 && lines.find("/nothing") == std::string::npos; ++idx) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    lines = log();
+  }
+  EXPECT_NE(lines.find("GET /nothing\\x0d\\x0aGET /forged"), std::string::npos) << lines;
+  EXPECT_EQ(lines.find("\nGET /forged"), std::string::npos) << lines;
+}
+
+// Finding 11: GET //evil.example/x?token=T redirected off-site (a protocol-relative Location).
+TEST_F(WebAppTest, TheTokenRedirectStaysOnThisSite) {
+  WebOptions options;
+  options.token = "0123456789abcdef0123";
+  start(options);
+  auto c = client();
+  for (const std::string path : {"//evil.example/x", "/\\evil.example/x", "/diary%0d%0aX:%201"}) {
+    const auto res = c.Get(path + "?token=0123456789abcdef0123");
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 303) << path;
+    EXPECT_EQ(res->get_header_value("Location"), "/") << path;
+  }
+}
+
+// Finding 11: form posts over 8 KiB got 413 although the limit is 256 KiB.
+TEST_F(WebAppTest, FormsUpToTheDocumentedLimitAreRead) {
+  start();
+  auto c = client();
+  std::string form = std::string("csrf=") + kCsrf + "&age=54&day.wake=07%3A00&day.sleep=23%3A00&notes=";
+  form += std::string(64 * 1024, 'a');
+  const auto res = c.Post("/profile", form, kForm);
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->status, 413) << res->body.substr(0, 300);
+  EXPECT_NE(res->status, 403) << "the CSRF field was not read";
+  const auto over = c.Post("/profile", form + std::string(kDefaultMaxBodyBytes, 'a'), kForm);
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 413);
+}
+
+// Finding 5: Access-Control-Allow-Origin: * was sent twice, so browsers refused the answers.
+TEST_F(WebAppTest, CdsAnswersCarryOneAllowOrigin) {
+  start({}, /*cds=*/true);
+  const std::string discovery = raw(port_, "GET /cds-services HTTP/1.1", "");
+  EXPECT_EQ(status_of(discovery), "HTTP/1.1 200 OK");
+  EXPECT_EQ(count(discovery, "Access-Control-Allow-Origin"), 1u) << discovery.substr(0, 800);
+  const std::string hook = raw(port_, "POST /cds-services/willis-order-select HTTP/1.1",
+                               "Content-Type: application/json\r\nContent-Length: 2\r\n", "{}");
+  EXPECT_EQ(status_of(hook), "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(count(hook, "Access-Control-Allow-Origin"), 1u) << hook.substr(0, 800);
+  const std::string preflight = raw(port_, "OPTIONS /cds-services/willis-order-select HTTP/1.1",
+                                    "Origin: https://ehr.example\r\nAccess-Control-Request-Method: POST\r\n");
+  EXPECT_EQ(count(preflight, "Access-Control-Allow-Origin"), 1u) << preflight.substr(0, 800);
+}
+
+// Finding 1: a text/plain POST (no CORS preflight) from any page made willis act.
+TEST_F(WebAppTest, CdsCallsMustBeJson) {
+  start({}, /*cds=*/true);
+  auto c = client();
+  for (const std::string type : {"text/plain", "application/x-www-form-urlencoded", "text/plain; charset=application/json"}) {
+    const auto res = c.Post("/cds-services/willis-patient-view", "{}", type.c_str());
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 415) << type;
+  }
+  const auto json = c.Post("/cds-services/willis-patient-view", "{}", "application/json; charset=utf-8");
+  ASSERT_TRUE(json);
+  EXPECT_EQ(json->status, 400);  // read, and found not to be a hook request
+}
+
+TEST_F(WebAppTest, CdsCallsNeedTheClientsJwtWhenConfigured) {
+  WebOptions options;
+  options.token = "0123456789abcdef0123";
+  options.service_auth = [](const std::string& bearer) -> std::optional<std::string> {
+    if (bearer == "signed.jwt.ok") return std::nullopt;
+    return std::string("signature does not verify");
+  };
+  start(options, /*cds=*/true);
+  auto c = client();
+  const auto without = c.Get("/cds-services");
+  ASSERT_TRUE(without);
+  EXPECT_EQ(without->status, 401);
+  // The web app's own token does not stand in for an EHR's JWT.
+  const auto web_token = c.Get("/cds-services", {{"Authorization", "Bearer 0123456789abcdef0123"}});
+  ASSERT_TRUE(web_token);
+  EXPECT_EQ(web_token->status, 401);
+  const auto with = c.Get("/cds-services", {{"Authorization", "Bearer signed.jwt.ok"}});
+  ASSERT_TRUE(with);
+  EXPECT_EQ(with->status, 200);
+  // Web routes keep the web token.
+  const auto page = c.Get("/", {{"Authorization", "Bearer 0123456789abcdef0123"}});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
 }
 
 }  // namespace

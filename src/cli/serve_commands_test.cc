@@ -1,0 +1,71 @@
+// `willis serve` options from issue 13, through the binary; each case stops before a server starts.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+struct ServeRun {
+  int exit_code = -1;
+  std::string out;
+};
+
+ServeRun run(const std::string& args, const std::string& env = "") {
+  ServeRun result;
+  const std::string command = "env -u WILLIS_TOKEN " + env + " " + std::string(WILLIS_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer{};
+  for (std::size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) result.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string temp_file(const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / ("willis-serve-test-" + std::to_string(::getpid()));
+  std::ofstream(path) << text << "\n";
+  return path.string();
+}
+
+TEST(ServeCommand, FhirAllowMustBeAnExactOrigin) {
+  for (const std::string origin : {"http://ehr.example/fhir", "ftp://ehr.example", "ehr.example", "http://u@ehr.example"}) {
+    const ServeRun r = run("serve --port 0 --fhir-allow '" + origin + "'");
+    EXPECT_EQ(r.exit_code, 2) << origin << "\n" << r.out;
+    EXPECT_NE(r.out.find("--fhir-allow"), std::string::npos) << r.out;
+  }
+}
+
+TEST(ServeCommand, TheTokenComesFromAFileOrTheEnvironmentAndTheFlagIsWarnedAbout) {
+  // A token that is too short for a public address: the error shows which token was read.
+  const std::string file = temp_file("short-token");
+  const std::string remote = "serve --port 0 --bind 0.0.0.0 --allow-remote";
+  const ServeRun from_file = run(remote + " --token-file " + file);
+  EXPECT_EQ(from_file.exit_code, 2) << from_file.out;
+  EXPECT_NE(from_file.out.find("at least 16"), std::string::npos) << from_file.out;
+  EXPECT_EQ(from_file.out.find("warning"), std::string::npos) << from_file.out;
+  const ServeRun from_env = run(remote, "WILLIS_TOKEN=short-token");
+  EXPECT_EQ(from_env.exit_code, 2) << from_env.out;
+  EXPECT_NE(from_env.out.find("at least 16"), std::string::npos) << from_env.out;
+  const ServeRun from_flag = run(remote + " --token short-token");
+  EXPECT_EQ(from_flag.exit_code, 2) << from_flag.out;
+  EXPECT_NE(from_flag.out.find("visible to every user"), std::string::npos) << from_flag.out;
+  std::filesystem::remove(file);
+}
+
+TEST(ServeCommand, CdsJwksNeedsAnIssuer) {
+  const std::string jwks = temp_file(R"({"keys":[]})");
+  const ServeRun r = run("serve --port 0 --cds-jwks " + jwks);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--cds-issuer"), std::string::npos) << r.out;
+  std::filesystem::remove(jwks);
+}
+
+}  // namespace
