@@ -44,6 +44,11 @@ console.log(`${label}: patients willis ${w.patients}, duckdb ${d.patients}` +
             (w.skipped_resources !== undefined ? `, skipped ${w.skipped_resources}` : '') +
             (w.unrecognised_medicines !== undefined ? `, unrecognised medicines ${w.unrecognised_medicines}` : ''));
 check(w.patients === d.patients, `patients: willis ${w.patients}, duckdb ${d.patients}`);
+// docs/audit.md "Who is in the population": the same patients left out, for the same reasons.
+const we = w.excluded || {}, de = d.excluded || {};
+console.log(`  excluded as deceased: willis ${JSON.stringify(we)}, duckdb ${JSON.stringify(de)}`);
+check(we.deceased_date === de.deceased_date && we.deceased_boolean === de.deceased_boolean,
+      `excluded: willis ${JSON.stringify(we)}, duckdb ${JSON.stringify(de)}`);
 
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
