@@ -18,6 +18,10 @@
 
 namespace willis::audit {
 
+/// The default cap on one NDJSON line (64 MiB, DuckDB's largest maximum_object_size we use; a
+/// FHIR resource is a few kB).
+inline constexpr std::size_t kDefaultMaxLineBytes = std::size_t{64} << 20;
+
 /// What a run reads and how.
 struct Options {
   std::vector<std::string> paths;  ///< files and folders (a folder: its *.ndjson and *.ndjson.gz)
@@ -25,7 +29,10 @@ struct Options {
   unsigned threads = 0;            ///< workers; 0 = std::thread::hardware_concurrency()
   std::size_t chunk_size = std::size_t{8} << 20;  ///< bytes read at a time (lines are never split)
   std::int64_t max_errors = -1;    ///< stop when more lines than this are bad; < 0 = never
+  /// A line longer than this (decompressed) is a bad line, skipped without being held in memory.
+  std::size_t max_line_bytes = kDefaultMaxLineBytes;
   bool progress = false;           ///< draw a progress bar on stderr
+  bool collect_texts = false;      ///< fill RunResult::texts
 };
 
 /// Where the lines go; either may be empty (dropped).
@@ -38,7 +45,14 @@ struct Sinks {
 struct RunResult {
   core::audit::Summary summary;
   bool stopped = false;  ///< more than max_errors bad lines: the run stopped early
+  /// With Options::collect_texts: every medicine text (or display) the run looked up by name and
+  /// willis identified, with the lists it is in (0: known, in no list), sorted by text (bytes).
+  std::vector<std::pair<std::string, core::audit::ListMask>> texts;
 };
+
+/// RunResult::texts as CSV `text,list` (docs/audit.md "Text table"): one row per (text, list), and
+/// a row with an empty list for a text that is known and in no list. Texts are quoted as CSV.
+std::string text_lists_csv(const std::vector<std::pair<std::string, core::audit::ListMask>>& texts);
 
 /// The files a run reads: files as given, folders' *.ndjson / *.ndjson.gz, in sorted path order.
 /// Errors: io_error naming a path that does not exist or a folder with no NDJSON.
@@ -60,6 +74,7 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
 /// Bundle; writes that line's flagged lines (and its bad resources as "<stdin>:LINE: reason").
 /// Summary counts cover all lines. Errors: io_error when `in` cannot be read.
 core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes& codes, core::CalendarDate as_of,
-                                    std::FILE* in, const Sinks& sinks);
+                                    std::FILE* in, const Sinks& sinks,
+                                    std::size_t max_line_bytes = kDefaultMaxLineBytes);
 
 }  // namespace willis::audit

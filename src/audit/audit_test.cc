@@ -14,6 +14,9 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include "audit/patient_table.h"
 #include "codec/audit_report.h"
 #include "support/test_kb.h"
@@ -103,7 +106,9 @@ TEST_P(AuditFixture, MatchesExpected) {
       {"errors", out.summary.errors},
       {"skipped_resources", out.summary.skipped_resources},
       {"orphan_resources", out.summary.orphan_resources},
-      {"unrecognised_medicines", out.summary.unrecognised_medicines}};
+      {"unrecognised_medicines", out.summary.unrecognised_medicines},
+      {"excluded_deceased_date", out.summary.deceased_by_date},
+      {"excluded_deceased_boolean", out.summary.deceased_by_flag}};
   for (auto [key, value] : summary) {
     std::uint64_t want = 0;
     ASSERT_FALSE(value.get(want));
@@ -513,6 +518,176 @@ TEST(AuditMemory, UuidIdsAreKeptIn16BytesAndReadBackExactly) {
   const std::size_t empty = arena.bytes();
   for (int index = 0; index < 1000; ++index) arena.add(ids[0]);
   EXPECT_LE(arena.bytes() - empty, 1000u * (4 + 16) + (16u << 10));
+}
+
+// ---------------------------------------------------------------- damaged input (issue 13)
+
+/// A fresh folder under the test's temporary directory.
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("willis-audit-test-" + std::to_string(::getpid())) / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string gzip_bytes(const std::string& text) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&z, text.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+void write_bytes(const fs::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+/// `count` Patient lines with ids p0000..; incompressible enough that half the file is half the patients.
+std::string patient_lines(int count) {
+  std::string text;
+  std::mt19937 random(7);
+  for (int index = 0; index < count; ++index)
+    text += fmt::format(R"({{"resourceType":"Patient","id":"p{:05}","name":[{{"text":"{:08x}{:08x}"}}]}})"
+                        "\n",
+                        index, random(), random());
+  return text;
+}
+
+core::Result<RunResult> run_paths(const std::vector<std::string>& paths, std::size_t chunk_size, std::string* errors = nullptr,
+                                  std::size_t max_line = kDefaultMaxLineBytes, unsigned threads = 2) {
+  Options options;
+  options.paths = paths;
+  options.as_of = kAsOf;
+  options.threads = threads;
+  options.chunk_size = chunk_size;
+  options.max_line_bytes = max_line;
+  Sinks sinks;
+  sinks.error = [&](std::string_view line) {
+    if (errors) *errors += line;
+  };
+  return run(testing::kb(), codes(), options, sinks);
+}
+
+TEST(AuditDamagedInput, ATruncatedGzipFileIsAnErrorNamingIt) {
+  const fs::path dir = scratch("truncated");
+  const std::string whole = gzip_bytes(patient_lines(20000));
+  write_bytes(dir / "Patient.ndjson.gz", whole.substr(0, whole.size() / 2));
+  for (const std::size_t chunk : {std::size_t{4096}, std::size_t{8} << 20}) {
+    const auto result = run_paths({dir.string()}, chunk);
+    ASSERT_FALSE(result.ok()) << "a half file was read as " << result.value().summary.patients << " patients";
+    EXPECT_EQ(result.error().code, core::Errc::io_error);
+    EXPECT_NE(result.error().message.find((dir / "Patient.ndjson.gz").string()), std::string::npos) << result.error().message;
+    EXPECT_NE(result.error().message.find("truncated"), std::string::npos) << result.error().message;
+  }
+}
+
+TEST(AuditDamagedInput, BytesAfterTheGzipDataAreAnError) {
+  const fs::path dir = scratch("garbage");
+  write_bytes(dir / "Patient.ndjson.gz", gzip_bytes(patient_lines(10)) + "this is not gzip\n");
+  const auto result = run_paths({dir.string()}, 1 << 20);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("Patient.ndjson.gz"), std::string::npos) << result.error().message;
+}
+
+TEST(AuditDamagedInput, ConcatenatedGzipMembersAreReadWhole) {
+  const fs::path dir = scratch("members");
+  const std::string lines = patient_lines(300);
+  const std::size_t half = lines.find('\n', lines.size() / 2) + 1;
+  write_bytes(dir / "Patient.ndjson.gz", gzip_bytes(lines.substr(0, half)) + gzip_bytes(lines.substr(half)));
+  const auto result = run_paths({dir.string()}, 4096);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result.value().summary.patients, 300u);
+}
+
+TEST(AuditDamagedInput, ALineLongerThanTheCapIsOneBadLineWhateverTheChunks) {
+  // One line of 3 MB (a bomb in miniature) between good lines, in a plain and a gzip file: with a
+  // 64 kB cap it is one bad line (FILE:2), the good lines around it are read, and nothing
+  // depends on the chunk size.
+  const fs::path dir = scratch("long-line");
+  const std::string before = R"({"resourceType":"Patient","id":"a1"})" "\n";
+  const std::string bomb = R"({"resourceType":"Patient","id":"big","x":")" + std::string(std::size_t{3} << 20, 'x') + "\"}\n";
+  const std::string after = R"({"resourceType":"Patient","id":"a2"})" "\n" R"({"resourceType":"Patient","id":"a3"})" "\n";
+  write_bytes(dir / "A.ndjson", before + bomb + after);
+  write_bytes(dir / "B.ndjson.gz", gzip_bytes(before + bomb + after));
+  std::string first_errors;
+  for (const std::size_t chunk : {std::size_t{100}, std::size_t{4096}, std::size_t{1} << 20, std::size_t{8} << 20}) {
+    std::string errors;
+    const auto result = run_paths({dir.string()}, chunk, &errors, std::size_t{64} << 10);
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(result.value().summary.errors, 2u) << "chunk " << chunk;
+    EXPECT_EQ(result.value().summary.patients, 3u) << "chunk " << chunk;  // a1, a2, a3 (both files)
+    EXPECT_NE(errors.find((dir / "A.ndjson").string() + ":2: a line longer than 65536 bytes"), std::string::npos) << errors;
+    EXPECT_NE(errors.find((dir / "B.ndjson.gz").string() + ":2: a line longer than 65536 bytes"), std::string::npos) << errors;
+    if (first_errors.empty()) first_errors = errors;
+    EXPECT_EQ(errors, first_errors) << "chunk " << chunk;
+  }
+  // Without the cap (the default, 64 MiB) the same line is read (and is a valid Patient).
+  const auto uncapped = run_paths({dir.string()}, 1 << 20);
+  ASSERT_TRUE(uncapped.ok());
+  EXPECT_EQ(uncapped.value().summary.errors, 0u);
+  EXPECT_EQ(uncapped.value().summary.patients, 4u);
+}
+
+TEST(AuditDamagedInput, GroupedModeCapsItsLinesToo) {
+  std::string input = R"([{"resourceType":"Patient","id":"g1"}])" "\n[" + std::string(200000, ' ') +
+                      R"({"resourceType":"Patient","id":"g2"}])" "\n" R"([{"resourceType":"Patient","id":"g3"}])" "\n";
+  std::FILE* in = fmemopen(input.data(), input.size(), "r");
+  std::string errors;
+  Sinks sinks{[](std::string_view) {}, [&](std::string_view line) { errors += line; }};
+  const auto result = run_grouped(testing::kb(), codes(), kAsOf, in, sinks, 100000);
+  std::fclose(in);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.value().summary.patients, 2u);
+  EXPECT_EQ(result.value().summary.errors, 1u);
+  EXPECT_NE(errors.find("<stdin>:2: a line longer than 100000 bytes"), std::string::npos) << errors;
+}
+
+// ---------------------------------------------------------------- deceased, text table, merge (issue 14)
+
+TEST(AuditPopulation, PartialSummariesAddUpToTheWhole) {
+  // The same export split by patient into two parts (as --grouped on a cluster does) adds up to
+  // the run over the whole export, count for count.
+  const Outputs whole = run_on({(kFixtures / "deceased").string(), (kFixtures / "diuretic-digoxin-no-mg-12m").string()}, 1, 1 << 20);
+  const Outputs a = run_on({(kFixtures / "deceased").string()}, 1, 1 << 20);
+  const Outputs b = run_on({(kFixtures / "diuretic-digoxin-no-mg-12m").string()}, 1, 1 << 20);
+  core::audit::Summary sum = a.summary;
+  sum.add(b.summary);
+  EXPECT_EQ(codec::audit_summary_json(sum, testing::kb()), whole.summary_json);
+  std::string error;
+  const auto parsed = codec::parse_audit_summary_json(whole.summary_json, error);
+  ASSERT_TRUE(parsed) << error;
+  EXPECT_EQ(codec::audit_summary_json(parsed->summary, testing::kb()), whole.summary_json);
+  EXPECT_EQ(parsed->summary.deceased_by_date, 2u);
+  EXPECT_EQ(parsed->summary.deceased_by_flag, 1u);
+}
+
+TEST(AuditPopulation, TextsIdentifiedByNameAreExportedWithTheirLists) {
+  // RxNorm 316049 is an SCDC ("hydrochlorothiazide 25 MG"): when no code list holds it, willis
+  // finds the medicine by its text, and the text table says so, for the SQL to join on.
+  const fs::path dir = scratch("texts");
+  write_bytes(dir / "Patient.ndjson", R"({"resourceType":"Patient","id":"t1"})" "\n");
+  write_bytes(dir / "MedicationRequest.ndjson",
+              R"({"resourceType":"MedicationRequest","id":"h","status":"active","subject":{"reference":"Patient/t1"},)"
+              R"("medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"999999991",)"
+              R"("display":"Hydrochlorothiazide 25 MG"}],"text":"Hydrochlorothiazide 25 MG"}})" "\n"
+              R"({"resourceType":"MedicationRequest","id":"u","status":"active","subject":{"reference":"Patient/t1"},)"
+              R"("medicationCodeableConcept":{"text":"zzqx unknown thing"}})" "\n");
+  Options options;
+  options.paths = {dir.string()};
+  options.as_of = kAsOf;
+  options.collect_texts = true;
+  const auto result = run(testing::kb(), codes(), options, {});
+  ASSERT_TRUE(result.ok());
+  const std::string csv = text_lists_csv(result.value().texts);
+  EXPECT_EQ(csv, "text,list\n\"Hydrochlorothiazide 25 MG\",loop-or-thiazide\n");
+  EXPECT_EQ(result.value().summary.unrecognised_medicines, 1u);
 }
 
 }  // namespace

@@ -1,10 +1,14 @@
 // src/audit/input.h: sequential reading of one input file, plain or gzip (detected by its magic
-// bytes, not its name), and random re-reading of single lines for evidence.
+// bytes, not its name), and random re-reading of single lines for evidence. gzip is decoded with
+// zlib's inflate directly (not gzread, which returns a truncated file's data as if complete and
+// ignores bytes after the last member): a file that ends inside a gzip member, or has anything but
+// another gzip member after one, is an error naming the file.
 #pragma once
 
 #include <zlib.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,7 +16,7 @@ namespace willis::audit {
 
 class InputFile {
  public:
-  InputFile() = default;
+  InputFile();
   ~InputFile();
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;
@@ -37,8 +41,13 @@ class InputFile {
   void line_at(std::uint64_t offset, std::string& line);
 
  private:
+  struct Gzip;
+  /// Reads decompressed bytes (gzip files); -1 on error.
+  long gz_read(char* into, std::size_t size);
+  /// Back to the start of a gzip file.
+  bool gz_rewind();
   int fd_ = -1;
-  gzFile gz_ = nullptr;
+  std::unique_ptr<Gzip> gz_;
   std::uint64_t plain_offset_ = 0;
   std::string path_, error_;
 };

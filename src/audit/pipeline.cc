@@ -160,6 +160,8 @@ class MedicationTable {
 struct Fact {
   enum class Kind { patient, medication, medicine, condition, observation, counted, skipped } kind = Kind::skipped;
   std::string_view patient;  ///< Patient.id, or the subject's id
+  std::int32_t deceased_date = core::audit::kNoDate;  ///< Patient: deceasedDateTime
+  bool has_deceased_date = false, deceased_flag = false;
   core::audit::MedicineFact medicine;
   core::audit::ConditionFact condition;
   core::audit::ObservationFact observation;
@@ -183,6 +185,9 @@ class Classifier {
       case ResourceType::patient:
         fact.kind = Fact::Kind::patient;
         fact.patient = v.id;
+        fact.has_deceased_date = v.has_deceased_date;
+        fact.deceased_date = core::audit::fhir_date_days(v.deceased_date);
+        fact.deceased_flag = v.deceased_flag;
         break;
       case ResourceType::medication: {
         fact.kind = Fact::Kind::medication;
@@ -306,6 +311,11 @@ class Classifier {
   }
 
   simdjson::ondemand::parser& parser() { return parser_; }
+  /// Adds the texts this classifier identified to `out`.
+  void known_texts(std::map<std::string, ListMask>& out) const {
+    for (const auto& [text, match] : text_cache_)
+      if (match.known) out[text] |= match.lists;
+  }
 
  private:
   struct MedicineClass {
@@ -418,7 +428,7 @@ class Engine {
     core::audit::PatientState& state = shard.table.get(fact.patient, hash);
     switch (fact.kind) {
       case Fact::Kind::patient:
-        state.add_patient();
+        state.add_patient(params_, fact.deceased_date, fact.has_deceased_date, fact.deceased_flag);
         return;
       case Fact::Kind::medicine:
         ++state.resources;
@@ -482,7 +492,7 @@ class Engine {
         ++summary_.patients;
         summary_.unrecognised_medicines += state.unrecognised;
         const auto evaluation = core::audit::evaluate(params_, state);
-        summary_.count(evaluation);
+        summary_.count(state, evaluation);
         if (evaluation.numerator)
           flagged.push_back({&state, evaluation.numerator, static_cast<std::uint8_t>(shard)});
       }
@@ -598,6 +608,8 @@ struct Chunk {
   std::unique_ptr<char[]> data;  ///< a read buffer (gzip, and the end of a plain file)
   std::size_t capacity = 0;  ///< allocated bytes (size + padding at least)
   std::size_t size = 0;
+  /// A line longer than the cap stood here and was skipped: the chunk is that one (bad) line.
+  bool overlong = false;
   // Or a read-only mapping of a plain file: the lines start at `mapped`, and at least
   // kPadding readable bytes of the file follow `size`.
   const char* mapped = nullptr;
@@ -638,6 +650,7 @@ class ChunkQueue {
   /// Gives a processed chunk's buffer back for reuse.
   void recycle(Chunk chunk) {
     chunk.unmap();
+    chunk.overlong = false;
     std::lock_guard lock(mutex_);
     ++free_slots_;
     if (chunk.data) buffers_.push_back(std::move(chunk));
@@ -776,6 +789,30 @@ void write_errors(std::vector<BadLine>& bad, const std::vector<std::string>& nam
 
 }  // namespace
 
+// ================================================================= text table
+
+std::string text_lists_csv(const std::vector<std::pair<std::string, ListMask>>& texts) {
+  std::string out = "text,list\n";
+  const auto quoted = [](const std::string& text) {
+    std::string q = "\"";
+    for (const char c : text) {
+      if (c == '"') q += '"';
+      q += c;
+    }
+    return q + "\"";
+  };
+  for (const auto& [text, lists] : texts) {
+    if (!lists) {
+      out += quoted(text) + ",\n";
+      continue;
+    }
+    for (int list = 0; list < core::audit::kListCount; ++list)
+      if (lists & core::audit::bit(static_cast<core::audit::List>(list)))
+        out += quoted(text) + "," + std::string(core::audit::list_id(static_cast<core::audit::List>(list))) + "\n";
+  }
+  return out;
+}
+
 // ================================================================= files
 
 core::Result<std::vector<std::string>> input_files(const std::vector<std::string>& paths) {
@@ -824,6 +861,7 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
   Engine engine(kb, codes, options.as_of);
   const unsigned threads = std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
   const std::size_t chunk_size = std::max<std::size_t>(options.chunk_size, 64);
+  const std::size_t max_line = std::max<std::size_t>(options.max_line_bytes, 64);
   ChunkQueue queue(threads * 2 + 1);
 
   std::mutex results_mutex;
@@ -831,6 +869,7 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
   std::vector<std::pair<std::uint64_t, std::uint64_t>> chunk_lines;  // (seq, lines)
   std::atomic<std::int64_t> error_count{0};
   std::atomic<bool> stopped{false};
+  std::map<std::string, ListMask> texts;
 
   auto worker = [&] {
     Classifier classifier(codes);
@@ -839,6 +878,15 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
     std::vector<std::pair<std::uint64_t, std::uint64_t>> my_lines;
     Fact fact;
     while (auto chunk = queue.pop()) {
+      if (chunk->overlong) {
+        my_bad.push_back({chunk->file, chunk->seq, 1,
+                          fmt::format("a line longer than {} bytes (--max-line-bytes): skipped", max_line)});
+        my_lines.emplace_back(chunk->seq, 1);
+        const std::int64_t count = ++error_count;
+        if (options.max_errors >= 0 && count > options.max_errors && !stopped.exchange(true)) queue.stop();
+        queue.recycle(std::move(*chunk));
+        continue;
+      }
       const char* data = chunk->begin();
       const char* end = data + chunk->size;
       const char* buffer_end = chunk->buffer_end();
@@ -848,7 +896,12 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
         const char* line_end = newline ? newline : end;
         ++line_no;
         const std::string_view text(line, static_cast<std::size_t>(line_end - line));
-        if (!blank(text)) {
+        if (text.size() > max_line) {
+          my_bad.push_back({chunk->file, chunk->seq, line_no,
+                            fmt::format("a line longer than {} bytes (--max-line-bytes): skipped", max_line)});
+          const std::int64_t count = ++error_count;
+          if (options.max_errors >= 0 && count > options.max_errors && !stopped.exchange(true)) queue.stop();
+        } else if (!blank(text)) {
           const Position pos = core::audit::make_position(chunk->file, chunk->offset + static_cast<std::uint64_t>(line - data));
           std::string reason = classifier.classify(padded(line, text.size(), buffer_end), pos, engine.meds(), fact);
           if (reason.empty()) {
@@ -866,6 +919,7 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
     }
     engine.add_counters(counters);
     std::lock_guard lock(results_mutex);
+    if (options.collect_texts) classifier.known_texts(texts);
     bad.insert(bad.end(), std::make_move_iterator(my_bad.begin()), std::make_move_iterator(my_bad.end()));
     chunk_lines.insert(chunk_lines.end(), my_lines.begin(), my_lines.end());
   };
@@ -916,8 +970,9 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
         if (map == MAP_FAILED) break;  // read the rest
         const char* at = static_cast<const char*>(map) + (offset - base);
         const void* last = memrchr(at, '\n', window);
-        if (!last) {  // a line longer than the window: a larger one
+        if (!last) {  // a line longer than the window: a larger one, up to the cap
           ::munmap(map, map_end - base);
+          if (window > max_line) break;  // the reads below skip it
           window *= 2;
           continue;
         }
@@ -943,9 +998,10 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
     while (!eof && !queue.stopped()) {
       // One size for every buffer (room for a line carried over), so that buffers are reused.
       Chunk chunk = queue.buffer(std::max(carry.size(), chunk_size / 8) + chunk_size + kPadding);
-      std::memcpy(chunk.data.get(), carry.data(), carry.size());
+      if (!carry.empty()) std::memcpy(chunk.data.get(), carry.data(), carry.size());
       std::size_t have = carry.size();
       std::size_t cut = 0;
+      std::uint64_t overlong_skip = 0;
       for (;;) {
         if (chunk.capacity < have + chunk_size + kPadding) {  // a line longer than the chunk: grow
           const std::size_t capacity = (have + chunk_size + kPadding) * 2;
@@ -970,8 +1026,55 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
           cut = have;
           break;
         }
+        if (have > max_line) {  // one line, longer than the cap: skip to its end, holding none of it
+          std::uint64_t skipped = have;
+          have = 0;
+          for (;;) {
+            const long more = input.read(chunk.data.get(), chunk_size);
+            if (more < 0) {
+              failure = core::Error(core::Errc::io_error, "", input.error());
+              break;
+            }
+            if (more == 0) {
+              eof = true;
+              break;
+            }
+            const void* newline = std::memchr(chunk.data.get(), '\n', static_cast<std::size_t>(more));
+            if (!newline) {
+              skipped += static_cast<std::uint64_t>(more);
+              continue;
+            }
+            const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(newline) - chunk.data.get()) + 1;
+            skipped += at;
+            have = static_cast<std::size_t>(more) - at;
+            std::memmove(chunk.data.get(), chunk.data.get() + at, have);
+            break;
+          }
+          if (failure) break;
+          overlong_skip = skipped;
+          break;
+        }
       }
       if (failure) break;
+      if (overlong_skip) {
+        // The bytes after the long line start the next buffer.
+        carry.assign(chunk.data.get(), chunk.data.get() + have);
+        chunk.overlong = true;
+        chunk.size = 0;
+        chunk.file = file_idx;
+        chunk.offset = offset;
+        chunk.seq = seq++;
+        offset += overlong_skip;
+        chunk_file.push_back(file_idx);
+        done_bytes = file_done_before + input.disk_offset();
+        progress.update(done_bytes);
+        if (offset > core::audit::kMaxFileBytes) {
+          failure = too_large(files[file_idx]);
+          break;
+        }
+        if (!queue.push(std::move(chunk))) break;
+        continue;
+      }
       if (offset + cut > core::audit::kMaxFileBytes) {  // gzip: known only once decompressed
         failure = too_large(files[file_idx]);
         break;
@@ -1014,6 +1117,7 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
 
   RunResult result;
   result.stopped = stopped.load();
+  result.texts.assign(texts.begin(), texts.end());
   engine.summary().errors = static_cast<std::uint64_t>(error_count.load());
   write_errors(bad, files, first_line, sinks);
   if (result.stopped) {
@@ -1177,33 +1281,56 @@ std::string split_group(ondemand::parser& parser, simdjson::padded_string_view l
 }  // namespace
 
 core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes& codes, core::CalendarDate as_of,
-                                    std::FILE* in, const Sinks& sinks) {
+                                    std::FILE* in, const Sinks& sinks, std::size_t max_line_bytes) {
   RunResult total;
   total.summary.as_of = as_of;
   ondemand::parser outer;
   std::string buffer;
   std::vector<std::string_view> resources;
   std::vector<BadLine> bad;
-  char* raw_line = nullptr;
-  std::size_t raw_capacity = 0;
   std::uint64_t line_no = 0;
+  // One line of `in` into `buffer` (newline dropped), never holding more than the cap: a longer
+  // line is read to its end and dropped (`overlong`). False at the end of input.
+  std::vector<char> block(std::size_t{1} << 16);
+  bool overlong = false;
+  const auto next_line = [&]() -> bool {
+    buffer.clear();
+    overlong = false;
+    bool any = false;
+    while (std::fgets(block.data(), static_cast<int>(block.size()), in)) {
+      any = true;
+      const std::size_t got = std::strlen(block.data());
+      const bool ends = got > 0 && block[got - 1] == '\n';
+      if (!overlong) {
+        if (buffer.size() + got > max_line_bytes + 1) {
+          overlong = true;
+          buffer.clear();
+          buffer.shrink_to_fit();
+        } else {
+          buffer.append(block.data(), got);
+        }
+      }
+      if (ends) break;
+    }
+    return any;
+  };
   const auto flush_errors = [&] {
     std::vector<std::uint64_t> none;
     write_errors(bad, {"<stdin>"}, none, sinks);
     bad.clear();
   };
   for (;;) {
-    errno = 0;
-    const ssize_t got = getline(&raw_line, &raw_capacity, in);
-    if (got < 0) {
-      if (errno != 0 && !std::feof(in)) {
-        std::free(raw_line);
-        return core::Error(core::Errc::io_error, "", std::string("<stdin>: ") + std::strerror(errno));
-      }
+    if (!next_line()) {
+      if (std::ferror(in)) return core::Error(core::Errc::io_error, "", std::string("<stdin>: ") + std::strerror(errno));
       break;
     }
     ++line_no;
-    buffer.assign(raw_line, static_cast<std::size_t>(got));
+    if (overlong) {
+      bad.push_back({0, 0, line_no, fmt::format("a line longer than {} bytes (--max-line-bytes): skipped", max_line_bytes)});
+      ++total.summary.errors;
+      flush_errors();
+      continue;
+    }
     while (!buffer.empty() && (buffer.back() == '\n' || buffer.back() == '\r')) buffer.pop_back();
     if (blank(buffer)) continue;
     const std::size_t size = buffer.size();
@@ -1250,18 +1377,8 @@ core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes&
     }
     engine.write_flagged(flagged, evidence, sinks);
     // Add this line's counts to the run's.
-    const auto& s = engine.summary();
-    total.summary.patients += s.patients;
-    total.summary.resources += s.resources;
-    total.summary.skipped_resources += s.skipped_resources;
-    total.summary.orphan_resources += s.orphan_resources;
-    total.summary.unrecognised_medicines += s.unrecognised_medicines;
-    for (std::size_t index = 0; index < s.indicators.size(); ++index) {
-      total.summary.indicators[index].denominator += s.indicators[index].denominator;
-      total.summary.indicators[index].numerator += s.indicators[index].numerator;
-    }
+    total.summary.add(engine.summary());
   }
-  std::free(raw_line);
   return total;
 }
 

@@ -171,6 +171,8 @@ std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view
   out.timed = out.has_value = out.has_clinical_status = out.clinical_active = out.verification_excluded = false;
   out.value = 0;
   out.comparator = out.unit = {};
+  out.deceased_date = {};
+  out.has_deceased_date = out.deceased_flag = false;
 
   ondemand::document doc;
   if (const error_code err = parser.iterate(json).get(doc)) return malformed(err);
@@ -235,6 +237,12 @@ std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view
         }
         break;
       case 15:
+        if (key == "deceasedBoolean") {
+          bool flag = false;
+          const error_code err = value.get_bool().get(flag);
+          if (err == simdjson::SUCCESS) out.deceased_flag = flag;
+          return err == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : err;
+        }
         if (key == "effectivePeriod")
           return members(value, [&](std::string_view k, ondemand::value v) -> error_code {
             return k == "start" ? string_of(v, period_start) : simdjson::SUCCESS;
@@ -242,6 +250,11 @@ std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view
         break;
       case 16:
         if (key == "effectiveInstant") return string_of(value, effective_instant);
+        if (key == "deceasedDateTime") {  // a string: died (on that date); null or another type: absent
+          const error_code err = value.get_string().get(out.deceased_date);
+          if (err == simdjson::SUCCESS) out.has_deceased_date = true;
+          return err == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : err;
+        }
         break;
       case 17:
         if (key == "effectiveDateTime") return string_of(value, effective_date_time);

@@ -40,6 +40,11 @@ struct ResourceView {
   bool has_value = false;
   double value = 0;
   std::string_view comparator, unit;  ///< unit: valueQuantity.code, else valueQuantity.unit
+  // Patient: deceasedDateTime (as written; has_deceased_date when the element is there) and
+  // deceasedBoolean == true
+  std::string_view deceased_date;
+  bool has_deceased_date = false;
+  bool deceased_flag = false;
   // Condition
   bool has_clinical_status = false;
   bool clinical_active = false;         ///< a clinicalStatus coding is active, recurrence or relapse

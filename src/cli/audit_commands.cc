@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "app/clock.h"
 #include "app/kb_source.h"
@@ -22,7 +23,8 @@ namespace {
 
 struct AuditOptions {
   std::vector<std::string> paths;
-  std::string as_of, out, summary, format = "text", errors;
+  std::string as_of, out, summary, format = "text", errors, summary_json, text_lists;
+  std::size_t max_line_bytes = audit::kDefaultMaxLineBytes;
   unsigned threads = 0;
   std::int64_t max_errors = -1;
   std::size_t chunk_size = std::size_t{8} << 20;
@@ -48,6 +50,77 @@ int print_codelists(const codec::AuditCodes& codes) {
   for (const auto& row : codes.rows()) out += row.list + "," + row.system + "," + row.code + "\n";
   std::fwrite(out.data(), 1, out.size(), stdout);
   return 0;
+}
+
+bool write_file(const std::string& path, const std::string& text, std::string& error) {
+  File file = open_output(path, error);
+  if (!file) return false;
+  if (std::fwrite(text.data(), 1, text.size(), file.get()) != text.size() || std::fflush(file.get()) != 0) {
+    error = path + ": cannot finish writing (disk full?)";
+    return false;
+  }
+  return true;
+}
+
+bool read_file(const std::string& path, std::string& text, std::string& error) {
+  File file(std::fopen(path.c_str(), "rb"));
+  if (!file) {
+    error = path + ": cannot read: " + std::strerror(errno);
+    return false;
+  }
+  char block[1 << 16];
+  text.clear();
+  std::size_t got = 0;
+  while ((got = std::fread(block, 1, sizeof block, file.get())) > 0) text.append(block, got);
+  if (std::ferror(file.get())) {
+    error = path + ": cannot read";
+    return false;
+  }
+  return true;
+}
+
+/// `willis audit merge summary-*.json`: the partial summaries of one audit split by patient
+/// (docs/audit.md "Beyond one machine"), added up exactly. The audit date, the knowledge base and
+/// every indicator's id, title and sources must be equal in all of them and in this willis.
+int run_merge_command(const GlobalOptions& global, const std::vector<std::string>& paths, const std::string& format) {
+  if (paths.empty()) return report_error("give the partial summaries: willis audit merge summary-*.json");
+  auto& load = *new codec::KbLoad(app::load_kb(global.kb_dir));
+  if (!load.errors.empty()) {
+    for (const auto& error : load.errors) report_error("knowledge base: " + app::describe_error(error), 2);
+    return 2;
+  }
+  std::optional<codec::ParsedAuditSummary> total;
+  std::string text, error;
+  for (const auto& path : paths) {
+    if (!read_file(path, text, error)) return report_error(error);
+    auto part = codec::parse_audit_summary_json(text, error);
+    if (!part) return report_error(path + ": not a `willis audit --format json` summary: " + error);
+    if (!total) {
+      if (part->kb_version != load.kb.version)
+        return report_error(path + ": made with knowledge base " + part->kb_version + ", this willis has " +
+                            load.kb.version + ": merge with the willis that made it");
+      for (int index = 0; index < core::audit::kIndicatorCount; ++index)
+        if (part->ids[static_cast<std::size_t>(index)] != core::audit::indicator_id(index))
+          return report_error(path + ": indicator " + std::to_string(index + 1) + " is " +
+                              part->ids[static_cast<std::size_t>(index)] + ", not " +
+                              std::string(core::audit::indicator_id(index)));
+      total = std::move(part);
+      continue;
+    }
+    const auto differs = [&](const char* what) {
+      return report_error(path + ": its " + what + " differs from " + paths.front() + "'s: not parts of one audit");
+    };
+    if (!(part->summary.as_of == total->summary.as_of)) return differs("as_of");
+    if (part->kb_version != total->kb_version) return differs("kb_version");
+    if (part->ids != total->ids) return differs("indicator ids");
+    if (part->titles != total->titles) return differs("indicator titles");
+    if (part->sources != total->sources) return differs("indicator sources");
+    total->summary.add(part->summary);
+  }
+  const std::string out = format == "json" ? codec::audit_summary_json(total->summary, load.kb)
+                                           : codec::audit_summary_text(total->summary, load.kb);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : report_error("cannot write the merged summary");
 }
 
 int run_audit_command(const GlobalOptions& global, const AuditOptions& options) {
@@ -89,7 +162,7 @@ int run_audit_command(const GlobalOptions& global, const AuditOptions& options) 
 
   core::Result<audit::RunResult> result = core::Error{};
   if (options.grouped) {
-    result = audit::run_grouped(load.kb, codes, as_of, stdin, sinks);
+    result = audit::run_grouped(load.kb, codes, as_of, stdin, sinks, options.max_line_bytes);
   } else {
     if (options.paths.empty())
       return report_error("give the export to read: willis audit PATH... (a folder of *.ndjson / *.ndjson.gz, or files)");
@@ -99,6 +172,8 @@ int run_audit_command(const GlobalOptions& global, const AuditOptions& options) 
     run_options.threads = options.threads;
     run_options.chunk_size = options.chunk_size;
     run_options.max_errors = options.max_errors;
+    run_options.max_line_bytes = options.max_line_bytes;
+    run_options.collect_texts = !options.text_lists.empty();
     run_options.progress = !options.progress_off && isatty(fileno(stderr));
     result = audit::run(load.kb, codes, run_options, sinks);
   }
@@ -118,6 +193,14 @@ int run_audit_command(const GlobalOptions& global, const AuditOptions& options) 
     if (!(html = open_output(options.summary, error))) return report_error("--summary: " + error);
     const std::string page = codec::audit_summary_html(summary, load.kb);
     std::fwrite(page.data(), 1, page.size(), html.get());
+  }
+  if (!options.summary_json.empty() &&
+      !write_file(options.summary_json, codec::audit_summary_json(summary, load.kb), error))
+    return report_error("--summary-json: " + error);
+  if (!options.text_lists.empty()) {
+    if (options.grouped) return report_error("--text-lists needs PATH (not --grouped)");
+    if (!write_file(options.text_lists, audit::text_lists_csv(result.value().texts), error))
+      return report_error("--text-lists: " + error);
   }
   if (!options.grouped) {
     const std::string text = options.format == "json" ? codec::audit_summary_json(summary, load.kb)
@@ -167,9 +250,29 @@ void register_audit_commands(CLI::App& app, GlobalOptions& global) {
                   "Read stdin: one patient per line (a JSON array of resources or a Bundle); write that line's "
                   "flagged lines on stdout");
   audit->add_flag("--no-progress", options->progress_off, "Never draw the progress bar");
+  audit->add_option("--summary-json", options->summary_json,
+                    "Also write the summary as JSON here (with --grouped: this part's summary, for `audit merge`)");
+  audit->add_option("--text-lists", options->text_lists,
+                    "Write the medicine texts this run identified by name, as CSV text,list (docs/audit.md)");
+  audit->add_option("--max-line-bytes", options->max_line_bytes,
+                    "A longer line is a bad line, skipped with bounded memory (default: 64 MiB)")
+      ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 34));
+  auto merge_paths = std::make_shared<std::vector<std::string>>();
+  auto merge_format = std::make_shared<std::string>("json");
+  auto* merge = audit->add_subcommand(
+      "merge",
+      "Add up partial summaries (willis audit --grouped --summary-json, one per part of the patients) into the\n"
+      "summary of the whole audit: exact sums; the audit date, knowledge base and indicators must be equal.\n\n"
+      "Example:\n  willis audit merge summary-*.json > summary.json");
+  merge->add_option("summaries", *merge_paths, "Partial summaries (JSON)")->required();
+  merge->add_option("--format", *merge_format, "json (default) or text")->check(CLI::IsMember({"text", "json"}));
+  merge->callback([&global, merge_paths, merge_format] {
+    global.exit_code = run_merge_command(global, *merge_paths, *merge_format);
+  });
   // Hidden: tests prove that results do not depend on it.
   audit->add_option("--chunk-size", options->chunk_size, "Bytes read at a time")->group("")->check(CLI::Range(64, 1 << 30));
-  audit->callback([&global, options] {
+  audit->callback([&global, options, merge] {
+    if (merge->parsed()) return;
     if (options->grouped && !options->paths.empty()) {
       global.exit_code = report_error("--grouped reads standard input: give no PATH");
       return;

@@ -2,6 +2,7 @@
 #include "codec/audit_report.h"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <algorithm>
 
@@ -44,6 +45,13 @@ std::string audit_summary_json(const core::audit::Summary& summary, const core::
   w.member("skipped_resources", static_cast<double>(summary.skipped_resources));
   w.member("orphan_resources", static_cast<double>(summary.orphan_resources));
   w.member("unrecognised_medicines", static_cast<double>(summary.unrecognised_medicines));
+  // docs/audit.md "Who is in the population": patients left out of every denominator, and why.
+  w.member("excluded_patients", static_cast<double>(summary.deceased_by_date + summary.deceased_by_flag));
+  w.key("excluded");
+  w.begin_object();
+  w.member("deceased_date", static_cast<double>(summary.deceased_by_date));
+  w.member("deceased_boolean", static_cast<double>(summary.deceased_by_flag));
+  w.end_object();
   w.key("indicators");
   w.begin_array();
   for (int index = 0; index < kIndicatorCount; ++index) {
@@ -66,12 +74,100 @@ std::string audit_summary_json(const core::audit::Summary& summary, const core::
   return w.take() + "\n";
 }
 
+std::optional<ParsedAuditSummary> parse_audit_summary_json(std::string_view json, std::string& error) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(padded).get(doc)) {
+    error = std::string("not JSON: ") + simdjson::error_message(err);
+    return std::nullopt;
+  }
+  ParsedAuditSummary out;
+  auto& s = out.summary;
+  // Counts are whole numbers written as JSON numbers; a fraction or a negative number is refused.
+  const auto count = [&](simdjson::dom::element parent, const char* key, std::uint64_t& into) {
+    simdjson::dom::element value;
+    if (parent[key].get(value)) {
+      error = std::string("no \"") + key + "\"";
+      return false;
+    }
+    double number = 0;
+    if (value.get_double().get(number) || number < 0 || number != static_cast<double>(static_cast<std::uint64_t>(number))) {
+      error = std::string("\"") + key + "\" is not a count";
+      return false;
+    }
+    into = static_cast<std::uint64_t>(number);
+    return true;
+  };
+  std::string_view text;
+  if (doc["as_of"].get_string().get(text)) {
+    error = "no \"as_of\"";
+    return std::nullopt;
+  }
+  const auto as_of = core::parse_date(text);
+  if (!as_of) {
+    error = "\"as_of\" is not a date";
+    return std::nullopt;
+  }
+  s.as_of = *as_of;
+  if (doc["kb_version"].get_string().get(text)) {
+    error = "no \"kb_version\"";
+    return std::nullopt;
+  }
+  out.kb_version = std::string(text);
+  if (!count(doc, "patients", s.patients) || !count(doc, "resources", s.resources) || !count(doc, "errors", s.errors) ||
+      !count(doc, "skipped_resources", s.skipped_resources) || !count(doc, "orphan_resources", s.orphan_resources) ||
+      !count(doc, "unrecognised_medicines", s.unrecognised_medicines))
+    return std::nullopt;
+  simdjson::dom::element excluded;
+  if (doc["excluded"].get(excluded)) {
+    error = "no \"excluded\"";
+    return std::nullopt;
+  }
+  if (!count(excluded, "deceased_date", s.deceased_by_date) || !count(excluded, "deceased_boolean", s.deceased_by_flag))
+    return std::nullopt;
+  simdjson::dom::array indicators;
+  if (doc["indicators"].get_array().get(indicators) || indicators.size() != s.indicators.size()) {
+    error = fmt::format("\"indicators\" is not an array of {}", s.indicators.size());
+    return std::nullopt;
+  }
+  std::size_t index = 0;
+  for (simdjson::dom::element item : indicators) {
+    std::string_view id, title;
+    if (item["id"].get_string().get(id) || item["title"].get_string().get(title)) {
+      error = "an indicator without id or title";
+      return std::nullopt;
+    }
+    out.ids.emplace_back(id);
+    out.titles.emplace_back(title);
+    auto& counts = s.indicators[index++];
+    if (!count(item, "denominator", counts.denominator) || !count(item, "numerator", counts.numerator)) return std::nullopt;
+    simdjson::dom::array sources;
+    if (item["sources"].get_array().get(sources)) {
+      error = "an indicator without sources";
+      return std::nullopt;
+    }
+    out.sources.emplace_back();
+    for (simdjson::dom::element source : sources) {
+      std::string_view name;
+      if (source.get_string().get(name)) {
+        error = "a source that is not a string";
+        return std::nullopt;
+      }
+      out.sources.back().emplace_back(name);
+    }
+  }
+  return out;
+}
+
 std::string audit_summary_text(const core::audit::Summary& summary, const core::Kb& kb) {
   std::string out = fmt::format(
       "willis audit as of {} (knowledge base {})\n"
-      "{} patients, {} resources ({} skipped, {} orphan), {} bad lines, {} unrecognised medicines\n\n",
+      "{} patients, {} resources ({} skipped, {} orphan), {} bad lines, {} unrecognised medicines\n"
+      "{} patients excluded as deceased on that date ({} by deceasedDateTime, {} by deceasedBoolean)\n\n",
       summary.as_of.str(), kb.version, summary.patients, summary.resources, summary.skipped_resources,
-      summary.orphan_resources, summary.errors, summary.unrecognised_medicines);
+      summary.orphan_resources, summary.errors, summary.unrecognised_medicines,
+      summary.deceased_by_date + summary.deceased_by_flag, summary.deceased_by_date, summary.deceased_by_flag);
   out += fmt::format("{:<28} {:>10} {:>12} {:>8}  {}\n", "indicator", "flagged", "of patients", "percent", "title");
   for (int index = 0; index < kIndicatorCount; ++index) {
     const core::Indicator* indicator = indicator_at(kb, index);
@@ -140,7 +236,8 @@ std::string audit_summary_html(const core::audit::Summary& summary, const core::
       "<title>willis audit {}</title>\n<style>\n{}</style>\n</head>\n<body>\n<main>\n"
       "<h1>Magnesium and RLS prescribing audit</h1>\n"
       "<p>As of <strong>{}</strong>, knowledge base {}. {} patients, {} resources read ({} of other types skipped, "
-      "{} naming no known patient), {} bad lines, {} medicines willis could not identify.</p>\n"
+      "{} naming no known patient), {} bad lines, {} medicines willis could not identify. {} patients who had died "
+      "by that date ({} by deceasedDateTime, {} by deceasedBoolean) are in no denominator.</p>\n"
       "<table>\n<caption>Indicators: patients flagged (numerator) of patients counted (denominator)</caption>\n"
       "<thead><tr><th scope=\"col\">Indicator</th><th scope=\"col\">Counted</th><th scope=\"col\">Flagged</th>"
       "<th scope=\"col\">Flagged patients</th><th scope=\"col\">Of</th><th scope=\"col\">Share</th>"
@@ -159,7 +256,9 @@ std::string audit_summary_html(const core::audit::Summary& summary, const core::
                 "@media print{body{margin:0;max-width:none;font-size:11px}tr,figure{break-inside:avoid}"
                 ".bar{fill:#000}.track{fill:#ddd}}\n"},
       summary.as_of.str(), kb.version, summary.patients, summary.resources, summary.skipped_resources,
-      summary.orphan_resources, summary.errors, summary.unrecognised_medicines, html::Raw{rows}, html::Raw{svg},
+      summary.orphan_resources, summary.errors, summary.unrecognised_medicines,
+      summary.deceased_by_date + summary.deceased_by_flag, summary.deceased_by_date, summary.deceased_by_flag,
+      html::Raw{rows}, html::Raw{svg},
       kb.rules.disclaimer);
   return page;
 }

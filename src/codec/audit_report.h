@@ -28,6 +28,17 @@ struct AuditEvidence {
 /// "numerator", "sources"}]}`, indicators in docs/audit.md order.
 std::string audit_summary_json(const core::audit::Summary& summary, const core::Kb& kb);
 
+/// A summary read back from audit_summary_json's output (for `willis audit merge`): the counts,
+/// and in `ids`/`titles`/`sources`/`kb_version` what must be equal for two summaries to add up.
+struct ParsedAuditSummary {
+  core::audit::Summary summary;
+  std::string kb_version;
+  std::vector<std::string> ids, titles;
+  std::vector<std::vector<std::string>> sources;
+};
+/// Errors (a message): not JSON, a missing or non-integer count, an unknown key shape.
+std::optional<ParsedAuditSummary> parse_audit_summary_json(std::string_view json, std::string& error);
+
 /// The same for a terminal: one row per indicator with numerator/denominator and percent.
 std::string audit_summary_text(const core::audit::Summary& summary, const core::Kb& kb);
 

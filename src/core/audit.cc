@@ -196,7 +196,7 @@ void PatientState::merge(const PatientState& other) {
 
 Evaluation evaluate(const Params& params, const PatientState& state) {
   Evaluation out;
-  if (!state.exists()) return out;
+  if (!state.exists() || state.deceased()) return out;
   const auto has = [&](List list) { return (state.active & bit(list)) != 0; };
   const auto set = [&](int indicator, bool denominator, bool numerator) {
     if (!denominator) return;
@@ -283,6 +283,27 @@ void Summary::count(const Evaluation& evaluation) {
     auto& counts = indicators[static_cast<std::size_t>(indicator)];
     counts.denominator += evaluation.in_denominator(indicator);
     counts.numerator += evaluation.flagged(indicator);
+  }
+}
+
+void Summary::count(const PatientState& state, const Evaluation& evaluation) {
+  if (state.flags & PatientState::kDiedByDate) ++deceased_by_date;
+  else if (state.flags & PatientState::kDiedFlag) ++deceased_by_flag;
+  count(evaluation);
+}
+
+void Summary::add(const Summary& other) {
+  patients += other.patients;
+  resources += other.resources;
+  errors += other.errors;
+  skipped_resources += other.skipped_resources;
+  orphan_resources += other.orphan_resources;
+  unrecognised_medicines += other.unrecognised_medicines;
+  deceased_by_date += other.deceased_by_date;
+  deceased_by_flag += other.deceased_by_flag;
+  for (std::size_t index = 0; index < indicators.size(); ++index) {
+    indicators[index].denominator += other.indicators[index].denominator;
+    indicators[index].numerator += other.indicators[index].numerator;
   }
 }
 

@@ -173,6 +173,8 @@ struct PatientState {
   static constexpr std::uint8_t kExists = 1;      ///< a Patient resource names this id
   static constexpr std::uint8_t kTimed = 2;       ///< an active magnesium or partner resource is timed
   static constexpr std::uint8_t kIronRecent = 4;  ///< iron MR/MS (not entered-in-error) dated within the look-back
+  static constexpr std::uint8_t kDiedByDate = 16;   ///< Patient.deceasedDateTime on or before D (or not a date)
+  static constexpr std::uint8_t kDiedFlag = 32;     ///< Patient.deceasedBoolean true
 
   /// Index of a medicine list other than iron in the medicine positions.
   static constexpr std::size_t medicine_slot(List list) {
@@ -188,7 +190,17 @@ struct PatientState {
   std::int32_t magnesium_date() const { return magnesium_date_; }  ///< latest usable serum magnesium
 
   bool exists() const { return (flags & kExists) != 0; }
+  /// Dead on D (docs/audit.md "Who is in the population"): in no denominator.
+  bool deceased() const { return (flags & (kDiedByDate | kDiedFlag)) != 0; }
   void add_patient() { flags |= kExists; }
+  /// A Patient resource: `deceased_date` is Patient.deceasedDateTime as days (kNoDate when absent
+  /// or not a date), `has_deceased_date` whether the element is there at all, `deceased_flag`
+  /// Patient.deceasedBoolean == true.
+  void add_patient(const Params& params, std::int32_t deceased_date, bool has_deceased_date, bool deceased_flag) {
+    flags |= kExists;
+    if (has_deceased_date && (deceased_date == kNoDate || deceased_date <= params.as_of)) flags |= kDiedByDate;
+    if (deceased_flag) flags |= kDiedFlag;
+  }
   void add_unrecognised() { if (unrecognised < 0xFFFF) ++unrecognised; }
   void add(const Params& params, const MedicineFact& fact);
   void add(const Params& params, const ConditionFact& fact);
@@ -228,7 +240,7 @@ struct PatientState {
   std::array<std::uint8_t, kLabs> lab_meta_{kNoLabMeta, kNoLabMeta, kNoLabMeta};  ///< comparator | kHasValue
 
  public:
-  std::uint8_t flags = 0;  ///< kExists | kTimed | kIronRecent
+  std::uint8_t flags = 0;  ///< kExists | kTimed | kIronRecent | kDiedByDate | kDiedFlag
 };
 
 static_assert(sizeof(PatientState) == 136, "PatientState packs to 136 bytes: check padding");
@@ -241,7 +253,8 @@ struct Evaluation {
   bool flagged(int indicator) const { return (numerator >> indicator) & 1; }
 };
 
-/// The indicators for one patient. A patient without a Patient resource is in no denominator.
+/// The indicators for one patient. A patient without a Patient resource, or deceased on D, is in
+/// no denominator.
 Evaluation evaluate(const Params& params, const PatientState& state);
 
 /// The resources that decide a flagged indicator, in a fixed order (the medicine, then the result
@@ -267,9 +280,16 @@ struct Summary {
   std::uint64_t skipped_resources = 0; ///< resources of types the audit does not use
   std::uint64_t orphan_resources = 0;  ///< resources naming a patient with no Patient resource
   std::uint64_t unrecognised_medicines = 0;  ///< medicines (of existing patients) nothing identifies
+  /// Patients left out of every denominator because they had died by D: deceasedDateTime on or
+  /// before D (or not a date), and deceasedBoolean true (a patient with both counts once, by date).
+  std::uint64_t deceased_by_date = 0, deceased_by_flag = 0;
   std::array<IndicatorCount, kIndicatorCount> indicators{};
   /// Adds one patient's evaluation to the indicator counts.
   void count(const Evaluation& evaluation);
+  /// Counts one existing patient: its exclusion (if deceased) and its evaluation.
+  void count(const PatientState& state, const Evaluation& evaluation);
+  /// Adds another summary of the same audit (another part of the patients): exact sums.
+  void add(const Summary& other);
 };
 
 }  // namespace willis::core::audit

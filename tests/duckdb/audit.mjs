@@ -1,11 +1,12 @@
 // tests/duckdb/audit.mjs: the independent engine for `willis audit` (docs/audit.md): runs
 // indicators.sql in DuckDB over an export folder and prints the summary in willis's shape.
 //
-//   node audit.mjs EXPORT_DIR|FILE... --codelists CSV --as-of YYYY-MM-DD [--flagged OUT.ndjson]
+//   node audit.mjs EXPORT_DIR|FILE... --codelists CSV --texts CSV --as-of YYYY-MM-DD [--flagged OUT.ndjson]
 //                  [--threads N] [--memory-limit 4GB]
 //
-// stdout: {"engine":"duckdb","as_of","patients","resources","indicators":[{"id","denominator",
-// "numerator"}],"seconds"}. --flagged writes one {"patient","indicator"} line per flagged pair,
+// --texts: the CSV `text,list` of `willis audit --text-lists` (willis's name resolution as data).
+// stdout: {"engine":"duckdb","as_of","patients","resources","excluded":{"deceased_date",
+// "deceased_boolean"},"indicators":[{"id","denominator","numerator"}],"seconds"}. --flagged writes one {"patient","indicator"} line per flagged pair,
 // sorted by patient id (byte order) then indicator order, like willis's --out.
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
@@ -17,17 +18,18 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 function usage(why) {
   if (why) process.stderr.write(`audit.mjs: ${why}\n`);
   process.stderr.write('usage: node audit.mjs EXPORT_DIR|FILE... --codelists CSV --as-of YYYY-MM-DD ' +
-                       '[--flagged OUT.ndjson] [--threads N] [--memory-limit SIZE]\n');
+                       '--texts CSV [--flagged OUT.ndjson] [--threads N] [--memory-limit SIZE]\n');
   process.exit(2);
 }
 
 const args = process.argv.slice(2);
 const inputs = [];
-const opt = { codelists: '', asOf: '', flagged: '', threads: 0, memoryLimit: '', sql: path.join(here, 'indicators.sql') };
+const opt = { codelists: '', texts: '', asOf: '', flagged: '', threads: 0, memoryLimit: '', sql: path.join(here, 'indicators.sql') };
 for (let i = 0; i < args.length; ++i) {
   const a = args[i];
   const value = () => (i + 1 < args.length ? args[++i] : usage(`${a} needs a value`));
   if (a === '--codelists') opt.codelists = value();
+  else if (a === '--texts') opt.texts = value();
   else if (a === '--as-of') opt.asOf = value();
   else if (a === '--flagged') opt.flagged = value();
   else if (a === '--threads') opt.threads = Number(value());
@@ -38,6 +40,7 @@ for (let i = 0; i < args.length; ++i) {
 }
 if (!inputs.length) usage('no export folder or file');
 if (!opt.codelists) usage('--codelists is required');
+if (!opt.texts) usage('--texts is required (willis audit --text-lists)');
 if (!/^\d{4}-\d{2}-\d{2}$/.test(opt.asOf)) usage('--as-of needs YYYY-MM-DD');
 
 // "A folder (or files) of $export NDJSON, plain or .gz ... read in sorted file-name order."
@@ -59,6 +62,7 @@ const script = fs.readFileSync(opt.sql, 'utf8')
   .split('\n').filter((line) => !/^\s*--/.test(line)).join('\n')
   .replaceAll('{{FILES}}', `[${files.map(quote).join(', ')}]`)
   .replaceAll('{{CODELISTS}}', quote(path.resolve(opt.codelists)))
+  .replaceAll('{{TEXTS}}', quote(path.resolve(opt.texts)))
   .replaceAll('{{AS_OF}}', quote(opt.asOf));
 const statements = script.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean);
 
@@ -80,7 +84,9 @@ for (const sql of statements) {
   }
 }
 const rows = async (sql) => (await db.runAndReadAll(sql)).getRowObjects();
-const [counts] = await rows(`SELECT (SELECT count(*) FROM patients) AS patients, (SELECT count(*) FROM res) AS resources`);
+const [counts] = await rows(`SELECT (SELECT count(*) FROM all_patients) AS patients, (SELECT count(*) FROM res) AS resources,
+  (SELECT count(*) FROM all_patients WHERE died_by_date) AS deceased_date,
+  (SELECT count(*) FROM all_patients WHERE died_by_flag AND NOT died_by_date) AS deceased_boolean`);
 const summary = await rows('SELECT indicator, denominator, numerator FROM summary ORDER BY ord');
 if (opt.flagged) {
   const flagged = await rows('SELECT patient, indicator FROM flagged');
@@ -92,6 +98,7 @@ process.stdout.write(JSON.stringify({
   as_of: opt.asOf,
   patients: Number(counts.patients),
   resources: Number(counts.resources),
+  excluded: { deceased_date: Number(counts.deceased_date), deceased_boolean: Number(counts.deceased_boolean) },
   indicators: summary.map((r) => ({ id: r.indicator, denominator: Number(r.denominator), numerator: Number(r.numerator) })),
   seconds: Math.round(seconds * 1000) / 1000,
 }) + '\n');

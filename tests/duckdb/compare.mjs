@@ -9,7 +9,11 @@
 // only one side flagged. The last line is "LABEL: N passed, N failed"; exit 1 on any failure.
 import fs from 'node:fs';
 
-const [label, willisSummaryPath, willisFlaggedPath, duckSummaryPath, duckFlaggedPath] = process.argv.slice(2);
+// --real: real data with seeded copies (seed-real.py): only seeded patients (ids "seed-") may be
+// flagged, never a deceased seed, and every indicator needs a seeded patient on each side.
+const realData = process.argv.includes('--real');
+const [label, willisSummaryPath, willisFlaggedPath, duckSummaryPath, duckFlaggedPath] =
+  process.argv.slice(2).filter((a) => a !== '--real');
 if (!duckFlaggedPath) {
   process.stderr.write('usage: node compare.mjs LABEL WILLIS_SUMMARY WILLIS_FLAGGED DUCKDB_SUMMARY DUCKDB_FLAGGED\n');
   process.exit(2);
@@ -44,6 +48,11 @@ console.log(`${label}: patients willis ${w.patients}, duckdb ${d.patients}` +
             (w.skipped_resources !== undefined ? `, skipped ${w.skipped_resources}` : '') +
             (w.unrecognised_medicines !== undefined ? `, unrecognised medicines ${w.unrecognised_medicines}` : ''));
 check(w.patients === d.patients, `patients: willis ${w.patients}, duckdb ${d.patients}`);
+// docs/audit.md "Who is in the population": the same patients left out, for the same reasons.
+const we = w.excluded || {}, de = d.excluded || {};
+console.log(`  excluded as deceased: willis ${JSON.stringify(we)}, duckdb ${JSON.stringify(de)}`);
+check(we.deceased_date === de.deceased_date && we.deceased_boolean === de.deceased_boolean,
+      `excluded: willis ${JSON.stringify(we)}, duckdb ${JSON.stringify(de)}`);
 
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
@@ -74,6 +83,19 @@ if (!check(onlyW.length === 0 && onlyD.length === 0, 'the flagged (patient, indi
   for (const [name, list] of [['only willis', onlyW], ['only duckdb', onlyD]]) {
     for (const k of list.slice(0, 15)) console.log(`    ${name}: ${k.replace('\t', '  ')}`);
     if (list.length > 15) console.log(`    ${name}: ... ${list.length - 15} more`);
+  }
+}
+
+if (realData) {
+  const unseeded = [...wSet, ...dSet].filter((k) => !k.startsWith('seed-'));
+  check(unseeded.length === 0, `unseeded real patients flagged: ${[...new Set(unseeded)].slice(0, 10).join(', ')}`);
+  const dead = [...wSet, ...dSet].filter((k) => k.startsWith('seed-deceased-'));
+  check(dead.length === 0, `deceased patients flagged: ${dead.join(', ')}`);
+  check((w.excluded?.deceased_date ?? 0) >= 1 || label.includes('hiv'), 'no patient excluded by deceasedDateTime');
+  check((w.excluded?.deceased_boolean ?? 0) >= 1, 'the deceasedBoolean seed was not excluded');
+  for (const id of order) {
+    check(wSet.has(`seed-${id}-num\t${id}`), `${id}: its numerator seed is not flagged`);
+    check(!wSet.has(`seed-${id}-den\t${id}`), `${id}: its denominator-only seed is flagged`);
   }
 }
 

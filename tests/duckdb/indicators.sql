@@ -3,15 +3,24 @@
 --   {{FILES}}      a list literal of the export's files (plain .ndjson or .ndjson.gz)
 --   {{CODELISTS}}  the path of the CSV `list,system,code` printed by `willis audit --codelists`
 --   {{AS_OF}}      the --as-of date, 'YYYY-MM-DD'
+--   {{TEXTS}}      the path of the CSV `text,list` written by `willis audit --text-lists` (willis's
+--                  name resolution as data: which medicine texts it identified, and their lists)
 -- Statements are separated by a semicolon at the end of a line. The last two tables, `summary`
 -- and `flagged`, are the answer. Written from the text of docs/audit.md (quoted in comments), not
--- from willis's output; this engine matches codes only (docs/audit.md, "What a medicine is").
+-- from willis's output. Codes are matched here; medicine texts are looked up in willis's text
+-- table (docs/audit.md "What a medicine is", "Text table"): this engine decides which text counts.
 
 -- "code lists ... printed by willis audit --codelists as CSV with a header: list,system,code"
 CREATE OR REPLACE TEMP TABLE codes AS
 SELECT DISTINCT list, system, code
 FROM read_csv({{CODELISTS}}, header = true, auto_detect = false,
               columns = {'list': 'VARCHAR', 'system': 'VARCHAR', 'code': 'VARCHAR'});
+
+-- "willis audit --text-lists": one row per (text, list); an empty list: known, in no list.
+CREATE OR REPLACE TEMP TABLE texts AS
+SELECT DISTINCT text, nullif(list, '') AS list
+FROM read_csv({{TEXTS}}, header = true, auto_detect = false, quote = '"', escape = '"',
+              columns = {'text': 'VARCHAR', 'list': 'VARCHAR'});
 
 CREATE OR REPLACE TEMP TABLE params AS
 SELECT DATE {{AS_OF}} AS d,
@@ -29,9 +38,10 @@ WITH lines AS (
                    columns = {
                      resourceType: 'VARCHAR', id: 'VARCHAR', status: 'VARCHAR',
                      subject: 'STRUCT(reference VARCHAR)',
-                     medicationCodeableConcept: 'STRUCT(coding STRUCT(system VARCHAR, code VARCHAR)[])',
+                     deceasedDateTime: 'VARCHAR', deceasedBoolean: 'BOOLEAN',
+                     medicationCodeableConcept: 'STRUCT(coding STRUCT(system VARCHAR, code VARCHAR, display VARCHAR)[], text VARCHAR)',
                      medicationReference: 'STRUCT(reference VARCHAR)',
-                     code: 'STRUCT(coding STRUCT(system VARCHAR, code VARCHAR)[])',
+                     code: 'STRUCT(coding STRUCT(system VARCHAR, code VARCHAR, display VARCHAR)[], text VARCHAR)',
                      authoredOn: 'VARCHAR', effectiveDateTime: 'VARCHAR', effectivePeriod: 'STRUCT(start VARCHAR)',
                      effectiveInstant: 'VARCHAR', issued: 'VARCHAR', dateAsserted: 'VARCHAR',
                      dosageInstruction: 'STRUCT(text VARCHAR, patientInstruction VARCHAR, timing STRUCT("repeat" STRUCT(timeOfDay VARCHAR[], "when" VARCHAR[])))[]',
@@ -46,6 +56,8 @@ shaped AS (
     resourceType AS type,
     id,
     status,
+    deceasedDateTime AS deceased_text,
+    coalesce(deceasedBoolean, false) AS deceased_flag,
     -- "The patient of a resource is subject.reference = Patient/ID"
     CASE WHEN starts_with(subject.reference, 'Patient/') AND length(subject.reference) > 8
               AND NOT contains(subject.reference[9:], '/') THEN subject.reference[9:] END AS pid,
@@ -63,6 +75,8 @@ shaped AS (
     -- Codings: medicationCodeableConcept (MR, MS) or code (Medication, Observation, Condition).
     coalesce(CASE WHEN resourceType IN ('MedicationRequest', 'MedicationStatement')
                   THEN medicationCodeableConcept.coding ELSE code.coding END, []) AS codings,
+    CASE WHEN resourceType IN ('MedicationRequest', 'MedicationStatement')
+         THEN medicationCodeableConcept.text ELSE code.text END AS concept_text,
     CASE WHEN medicationCodeableConcept IS NULL
               AND starts_with(medicationReference.reference, 'Medication/') AND length(medicationReference.reference) > 11
               AND NOT contains(medicationReference.reference[12:], '/')
@@ -89,18 +103,34 @@ shaped AS (
   FROM lines
 )
 SELECT
-  * EXCLUDE (date_text),
+  * EXCLUDE (date_text, deceased_text),
+  row_number() OVER () AS rid,
   -- "A partial date (YYYY or YYYY-MM) is taken at its first day."
   TRY_CAST(CASE length(left(date_text, 10))
              WHEN 4 THEN left(date_text, 4) || '-01-01'
              WHEN 7 THEN left(date_text, 7) || '-01'
              ELSE left(date_text, 10)
-           END AS DATE) AS day
+           END AS DATE) AS day,
+  deceased_text IS NOT NULL AS has_deceased_date,
+  TRY_CAST(CASE length(left(deceased_text, 10))
+             WHEN 4 THEN left(deceased_text, 4) || '-01-01'
+             WHEN 7 THEN left(deceased_text, 7) || '-01'
+             ELSE left(deceased_text, 10)
+           END AS DATE) AS deceased_day
 FROM shaped;
 
--- "A patient exists when a Patient resource names it."
+-- "A patient exists when a Patient resource names it." "Who is in the population": a patient
+-- whose deceasedDateTime is on or before D (or is not a date), or whose deceasedBoolean is true,
+-- had died by D and is in no denominator; counted once, by date first.
+CREATE OR REPLACE TEMP TABLE all_patients AS
+SELECT id AS pid,
+       bool_or(has_deceased_date AND (deceased_day IS NULL OR deceased_day <= (SELECT d FROM params))) AS died_by_date,
+       bool_or(deceased_flag) AS died_by_flag
+FROM res WHERE type = 'Patient' AND id IS NOT NULL AND id <> ''
+GROUP BY id;
+
 CREATE OR REPLACE TEMP TABLE patients AS
-SELECT DISTINCT id AS pid FROM res WHERE type = 'Patient' AND id IS NOT NULL AND id <> '';
+SELECT pid FROM all_patients WHERE NOT died_by_date AND NOT died_by_flag;
 
 -- Resources of a known patient ("Resources whose subject has no Patient resource ... enter no
 -- denominator").
@@ -111,28 +141,62 @@ WHERE r.type IN ('MedicationRequest', 'MedicationStatement', 'Observation', 'Con
 -- ------------------------------------------------------------------------------ medicines
 -- "each coding of medicationCodeableConcept (or of the referenced Medication's code) is looked
 -- up in the code lists (system + code)".
+-- What each medicine concept is: a MedicationRequest/MedicationStatement's
+-- medicationCodeableConcept, or a Medication's code. "When any coding is in a list, the medicine is
+-- in the union of the lists of all its codings. When none is, the text, then each coding's
+-- display" names it: the first of them in willis's text table decides (its lists, or none).
+CREATE OR REPLACE TEMP TABLE concepts AS
+SELECT rid, codings, concept_text FROM res WHERE type IN ('Medication', 'MedicationRequest', 'MedicationStatement');
+
+CREATE OR REPLACE TEMP TABLE concept_coded AS
+WITH c AS (SELECT rid, unnest(codings) AS coding FROM concepts)
+SELECT DISTINCT c.rid, k.list
+FROM c JOIN codes k ON k.system = c.coding.system AND k.code = c.coding.code
+WHERE k.system IN ('http://www.nlm.nih.gov/research/umls/rxnorm', 'http://www.whocc.no/atc');
+
+CREATE OR REPLACE TEMP TABLE concept_lists AS
+WITH uncoded AS (
+  SELECT * FROM concepts WHERE rid NOT IN (SELECT rid FROM concept_coded)
+),
+candidates AS (
+  SELECT rid, unnest(cands) AS t, generate_subscripts(cands, 1) AS i
+  FROM (SELECT rid, list_prepend(concept_text, list_transform(codings, lambda x: x.display)) AS cands FROM uncoded)
+),
+chosen AS (
+  SELECT c.rid, arg_min(c.t, c.i) AS t
+  FROM candidates c
+  WHERE c.t IS NOT NULL AND c.t <> '' AND c.t IN (SELECT text FROM texts)
+  GROUP BY c.rid
+)
+SELECT rid, list FROM concept_coded
+UNION ALL
+SELECT ch.rid, x.list FROM chosen ch JOIN texts x ON x.text = ch.t WHERE x.list IS NOT NULL;
+
+-- "each coding of medicationCodeableConcept (or of the referenced Medication's code) is looked
+-- up in the code lists (system + code)"; "The same Medication id twice: its lists are joined."
 CREATE OR REPLACE TEMP TABLE med_lists AS
 WITH meds AS (
-  SELECT o.pid, o.type, o.status, o.day, o.has_timing,
-         CASE WHEN o.medication_ref IS NOT NULL THEN m.codings ELSE o.codings END AS codings
-  FROM owned o
-  LEFT JOIN (SELECT id, any_value(codings) AS codings FROM res WHERE type = 'Medication' AND id IS NOT NULL GROUP BY id) m
-    ON m.id = o.medication_ref
+  SELECT o.rid, o.pid, o.type, o.status, o.day, o.has_timing, o.medication_ref FROM owned o
   WHERE o.type IN ('MedicationRequest', 'MedicationStatement')
 ),
-coded AS (
-  SELECT pid, type, status, day, has_timing, unnest(coalesce(codings, [])) AS coding FROM meds
+medication_lists AS (
+  SELECT DISTINCT r.id, l.list FROM res r JOIN concept_lists l USING (rid)
+  WHERE r.type = 'Medication' AND r.id IS NOT NULL
+),
+listed AS (
+  SELECT m.*, l.list FROM meds m JOIN concept_lists l USING (rid) WHERE m.medication_ref IS NULL
+  UNION ALL
+  SELECT m.*, ml.list FROM meds m JOIN medication_lists ml ON ml.id = m.medication_ref
 )
 -- Identical rows of one patient are merged by DISTINCT: harmless, every use below is "exists".
-SELECT DISTINCT c.pid, c.type, c.status, c.day, c.has_timing, k.list,
+SELECT DISTINCT c.pid, c.type, c.status, c.day, c.has_timing, c.list,
   -- "Active medicine: MedicationRequest with status in {active, on-hold, unknown};
   -- MedicationStatement with status in {active, intended, on-hold, unknown}."
   -- "Dates after D are ignored (not yet happened)": a medicine dated after D is not active.
   ((c.type = 'MedicationRequest' AND c.status IN ('active', 'on-hold', 'unknown'))
    OR (c.type = 'MedicationStatement' AND c.status IN ('active', 'intended', 'on-hold', 'unknown')))
   AND (c.day IS NULL OR c.day <= (SELECT d FROM params)) AS active
-FROM coded c
-JOIN codes k ON k.system = c.coding.system AND k.code = c.coding.code;
+FROM listed c;
 
 CREATE OR REPLACE TEMP TABLE active_lists AS
 SELECT DISTINCT pid, list FROM med_lists WHERE active;

@@ -3,6 +3,14 @@
 #
 #   run-agreement.sh WILLIS_BINARY GEN_BINARY WORK_DIR
 #
+# Two kinds of data (issue 14): exports made by our own generator, and real Synthea output
+# (tests/fixtures/audit-real: synthea-bulk-10 plain, synthea-hiv-79 gzipped, as Synthea wrote
+# them) with seeded copies of some of their patients added by seed-real.py (resources only added;
+# see its header): there every indicator must have a seeded patient in its numerator and another
+# in its denominator only, no unseeded real patient may be flagged, and no deceased seed either.
+# The DuckDB engine gets willis's code lists and its text table (--text-lists), and decides the
+# rest itself.
+#
 # Installs @duckdb/node-api from the lockfile into WORK_DIR (npm ci; once per lockfile change),
 # takes the code lists from `willis audit --codelists`, runs both engines on the hand-made
 # fixture/ (both must flag exactly fixture/expected-flagged.ndjson), generates two small exports
@@ -65,10 +73,16 @@ run_case() {
   rm -rf "$dir"
   mkdir -p "$dir"
   "$gen" "$dir/export" --patients "$patients" --as-of "$as_of" --quiet "$@"
+  run_engines "$name" "$dir" "$*"
+}
+
+# Runs both engines on $dir/export and compares them. Extra checks for real data: REAL=1.
+run_engines() {
+  local name="$1" dir="$2" what="$3"
   local t0 t1 t2
   t0=$(date +%s%N)
   if ! "$willis" audit "$dir/export" --as-of "$as_of" --format json --out "$dir/willis-flagged.ndjson" \
-      >"$dir/willis.json" 2>"$dir/willis.err"; then
+      --text-lists "$dir/texts.csv" >"$dir/willis.json" 2>"$dir/willis.err"; then
     echo "audit-duckdb-agreement: $name: willis audit failed:" >&2
     cat "$dir/willis.err" >&2
     total_failed=$((total_failed + 1))
@@ -76,7 +90,7 @@ run_case() {
     return
   fi
   t1=$(date +%s%N)
-  if ! node "$work/audit.mjs" "$dir/export" --codelists "$work/codelists.csv" --as-of "$as_of" \
+  if ! node "$work/audit.mjs" "$dir/export" --codelists "$work/codelists.csv" --texts "$dir/texts.csv" --as-of "$as_of" \
       --flagged "$dir/duckdb-flagged.ndjson" >"$dir/duckdb.json" 2>"$dir/duckdb.err"; then
     echo "audit-duckdb-agreement: $name: the DuckDB engine failed:" >&2
     cat "$dir/duckdb.err" >&2
@@ -85,10 +99,10 @@ run_case() {
     return
   fi
   t2=$(date +%s%N)
-  echo "audit-duckdb-agreement: $name ($*): willis $(((t1 - t0) / 1000000)) ms, duckdb $(((t2 - t1) / 1000000)) ms"
+  echo "audit-duckdb-agreement: $name ($what): willis $(((t1 - t0) / 1000000)) ms, duckdb $(((t2 - t1) / 1000000)) ms"
   local out rc=0
   out="$(node "$work/compare.mjs" "$name" "$dir/willis.json" "$dir/willis-flagged.ndjson" \
-           "$dir/duckdb.json" "$dir/duckdb-flagged.ndjson")" || rc=$?
+           "$dir/duckdb.json" "$dir/duckdb-flagged.ndjson" ${REAL:+--real})" || rc=$?
   echo "$out"
   local p f
   p="$(echo "$out" | sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' | tail -n 1)"
@@ -107,8 +121,9 @@ fixture_case() {
   rm -rf "$dir"
   mkdir -p "$dir"
   "$willis" audit "$here/fixture" --as-of "$as_of" --format json --out "$dir/willis-flagged.ndjson" \
-    >"$dir/willis.json" 2>"$dir/willis.err" || { cat "$dir/willis.err" >&2; : >"$dir/willis-flagged.ndjson"; }
-  node "$work/audit.mjs" "$here/fixture" --codelists "$work/codelists.csv" --as-of "$as_of" \
+    --text-lists "$dir/texts.csv" >"$dir/willis.json" 2>"$dir/willis.err" ||
+    { cat "$dir/willis.err" >&2; : >"$dir/willis-flagged.ndjson"; }
+  node "$work/audit.mjs" "$here/fixture" --codelists "$work/codelists.csv" --texts "$dir/texts.csv" --as-of "$as_of" \
     --flagged "$dir/duckdb-flagged.ndjson" >"$dir/duckdb.json" 2>"$dir/duckdb.err" ||
     { cat "$dir/duckdb.err" >&2; : >"$dir/duckdb-flagged.ndjson"; }
   for engine in willis duckdb; do
@@ -120,7 +135,24 @@ fixture_case() {
   done
 }
 
+# Real Synthea output with seeded copies of some patients (seed-real.py says how).
+real_case() {
+  local name="$1" source="$2" dir="$work/$1"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  if ! python3 "$here/seed-real.py" "$source" "$dir/export" "$work/codelists.csv"; then
+    echo "audit-duckdb-agreement: $name: seed-real.py failed" >&2
+    total_failed=$((total_failed + 1))
+    status=1
+    return
+  fi
+  REAL=1 run_engines "$name" "$dir" "real Synthea + seeded copies"
+}
+
+command -v python3 >/dev/null 2>&1 || fail "missing python3 (seed-real.py)"
 fixture_case
+real_case real-synthea-bulk-10 "$here/../fixtures/audit-real/synthea-bulk-10"
+real_case real-synthea-hiv-79 "$here/../fixtures/audit-real/synthea-hiv-79"
 run_case seed-11-plain --seed 11 --bad-lines 0.001
 run_case seed-12-gzip --seed 12 --gzip
 
