@@ -342,7 +342,9 @@ class Assessor {
       } else {
         add_text("unrecognised", names_.slug(name), "unrecognised_condition",
                  {{"name", name}, {"suggestion", suggestion_text(names_.suggest_condition(name))}});
-        // Kidney disease willis cannot stage is kidney disease of unknown stage (fail closed).
+        // A condition willis does not know could rule magnesium out, so the plan and the
+        // timetable wait for it (fail closed); kidney words also count as kidney disease.
+        unresolve(resolution.field, name, "unknown-condition", "unresolved_condition", {{"name", name}});
         const std::string normalized = normalize_name(name);
         for (const auto& word : rules_.kidney_words)
           if (has_phrase(normalized, word)) unknown_kidney_condition_ = name;
@@ -361,6 +363,7 @@ class Assessor {
       const RedFlag* flag = id ? kb_.red_flag(*id) : nullptr;
       if (!flag) {
         add_text("unrecognised", names_.slug(given), "unrecognised_flag", {{"name", given}, {"suggestion", ""}});
+        unresolve(resolution.field, given, "unknown-symptom", "unresolved_symptom", {{"name", given}});
         out_.resolved.push_back(std::move(resolution));
         continue;
       }
@@ -1033,6 +1036,8 @@ class Assessor {
     std::vector<std::string> what;
     for (const auto& u : pending_) {
       if (u.missing == "unknown") what.push_back("willis does not know '" + u.medicines.front() + "'");
+      if (u.missing == "unknown-condition") what.push_back("willis does not know the condition '" + u.medicines.front() + "'");
+      if (u.missing == "unknown-symptom") what.push_back("willis does not know the symptom '" + u.medicines.front() + "'");
       if (u.missing == "amount") what.push_back("the magnesium in '" + u.medicines.front() + "' is not counted");
     }
     if (what.empty()) return true;

@@ -21,7 +21,7 @@ const std::vector<std::string> kRequiredTexts = {
     "guideline_options", "dopamine_agonist", "advised_against", "unrecognised_medicine",
     "unrecognised_supplement", "unrecognised_condition", "unrecognised_flag", "exacerbating_medicine",
     "dose_amount_missing", "no_safe_time", "timetable_withheld", "unresolved_unknown", "unresolved_untimed",
-    "unresolved_amount", "plan_withheld", "magnesium_collision", "route_not_oral", "kidney_stage3", "kidney_out_of_date",
+    "unresolved_amount", "unresolved_condition", "unresolved_symptom", "plan_withheld", "magnesium_collision", "route_not_oral", "kidney_stage3", "kidney_out_of_date",
     "egfr_out_of_date", "serum_mg_severe", "serum_mg_above_range", "prescribed_magnesium"};
 
 const std::vector<RequiredIndicator> kRequiredIndicators = {
