@@ -269,6 +269,11 @@ class Assessor {
         if (has_phrase(normalized, word)) item.every = Every::month;
     }
     const SupplementMatch as_magnesium = names_.supplement(item.name);
+    // A route read from the name of a combination ("Aralen/iron sucrose (intravenous)") could belong
+    // to one part only: keep every part's oral window (fail closed) unless `route:` was given.
+    const auto name_route_is_ambiguous = [&](std::size_t parts) {
+      if (!route && parts > 1) item.route = Route::oral;
+    };
     if (as_magnesium.kind != SupplementMatch::Kind::unknown) {
       item.magnesium = as_magnesium;
       return;
@@ -286,6 +291,7 @@ class Assessor {
         item.medicines.push_back(med);
       }
     }
+    name_route_is_ambiguous(match.ids.size() + match.unknown.size());
     for (const auto& part : match.unknown) {
       // A magnesium form named as one part of a combination ("magnesium citrate/zinc").
       const SupplementMatch part_magnesium = names_.supplement(part);

@@ -143,13 +143,27 @@ std::vector<Violation> check_invariants(const core::Assessment& a, const core::P
         fail(Invariant::window, "no-window-data", "finding " + f->id + " separates but has no magnesium_after/before_drug_h");
         continue;
       }
-      // (a) no dose inside the window around any of its times.
-      for (const auto& t : *times)
-        for (const auto& dose : a.schedule.doses)
+      // (a) no dose inside the window around any of its times. A weekly or monthly medicine's
+      // window applies on its day only (schedule.keep_apart[].day), where schedule.on_days may give
+      // that day doses of its own; a daily window applies to every day's doses, those days' too.
+      for (const auto& t : *times) {
+        std::string day;
+        for (const auto& k : a.schedule.keep_apart)
+          if (k.medicine == id && k.drug_time == t) day = k.day;
+        std::vector<core::Dose> apply;
+        const core::DaySchedule* own = nullptr;
+        for (const auto& d : a.schedule.on_days)
+          if (!day.empty() && d.day == day) own = &d;
+        if (own) apply = own->doses;
+        else apply = a.schedule.doses;
+        if (day.empty())
+          for (const auto& d : a.schedule.on_days) apply.insert(apply.end(), d.doses.begin(), d.doses.end());
+        for (const auto& dose : apply)
           if (in_window(dose.time, t, *after, *before))
             fail(Invariant::window, "window:" + id,
                  "dose at " + dose.time.str() + " is inside " + id + "'s window around " + t.str() + " (" + r.field + " \"" +
                      r.input + "\": " + hours(*before) + " before, " + hours(*after) + " after)");
+      }
     }
   }
 
