@@ -88,6 +88,8 @@ std::string medicine_row(const Ctx& ctx, const std::string& index, const std::st
                         "autocomplete=\"off\" inputmode=\"numeric\" placeholder=\"08:00, 20:00\""});
   fields += input(ctx, {base + ".amount", "Amount per dose (optional)", "With a unit, e.g. 10 ml or 2 tablets",
                         "text", "autocomplete=\"off\""});
+  fields += checkbox(ctx, base + ".prescribed", "true", "Prescribed for me by a doctor, nurse or pharmacist", "",
+                     ctx.form.get(base + ".prescribed") == "true");
   return format(
       "<li class=\"row\" data-row=\"{0}\"><fieldset><legend>Medicine {1}</legend>{2}"
       "<button type=\"submit\" class=\"remove secondary\" name=\"action\" value=\"remove-medicine-{0}\" "
@@ -100,7 +102,8 @@ std::string supplement_row(const Ctx& ctx, const std::string& index, const std::
   std::string fields;
   fields += input(ctx, {base + ".name", "Name", "e.g. magnesium citrate, or the product name", "text",
                         "autocomplete=\"off\""});
-  fields += input(ctx, {base + ".amount_mg", "Amount per dose, mg", "", "text", "inputmode=\"decimal\" autocomplete=\"off\""});
+  fields += input(ctx, {base + ".amount_mg", "Amount per dose",
+                        "In mg, or with its unit: 10 mmol, 2 tablets, 5 ml, 1 g", "text", "autocomplete=\"off\""});
   fields += select(ctx, base + ".amount_basis", "The amount is",
                    "Labels usually state elemental magnesium (\"magnesium 100 mg\")",
                    {{"elemental", "elemental magnesium (most labels)"},
@@ -108,6 +111,8 @@ std::string supplement_row(const Ctx& ctx, const std::string& index, const std::
   fields += input(ctx, {base + ".per_day", "Doses a day", "", "text", "inputmode=\"numeric\" autocomplete=\"off\""});
   fields += input(ctx, {base + ".times", "Times (optional)", "24-hour clock, separated by commas", "text",
                         "autocomplete=\"off\" inputmode=\"numeric\""});
+  fields += checkbox(ctx, base + ".prescribed", "true", "Prescribed for me by a doctor, nurse or pharmacist", "",
+                     ctx.form.get(base + ".prescribed") == "true");
   return format(
       "<li class=\"row\" data-row=\"{0}\"><fieldset><legend>Supplement {1}</legend>{2}"
       "<button type=\"submit\" class=\"remove secondary\" name=\"action\" value=\"remove-supplement-{0}\" "
@@ -224,10 +229,17 @@ std::string profile_form_page(const FormData& form, const core::Kb& kb, const Pr
   // 7. Blood tests.
   {
     std::string fields;
-    fields += input(ctx, {"labs.ferritin_ng_ml", "Ferritin, ng/mL (same number as \u00b5g/L)", "", "text", "inputmode=\"decimal\" autocomplete=\"off\""});
-    fields += input(ctx, {"labs.tsat_percent", "Transferrin saturation (TSAT), %", "", "text", "inputmode=\"decimal\" autocomplete=\"off\""});
-    fields += input(ctx, {"labs.egfr", "Kidney function (eGFR), mL/min/1.73 m\u00b2", "", "text", "inputmode=\"decimal\" autocomplete=\"off\""});
-    fields += input(ctx, {"labs.serum_magnesium_mmol_l", "Blood magnesium, mmol/L", "", "text", "inputmode=\"decimal\" autocomplete=\"off\""});
+    // Each result with the date of the test: an old kidney or magnesium result may not count.
+    const std::pair<const char*, const char*> labs[] = {
+        {"ferritin_ng_ml", "Ferritin, ng/mL (same number as \u00b5g/L)"},
+        {"tsat_percent", "Transferrin saturation (TSAT), %"},
+        {"egfr", "Kidney function (eGFR), mL/min/1.73 m\u00b2"},
+        {"serum_magnesium_mmol_l", "Blood magnesium, mmol/L"}};
+    for (const auto& [key, label] : labs) {
+      fields += input(ctx, {std::string("labs.") + key, label, "", "text", "inputmode=\"decimal\" autocomplete=\"off\""});
+      fields += input(ctx, {std::string("labs.") + key + ".date", std::string("Date of that test"), "YYYY-MM-DD",
+                            "date", "autocomplete=\"off\""});
+    }
     out += format("<fieldset class=\"section\"><legend>Blood tests (if you know them)</legend>{}</fieldset>\n", Raw{fields});
   }
   // 8. Diet and habits.

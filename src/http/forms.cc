@@ -171,8 +171,32 @@ ProfileJson profile_json_from_form(const FormData& form) {
     w.key("conditions");
     string_list(w, list);
   }
-  Group{form, w, "labs", {{"ferritin_ng_ml", 'n'}, {"tsat_percent", 'n'}, {"egfr", 'n'}, {"serum_magnesium_mmol_l", 'n'}}}
-      .write();
+  {
+    // Labs: a number, or {value, date} when the date of the test is given.
+    bool open = false;
+    for (const char* key : {"ferritin_ng_ml", "tsat_percent", "egfr", "serum_magnesium_mmol_l"}) {
+      const std::string value = text((std::string("labs.") + key).c_str());
+      const std::string date = text((std::string("labs.") + key + ".date").c_str());
+      if (value.empty() && date.empty()) continue;
+      if (!open) {
+        w.key("labs");
+        w.begin_object();
+        open = true;
+      }
+      w.key(key);
+      if (date.empty()) {
+        number_or_text(w, value);
+        continue;
+      }
+      w.begin_object();
+      w.key("value");
+      if (value.empty()) w.null();
+      else number_or_text(w, value);
+      w.member("date", date);
+      w.end_object();
+    }
+    if (open) w.end_object();
+  }
   {
     // Symptoms: the yes/no questions, the IRLS score and the red flags, in one object.
     std::vector<std::string> flags;
@@ -219,6 +243,7 @@ ProfileJson profile_json_from_form(const FormData& form) {
         w.key("times");
         string_list(w, list);
       }
+      if (trim(form.get(base + "prescribed")) == "true") w.member("prescribed", true);
       w.end_object();
     }
     if (open) w.end_array();
@@ -241,9 +266,14 @@ ProfileJson profile_json_from_form(const FormData& form) {
       w.begin_object();
       w.member("name", name);
       if (!amount.empty()) {
-        w.key("amount_mg");
+        // A bare number is mg; with a unit ("10 mmol", "2 tablets") it is read as an amount.
+        char* end = nullptr;
+        std::strtod(amount.c_str(), &end);
+        const bool bare_number = end && trim(std::string(end)).empty();
+        w.key(bare_number ? "amount_mg" : "amount");
         number_or_text(w, amount);
       }
+      if (trim(form.get(base + "prescribed")) == "true") w.member("prescribed", true);
       if (!basis.empty()) w.member("amount_basis", basis);
       if (!per_day.empty()) {
         w.key("per_day");
@@ -303,6 +333,11 @@ FieldError field_error_for(const core::Error& error, const ProfileJson& json) {
   if (bracket != std::string::npos && (dot == std::string::npos || bracket > dot) && path.back() == ']')
     path.resize(bracket);
   if (path == "medicines" || path == "supplements") path += "[0].name";
+  // The form has one amount field per supplement, and a lab's value is its own field.
+  if (path.rfind("supplements[", 0) == 0 && path.size() > 7 && path.compare(path.size() - 7, 7, ".amount") == 0)
+    path += "_mg";
+  if (path.rfind("labs.", 0) == 0 && path.size() > 6 && path.compare(path.size() - 6, 6, ".value") == 0)
+    path.resize(path.size() - 6);
   // The top-level object's own errors ("(top level)") and unknown fields have no form field.
   if (path == "(top level)") path.clear();
   return FieldError{path, error.message};
@@ -321,10 +356,14 @@ FormData form_from_profile(const core::Profile& p) {
   const auto opt = [&](const char* name, const std::optional<double>& value) {
     if (value) form.add(name, num(*value));
   };
-  opt("labs.ferritin_ng_ml", p.labs.ferritin_ng_ml);
-  opt("labs.tsat_percent", p.labs.tsat_percent);
-  opt("labs.egfr", p.labs.egfr);
-  opt("labs.serum_magnesium_mmol_l", p.labs.serum_magnesium_mmol_l);
+  const auto lab = [&](const char* name, const std::optional<double>& value, const std::optional<core::CalendarDate>& date) {
+    opt(name, value);
+    if (date) form.add(std::string(name) + ".date", date->str());
+  };
+  lab("labs.ferritin_ng_ml", p.labs.ferritin_ng_ml, p.labs.ferritin_date);
+  lab("labs.tsat_percent", p.labs.tsat_percent, p.labs.tsat_date);
+  lab("labs.egfr", p.labs.egfr, p.labs.egfr_date);
+  lab("labs.serum_magnesium_mmol_l", p.labs.serum_magnesium_mmol_l, p.labs.serum_magnesium_date);
   const auto answer = [&](const char* name, const std::optional<bool>& value) {
     if (value) form.add(name, *value ? "yes" : "no");
   };
@@ -341,12 +380,15 @@ FormData form_from_profile(const core::Profile& p) {
     form.add(base + "name", m.name);
     form.add(base + "times", time_list(m.times));
     if (m.amount) form.add(base + "amount", num(m.amount->value) + (m.amount->unit.empty() ? "" : " " + m.amount->unit));
+    if (m.prescribed) form.add(base + "prescribed", "true");
   }
   for (std::size_t idx = 0; idx < p.supplements.size(); ++idx) {
     const auto& s = p.supplements[idx];
     const std::string base = "supplements[" + std::to_string(idx) + "].";
     form.add(base + "name", s.name);
     if (s.amount_mg) form.add(base + "amount_mg", num(*s.amount_mg));
+    else if (s.amount) form.add(base + "amount_mg", num(s.amount->value) + (s.amount->unit.empty() ? "" : " " + s.amount->unit));
+    if (s.prescribed) form.add(base + "prescribed", "true");
     form.add(base + "amount_basis", s.amount_basis == core::AmountBasis::compound ? "compound" : "elemental");
     form.add(base + "per_day", std::to_string(s.per_day));
     form.add(base + "times", time_list(s.times));

@@ -62,6 +62,48 @@ TEST(Forms, ProfileFormBecomesAProfileTheParserAccepts) {
   EXPECT_EQ(reparsed.value().medicines[1].times[1].str(), "20:00");
 }
 
+TEST(Forms, DatedLabsPrescribedItemsAndAmountsWithUnitsSurviveTheRoundTrip) {
+  FormData form;
+  form.add("age", "70");
+  form.add("labs.egfr", "52");
+  form.add("labs.egfr.date", "2025-03-01");
+  form.add("labs.ferritin_ng_ml", "40");
+  form.add("medicines[0].name", "Magnesium glycerophosphate 4 mmol chewable tablets");
+  form.add("medicines[0].times", "08:00");
+  form.add("medicines[0].prescribed", "true");
+  form.add("supplements[0].name", "magnesium citrate");
+  form.add("supplements[0].amount_mg", "10 mmol");
+  form.add("supplements[1].name", "magnesium glycinate");
+  form.add("supplements[1].amount_mg", "100");
+  const auto json = profile_json_from_form(form);
+  const auto profile = codec::parse_profile(json.json, "form");
+  ASSERT_TRUE(profile.ok()) << json.json;
+  const auto& p = profile.value();
+  ASSERT_TRUE(p.labs.egfr_date.has_value());
+  EXPECT_EQ(p.labs.egfr_date->str(), "2025-03-01");
+  EXPECT_EQ(*p.labs.egfr, 52);
+  EXPECT_FALSE(p.labs.ferritin_date.has_value());  // a plain number stays valid
+  EXPECT_TRUE(p.medicines[0].prescribed);
+  ASSERT_TRUE(p.supplements[0].amount.has_value());
+  EXPECT_EQ(p.supplements[0].amount->unit, "mmol");
+  EXPECT_EQ(p.supplements[0].amount->value, 10);
+  EXPECT_EQ(*p.supplements[1].amount_mg, 100);
+
+  // Back to the form: the same fields come back.
+  const auto again = form_from_profile(p);
+  EXPECT_EQ(again.get("labs.egfr.date"), "2025-03-01");
+  EXPECT_EQ(again.get("medicines[0].prescribed"), "true");
+  EXPECT_EQ(again.get("supplements[0].amount_mg"), "10 mmol");
+
+  // A unit willis cannot read is an error at the form's own field.
+  form.add("supplements[2].name", "magnesium oxide");
+  form.add("supplements[2].amount_mg", "3 spoons");
+  const auto bad_json = profile_json_from_form(form);
+  const auto bad = codec::parse_profile(bad_json.json, "form");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(field_error_for(bad.error(), bad_json).field, "supplements[2].amount_mg");
+}
+
 TEST(Forms, ParserErrorsPointAtTheFormRowTheyCameFrom) {
   FormData form;
   form.add("age", "fifty");
