@@ -229,9 +229,17 @@ std::string timetable_page(const core::Assessment& a, const core::Profile& profi
       items += format("<li>{}: no times given, so the timetable cannot keep magnesium away from it. "
                       "Add its times in your <a href=\"/profile\">profile</a>.</li>",
                       name);
-    out += format("<div class=\"problems\" role=\"status\"><h2>Problems</h2><ul>{}</ul></div>\n", Raw{items});
+    const bool withheld = a.schedule.doses.empty() && !a.schedule.unresolved.empty();
+    out += format("<div class=\"problems\" role=\"status\"><h2>{}</h2>{}<ul>{}</ul></div>\n",
+                  withheld ? "No dose times yet" : "Problems",
+                  Raw{withheld ? "<p>willis shows no magnesium dose times until it has checked every medicine, "
+                                 "supplement and condition you listed. What is missing:</p>"
+                               : ""},
+                  Raw{items});
   }
   out += timetable_table(a, profile);
+  // No calendar file without dose times: a reminder with nothing safe in it would mislead.
+  if (a.schedule.doses.empty()) return out;
   out += "<p><a class=\"button\" href=\"/timetable.ics\" download=\"willis-timetable.ics\" "
          "id=\"ics-download\">Add to my calendar (.ics)</a></p>\n"
          "<p class=\"hint\">The file holds one daily repeating reminder for each magnesium dose "

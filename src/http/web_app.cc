@@ -403,6 +403,13 @@ struct WebApp::Impl {
     if (loaded.error) return core_error(req, res, *loaded.error, 500);
     if (!loaded.saved) return error(req, res, 404, "not_found", "There is no profile yet, so no timetable.");
     const auto a = core::assess(kb, names, loaded.saved->profile);
+    if (a.schedule.doses.empty()) {
+      // Fail closed: no calendar without dose times; say what is missing.
+      std::string why;
+      for (const auto& u : a.schedule.unresolved) why += (why.empty() ? "" : " ") + u.ask;
+      return error(req, res, 409, "no_timetable",
+                   why.empty() ? "There are no magnesium dose times to put in a calendar." : "No dose times yet. " + why);
+    }
     const auto calendar = codec::timetable_calendar(a, loaded.saved->profile, options.today(), options.now_utc());
     res.status = 200;
     res.set_header("Content-Disposition", "attachment; filename=\"willis-timetable.ics\"");
