@@ -92,6 +92,11 @@ void register_assess_commands(CLI::App& app, GlobalOptions& global) {
       "  willis assess examples/typical.yaml --format json   # the willis.assessment/1 contract\n"
       "  cat profile.json | willis assess -                  # profile on standard input\n"
       "  willis assess examples/patient-bundle.json --as-of 2026-11-22  # FHIR R4 Bundle, resource or NDJSON\n\n"
+      "Profiles (docs/contract.md): labs are numbers or {value: N, date: YYYY-MM-DD}; an old eGFR or\n"
+      "serum magnesium does not count at 65+ or with kidney disease. `prescribed: true` marks magnesium a\n"
+      "clinician prescribed (no supplement limit, no plan). Amounts take mg, g, mcg, mmol, mEq, ml,\n"
+      "tablets, sachets... Anything willis cannot check (an unknown medicine or condition, a medicine\n"
+      "without times, an amount it cannot count) withholds the dose times and says what is missing.\n\n"
       "Exit codes: 0 assessed; 2 the profile (or the knowledge base) could not be read — the\n"
       "message names the file, line and field, e.g. medicines[1].times[0].");
   assess->add_option("profile", options->profile_path,

@@ -794,7 +794,10 @@ class Assessor {
       } else if (auto ion = ion_mg(*amount)) {
         c.elemental_mg_per_day = *ion * per_day;
       } else if (auto mass = mass_mg(*amount)) {
-        if (item.basis.value_or(AmountBasis::elemental) == AmountBasis::elemental) {
+        // Grams of a salt ("Epsom salts 10 g") are the salt's weight: no one takes grams of elemental
+        // magnesium. Otherwise the contract's default: elemental, as labels state it.
+        const AmountBasis basis = item.basis.value_or(amount->unit == "g" ? AmountBasis::compound : AmountBasis::elemental);
+        if (basis == AmountBasis::elemental) {
           c.elemental_mg_per_day = *mass * per_day;
         } else {
           // Compound amount: the salt's fraction, or the range across the form's hydrates.
