@@ -20,6 +20,7 @@
 #include "codec/profile_codec.h"
 #include "codec/yaml_fields.h"
 #include "core/assess.h"
+#include "core/date.h"
 #include "core/schedule.h"
 #include "support/invariants.h"
 
@@ -126,7 +127,7 @@ int run_vector(const std::string& path, const Kbs& kbs) {
   if (!vector["format"] || vector["format"].Scalar() != "willis.vector/1") fail.add("format must be willis.vector/1");
   for (const char* key : {"title", "reference", "input", "expect"})
     if (!vector[key]) fail.add(std::string("missing key: ") + key);
-  static const std::set<std::string> kTop = {"format", "title", "reference", "notes", "tags", "status", "input", "expect"};
+  static const std::set<std::string> kTop = {"format", "title", "reference", "notes", "tags", "status", "as_of", "input", "expect"};
   for (const auto& member : vector)
     if (!kTop.count(member.first.Scalar())) fail.add("unknown key: " + member.first.Scalar());
   if (vector["reference"] && vector["reference"].IsSequence()) {
@@ -143,12 +144,18 @@ int run_vector(const std::string& path, const Kbs& kbs) {
   }
   const YAML::Node expect = vector["expect"];
   static const std::set<std::string> kExpect = {"verdict", "findings", "severity", "finding_data", "values", "plan",
-                                                "doses", "error", "notes_include"};
+                                                "doses", "error", "notes_include", "detail"};
   if (expect.IsMap())
     for (const auto& member : expect)
       if (!kExpect.count(member.first.Scalar())) fail.add("unknown expect key: " + member.first.Scalar());
 
-  const auto profile = codec::profile_from_node(vector["input"], path);
+  auto profile = codec::profile_from_node(vector["input"], path);
+  // "as_of": the assessment date ("today"), as the CLI's --as-of sets it: dated labs are judged at it.
+  if (const auto as_of = vector["as_of"]) {
+    const auto date = as_of.IsScalar() ? core::parse_date(as_of.Scalar()) : std::nullopt;
+    if (!date) fail.add("as_of must be a date YYYY-MM-DD");
+    else if (profile.ok()) profile.value().as_of = *date;
+  }
   if (expect["error"]) {
     if (profile.ok()) {
       fail.add("the profile was accepted, but an error was expected: " + YAML::Dump(expect["error"]));
@@ -256,6 +263,20 @@ int run_vector(const std::string& path, const Kbs& kbs) {
           if (!inside) fail.add("dose at " + d.time.str() + " is outside every all_between range");
         }
       }
+    }
+    // "detail": finding id -> {"include": [...], "exclude": [...]}: words its detail text must / must not contain.
+    for (const auto& member : expect["detail"]) {
+      const core::Finding* finding = a.finding(member.first.Scalar());
+      if (!finding) {
+        fail.add("missing finding " + member.first.Scalar() + " (detail check)");
+        continue;
+      }
+      for (const auto& want : member.second["include"])
+        if (finding->detail.find(want.Scalar()) == std::string::npos)
+          fail.add("finding " + finding->id + " detail does not contain \"" + want.Scalar() + "\"");
+      for (const auto& unwanted : member.second["exclude"])
+        if (finding->detail.find(unwanted.Scalar()) != std::string::npos)
+          fail.add("finding " + finding->id + " detail contains \"" + unwanted.Scalar() + "\"");
     }
     for (const auto& want : expect["notes_include"]) {
       bool found = false;
