@@ -282,6 +282,14 @@ class Assessor {
     for (const auto& id : match.ids) {
       const Medicine* med = kb_.medicine(id);
       if (!med) continue;
+      if (!med->magnesium && contains(med->classes, "magnesium-product")) {
+        // A magnesium product whose magnesium per dose the KB cannot state: magnesium whose
+        // amount cannot be counted (fail closed), never a plain medicine with none.
+        item.magnesium.kind = SupplementMatch::Kind::form;
+        item.magnesium.id = "magnesium";
+        if (!item.medicines.empty() || match.ids.size() > 1) item.magnesium_in_combination = true;
+        continue;
+      }
       if (med->magnesium && item.magnesium.kind == SupplementMatch::Kind::unknown) {
         item.magnesium.kind = SupplementMatch::Kind::product;
         item.magnesium.id = med->id;
@@ -727,7 +735,9 @@ class Assessor {
       if (!content.per_ml) return std::nullopt;
       return (q.unit == "l" ? q.value * 1000 : q.value) / *content.per_ml * content.elemental_mg;
     }
-    if (count_unit(q.unit) && !content.per_ml) return q.value * content.elemental_mg;
+    // A count must be of the unit the label states ("1 sachet" of a tablet product is not countable).
+    const bool same_unit = q.unit.empty() || q.unit == "dose" || q.unit == content.per;
+    if (count_unit(q.unit) && !content.per_ml && same_unit) return q.value * content.elemental_mg;
     return std::nullopt;
   }
 
