@@ -1,6 +1,8 @@
 #include "codec/yaml_fields.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <fmt/format.h>
 
 namespace willis::codec {
@@ -190,7 +192,74 @@ void Fields::finish() {
   }
 }
 
-core::Result<YAML::Node> parse_yaml_text(std::string_view text, const std::string& file) {
+namespace {
+
+// A walk that visits more nodes than this is an alias bomb ("billion laughs"), not a profile.
+constexpr long kMaxNodes = 1000000;
+constexpr int kMaxDepth = 256;
+
+struct StrictWalk {
+  const std::string& file;
+  Lines values;
+  long visited = 0;
+
+  std::optional<core::Error> check(const YAML::Node& node, const std::string& path, int depth) {
+    if (++visited > kMaxNodes || depth > kMaxDepth)
+      return core::Error{Errc::parse_error, path.empty() ? "(top level)" : path,
+                         "is nested too deeply or repeats aliases too often to be read", file,
+                         line_of(node)};
+    if (node.IsScalar()) {
+      if (auto problem = text_problem(node.Scalar(), values))
+        return core::Error{Errc::invalid_value, path.empty() ? "(top level)" : path, *problem, file,
+                           line_of(node)};
+      return std::nullopt;
+    }
+    if (node.IsSequence()) {
+      for (std::size_t idx = 0; idx < node.size(); ++idx)
+        if (auto error = check(node[idx], item_path(path, idx), depth + 1)) return error;
+      return std::nullopt;
+    }
+    if (!node.IsMap()) return std::nullopt;
+    std::map<std::string, int> seen;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar())
+        return core::Error{Errc::parse_error, path.empty() ? "(top level)" : path,
+                           "has a key that is a list or map; keys are plain words", file,
+                           line_of(entry.first)};
+      const std::string& key = entry.first.Scalar();
+      const std::string child = path.empty() ? key : path + "." + key;
+      if (auto problem = text_problem(key, Lines::single))
+        return core::Error{Errc::invalid_value, child, "a key " + *problem, file, line_of(entry.first)};
+      const int line = line_of(entry.first);
+      if (const auto [first, inserted] = seen.emplace(key, line); !inserted)
+        return core::Error{Errc::parse_error, child,
+                           fmt::format("appears twice in the same map (first on line {}); only one "
+                                       "value could be used and the other would be silently lost, "
+                                       "so keep one",
+                                       first->second),
+                           file, line};
+      if (auto error = check(entry.second, child, depth + 1)) return error;
+    }
+    return std::nullopt;
+  }
+};
+
+}  // namespace
+
+core::Result<YAML::Node> parse_yaml_text(std::string_view text, const std::string& file, Lines values) {
+  // Bytes first: yaml-cpp passes invalid UTF-8 and raw control characters through untouched.
+  if (const auto bad = invalid_utf8_at(text); bad != std::string_view::npos)
+    return core::Error{Errc::parse_error, "",
+                       fmt::format("is not valid UTF-8 (byte 0x{:02x}); save the file as UTF-8",
+                                   static_cast<unsigned char>(text[bad])),
+                       file, line_at(text, bad)};
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if ((byte < 0x20 && byte != '\n' && byte != '\t' && byte != '\r') || byte == 0x7F)
+      return core::Error{Errc::parse_error, "",
+                         fmt::format("holds the control character U+{:04X}; remove it", byte), file,
+                         line_at(text, pos)};
+  }
   std::string copy(text);
   if (!copy.empty()) {
     const auto first = copy.find_first_not_of(" \r\n\t");
@@ -198,12 +267,22 @@ core::Result<YAML::Node> parse_yaml_text(std::string_view text, const std::strin
       for (char& c : copy)
         if (c == '\t') c = ' ';
   }
+  std::vector<YAML::Node> documents;
   try {
-    return YAML::Load(copy);
+    documents = YAML::LoadAll(copy);
   } catch (const YAML::Exception& error) {
     return core::Error{Errc::parse_error, "", "not valid YAML or JSON: " + error.msg, file,
                        error.mark.line >= 0 ? error.mark.line + 1 : 0};
   }
+  if (documents.size() > 1)
+    return core::Error{Errc::parse_error, "",
+                       "holds more than one YAML document (a line with --- starts another); "
+                       "everything after the first would be ignored, so keep one",
+                       file, std::max(line_of(documents[1]), 1)};
+  const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+  StrictWalk walk{file, values};
+  if (auto error = walk.check(root, "", 0)) return *error;
+  return root;
 }
 
 }  // namespace willis::codec
