@@ -19,6 +19,7 @@
 #include "core/trial.h"
 #include "store/diary.h"
 #include "store/diary_io.h"
+#include "store/sqlite.h"
 #include "store/report.h"
 
 namespace willis::cli {
@@ -120,6 +121,19 @@ int fail(const core::Error& error, bool map_to_flags = false) {
 /// A write must never go into a diary that a read already calls malformed (issue 13): every
 /// stored entry and the trial plan are read back first; the first unreadable one is the error.
 std::optional<core::Error> check_readable(const store::Diary& diary) {
+  // SQLite finds a damaged page only when a statement touches it ("database disk image is
+  // malformed"): check every page first, then every row.
+  auto check = store::Statement::prepare(diary.connection(), "PRAGMA quick_check");
+  if (!check.ok()) return check.error();
+  const int code = check.value().step();
+  if (code != SQLITE_ROW) return diary.connection().error("checking the diary", code);
+  if (const std::string verdict = check.value().column_text(0); verdict != "ok") {
+    core::Error error;
+    error.code = core::Errc::io_error;
+    error.path = diary.path();
+    error.message = "is damaged (SQLite quick_check: " + verdict + ")";
+    return error;
+  }
   const auto entries = diary.entries();
   if (!entries.ok()) return entries.error();
   const auto trial = diary.current_trial();

@@ -1,8 +1,11 @@
 #include "codec/yaml_fields.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <sstream>
 #include <fmt/format.h>
 
 namespace willis::codec {
@@ -198,6 +201,23 @@ namespace {
 constexpr long kMaxNodes = 1000000;
 constexpr int kMaxDepth = 256;
 
+/// Counts the documents of a YAML stream and where the second one starts.
+struct DocumentCounter : YAML::EventHandler {
+  int documents = 0;
+  int second_line = 0;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents == 2) second_line = mark.line >= 0 ? mark.line + 1 : 0;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
 struct StrictWalk {
   const std::string& file;
   Lines values;
@@ -267,19 +287,27 @@ core::Result<YAML::Node> parse_yaml_text(std::string_view text, const std::strin
       for (char& c : copy)
         if (c == '\t') c = ' ';
   }
-  std::vector<YAML::Node> documents;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(copy);
+    // A second document after `---` (or text after the first document ends) would be ignored
+    // by YAML::Load. Count documents with a parser that builds nothing; stop at two (yaml-cpp's
+    // LoadAll never ends on some malformed inputs, found by fuzzing).
+    std::istringstream stream(copy);
+    YAML::Parser parser(stream);
+    DocumentCounter counter;
+    for (int round = 0; round < 2 && parser.HandleNextDocument(counter); ++round) {
+    }
+    if (counter.documents > 1)
+      return core::Error{Errc::parse_error, "",
+                         "holds more than one YAML document (a line with --- starts another, or "
+                         "text follows the end of the first); everything after the first would be "
+                         "ignored, so keep one",
+                         file, counter.second_line};
+    root = YAML::Load(copy);
   } catch (const YAML::Exception& error) {
     return core::Error{Errc::parse_error, "", "not valid YAML or JSON: " + error.msg, file,
                        error.mark.line >= 0 ? error.mark.line + 1 : 0};
   }
-  if (documents.size() > 1)
-    return core::Error{Errc::parse_error, "",
-                       "holds more than one YAML document (a line with --- starts another); "
-                       "everything after the first would be ignored, so keep one",
-                       file, std::max(line_of(documents[1]), 1)};
-  const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
   StrictWalk walk{file, values};
   if (auto error = walk.check(root, "", 0)) return *error;
   return root;
