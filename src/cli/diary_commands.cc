@@ -19,6 +19,7 @@
 #include "core/trial.h"
 #include "store/diary.h"
 #include "store/diary_io.h"
+#include "store/sqlite.h"
 #include "store/report.h"
 
 namespace willis::cli {
@@ -117,6 +118,37 @@ int fail(const core::Error& error, bool map_to_flags = false) {
   return report_error(field_message(error, map_to_flags), 2);
 }
 
+/// A write must never go into a diary that a read already calls malformed (issue 13): every
+/// stored entry and the trial plan are read back first; the first unreadable one is the error.
+std::optional<core::Error> check_readable(const store::Diary& diary) {
+  // SQLite finds a damaged page only when a statement touches it ("database disk image is
+  // malformed"): check every page first, then every row.
+  auto check = store::Statement::prepare(diary.connection(), "PRAGMA quick_check");
+  if (!check.ok()) return check.error();
+  const int code = check.value().step();
+  if (code != SQLITE_ROW) return diary.connection().error("checking the diary", code);
+  if (const std::string verdict = check.value().column_text(0); verdict != "ok") {
+    core::Error error;
+    error.code = core::Errc::io_error;
+    error.path = diary.path();
+    error.message = "is damaged (SQLite quick_check: " + verdict + ")";
+    return error;
+  }
+  const auto entries = diary.entries();
+  if (!entries.ok()) return entries.error();
+  const auto trial = diary.current_trial();
+  if (!trial.ok()) return trial.error();
+  return std::nullopt;
+}
+
+int refuse_malformed(const core::Error& error) {
+  report_error(field_message(error, false), 2);
+  std::fprintf(stderr,
+               "willis: nothing was written: the diary already holds data willis cannot read; "
+               "repair it (or restore a backup) before adding to it\n");
+  return 2;
+}
+
 void write_stdout(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
@@ -163,6 +195,7 @@ int run_add(const GlobalOptions& global, const AddOptions& options,
   if (auto error = core::validate_entry(entry, today.value())) return fail(*error, true);
   auto diary = open_for_writing(global);
   if (!diary.ok()) return fail(diary.error());
+  if (auto error = check_readable(diary.value())) return refuse_malformed(*error);
   const auto outcome = diary.value().put_entry(entry, today.value());
   if (!outcome.ok()) return fail(outcome.error(), true);
   std::string summary;
@@ -269,6 +302,7 @@ int run_import(const GlobalOptions& global, const std::string& file, const std::
   }
   auto diary = open_for_writing(global);
   if (!diary.ok()) return fail(diary.error());
+  if (auto error = check_readable(diary.value())) return refuse_malformed(*error);
   const auto summary = diary.value().put_entries(entries.value(), today.value());
   if (!summary.ok()) {
     report_error(field_message(summary.error(), false), 2);

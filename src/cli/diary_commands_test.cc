@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "store/diary.h"
 #include "store/testing.h"
 
 namespace willis::cli {
@@ -187,6 +188,34 @@ TEST_F(DiaryCli, ReadingNeverCreatesAFile) {
   EXPECT_EQ(run("diary list").out, "No diary entries.\n");
   struct stat info {};
   EXPECT_NE(::stat(default_diary().c_str(), &info), 0);
+}
+
+// Issue 13, finding 8: `diary add` must not write into a diary that `diary list` calls
+// malformed (a row edited outside willis to an impossible value).
+TEST_F(DiaryCli, AddAndImportRefuseADiaryThatListCallsMalformed) {
+  ASSERT_EQ(run(kIssueExample).exit_code, 0);
+  {
+    auto diary = store::Diary::open(default_diary());
+    ASSERT_TRUE(diary.ok());
+    ASSERT_FALSE(diary.value().connection().exec("UPDATE entry SET bed = '25:99' WHERE date = '2026-11-20'"));
+  }
+  const CliRun list = run("diary list");
+  ASSERT_NE(list.exit_code, 0) << "the corrupted row is reported by list";
+  const CliRun add = run("diary add --date 2026-11-21 --rls 3");
+  EXPECT_EQ(add.exit_code, 2) << add.out << add.err;
+  EXPECT_NE(add.err.find("nothing was written"), std::string::npos) << add.err;
+  const std::string csv = home_.file("in.csv");
+  std::ofstream(csv) << "date,rls\n2026-11-19,2\n";
+  const CliRun import = run("diary import " + quote(csv));
+  EXPECT_EQ(import.exit_code, 2) << import.out << import.err;
+  // Nothing was added: the diary still holds only the corrupted 2026-11-20 row.
+  auto diary = store::Diary::open(default_diary());
+  ASSERT_TRUE(diary.ok());
+  for (const core::CalendarDate date : {core::CalendarDate{2026, 11, 21}, core::CalendarDate{2026, 11, 19}}) {
+    const auto found = diary.value().entry(date);
+    ASSERT_TRUE(found.ok());
+    EXPECT_FALSE(found.value()) << date.str();
+  }
 }
 
 }  // namespace

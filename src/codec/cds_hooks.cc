@@ -1,6 +1,7 @@
 // src/codec/cds_hooks.cc: CDS Hooks 2.0 bodies in and out. Decides nothing clinical: the cards
 // render findings of core::assess; this file only chooses which findings matter to the hook.
 #include "codec/cds_hooks.h"
+#include "codec/strict_input.h"
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -627,6 +628,9 @@ const std::string* CdsRequest::prefetched(std::string_view key) const {
 }
 
 core::Result<CdsRequest> parse_cds_request(std::string_view body, const CdsService& service) {
+  // Strict (issue 13): a duplicate key anywhere (prefetch included), invalid UTF-8 or a control
+  // character is an error naming the line, before simdjson (which keeps the first key) reads it.
+  if (auto error = check_json(body, "request body")) return *error;
   simdjson::dom::parser parser;
   element root;
   if (const auto err = parser.parse(body.data(), body.size()).get(root))

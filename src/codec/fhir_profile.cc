@@ -1,6 +1,7 @@
 // src/codec/fhir_profile.cc: FHIR R4 -> core::Profile. docs/fhir.md is the mapping table; every
 // choice below that is not in the FHIR specification is an assumption the notes report.
 #include "codec/fhir_profile.h"
+#include "codec/strict_input.h"
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -442,6 +443,12 @@ FhirTerms::FhirTerms(const core::Kb& kb, const core::NameIndex& names)
 
 FhirTerms::~FhirTerms() = default;
 
+// Input plausibility bounds (not clinical numbers): an offset past a whole day, more than one dose
+// a minute or a period of more than a century are typing or export errors, never a regimen.
+constexpr int kMaxOffsetMinutes = 24 * 60;
+constexpr double kMaxFrequency = 24 * 60;
+constexpr double kMaxPeriod = 100 * 365;
+
 struct FhirMapper::Impl {
   Impl(const FhirTerms& terms_, FhirOptions options_)
       : kb(terms_.kb()), names(terms_.names()), tables(terms_.tables()), options(options_) {}
@@ -451,6 +458,7 @@ struct FhirMapper::Impl {
     std::vector<std::string> when;
     std::optional<int> offset;
     std::optional<double> frequency, period;
+    std::string unreadable;  // why the timing cannot be used ("" when it can)
     std::string period_unit, code;
     bool as_needed = false;
     std::optional<core::Quantity> dose;
@@ -598,9 +606,28 @@ struct FhirMapper::Impl {
           std::string_view text;
           if (!w.get(text)) out.when.emplace_back(text);
         });
-        if (auto offset = number(*repeat, "offset")) out.offset = static_cast<int>(*offset);
+        // Range checks before any cast (issue 13): FHIR's offset is an unsignedInt of minutes and
+        // frequency a positiveInt; a negative or huge offset would invent a dose time.
+        if (auto offset = number(*repeat, "offset")) {
+          if (*offset >= 0 && *offset <= kMaxOffsetMinutes && std::floor(*offset) == *offset)
+            out.offset = static_cast<int>(*offset);
+          else
+            out.unreadable = fmt::format("offset {:g} min is not a whole number of minutes from 0 to {}; "
+                                         "no time assumed", *offset, kMaxOffsetMinutes);
+        }
         out.frequency = number(*repeat, "frequency");
+        if (out.frequency && !(*out.frequency >= 1 && *out.frequency <= kMaxFrequency &&
+                               std::floor(*out.frequency) == *out.frequency)) {
+          out.unreadable = fmt::format("frequency {:g} is not a whole number from 1 to {}; no time assumed",
+                                       *out.frequency, kMaxFrequency);
+          out.frequency.reset();
+        }
         out.period = number(*repeat, "period");
+        if (out.period && !(*out.period > 0 && *out.period <= kMaxPeriod)) {
+          out.unreadable = fmt::format("period {:g} is not above 0 and at most {:g}; no time assumed",
+                                       *out.period, kMaxPeriod);
+          out.period.reset();
+        }
         out.period_unit = std::string(str(*repeat, "periodUnit"));
       }
     }
@@ -869,6 +896,10 @@ struct FhirMapper::Impl {
     Timing out;
     std::set<int> minutes;
     for (const auto& d : dosages) {
+      if (!d.unreadable.empty()) {  // fail closed: this dosage gives no time at all
+        out.assumed.push_back(d.unreadable);
+        continue;
+      }
       if (!d.time_of_day.empty()) {
         for (const auto& t : d.time_of_day) minutes.insert(t.minutes);
         continue;
@@ -878,6 +909,10 @@ struct FhirMapper::Impl {
         static const std::map<std::string, double, std::less<>> kPerDay = {
             {"s", 86400}, {"min", 1440}, {"h", 24}, {"d", 1}, {"wk", 1.0 / 7}, {"mo", 1.0 / 30}, {"a", 1.0 / 365}};
         if (auto it = kPerDay.find(d.period_unit); it != kPerDay.end()) per_day = *d.frequency * it->second / *d.period;
+        if (per_day && !(std::isfinite(*per_day) && *per_day <= kMaxFrequency)) {
+          out.assumed.push_back(fmt::format("{:g} doses a day is not possible; no time assumed", *per_day));
+          continue;
+        }
       } else if (d.frequency && d.period_unit.empty() && !d.period) {
         per_day = *d.frequency;
       }
@@ -1257,6 +1292,8 @@ core::Result<FhirProfile> parse_fhir_profile(std::string_view text, const std::s
     return error;
   };
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  // Strict (issue 13): simdjson keeps the first of two equal keys; a duplicate is an error here.
+  if (auto error = check_json(text, source_name)) return *error;
   simdjson::dom::parser parser;
   element doc;
   if (!parser.parse(text.data(), text.size()).get(doc)) {

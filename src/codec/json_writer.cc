@@ -1,5 +1,7 @@
 #include "codec/json_writer.h"
 
+#include "codec/strict_input.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -13,7 +15,29 @@ void append_quoted(std::string& out, std::string_view text) {
   std::size_t run = 0;  // start of the plain run not yet appended
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c != '<') continue;
+    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '<') continue;
+    if (c >= 0x80) {
+      // Output is always valid UTF-8 (issue 13): an invalid sequence becomes U+FFFD, and C1
+      // controls are escaped like C0 ones.
+      char32_t cp = 0;
+      const std::size_t length = utf8_sequence(text, i, cp);
+      if (length > 0 && cp > 0x9F) {
+        i += length - 1;
+        continue;
+      }
+      out.append(text.data() + run, i - run);
+      if (length == 0) {
+        out += "\xEF\xBF\xBD";
+        run = i + 1;
+      } else {
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(cp));
+        out += escaped;
+        i += length - 1;
+        run = i + 1;
+      }
+      continue;
+    }
     out.append(text.data() + run, i - run);
     run = i + 1;
     switch (c) {

@@ -275,7 +275,9 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
 }
 
 core::Result<core::Profile> parse_profile(std::string_view text, const std::string& source_name) {
-  auto node = parse_yaml_text(text, source_name);
+  // Strict (issue 13): duplicate keys, a second document, invalid UTF-8 and control characters
+  // (line breaks included: no profile field is prose) are errors before any field is read.
+  auto node = parse_yaml_text(text, source_name, Lines::single);
   if (!node.ok()) return node.error();
   try {
     return profile_from_node(node.value(), source_name);

@@ -1,5 +1,6 @@
 #include "codec/text_report.h"
 
+#include "codec/strict_input.h"
 #include "core/assess.h"
 
 #include <fmt/format.h>
@@ -14,8 +15,9 @@ namespace {
 
 constexpr int kWidth = 78;
 
-std::string wrap(const std::string& text, int indent) {
-  std::istringstream in(text);
+std::string wrap(const std::string& raw, int indent) {
+  // Names and notes come from the person's input: no escape sequence reaches the terminal.
+  std::istringstream in(terminal_safe(raw));
   std::string out, line, word;
   const std::string pad(indent, ' ');
   while (in >> word) {
@@ -69,7 +71,7 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
   };
 
   std::string out;
-  out += style("1", "willis assessment") + fmt::format("  (knowledge base {}, {} rules)\n", a.kb_version,
+  out += style("1", "willis assessment") + fmt::format("  (knowledge base {}, {} rules)\n", terminal_safe(a.kb_version),
                                                       core::to_string(a.jurisdiction));
   out += "Verdict: " + style(severity_colour(a.verdict), core::to_string(a.verdict)) + "\n";
   out += wrap(a.disclaimer, 0) + "\n";
@@ -106,7 +108,7 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
   if (mg.plan) {
     const auto& plan = *mg.plan;
     out += fmt::format("  Plan: magnesium {}, start {:.0f} mg elemental a day, never above {:.0f} mg; review after {} weeks {}\n",
-                       plan.form, plan.start_elemental_mg, plan.max_elemental_mg, plan.review_after_weeks, cite(plan.form_sources));
+                       terminal_safe(plan.form), plan.start_elemental_mg, plan.max_elemental_mg, plan.review_after_weeks, cite(plan.form_sources));
     out += wrap(plan.form_reason, 4);
   } else {
     out += "  Plan: none. " + std::string(a.verdict >= core::Severity::avoid ? "The verdict rules out a magnesium plan; see above for whom to see." : "See the findings above.") + "\n";
@@ -133,8 +135,9 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
       for (const auto& dose : day.doses)
         out += fmt::format("  On {}: {}  magnesium {:.0f} mg instead\n", day.day, dose.time.str(), dose.elemental_mg);
     for (const auto& k : s.keep_apart)
-      out += fmt::format("  {}  {}: no magnesium from {} to {}{}\n", k.drug_time.str(), k.name, k.from.str(), k.to.str(),
-                         k.day.empty() ? "" : " (on " + k.day + " only)");
+      out += fmt::format("  {}  {}: no magnesium from {} to {}{}
+", k.drug_time.str(), terminal_safe(k.name), k.from.str(),
+                         k.to.str(), k.day.empty() ? "" : " (on " + terminal_safe(k.day) + " only)");
     for (const auto& u : s.unresolved) out += wrap("- " + u.ask, 2);
     out += "\n";
   }

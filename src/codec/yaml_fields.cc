@@ -1,6 +1,11 @@
 #include "codec/yaml_fields.h"
 
+#include <yaml-cpp/eventhandler.h>
+
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <sstream>
 #include <fmt/format.h>
 
 namespace willis::codec {
@@ -190,7 +195,91 @@ void Fields::finish() {
   }
 }
 
-core::Result<YAML::Node> parse_yaml_text(std::string_view text, const std::string& file) {
+namespace {
+
+// A walk that visits more nodes than this is an alias bomb ("billion laughs"), not a profile.
+constexpr long kMaxNodes = 1000000;
+constexpr int kMaxDepth = 256;
+
+/// Counts the documents of a YAML stream and where the second one starts.
+struct DocumentCounter : YAML::EventHandler {
+  int documents = 0;
+  int second_line = 0;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents == 2) second_line = mark.line >= 0 ? mark.line + 1 : 0;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+struct StrictWalk {
+  const std::string& file;
+  Lines values;
+  long visited = 0;
+
+  std::optional<core::Error> check(const YAML::Node& node, const std::string& path, int depth) {
+    if (++visited > kMaxNodes || depth > kMaxDepth)
+      return core::Error{Errc::parse_error, path.empty() ? "(top level)" : path,
+                         "is nested too deeply or repeats aliases too often to be read", file,
+                         line_of(node)};
+    if (node.IsScalar()) {
+      if (auto problem = text_problem(node.Scalar(), values))
+        return core::Error{Errc::invalid_value, path.empty() ? "(top level)" : path, *problem, file,
+                           line_of(node)};
+      return std::nullopt;
+    }
+    if (node.IsSequence()) {
+      for (std::size_t idx = 0; idx < node.size(); ++idx)
+        if (auto error = check(node[idx], item_path(path, idx), depth + 1)) return error;
+      return std::nullopt;
+    }
+    if (!node.IsMap()) return std::nullopt;
+    std::map<std::string, int> seen;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar())
+        return core::Error{Errc::parse_error, path.empty() ? "(top level)" : path,
+                           "has a key that is a list or map; keys are plain words", file,
+                           line_of(entry.first)};
+      const std::string& key = entry.first.Scalar();
+      const std::string child = path.empty() ? key : path + "." + key;
+      if (auto problem = text_problem(key, Lines::single))
+        return core::Error{Errc::invalid_value, child, "a key " + *problem, file, line_of(entry.first)};
+      const int line = line_of(entry.first);
+      if (const auto [first, inserted] = seen.emplace(key, line); !inserted)
+        return core::Error{Errc::parse_error, child,
+                           fmt::format("appears twice in the same map (first on line {}); only one "
+                                       "value could be used and the other would be silently lost, "
+                                       "so keep one",
+                                       first->second),
+                           file, line};
+      if (auto error = check(entry.second, child, depth + 1)) return error;
+    }
+    return std::nullopt;
+  }
+};
+
+}  // namespace
+
+core::Result<YAML::Node> parse_yaml_text(std::string_view text, const std::string& file, Lines values) {
+  // Bytes first: yaml-cpp passes invalid UTF-8 and raw control characters through untouched.
+  if (const auto bad = invalid_utf8_at(text); bad != std::string_view::npos)
+    return core::Error{Errc::parse_error, "",
+                       fmt::format("is not valid UTF-8 (byte 0x{:02x}); save the file as UTF-8",
+                                   static_cast<unsigned char>(text[bad])),
+                       file, line_at(text, bad)};
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if ((byte < 0x20 && byte != '\n' && byte != '\t' && byte != '\r') || byte == 0x7F)
+      return core::Error{Errc::parse_error, "",
+                         fmt::format("holds the control character U+{:04X}; remove it", byte), file,
+                         line_at(text, pos)};
+  }
   std::string copy(text);
   if (!copy.empty()) {
     const auto first = copy.find_first_not_of(" \r\n\t");
@@ -198,12 +287,30 @@ core::Result<YAML::Node> parse_yaml_text(std::string_view text, const std::strin
       for (char& c : copy)
         if (c == '\t') c = ' ';
   }
+  YAML::Node root;
   try {
-    return YAML::Load(copy);
+    // A second document after `---` (or text after the first document ends) would be ignored
+    // by YAML::Load. Count documents with a parser that builds nothing; stop at two (yaml-cpp's
+    // LoadAll never ends on some malformed inputs, found by fuzzing).
+    std::istringstream stream(copy);
+    YAML::Parser parser(stream);
+    DocumentCounter counter;
+    for (int round = 0; round < 2 && parser.HandleNextDocument(counter); ++round) {
+    }
+    if (counter.documents > 1)
+      return core::Error{Errc::parse_error, "",
+                         "holds more than one YAML document (a line with --- starts another, or "
+                         "text follows the end of the first); everything after the first would be "
+                         "ignored, so keep one",
+                         file, counter.second_line};
+    root = YAML::Load(copy);
   } catch (const YAML::Exception& error) {
     return core::Error{Errc::parse_error, "", "not valid YAML or JSON: " + error.msg, file,
                        error.mark.line >= 0 ? error.mark.line + 1 : 0};
   }
+  StrictWalk walk{file, values};
+  if (auto error = walk.check(root, "", 0)) return *error;
+  return root;
 }
 
 }  // namespace willis::codec

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/strict_input.h"
 #include "core/kb.h"
 #include "core/result.h"
 
@@ -64,6 +65,10 @@ class Fields {
 std::string item_path(const std::string& path, std::size_t index);
 
 /// Parses text into a YAML node; JSON is accepted (tabs outside strings are spaces in JSON).
-core::Result<YAML::Node> parse_yaml_text(std::string_view text, const std::string& file);
+/// Strict (issue 13): a key twice in one map, a second document after `---`, invalid UTF-8 and
+/// control characters are errors with file:line. `values` says whether scalar values may hold
+/// line breaks and tabs (KB prose) or not (a profile: names only); keys never may.
+core::Result<YAML::Node> parse_yaml_text(std::string_view text, const std::string& file,
+                                         Lines values = Lines::multi);
 
 }  // namespace willis::codec

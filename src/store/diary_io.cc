@@ -8,6 +8,7 @@
 #include <map>
 
 #include "codec/json_writer.h"
+#include "codec/strict_input.h"
 
 namespace willis::store {
 namespace {
@@ -83,6 +84,35 @@ std::optional<core::Error> check_derived(const DiaryEntry& entry, std::string_vi
 }
 
 // ---- CSV ----
+
+// Formula injection (OWASP "CSV Injection"): a spreadsheet runs a cell that starts with = + - @,
+// tab or carriage return as a formula. A text cell starting so is written with a leading single
+// quote, which spreadsheets show as text; numeric cells stay numeric (-3 is a number, not a
+// formula). The quote is also added before quotes that precede such a character, so an import
+// takes exactly one quote off and the round trip is exact; "'tis" is left alone both ways.
+bool formula_start(char ch) {
+  return ch == '=' || ch == '+' || ch == '-' || ch == '@' || ch == '\t' || ch == '\r';
+}
+
+bool needs_formula_quote(std::string_view text) {
+  const std::size_t first = text.find_first_not_of('\'');
+  if (first == std::string_view::npos || !formula_start(text[first])) return false;
+  if (first > 0) return true;  // '…=: keep the quotes exact through the round trip
+  double number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  return !(error == std::errc() && end == text.data() + text.size());
+}
+
+std::string csv_cell(std::string_view text) {
+  return needs_formula_quote(text) ? "'" + std::string(text) : std::string(text);
+}
+
+/// Undoes csv_cell on import.
+std::string from_csv_cell(std::string text) {
+  if (!text.empty() && text.front() == '\'' && needs_formula_quote(std::string_view(text).substr(1)))
+    text.erase(0, 1);
+  return text;
+}
 
 std::string csv_field(std::string_view text) {
   if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
@@ -294,7 +324,7 @@ std::string export_csv(const std::vector<DiaryEntry>& entries) {
     first = true;
     for (const auto field : core::kEntryFields) {
       out += first ? "" : ",";
-      out += csv_field(core::field_text(entry, field));
+      out += csv_field(csv_cell(core::field_text(entry, field)));
       first = false;
     }
     for (const auto field : core::kDerivedFields) (out += ",") += core::field_text(entry, field);
@@ -389,7 +419,8 @@ core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
     DiaryEntry entry;
     for (std::size_t column_idx = 0; column_idx < columns.size(); ++column_idx)
       if (is_stored_field(columns[column_idx]))
-        if (auto error = core::set_field(entry, columns[column_idx], record.fields[column_idx])) {
+        if (auto error = core::set_field(entry, columns[column_idx],
+                                         from_csv_cell(record.fields[column_idx]))) {
           error->file = file;
           error->line = record.line;
           return *error;
@@ -419,6 +450,8 @@ core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
 core::Result<std::vector<DiaryEntry>> import_json(std::string_view text,
                                                   std::string_view source_name, CalendarDate today) {
   const std::string file(source_name);
+  // Strict (issue 13): duplicate keys (top level included), invalid UTF-8, control characters.
+  if (auto error = codec::check_json(text, file)) return *error;
   simdjson::dom::parser parser;
   const simdjson::padded_string padded(text.data(), text.size());
   simdjson::dom::element root;

@@ -23,7 +23,9 @@ enum class DiaryFormat { csv, json };
 std::optional<DiaryFormat> parse_diary_format(std::string_view text);
 
 /// RFC 4180 CSV with a header row: the stored fields (core::kEntryFields order), then the
-/// derived ones. Lines end in "\n"; fields holding , " or a line break are quoted.
+/// derived ones. Lines end in "\n"; fields holding , " or a line break are quoted. A text cell
+/// that a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a leading
+/// single quote (OWASP CSV injection advice); numbers stay numbers; import_csv removes the quote.
 std::string export_csv(const std::vector<core::DiaryEntry>& entries);
 
 /// {"format": "willis.diary/1", "entries": [{…}, …]}. Absent values are null; side_effects is

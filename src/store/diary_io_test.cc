@@ -238,3 +238,67 @@ TEST(Describe, FileLinePathMessage) {
 
 }  // namespace
 }  // namespace willis::store
+
+namespace willis::store {
+namespace {
+
+// Issue 13, finding 6: a note that a spreadsheet would run as a formula is exported as text.
+TEST(DiaryCsv, FormulaCellsAreExportedAsTextAndRoundTrip) {
+  std::vector<DiaryEntry> entries;
+  const char* notes[] = {"=HYPERLINK(\"http://example.invalid\",\"click\")", "+1", "-3 felt better",
+                         "@SUM(A1)", "\tindented", "'=already quoted", "'tis fine", "-", "plain"};
+  int day = 1;
+  for (const char* note : notes) {
+    DiaryEntry entry;
+    entry.date = {2026, 11, day++};
+    entry.rls = 3;
+    EXPECT_FALSE(core::set_field(entry, "note", note)) << note;
+    entries.push_back(entry);
+  }
+  const std::string csv = export_csv(entries);
+  // Each cell after the header: no cell may start with = + - @ or a tab.
+  std::size_t line_start = csv.find('\n') + 1;
+  while (line_start < csv.size()) {
+    const std::size_t line_end = csv.find('\n', line_start);
+    const std::string line = csv.substr(line_start, line_end - line_start);
+    std::size_t cell = 0;
+    for (std::size_t pos = 0; pos <= line.size(); ++pos) {
+      if (pos == line.size() || line[pos] == ',') {
+        std::string text = line.substr(cell, pos - cell);
+        if (!text.empty() && text.front() == '"') text.erase(0, 1);
+        if (!text.empty()) {
+          EXPECT_EQ(std::string("=+-@\t\r").find(text.front()), std::string::npos) << line;
+        }
+        cell = pos + 1;
+      }
+    }
+    line_start = line_end + 1;
+  }
+  EXPECT_NE(csv.find(",\"'=HYPERLINK("), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",'-3 felt better"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",''=already quoted"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",'tis fine"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",plain"), std::string::npos) << csv;
+  // Numeric cells stay numeric: the RLS rating is written as 3, not '3.
+  EXPECT_NE(csv.find("2026-11-01,3,"), std::string::npos) << csv;
+  const auto back = import_csv(csv, "export.csv", kToday);
+  ASSERT_TRUE(back.ok()) << describe(back.error());
+  EXPECT_EQ(back.value(), entries);
+}
+
+// Issue 13, finding 2 (diary paths): a key twice in a diary JSON file is an error with its line.
+TEST(DiaryJson, DuplicateKeysAreErrorsWithTheirLine) {
+  const auto top = import_json(
+      "{\"format\": \"willis.diary/1\",\n \"entries\": [],\n \"entries\": [{\"date\": \"2026-11-20\"}]}",
+      "d.json", kToday);
+  ASSERT_FALSE(top.ok());
+  EXPECT_EQ(top.error().path, "entries");
+  EXPECT_EQ(top.error().line, 3);
+  EXPECT_EQ(top.error().file, "d.json");
+  const auto inner = import_json("[\n{\"date\": \"2026-11-20\", \"rls\": 2, \"rls\": 9}]", "d.json", kToday);
+  ASSERT_FALSE(inner.ok());
+  EXPECT_EQ(inner.error().line, 2);
+}
+
+}  // namespace
+}  // namespace willis::store
