@@ -135,8 +135,7 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
       for (const auto& dose : day.doses)
         out += fmt::format("  On {}: {}  magnesium {:.0f} mg instead\n", day.day, dose.time.str(), dose.elemental_mg);
     for (const auto& k : s.keep_apart)
-      out += fmt::format("  {}  {}: no magnesium from {} to {}{}
-", k.drug_time.str(), terminal_safe(k.name), k.from.str(),
+      out += fmt::format("  {}  {}: no magnesium from {} to {}{}\n", k.drug_time.str(), terminal_safe(k.name), k.from.str(),
                          k.to.str(), k.day.empty() ? "" : " (on " + terminal_safe(k.day) + " only)");
     for (const auto& u : s.unresolved) out += wrap("- " + u.ask, 2);
     out += "\n";
