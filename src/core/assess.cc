@@ -310,6 +310,14 @@ class Assessor {
         item.magnesium_in_combination = true;
       }
     }
+    // Text that names magnesium is never read as something without it ("Calcium Magnesium Zinc"):
+    // the magnesium is there, in an amount willis cannot attribute (fail closed).
+    if (item.magnesium.kind == SupplementMatch::Kind::unknown && has_phrase(normalized, "magnesium")) {
+      item.magnesium.kind = SupplementMatch::Kind::form;
+      item.magnesium.id = "magnesium";
+      item.magnesium_in_combination = true;
+      return;
+    }
     if (item.magnesium_in_combination && item.medicines.empty() && item.unknown.empty() &&
         item.magnesium.kind != SupplementMatch::Kind::unknown && match.ids.size() <= 1)
       item.magnesium_in_combination = false;
