@@ -61,17 +61,18 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${WILLIS_MAINTAINER}")
+# CPack indents every line after the summary itself and writes an empty line as " .".
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "evidence-graded magnesium decision support for restless legs and sleep
- willis tells a person, a pharmacist or an EHR, with a citation for every
- statement, whether magnesium is safe for this person, which form and how
- much, at which times of day around their other medicines, and what to check
- first (iron, kidneys, red flags). It gives information, not a diagnosis.
- .
- This package holds the command line (willis assess, kb, diary, trial,
- evidence, audit), the local web app and CDS Hooks service (willis serve,
- loopback only; a systemd user unit is included), man pages and shell
- completion for bash, zsh and fish.")
+willis tells a person, a pharmacist or an EHR, with a citation for every
+statement, whether magnesium is safe for this person, which form and how
+much, at which times of day around their other medicines, and what to check
+first (iron, kidneys, red flags). It gives information, not a diagnosis.
+
+This package holds the command line (willis assess, kb, diary, trial,
+evidence, audit), the local web app and CDS Hooks service (willis serve,
+loopback only; a systemd user unit is included), man pages and shell
+completion for bash, zsh and fish.")
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 set(CPACK_SOURCE_IGNORE_FILES "/build.*/;/\\\\.git/")
 include(CPack)
