@@ -81,5 +81,5 @@ include(CPack)
 if(WILLIS_BUILD_TESTS AND HELP2MAN)
   add_test(NAME package.deb
            COMMAND ${PROJECT_SOURCE_DIR}/packaging/test-package.sh ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR})
-  set_tests_properties(package.deb PROPERTIES TIMEOUT 600 RUN_SERIAL ON)
+  set_tests_properties(package.deb PROPERTIES TIMEOUT 600)
 endif()
