@@ -14,7 +14,7 @@ tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
   # help2man names the page after the program it runs: a wrapper named like the page.
   printf '#!/bin/sh\nexec %q %s "$@"\n' "$willis" "$path" >"$tmp/$page"
   chmod +x "$tmp/$page"
-  help2man --no-info --no-discard-stderr --version-string="$version" --section=1 \
+  help2man --no-info --no-discard-stderr --version-string="$page ${version#willis }" --section=1 \
     --source="willis" --manual="willis manual" --name="$description" \
     --output="$out/man1/$page.1" "$tmp/$page"
   # Reproducible: help2man stamps the month; SOURCE_DATE_EPOCH (set by scripts/package) fixes it.
