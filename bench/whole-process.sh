@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process cost of one CLI assessment, side by side with /bin/true (the floor for starting any
 # process) in the same hyperfine run, plus the instruction count (callgrind: repeatable on a busy
-# machine). Target (issue 2): `willis assess heavy.yaml --format json` within 5x /bin/true.
+# machine). Targets: issue 2, heavy within 5x /bin/true; issue 17, assess <= 3x and --version <= 1.5x.
 # Usage: bench/whole-process.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,10 +15,24 @@ doc = json.load(sys.stdin)
 assert doc["schema"] == "willis.assessment/1"
 assert any(f["id"] == "interaction:ciprofloxacin" for f in doc["findings"]), "heavy profile lost its ciprofloxacin interaction"
 print("answer checked:", len(doc["findings"]), "findings, verdict", doc["verdict"])'
-hyperfine -N --warmup 5 --runs 200 \
+# Issue 17 targets: assess (typical, heavy) <= 3x /bin/true, --version <= 1.5x; the ratios are printed.
+json=$(mktemp) && trap 'rm -f "$json"' EXIT
+hyperfine -N --warmup 5 --runs 200 --export-json "$json" \
   "$willis assess examples/heavy.yaml --format json" \
   "$willis assess examples/typical.yaml --format json" \
+  "$willis --version" \
   "/bin/true"
+python3 - "$json" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+floor = next(r for r in results if r["command"] == "/bin/true")["mean"]
+for r in results:
+    if r["command"] == "/bin/true":
+        continue
+    target = 1.5 if r["command"].endswith("--version") else 3.0
+    ratio = r["mean"] / floor
+    print(f"{ratio:5.2f}x /bin/true (target <= {target}x, {'met' if ratio <= target else 'NOT met'}): {r['command']}")
+PY
 if command -v valgrind >/dev/null; then
   for cmd in "$willis assess examples/heavy.yaml --format json" "/bin/true"; do
     valgrind --tool=callgrind --callgrind-out-file=/dev/null $cmd 2>&1 >/dev/null | sed -n 's/.*Collected : /instructions: /p' | sed "s|^|$cmd: |"

@@ -23,6 +23,7 @@ void register_trial_commands(CLI::App& app, GlobalOptions& options);
 void register_serve_commands(CLI::App& app, GlobalOptions& options);     ///< willis serve (web app, API, CDS Hooks)
 void register_evidence_commands(CLI::App& app, GlobalOptions& options);  ///< claims, sources, conflicts, ask, foods
 void register_audit_commands(CLI::App& app, GlobalOptions& options);     ///< willis audit (population search)
+void register_completion_commands(CLI::App& app, GlobalOptions& options);  ///< hidden: shell completion scripts
 
 /// Prints "willis: error: <message>" on stderr (colour only on a TTY) and returns `exit_code`.
 int report_error(const std::string& message, int exit_code = 2);

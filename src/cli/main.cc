@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "core/assessment.h"
+#include "willis_version.h"
 
 int main(int argc, char** argv) {
   using namespace willis::cli;
@@ -15,7 +17,11 @@ int main(int argc, char** argv) {
       "  willis kb check\n"
       "  willis kb show interaction:ciprofloxacin\n",
       "willis"};
-  app.set_version_flag("--version", "willis 0.1.0");
+  // "willis X.Y.Z, knowledge base K, contract C": the three versions a bug report needs.
+  app.set_version_flag("--version", [] {
+    return std::string("willis ") + willis::kVersion + ", knowledge base " + willis::kKbVersion + ", contract " +
+           willis::core::Assessment{}.schema;
+  });
   app.fallthrough();
   app.require_subcommand(1);
   GlobalOptions options;
@@ -33,6 +39,7 @@ int main(int argc, char** argv) {
   register_serve_commands(app, options);
   register_evidence_commands(app, options);
   register_audit_commands(app, options);
+  register_completion_commands(app, options);  // hidden; last, so it sees every command
 
   try {
     app.parse(argc, argv);

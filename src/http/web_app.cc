@@ -29,6 +29,7 @@
 #include "http/security.h"
 #include "store/diary_io.h"
 #include "store/report.h"
+#include "willis_version.h"
 
 namespace willis::http {
 
@@ -621,6 +622,17 @@ struct WebApp::Impl {
     json(res, 200, w.take());
   }
 
+  /// GET /api/version: the same three versions as `willis --version`.
+  void api_version(const Request&, Response& res) {
+    codec::JsonWriter w(false);
+    w.begin_object();
+    w.member("version", std::string(willis::kVersion));
+    w.member("kb_version", kb.version);
+    w.member("contract", core::Assessment{}.schema);
+    w.end_object();
+    json(res, 200, w.take());
+  }
+
   void api_profile_get(const Request& req, Response& res) {
     const auto loaded = load_profile();
     if (loaded.error) return core_error(req, res, *loaded.error, 500);
@@ -900,6 +912,7 @@ void WebApp::install(httplib::Server& server) {
   server.Get(R"(/static/([A-Za-z0-9_.-]+))", bind(&Impl::static_file));
   post("/api/assess", bind(&Impl::api_assess));
   server.Get("/api/session", bind(&Impl::api_session));
+  server.Get("/api/version", bind(&Impl::api_version));
   server.Get("/api/profile", bind(&Impl::api_profile_get));
   post("/api/profile", bind(&Impl::api_profile_post));
   server.Get("/api/assessment", bind(&Impl::api_assessment));
