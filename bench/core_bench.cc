@@ -65,6 +65,20 @@ void BM_assess_heavy(benchmark::State& state) {
 }
 BENCHMARK(BM_assess_heavy)->Unit(benchmark::kMicrosecond);
 
+// Many unknown medicines (issue 13 finding 10): time per item should stay flat as the count grows
+// (it was quadratic: 50k took 7.6 s). Compare the per-item figures of the three sizes.
+void BM_assess_many_unknown_medicines(benchmark::State& state) {
+  const core::NameIndex names(kb());
+  core::Profile p;
+  p.age = 50;
+  for (int idx = 0; idx < state.range(0); ++idx) p.medicines.push_back({"zz" + std::to_string(idx) + "qq"});
+  check(core::assess(kb(), names, p).schedule.unresolved.size() == static_cast<std::size_t>(state.range(0)),
+        "many unknown: each is unresolved");
+  for (auto _ : state) benchmark::DoNotOptimize(core::assess(kb(), names, p));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_assess_many_unknown_medicines)->Arg(1000)->Arg(10000)->Arg(50000)->Unit(benchmark::kMillisecond);
+
 void BM_assess_heavy_with_name_index(benchmark::State& state) {
   const auto p = profile("heavy.yaml");
   for (auto _ : state) benchmark::DoNotOptimize(core::assess(kb(), p));

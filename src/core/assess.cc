@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/schedule.h"
 
@@ -349,8 +350,7 @@ class Assessor {
     u.missing = missing;
     u.reason = fill_text(text.title, values);
     u.ask = fill_text(text.detail, values);
-    for (const auto& existing : pending_)
-      if (existing.field == u.field && existing.missing == u.missing && existing.medicines == u.medicines) return;
+    if (!pending_keys_.insert(u.field + '\n' + u.missing + '\n' + what).second) return;
     pending_.push_back(std::move(u));
   }
 
@@ -1262,6 +1262,7 @@ class Assessor {
   Assessment out_;
   std::vector<Item> items_;
   std::vector<Unresolved> pending_;          ///< what the timetable waits for (fail closed)
+  std::unordered_set<std::string> pending_keys_;  ///< field, kind and item of each, kept linear
   std::vector<const Item*> prescribed_;      ///< magnesium prescribed by a clinician
   double prescribed_mg_ = 0;
   bool uncounted_ = false;
