@@ -143,9 +143,15 @@ std::vector<Violation> check_invariants(const core::Assessment& a, const core::P
         fail(Invariant::window, "no-window-data", "finding " + f->id + " separates but has no magnesium_after/before_drug_h");
         continue;
       }
-      // (a) no dose inside the window around any of its times.
+      // (a) no dose inside the window around any of its times. A weekly or monthly medicine's
+      // window applies on its day only (FAILCLOSED.md): there the day's own doses
+      // (schedule.on_days) are checked, when the engine gave them, instead of the daily ones.
+      const std::vector<core::Dose>* checked = &a.schedule.doses;
+      if (!text(*f, "day").empty())
+        for (const auto& on_day : a.schedule.on_days)
+          if (on_day.medicine == id) checked = &on_day.doses;
       for (const auto& t : *times)
-        for (const auto& dose : a.schedule.doses)
+        for (const auto& dose : *checked)
           if (in_window(dose.time, t, *after, *before))
             fail(Invariant::window, "window:" + id,
                  "dose at " + dose.time.str() + " is inside " + id + "'s window around " + t.str() + " (" + r.field + " \"" +
