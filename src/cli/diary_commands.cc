@@ -14,6 +14,7 @@
 #include "app/kb_source.h"
 #include "app/paths.h"
 #include "cli/commands.h"
+#include "codec/profile_codec.h"
 #include "codec/trial_chart.h"
 #include "core/diary_entry.h"
 #include "core/trial.h"
@@ -325,7 +326,23 @@ struct StartOptions {
   int treatment_weeks = 0;  // 0 = the design's default
   int withdrawal_weeks = core::kDefaultWithdrawalWeeks;
   bool replace = false;
+  std::string primary;  // empty: RLS severity when the stored profile meets the RLS criteria, else sleep onset
 };
+
+/// The default primary outcome (issue 15): RLS severity when the stored profile meets the four
+/// IRLSSG symptom criteria (and they are not explained by another condition), sleep onset when a
+/// stored profile does not; with no stored profile, RLS severity as before.
+core::TrialOutcome default_primary(const store::Diary& diary) {
+  const auto stored = diary.latest_profile();
+  if (!stored.ok() || !stored.value()) return core::TrialOutcome::rls_severity;
+  const auto profile = codec::parse_profile(stored.value()->text, "stored profile");
+  if (!profile.ok()) return core::TrialOutcome::rls_severity;
+  const auto& s = profile.value().symptoms;
+  const bool rls = s.urge_to_move_legs.value_or(false) && s.worse_at_rest.value_or(false) &&
+                   s.relieved_by_movement.value_or(false) && s.worse_evening_or_night.value_or(false) &&
+                   s.explained_by_other_condition.has_value() && !*s.explained_by_other_condition;
+  return rls ? core::TrialOutcome::rls_severity : core::TrialOutcome::sleep_onset;
+}
 
 int run_start(const GlobalOptions& global, const StartOptions& options) {
   const auto today = app::local_today();
@@ -339,6 +356,17 @@ int run_start(const GlobalOptions& global, const StartOptions& options) {
     return fail(error);
   }
   plan.design = *design;
+  std::optional<core::TrialOutcome> primary;
+  if (!options.primary.empty()) {
+    primary = core::parse_trial_outcome(options.primary);
+    if (!primary) {
+      core::Error error;
+      error.path = "--primary";
+      error.message = "\"" + options.primary +
+                      "\" is not an outcome; use rls_severity, sleep_onset, sleep_efficiency or sleep_quality";
+      return fail(error);
+    }
+  }
   const auto baseline = parse_date_option("--baseline-start", options.baseline_start, today.value());
   if (!baseline.ok()) return fail(baseline.error());
   const auto treatment =
@@ -368,9 +396,10 @@ int run_start(const GlobalOptions& global, const StartOptions& options) {
                     "); add --replace to start a new one (the old plan stays in the diary file)";
     return fail(error);
   }
+  plan.primary = primary ? *primary : default_primary(diary.value());
   const auto saved = diary.value().start_trial(plan);
   if (!saved.ok()) return fail(saved.error());
-  std::printf("trial planned (%s):\n", core::to_string(plan.design));
+  std::printf("trial planned (%s), judged on %s:\n", core::to_string(plan.design), core::to_string(plan.primary));
   for (const auto& phase : core::trial_phases(plan))
     std::printf("  %-12s %s to %s (%d days)%s\n", core::to_string(phase.kind),
                 phase.start.str().c_str(), core::add_days(phase.end, -1).str().c_str(),
@@ -612,6 +641,10 @@ void register_trial_commands(CLI::App& app, GlobalOptions& global) {
   start->add_option("--withdrawal-weeks", start_options->withdrawal_weeks,
                     "ABAB only: weeks off magnesium between the two magnesium phases, 1-8")
       ->capture_default_str();
+  start->add_option("--primary", start_options->primary,
+                    "What the trial is judged on: rls_severity, sleep_onset, sleep_efficiency or "
+                    "sleep_quality (default: rls_severity when your saved profile meets the RLS "
+                    "criteria, else sleep_onset; rls_severity when no profile is saved)");
   start->add_flag("--replace", start_options->replace,
                   "Replace the current plan (the old one stays in the file)");
   start->callback([&global, start_options] { global.exit_code = run_start(global, *start_options); });

@@ -302,6 +302,23 @@ std::string plan_form(const FormData& form, const TrialView& view, bool replacin
       "for=\"f-design-abab\">ABAB: baseline, magnesium, a break, magnesium again (stronger evidence)</label></span>"
       "</fieldset>\n",
       Raw{design != "abab" ? " checked" : ""}, Raw{design == "abab" ? " checked" : ""});
+  {
+    // Issue 15: what the trial is judged on (thresholds from kb/rules.yaml, shown in the result).
+    const std::string primary = form.get("primary").empty() ? "rls_severity" : form.get("primary");
+    const std::pair<const char*, const char*> outcomes[] = {
+        {"rls_severity", "Restless legs severity (0-10)"},
+        {"sleep_onset", "How long it takes to fall asleep (minutes)"},
+        {"sleep_efficiency", "Sleep efficiency (time asleep / time in bed)"},
+        {"sleep_quality", "Sleep quality (1-5)"}};
+    std::string radios;
+    for (const auto& [value, label] : outcomes)
+      radios += format("<span class=\"radio\"><input type=\"radio\" id=\"f-primary-{0}\" name=\"primary\" "
+                       "value=\"{0}\"{1}><label for=\"f-primary-{0}\">{2}</label></span>",
+                       value, Raw{primary == value ? " checked" : ""}, label);
+    fields += format("<fieldset class=\"question\" id=\"f-primary\"><legend>What should the trial be judged "
+                     "on?</legend>{}</fieldset>\n",
+                     Raw{radios});
+  }
   fields += input_field(form, errors, {"baseline_start", "Baseline starts", "At least 7 days without magnesium", "date", ""});
   fields += input_field(form, errors, {"treatment_start", "Magnesium starts", "", "date", ""});
   fields += input_field(form, errors, {"treatment_weeks", "Weeks on magnesium (each phase)",
@@ -324,13 +341,22 @@ std::string trial_result_html(const core::TrialPlan& plan, const core::TrialResu
       r.complete ? "the trial is complete" : "the trial is still running: an interim look");
   std::string rows = outcome_row(r.primary);
   for (const auto& outcome : r.secondary) rows += outcome_row(outcome);
+  std::string needs;
+  if (plan.primary == core::TrialOutcome::rls_severity)
+    needs = "RLS at least " + number_text(r.threshold, 1) + " points lower";
+  else if (plan.primary == core::TrialOutcome::sleep_onset)
+    needs = "falling asleep at least " + number_text(r.threshold, 1) + " minutes sooner";
+  else if (plan.primary == core::TrialOutcome::sleep_efficiency)
+    needs = "sleep efficiency at least " + number_text(r.threshold, 1) + " points higher";
+  else
+    needs = "better sleep quality";
   out += format(
       "<div class=\"table-wrap\"><table class=\"outcomes\"><caption>Baseline compared with the last 4 weeks on "
-      "magnesium. \u201cImproved\u201d needs RLS at least {} points lower, with a 95 % interval that excludes "
+      "magnesium. \u201cImproved\u201d needs {}, with a 95 % interval that excludes "
       "0.</caption><thead><tr><th scope=\"col\">Outcome</th><th scope=\"col\">Baseline</th><th scope=\"col\">On "
       "magnesium</th><th scope=\"col\">Change</th><th scope=\"col\">95 % interval</th><th scope=\"col\">Reading</th>"
       "</tr></thead><tbody>\n{}</tbody></table></div>\n",
-      number_text(r.threshold, 1), Raw{rows});
+      needs, Raw{rows});
   out += format("<p><strong>Side effects</strong> — baseline: {}; on magnesium: {}.</p>\n",
                 effects_summary_text(r.baseline_side_effects), effects_summary_text(r.treatment_side_effects));
   if (!r.notes.empty()) {

@@ -252,6 +252,27 @@ std::string profile_form_page(const FormData& form, const core::Kb& kb, const Pr
     fields += yes_no(ctx, "lifestyle.smoker", "Do you smoke?");
     out += format("<fieldset class=\"section\"><legend>Food, drinks and habits</legend>{}</fieldset>\n", Raw{fields});
   }
+  // 8b. Sleep (issue 15). The Epworth total only: its items are licensed, so willis never shows them.
+  {
+    std::string fields;
+    fields += select(ctx, "sleep.difficulty", "Main sleep problem", "",
+                     {{"", "None / not sure"}, {"falling_asleep", "Falling asleep"}, {"staying_asleep", "Staying asleep"},
+                      {"waking_early", "Waking too early"}});
+    fields += input(ctx, {"sleep.nights_per_week", "Bad nights a week (0-7)", "", "text", "inputmode=\"numeric\" autocomplete=\"off\""});
+    fields += input(ctx, {"sleep.months", "For how many months?", "", "text", "inputmode=\"decimal\" autocomplete=\"off\""});
+    fields += yes_no(ctx, "sleep.daytime_impact", "Does it affect your day (tired, low mood, poor concentration)?");
+    fields += yes_no(ctx, "sleep.snoring_loud", "Do you snore loudly?");
+    fields += yes_no(ctx, "sleep.witnessed_pauses", "Has anyone seen you stop breathing in your sleep?");
+    fields += yes_no(ctx, "sleep.choking_or_gasping", "Do you wake choking or gasping?");
+    fields += yes_no(ctx, "sleep.unrefreshing_sleep", "Do you wake unrefreshed?");
+    fields += yes_no(ctx, "sleep.morning_headaches", "Do you wake with headaches?");
+    fields += yes_no(ctx, "sleep.nocturia", "Do you get up at night to pass urine?");
+    fields += yes_no(ctx, "sleep.sleepy_while_driving", "Do you feel sleepy while driving?");
+    fields += input(ctx, {"sleep.epworth_total", "Epworth Sleepiness Scale total (0-24), if a clinician scored it", "",
+                          "text", "inputmode=\"numeric\" autocomplete=\"off\""});
+    fields += yes_no(ctx, "sleep.shift_work", "Do you work shifts?");
+    out += format("<fieldset class=\"section\" id=\"sleep-section\"><legend>Sleep</legend>{}</fieldset>\n", Raw{fields});
+  }
   // 9. The day.
   {
     std::string fields;

@@ -144,6 +144,7 @@ template <typename Ar> void field(Ar& ar, core::Rules& v) {
   field(ar, v.sensitive_stomach_form); field(ar, v.disclaimer); field(ar, v.exacerbating_classes);
   field(ar, v.exacerbating_medicines); field(ar, v.route_words); field(ar, v.weekly_words);
   field(ar, v.monthly_words); field(ar, v.kidney_words);
+  field(ar, v.sleep_disturbing_classes); field(ar, v.sleep_blend_classes);
 }
 template <typename Ar> void field(Ar& ar, core::AuditList& v) {
   field(ar, v.id); field(ar, v.name); field(ar, v.classes); field(ar, v.medicines); field(ar, v.all_forms);

@@ -407,6 +407,8 @@ void read_rules(Fields& top, core::Kb& kb) {
   rules.weekly_words = top.texts("weekly_words", true);
   rules.monthly_words = top.texts("monthly_words", true);
   rules.kidney_words = top.texts("kidney_words", true);
+  rules.sleep_disturbing_classes = top.texts("sleep_disturbing_classes", true);
+  rules.sleep_blend_classes = top.texts("sleep_blend_classes", true);
   rules.disclaimer = top.text("disclaimer", true).value_or("");
 }
 

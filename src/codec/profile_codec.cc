@@ -243,6 +243,43 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
     life.finish();
   }
   {
+    bool sleep_present = false;
+    Fields sl = sub(top, "sleep", sleep_present);
+    p.sleep.given = sleep_present;
+    if (sl.has("difficulty")) {
+      const YAML::Node d = sl.node("difficulty");
+      std::vector<std::string> kinds;
+      if (d.IsScalar()) kinds.push_back(d.Scalar());
+      else if (d.IsSequence()) {
+        for (const auto& item : d)
+          if (item.IsScalar()) kinds.push_back(item.Scalar());
+          else sl.error(Errc::invalid_type, "difficulty", "expected falling_asleep, staying_asleep or waking_early");
+      } else if (!d.IsNull()) {
+        sl.error(Errc::invalid_type, "difficulty", "expected falling_asleep, staying_asleep or waking_early, or a list of them");
+      }
+      for (const auto& kind : kinds) {
+        if (kind != "falling_asleep" && kind != "staying_asleep" && kind != "waking_early")
+          sl.error(Errc::invalid_value, "difficulty",
+                   fmt::format("\"{}\" is not one of falling_asleep, staying_asleep, waking_early", kind));
+        else if (std::find(p.sleep.difficulty.begin(), p.sleep.difficulty.end(), kind) == p.sleep.difficulty.end())
+          p.sleep.difficulty.push_back(kind);
+      }
+    }
+    if (auto n = sl.integer("nights_per_week", 0, 7)) p.sleep.nights_per_week = static_cast<int>(*n);
+    p.sleep.months = sl.number("months", 0, 1200);
+    p.sleep.daytime_impact = sl.boolean("daytime_impact");
+    p.sleep.snoring_loud = sl.boolean("snoring_loud");
+    p.sleep.witnessed_pauses = sl.boolean("witnessed_pauses");
+    p.sleep.choking_or_gasping = sl.boolean("choking_or_gasping");
+    p.sleep.unrefreshing_sleep = sl.boolean("unrefreshing_sleep");
+    p.sleep.morning_headaches = sl.boolean("morning_headaches");
+    p.sleep.nocturia = sl.boolean("nocturia");
+    p.sleep.sleepy_while_driving = sl.boolean("sleepy_while_driving");
+    if (auto e = sl.integer("epworth_total", 0, 24)) p.sleep.epworth_total = static_cast<int>(*e);
+    p.sleep.shift_work = sl.boolean("shift_work");
+    sl.finish();
+  }
+  {
     Fields day = sub(top, "day", present);
     if (auto wake = read_time(day, "wake")) {
       p.day.wake = *wake;

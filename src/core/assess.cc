@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "core/schedule.h"
+#include "core/sleep_rules.h"
 
 namespace willis::core {
 
@@ -154,6 +155,7 @@ class Assessor {
     iron_rules();
     treatment_and_evidence();
     lifestyle_rules();
+    sleep_findings_step();  // issue 15: src/core/sleep_rules.cc
     finish();
     return std::move(out_);
   }
@@ -319,6 +321,12 @@ class Assessor {
       item.magnesium_in_combination = true;
       return;
     }
+    if (item.magnesium_in_combination && item.unknown.empty() && item.amount && !item.medicines.empty() &&
+        std::all_of(item.medicines.begin(), item.medicines.end(), [&](const Medicine* med) {
+          return std::any_of(med->classes.begin(), med->classes.end(),
+                             [&](const std::string& cls) { return contains(rules_.sleep_blend_classes, cls); });
+        }))
+      item.magnesium_in_combination = false;  // a sleep blend: `amount` is its magnesium (docs/contract.md)
     if (item.magnesium_in_combination && item.medicines.empty() && item.unknown.empty() &&
         item.magnesium.kind != SupplementMatch::Kind::unknown && match.ids.size() <= 1)
       item.magnesium_in_combination = false;
@@ -648,7 +656,7 @@ class Assessor {
       if (group.empty() && contains(rules_.exacerbating_classes, cls))
         for (const auto& c : kb_.classes)
           if (c.id == cls) group = c.name;
-    if (group.empty()) return;
+    if (group.empty() || sleep_only()) return;  // sleep-only: sleep:medicine-may-disturb speaks instead
     add_text("exacerbating", med.id, "exacerbating_medicine", {{"medicine", med.name}, {"group", group}});
   }
 
@@ -1043,6 +1051,22 @@ class Assessor {
       add_text("exacerbating", "alcohol", "alcohol", {{"amount", format_number(*p_.alcohol_units_per_week)}});
   }
 
+  // ---- sleep (issue 15): the rules live in sleep_rules.cc ----
+  bool sleep_only() const { return sleep_complaint(p_, has_condition("insomnia")) && !rls_suspected(); }
+
+  void sleep_findings_step() {
+    SleepInput input;
+    input.rls = rls_suspected();
+    input.insomnia_condition = has_condition("insomnia");
+    input.osa_condition = has_condition("obstructive-sleep-apnoea");
+    for (const auto& item : items_)
+      for (const Medicine* med : item.medicines) input.medicines.push_back(med);
+    for (const auto& sf : sleep_findings(p_, kb_, input)) {
+      Finding& f = add_text(sf.kind, sf.subject, sf.text, sf.values);
+      for (const auto& d : sf.data) f.data.push_back(d);
+    }
+  }
+
   // ---- verdict, plan, timetable ----
   Severity verdict() const {
     Severity worst = Severity::info;
@@ -1108,7 +1132,7 @@ class Assessor {
     if (supplement_mg_ > 0)
       out_.notes.push_back("The plan replaces, and does not add to, the magnesium supplements you listed (" +
                            format_number(supplement_mg_) + " mg a day now).");
-    Finding& trial = add_text("lifestyle", "trial", "plan_trial", {{"weeks", std::to_string(plan.review_after_weeks)}});
+    Finding& trial = add_text("lifestyle", "trial", sleep_only() ? "plan_trial_sleep" : "plan_trial", {{"weeks", std::to_string(plan.review_after_weeks)}});
     trial.data.emplace_back("review_after_weeks", static_cast<double>(plan.review_after_weeks));
     mg.plan = plan;
   }

@@ -10,7 +10,10 @@ const std::vector<std::string> kRequiredThresholds = {
     "plan_review_weeks", "split_from_mg", "evening_target_before_sleep_h",
     "trial_irls_minimal_important_change", "trial_meaningful_sleep_efficiency_pct",
     "trial_meaningful_sleep_onset_min", "serum_mg_severe_below", "serum_mg_reference_high_above", "lab_fresh_days",
-    "lab_freshness_age_from_y"};
+    "lab_freshness_age_from_y",
+    // sleep (issue 15)
+    "insomnia_nights_per_week_min", "insomnia_months_min", "apnoea_features_min", "epworth_sleepy_above",
+    "caffeine_stop_before_bed_h", "alcohol_low_risk_units_per_week"};
 
 const std::vector<std::string> kRequiredTexts = {
     "kidney_severe", "kidney_caution", "kidney_unknown", "serum_mg_high", "serum_mg_low", "infant",
@@ -22,7 +25,12 @@ const std::vector<std::string> kRequiredTexts = {
     "unrecognised_supplement", "unrecognised_condition", "unrecognised_flag", "exacerbating_medicine",
     "dose_amount_missing", "no_safe_time", "timetable_withheld", "unresolved_unknown", "unresolved_untimed",
     "unresolved_amount", "unresolved_condition", "unresolved_symptom", "plan_withheld", "magnesium_collision", "route_not_oral", "kidney_stage3", "kidney_out_of_date",
-    "egfr_out_of_date", "serum_mg_severe", "serum_mg_above_range", "prescribed_magnesium"};
+    "egfr_out_of_date", "serum_mg_severe", "serum_mg_above_range", "prescribed_magnesium",
+    // sleep (issue 15)
+    "plan_trial_sleep", "sleep_insomnia_disorder", "sleep_insomnia_short_term", "sleep_cbt_i_first",
+    "sleep_cbt_i_assess_first", "sleep_apnoea_assess", "sleep_drowsy_driving_uk", "sleep_drowsy_driving",
+    "sleep_caffeine", "sleep_alcohol", "sleep_medicine_may_disturb", "sleep_melatonin_uk", "sleep_melatonin_us",
+    "sleep_melatonin_eu", "sleep_shift_work"};
 
 const std::vector<RequiredIndicator> kRequiredIndicators = {
     {"mg-egfr-below-30", {"egfr_below"}},

@@ -219,6 +219,8 @@ struct Rules {
   std::vector<std::string> monthly_words;  ///< "once monthly", "monthly"
   /// Words that make an unrecognised condition a kidney condition of unknown stage (fail closed).
   std::vector<std::string> kidney_words;
+  std::vector<std::string> sleep_disturbing_classes;  ///< medicine classes that can disturb sleep (issue 15)
+  std::vector<std::string> sleep_blend_classes;       ///< parts of a sleep blend that leave its magnesium countable
 
   const Threshold& threshold(std::string_view name) const;  ///< precondition: checked at load
   const RuleText& text(std::string_view name) const;        ///< precondition: checked at load

@@ -263,6 +263,10 @@ std::vector<Error> check_kb(const Kb& kb) {
   check.cites(kb.rules.irls_prov, "irls_bands");
   for (const auto& id : kb.rules.exacerbating_classes)
     if (!class_ids.count(id)) check.fail(rules_loc, "exacerbating.classes", "unknown class \"" + id + "\"");
+  for (const auto& id : kb.rules.sleep_disturbing_classes)
+    if (!class_ids.count(id)) check.fail(rules_loc, "sleep_disturbing_classes", "unknown class \"" + id + "\"");
+  for (const auto& id : kb.rules.sleep_blend_classes)
+    if (!class_ids.count(id)) check.fail(rules_loc, "sleep_blend_classes", "unknown class \"" + id + "\"");
   for (const auto& id : kb.rules.exacerbating_medicines)
     if (!kb.medicine(id)) check.fail(rules_loc, "exacerbating.medicines", "unknown medicine \"" + id + "\"");
   if (!kb.form(kb.rules.default_form)) check.fail(rules_loc, "plan.default_form", "unknown form \"" + kb.rules.default_form + "\"");

@@ -76,6 +76,25 @@ struct SupplementEntry {
   bool prescribed = false;
 };
 
+/// The profile's `sleep:` block (issue 15). Every answer is optional: absent = not asked.
+/// The Epworth total is stored as a number only (the ESS items are licensed).
+struct Sleep {
+  std::vector<std::string> difficulty;  ///< "falling_asleep", "staying_asleep", "waking_early"
+  std::optional<int> nights_per_week;   ///< 0-7
+  std::optional<double> months;         ///< how long the problem has lasted
+  std::optional<bool> daytime_impact;
+  std::optional<bool> snoring_loud;
+  std::optional<bool> witnessed_pauses;
+  std::optional<bool> choking_or_gasping;
+  std::optional<bool> unrefreshing_sleep;
+  std::optional<bool> morning_headaches;
+  std::optional<bool> nocturia;
+  std::optional<bool> sleepy_while_driving;
+  std::optional<int> epworth_total;     ///< 0-24
+  std::optional<bool> shift_work;
+  bool given = false;                   ///< the block was present
+};
+
 struct Day {
   ClockTime wake{7 * 60};
   ClockTime sleep{23 * 60};
@@ -102,6 +121,7 @@ struct Profile {
   std::optional<double> caffeine_drinks_per_day;
   std::optional<double> alcohol_units_per_week;
   std::optional<bool> smoker;
+  Sleep sleep;
   Day day;
   bool sensitive_stomach = false;
 };

@@ -27,6 +27,20 @@ std::string plural(int count, const char* one, const char* many) {
   return std::to_string(count) + " " + (count == 1 ? one : many);
 }
 
+/// True when the entry holds the trial's primary outcome.
+bool has_outcome(const DiaryEntry& entry, TrialOutcome outcome) {
+  switch (outcome) {
+    case TrialOutcome::rls_severity: return entry.rls.has_value();
+    case TrialOutcome::sleep_onset: return entry.sol_min.has_value();
+    case TrialOutcome::sleep_quality: return entry.sleep_quality.has_value();
+    case TrialOutcome::sleep_efficiency: {
+      const auto tib = time_in_bed_min(entry);
+      return tib && *tib > 0 && total_sleep_min(entry).has_value();
+    }
+  }
+  return false;
+}
+
 /// Entries by date serial, for O(log n) lookups; the last entry of a date wins.
 std::map<int, const DiaryEntry*> index_entries(const std::vector<DiaryEntry>& entries) {
   std::map<int, const DiaryEntry*> by_day;
@@ -95,6 +109,28 @@ double beta_continued_fraction(double a, double b, double x) {
 // ---- plan ----
 
 const char* to_string(TrialDesign design) { return design == TrialDesign::ab ? "ab" : "abab"; }
+
+const char* to_string(TrialOutcome outcome) {
+  switch (outcome) {
+    case TrialOutcome::rls_severity: return "rls_severity";
+    case TrialOutcome::sleep_onset: return "sleep_onset";
+    case TrialOutcome::sleep_efficiency: return "sleep_efficiency";
+    case TrialOutcome::sleep_quality: return "sleep_quality";
+  }
+  return "rls_severity";
+}
+
+const char* outcome_id(TrialOutcome outcome) {
+  return outcome == TrialOutcome::sleep_onset ? "sleep_onset_latency" : to_string(outcome);
+}
+
+std::optional<TrialOutcome> parse_trial_outcome(std::string_view text) {
+  if (text == "rls_severity") return TrialOutcome::rls_severity;
+  if (text == "sleep_onset" || text == "sleep_onset_latency") return TrialOutcome::sleep_onset;
+  if (text == "sleep_efficiency") return TrialOutcome::sleep_efficiency;
+  if (text == "sleep_quality") return TrialOutcome::sleep_quality;
+  return std::nullopt;
+}
 
 std::optional<TrialDesign> parse_trial_design(std::string_view text) {
   if (text == "ab" || text == "AB") return TrialDesign::ab;
@@ -178,7 +214,7 @@ TrialStatus trial_status(const TrialPlan& plan, const std::vector<DiaryEntry>& e
   status.warnings = plan_warnings(plan);
   const auto has_rls = [&](int day) {
     const auto found = by_day.find(day);
-    return found != by_day.end() && found->second->rls.has_value();
+    return found != by_day.end() && has_outcome(*found->second, plan.primary);
   };
 
   const Phase* current = nullptr;
@@ -423,6 +459,16 @@ std::optional<Observation> extract_se(const DiaryEntry& entry) {
   return Observation{100.0 * *tst, static_cast<double>(*tib)};
 }
 
+Extract extract_for(TrialOutcome outcome) {
+  switch (outcome) {
+    case TrialOutcome::rls_severity: return extract_rls;
+    case TrialOutcome::sleep_onset: return extract_sol;
+    case TrialOutcome::sleep_efficiency: return extract_se;
+    case TrialOutcome::sleep_quality: return extract_quality;
+  }
+  return extract_rls;
+}
+
 struct OutcomeSpec {
   const char* outcome;
   const char* unit;
@@ -614,12 +660,16 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
     analysis.window_end = CalendarDate::from_serial(end);
     analysis.days_expected = end - start;
     std::vector<double> rls;
+    std::vector<std::vector<Observation>> primary_values(1);
     for (int day = start; day < end; ++day) {
       const auto found = by_day.find(day);
-      if (found != by_day.end() && found->second->rls) rls.push_back(*found->second->rls);
+      if (found == by_day.end()) continue;
+      if (found->second->rls) rls.push_back(*found->second->rls);
+      if (const auto value = extract_for(plan.primary)(*found->second)) primary_values[0].push_back(*value);
     }
-    analysis.days_logged = static_cast<int>(rls.size());
+    analysis.days_logged = static_cast<int>(primary_values[0].size());
     if (!rls.empty()) analysis.rls_mean = mean(rls);
+    if (!primary_values[0].empty()) analysis.primary_mean = pooled_ratio(primary_values);
     const bool running = today_serial < phase.end.serial();
     const int minimum = takes_magnesium(phase.kind) ? kMinTreatmentLogged : kMinBaselineLogged;
     // A phase that has not started is left out; one still running is left out until it has
@@ -628,11 +678,10 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
     result.phases.push_back(analysis);
   }
 
-  const OutcomeSpec primary{"rls_severity", "points (0-10)", true, options.improvement_threshold,
-                            "willis default: a minimal important change for 0-10 RLS ratings "
-                            "is not established",
-                            extract_rls};
-  const OutcomeSpec secondary[] = {
+  const OutcomeSpec specs[] = {
+      {"rls_severity", "points (0-10)", true, options.improvement_threshold,
+       "willis default: a minimal important change for 0-10 RLS ratings is not established",
+       extract_rls},
       {"sleep_efficiency", "%", false, options.meaningful_sleep_efficiency_pct,
        "clinical-significance threshold of the AASM review of behavioural insomnia treatments "
        "(J Clin Sleep Med 2021), 10 % (P)",
@@ -644,9 +693,14 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
       {"sleep_quality", "points (1-5)", false, std::nullopt,
        "no established threshold: the interval alone decides", extract_quality},
   };
-  result.primary = analyse_outcome(primary, result.phases, by_day, options);
-  for (const auto& spec : secondary)
-    result.secondary.push_back(analyse_outcome(spec, result.phases, by_day, options));
+  const std::string primary_id = outcome_id(plan.primary);
+  for (const auto& spec : specs) {
+    if (spec.outcome == primary_id) result.primary = analyse_outcome(spec, result.phases, by_day, options);
+    else result.secondary.push_back(analyse_outcome(spec, result.phases, by_day, options));
+  }
+  const bool rls_primary = plan.primary == TrialOutcome::rls_severity;
+  const OutcomeResult& judged = result.primary;
+  result.threshold = judged.threshold.value_or(0);
   const bool any_irls = std::any_of(entries.begin(), entries.end(),
                                     [](const DiaryEntry& entry) { return entry.irls_total.has_value(); });
   if (any_irls) result.secondary.push_back(analyse_irls(result.phases, by_day, options.irls_minimal_important_change));
@@ -660,13 +714,16 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
     for (std::size_t idx = 1; idx < result.phases.size(); idx += 2) {
       const auto& off = result.phases[idx - 1];
       const auto& on = result.phases[idx];
-      if (!off.analysed || !on.analysed || !off.rls_mean || !on.rls_mean) continue;
+      if (!off.analysed || !on.analysed || !off.primary_mean || !on.primary_mean) continue;
       if (idx == 3) second_pair_analysed = true;
-      if (*on.rls_mean >= *off.rls_mean)
+      const bool better = judged.lower_is_better ? *on.primary_mean < *off.primary_mean
+                                                 : *on.primary_mean > *off.primary_mean;
+      if (!better)
         replication_failures.push_back(std::string(to_string(on.phase.kind)) + " mean " +
-                                       fixed(*on.rls_mean, 1) + " was not below the " +
+                                       fixed(*on.primary_mean, 1) + " was not " +
+                                       (judged.lower_is_better ? "below" : "above") + " the " +
                                        to_string(off.phase.kind) + " mean " +
-                                       fixed(*off.rls_mean, 1));
+                                       fixed(*off.primary_mean, 1));
     }
     if (result.verdict == Verdict::improved && !replication_failures.empty())
       result.verdict = Verdict::no_clear_change;
@@ -692,13 +749,25 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
 
   // ---- notes: the verdict's meaning, what the trial cannot separate, what to do next ----
   auto& notes = result.notes;
-  const std::string threshold_text = fixed(options.improvement_threshold, 1);
-  notes.push_back("\"Improved\" means RLS severity (0-10) fell by at least " + threshold_text +
-                  " points from the baseline to the last 4 weeks on magnesium AND the 95 % "
-                  "interval of that change excludes 0; \"worse\" is the mirror image. The " +
-                  threshold_text +
-                  "-point threshold is willis's stated default: a minimal important change "
-                  "for 0-10 RLS ratings has not been established.");
+  const std::string threshold_text = fixed(result.threshold, 1);
+  if (rls_primary) {
+    notes.push_back("\"Improved\" means RLS severity (0-10) fell by at least " + threshold_text +
+                    " points from the baseline to the last 4 weeks on magnesium AND the 95 % "
+                    "interval of that change excludes 0; \"worse\" is the mirror image. The " +
+                    threshold_text +
+                    "-point threshold is willis's stated default: a minimal important change "
+                    "for 0-10 RLS ratings has not been established.");
+  } else {
+    const std::string what = plan.primary == TrialOutcome::sleep_onset        ? "time to fall asleep (minutes)"
+                             : plan.primary == TrialOutcome::sleep_efficiency ? "sleep efficiency (%)"
+                                                                              : "sleep quality (1-5)";
+    const std::string direction = judged.lower_is_better ? "fell" : "rose";
+    notes.push_back("This trial is judged on " + what + ". \"Improved\" means it " + direction +
+                    (judged.threshold ? " by at least " + threshold_text + " " + judged.unit : std::string()) +
+                    " from the baseline to the last 4 weeks on magnesium AND the 95 % interval of that "
+                    "change excludes 0; \"worse\" is the mirror image. Threshold: " +
+                    judged.threshold_source + ".");
+  }
   notes.push_back("This trial was not blinded: you knew when you took magnesium, and expecting "
                   "to feel better can itself ease symptoms and improve sleep. In a blinded trial "
                   "in older adults with poor sleep (Nielsen 2010), sleep scores improved as much "
@@ -746,9 +815,10 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
   if (result.primary.difference && result.primary.ci95 &&
       result.primary.assessment == Verdict::no_clear_change &&
       (result.primary.ci95->at(1) < 0 || result.primary.ci95->at(0) > 0))
-    notes.push_back("RLS severity changed by " + signed_fixed(*result.primary.difference, 1) +
-                    " points and the interval excludes 0, but the change is smaller than the " +
-                    threshold_text + "-point threshold.");
+    notes.push_back((rls_primary ? std::string("RLS severity") : std::string("The primary outcome")) +
+                    " changed by " + signed_fixed(*result.primary.difference, 1) + " " +
+                    result.primary.unit + " and the interval excludes 0, but the change is smaller than the " +
+                    threshold_text + " threshold.");
   if (result.treatment_side_effects.days_with_any > 0) {
     const auto& kinds = result.treatment_side_effects.kinds;
     const auto most = std::max_element(kinds.begin(), kinds.end(),
@@ -768,9 +838,13 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
                       "likely to be real.");
       break;
     case Verdict::no_clear_change:
-      notes.push_back("What next: magnesium did not clearly help in this trial, so there is "
-                      "little reason to keep taking it for RLS or sleep. See your GP about your "
-                      "symptoms: RLS has treatments with stronger evidence.");
+      notes.push_back(rls_primary
+                          ? "What next: magnesium did not clearly help in this trial, so there is "
+                            "little reason to keep taking it for RLS or sleep. See your GP about your "
+                            "symptoms: RLS has treatments with stronger evidence."
+                          : "What next: magnesium did not clearly help your sleep in this trial, so "
+                            "there is little reason to keep taking it for sleep. See your GP: for "
+                            "long-lasting insomnia, CBT-I is the first-line treatment.");
       break;
     case Verdict::worse:
       notes.push_back("What next: symptoms were clearly worse on magnesium. Stop taking it and "
@@ -785,9 +859,10 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
       break;
     }
   }
-  notes.push_back("Whatever the result, ask your GP to check your iron stores (ferritin and "
-                  "transferrin saturation) if they have not been checked recently: low iron "
-                  "makes RLS worse and is treatable.");
+  if (rls_primary)
+    notes.push_back("Whatever the result, ask your GP to check your iron stores (ferritin and "
+                    "transferrin saturation) if they have not been checked recently: low iron "
+                    "makes RLS worse and is treatable.");
   notes.push_back("This is information, not a diagnosis: discuss any change with your GP or "
                   "pharmacist.");
   return result;

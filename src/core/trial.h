@@ -41,8 +41,19 @@ inline constexpr int kDefaultWithdrawalWeeks = 2;
 /// The treatment window analysed: the last 4 weeks of each magnesium phase (issue 3).
 inline constexpr int kAnalysedTreatmentDays = 28;
 
+/// What the trial is judged on (issue 15): `willis trial start --primary`.
+enum class TrialOutcome { rls_severity, sleep_onset, sleep_efficiency, sleep_quality };
+/// "rls_severity", "sleep_onset", "sleep_efficiency", "sleep_quality" (the CLI and store names).
+const char* to_string(TrialOutcome outcome);
+/// Accepts the names above and "sleep_onset_latency".
+std::optional<TrialOutcome> parse_trial_outcome(std::string_view text);
+/// The diary field the outcome is measured in, as the verdict JSON names it in `primary.outcome`
+/// ("rls_severity", "sleep_onset_latency", "sleep_efficiency", "sleep_quality").
+const char* outcome_id(TrialOutcome outcome);
+
 struct TrialPlan {
   TrialDesign design = TrialDesign::ab;
+  TrialOutcome primary = TrialOutcome::rls_severity;
   CalendarDate baseline_start;
   CalendarDate treatment_start;   ///< the baseline ends the day before
   int treatment_weeks = kDefaultTreatmentWeeks;     ///< each magnesium phase
@@ -201,8 +212,9 @@ struct PhaseAnalysis {
   CalendarDate window_start;  ///< the analysed days are [window_start, window_end)
   CalendarDate window_end;
   int days_expected = 0;
-  int days_logged = 0;
-  std::optional<double> rls_mean;
+  int days_logged = 0;  ///< days with the primary outcome
+  std::optional<double> rls_mean;      ///< mean RLS severity of the analysed days, when logged
+  std::optional<double> primary_mean;  ///< mean of the primary outcome (what `analysed` counts)
   bool analysed = false;  ///< false when the phase is still running and too short to use yet
 };
 

@@ -289,6 +289,10 @@ ProfileJson profile_json_from_form(const FormData& form) {
   }
   Group{form, w, "diet", {{"magnesium_mg_per_day", 'n'}}}.write();
   Group{form, w, "lifestyle", {{"caffeine_drinks_per_day", 'n'}, {"alcohol_units_per_week", 'n'}, {"smoker", 'b'}}}.write();
+  Group{form, w, "sleep", {{"difficulty", 's'}, {"nights_per_week", 'n'}, {"months", 'n'}, {"daytime_impact", 'b'},
+                           {"snoring_loud", 'b'}, {"witnessed_pauses", 'b'}, {"choking_or_gasping", 'b'},
+                           {"unrefreshing_sleep", 'b'}, {"morning_headaches", 'b'}, {"nocturia", 'b'},
+                           {"sleepy_while_driving", 'b'}, {"epworth_total", 'n'}, {"shift_work", 'b'}}}.write();
   {
     const std::string wake = text("day.wake"), sleep = text("day.sleep");
     const auto meals = split_list(form.get("day.meals"));
@@ -397,6 +401,19 @@ FormData form_from_profile(const core::Profile& p) {
   opt("lifestyle.caffeine_drinks_per_day", p.caffeine_drinks_per_day);
   opt("lifestyle.alcohol_units_per_week", p.alcohol_units_per_week);
   answer("lifestyle.smoker", p.smoker);
+  if (!p.sleep.difficulty.empty()) form.add("sleep.difficulty", p.sleep.difficulty.front());
+  if (p.sleep.nights_per_week) form.add("sleep.nights_per_week", std::to_string(*p.sleep.nights_per_week));
+  opt("sleep.months", p.sleep.months);
+  answer("sleep.daytime_impact", p.sleep.daytime_impact);
+  answer("sleep.snoring_loud", p.sleep.snoring_loud);
+  answer("sleep.witnessed_pauses", p.sleep.witnessed_pauses);
+  answer("sleep.choking_or_gasping", p.sleep.choking_or_gasping);
+  answer("sleep.unrefreshing_sleep", p.sleep.unrefreshing_sleep);
+  answer("sleep.morning_headaches", p.sleep.morning_headaches);
+  answer("sleep.nocturia", p.sleep.nocturia);
+  answer("sleep.sleepy_while_driving", p.sleep.sleepy_while_driving);
+  if (p.sleep.epworth_total) form.add("sleep.epworth_total", std::to_string(*p.sleep.epworth_total));
+  answer("sleep.shift_work", p.sleep.shift_work);
   if (p.day.wake_given) form.add("day.wake", p.day.wake.str());
   if (p.day.sleep_given) form.add("day.sleep", p.day.sleep.str());
   form.add("day.meals", time_list(p.day.meals));
@@ -490,8 +507,15 @@ core::Result<int> whole_weeks(const std::string& text, const char* field, int fa
 
 core::Result<core::TrialPlan> make_plan(const std::string& design_text, const std::string& baseline,
                                         const std::string& treatment, const std::string& treatment_weeks,
-                                        const std::string& withdrawal_weeks) {
+                                        const std::string& withdrawal_weeks, const std::string& primary = "") {
   core::TrialPlan plan;
+  if (!primary.empty()) {
+    const auto outcome = core::parse_trial_outcome(primary);
+    if (!outcome)
+      return core::Error{core::Errc::invalid_value, "primary",
+                         "\"" + primary + "\" is not an outcome; use rls_severity, sleep_onset, sleep_efficiency or sleep_quality"};
+    plan.primary = *outcome;
+  }
   const auto design = core::parse_trial_design(design_text.empty() ? "ab" : design_text);
   if (!design) return core::Error{core::Errc::invalid_value, "design", "\"" + design_text + "\" is not a design; use ab or abab"};
   plan.design = *design;
@@ -517,7 +541,7 @@ core::Result<core::TrialPlan> make_plan(const std::string& design_text, const st
 
 core::Result<core::TrialPlan> trial_plan_from_form(const FormData& form) {
   return make_plan(trim(form.get("design")), trim(form.get("baseline_start")), trim(form.get("treatment_start")),
-                   trim(form.get("treatment_weeks")), trim(form.get("withdrawal_weeks")));
+                   trim(form.get("treatment_weeks")), trim(form.get("withdrawal_weeks")), trim(form.get("primary")));
 }
 
 core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json) {
@@ -532,7 +556,7 @@ core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json) {
   for (const auto field : object) {
     const std::string key(field.key);
     if (key != "design" && key != "baseline_start" && key != "treatment_start" && key != "treatment_weeks" &&
-        key != "withdrawal_weeks")
+        key != "withdrawal_weeks" && key != "primary")
       return core::Error{core::Errc::unknown_field, key, "is not a trial plan field"};
     std::string_view text;
     int64_t number = 0;
@@ -541,7 +565,7 @@ core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json) {
     else return core::Error{core::Errc::invalid_type, key, "expected a string or a whole number"};
   }
   return make_plan(values["design"], values["baseline_start"], values["treatment_start"], values["treatment_weeks"],
-                   values["withdrawal_weeks"]);
+                   values["withdrawal_weeks"], values["primary"]);
 }
 
 }  // namespace willis::http

@@ -92,6 +92,12 @@ CREATE TABLE profile (
 ) STRICT;
 )sql";
 
+// Migration 3 (issue 15): what the trial is judged on. Older plans were judged on RLS severity.
+constexpr std::string_view kMigration3 = R"sql(
+ALTER TABLE trial ADD COLUMN primary_outcome TEXT NOT NULL DEFAULT 'rls_severity'
+  CHECK (primary_outcome IN ('rls_severity', 'sleep_onset', 'sleep_efficiency', 'sleep_quality'));
+)sql";
+
 bool is_int_field(std::string_view field) {
   return field == "rls" || field == "sleep_quality" || field == "sol_min" ||
          field == "awakenings" || field == "waso_min" || field == "irls_total";
@@ -182,7 +188,7 @@ std::optional<core::Error> create_private_file(const std::string& path) {
 }  // namespace
 
 const std::vector<Migration>& diary_migrations() {
-  static const std::vector<Migration> migrations = {{1, kMigration1}, {2, kMigration2}};
+  static const std::vector<Migration> migrations = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}};
   return migrations;
 }
 
@@ -409,8 +415,8 @@ core::Result<int> Diary::start_trial(const core::TrialPlan& plan) {
   if (!transaction.ok()) return transaction.error();
   auto insert = Statement::prepare(connection_,
                                    "INSERT INTO trial (design, baseline_start, treatment_start, "
-                                   "treatment_weeks, withdrawal_weeks, created_at) VALUES "
-                                   "(?, ?, ?, ?, ?, ?)");
+                                   "treatment_weeks, withdrawal_weeks, created_at, primary_outcome) VALUES "
+                                   "(?, ?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return insert.error();
   insert.value().bind(1, core::to_string(plan.design));
   insert.value().bind(2, plan.baseline_start.str());
@@ -418,6 +424,7 @@ core::Result<int> Diary::start_trial(const core::TrialPlan& plan) {
   insert.value().bind(4, plan.treatment_weeks);
   insert.value().bind(5, plan.withdrawal_weeks);
   insert.value().bind(6, now());
+  insert.value().bind(7, core::to_string(plan.primary));
   if (const int code = insert.value().step(); code != SQLITE_DONE)
     return connection_.error("saving the trial plan", code);
   const auto id = static_cast<int>(sqlite3_last_insert_rowid(connection_.get()));
@@ -428,7 +435,7 @@ core::Result<int> Diary::start_trial(const core::TrialPlan& plan) {
 core::Result<std::optional<core::TrialPlan>> Diary::current_trial() const {
   auto select = Statement::prepare(connection_,
                                    "SELECT design, baseline_start, treatment_start, "
-                                   "treatment_weeks, withdrawal_weeks FROM trial ORDER BY id DESC "
+                                   "treatment_weeks, withdrawal_weeks, primary_outcome FROM trial ORDER BY id DESC "
                                    "LIMIT 1");
   if (!select.ok()) return select.error();
   const int code = select.value().step();
@@ -438,7 +445,8 @@ core::Result<std::optional<core::TrialPlan>> Diary::current_trial() const {
   const auto design = core::parse_trial_design(select.value().column_text(0));
   const auto baseline = core::parse_date(select.value().column_text(1));
   const auto treatment = core::parse_date(select.value().column_text(2));
-  if (!design || !baseline || !treatment)
+  const auto primary = core::parse_trial_outcome(select.value().column_text(5));
+  if (!design || !baseline || !treatment || !primary)
     return make_error(Errc::io_error, connection_.path(),
                       "the stored trial plan is unreadable; start a new one with "
                       "`willis trial start`");
@@ -447,6 +455,7 @@ core::Result<std::optional<core::TrialPlan>> Diary::current_trial() const {
   plan.treatment_start = *treatment;
   plan.treatment_weeks = static_cast<int>(select.value().column_int(3));
   plan.withdrawal_weeks = static_cast<int>(select.value().column_int(4));
+  plan.primary = *primary;
   return std::optional<core::TrialPlan>(plan);
 }
 

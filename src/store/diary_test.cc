@@ -56,9 +56,9 @@ TEST(Diary, NewFileIsPrivateWalFullSyncWithForeignKeys) {
   EXPECT_EQ(pragma_text(diary, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(pragma_text(diary, "PRAGMA synchronous"), "2");  // FULL
   EXPECT_EQ(pragma_text(diary, "PRAGMA foreign_keys"), "1");
-  EXPECT_EQ(pragma_text(diary, "PRAGMA user_version"), "2");
+  EXPECT_EQ(pragma_text(diary, "PRAGMA user_version"), "3");
   EXPECT_EQ(pragma_text(diary, "PRAGMA application_id"), std::to_string(kDiaryApplicationId));
-  EXPECT_EQ(diary.schema_version(), 2);
+  EXPECT_EQ(diary.schema_version(), 3);
   // The WAL file SQLite makes gets the database file's mode.
   ASSERT_TRUE(diary.put_entry(entry_for({2026, 11, 20}, 5), kToday).ok());
   ASSERT_EQ(::stat((path + "-wal").c_str(), &info), 0);
@@ -227,12 +227,16 @@ TEST(Diary, MigratesAnOlderFileForward) {
     ASSERT_TRUE(old.put_entry(entry_for({2026, 11, 20}, 7), kToday).ok());
   }
   Diary upgraded = open_ok(path);
-  EXPECT_EQ(upgraded.schema_version(), 2);
+  EXPECT_EQ(upgraded.schema_version(), 3);
   EXPECT_EQ(upgraded.entries().value().size(), 1u);
   core::TrialPlan plan;
   plan.baseline_start = {2026, 11, 1};
   plan.treatment_start = {2026, 11, 15};
   EXPECT_TRUE(upgraded.start_trial(plan).ok());
+  // Migration 3: the primary outcome is stored and read back.
+  plan.primary = core::TrialOutcome::sleep_onset;
+  EXPECT_TRUE(upgraded.start_trial(plan).ok());
+  EXPECT_EQ(upgraded.current_trial().value()->primary, core::TrialOutcome::sleep_onset);
 }
 
 TEST(Diary, RefusesAFileFromANewerWillis) {

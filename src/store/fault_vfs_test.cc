@@ -349,7 +349,7 @@ TEST(FaultInjection, CreatingAndMigratingANewFile) {
     faults = Faults{};
     const std::string state = snapshot(path);
     EXPECT_NE(state.find("#integrity:ok"), std::string::npos) << state;
-    EXPECT_NE(state.find("#schema:2"), std::string::npos) << state;
+    EXPECT_NE(state.find("#schema:3"), std::string::npos) << state;
     if (opened && !tripped) break;
   }
   EXPECT_GT(failures, 0);

@@ -241,19 +241,23 @@ std::string trial_result_text(const core::TrialPlan& plan, const TrialResult& re
   out += fmt::format("Design: {}; {}\n\n", design_text(plan.design),
                      result.complete ? "complete" : "still running (interim look)");
   const auto& primary = result.primary;
-  out += "RLS severity (0-10): baseline vs the last 4 weeks of each magnesium phase\n";
+  const bool rls_primary = plan.primary == core::TrialOutcome::rls_severity;
+  out += rls_primary ? std::string("RLS severity (0-10): baseline vs the last 4 weeks of each magnesium phase\n")
+                     : "Judged on " + outcome_title(primary.outcome) + " (" + primary.unit +
+                           "): baseline vs the last 4 weeks of each magnesium phase\n";
   for (const auto& phase : result.phases) {
     if (phase.days_expected == 0) continue;
     out += fmt::format("  {:<12} {} to {}  logged {:>2} of {:>2}  mean {}{}\n",
                        core::to_string(phase.phase.kind), phase.window_start.str(),
                        core::add_days(phase.window_end, -1).str(), phase.days_logged,
-                       phase.days_expected, number_or_dash(phase.rls_mean, 1),
+                       phase.days_expected, number_or_dash(rls_primary ? phase.rls_mean : phase.primary_mean, 1),
                        phase.analysed ? "" : "  (still running: not analysed yet)");
   }
   out += fmt::format("  baseline {} ({} days) -> magnesium {} ({} days)",
                      number_or_dash(primary.baseline_mean, 1), primary.baseline_days,
                      number_or_dash(primary.treatment_mean, 1), primary.treatment_days);
-  if (primary.difference) out += fmt::format(": change {:+.1f} points", *primary.difference);
+  if (primary.difference)
+    out += fmt::format(": change {:+.1f} {}", *primary.difference, rls_primary ? std::string("points") : primary.unit);
   out += "\n";
   if (primary.ci95)
     out += fmt::format("  95 % interval {:.1f} to {:.1f} (moving-block bootstrap)\n",
@@ -262,9 +266,15 @@ std::string trial_result_text(const core::TrialPlan& plan, const TrialResult& re
     out += fmt::format("  Welch's t-test: t = {:.2f}, df = {:.1f}, {}\n", primary.welch->t,
                        primary.welch->df, p_text(primary.welch->p));
   for (const auto& reason : primary.reasons) out += "  not enough data: " + reason + "\n";
-  out += fmt::format("  \"improved\" needs a reduction of at least {:.1f} points whose interval "
-                     "excludes 0\n\n",
-                     result.threshold);
+  if (rls_primary)
+    out += fmt::format("  \"improved\" needs a reduction of at least {:.1f} points whose interval "
+                       "excludes 0\n\n",
+                       result.threshold);
+  else
+    out += fmt::format("  \"improved\" needs {} {} of at least {:.1f} {} whose interval excludes 0 "
+                       "(threshold: {})\n\n",
+                       primary.lower_is_better ? "a fall" : "a rise", "in " + outcome_title(primary.outcome),
+                       result.threshold, primary.unit, primary.threshold_source);
   out += "Secondary outcomes (baseline -> magnesium)\n";
   for (const auto& outcome : result.secondary) out += outcome_line(outcome);
   out += "\nSide effects\n";
@@ -290,16 +300,20 @@ std::string trial_result_json(const core::TrialPlan& plan, const TrialResult& re
   writer.member("baseline_start", plan.baseline_start.str());
   writer.member("treatment_start", plan.treatment_start.str());
   writer.member("treatment_weeks", plan.treatment_weeks);
+  writer.member("primary", core::to_string(plan.primary));
   if (plan.design == core::TrialDesign::abab)
     writer.member("withdrawal_weeks", plan.withdrawal_weeks);
   writer.member("last_day", core::add_days(core::trial_end(plan), -1).str());
   writer.end_object();
   writer.key("threshold");
   writer.begin_object();
-  writer.member("outcome", "rls_severity");
+  writer.member("outcome", result.primary.outcome);
   writer.member("reduction", result.threshold);
-  writer.member("rule", "improved = treatment_mean - baseline_mean <= -reduction and ci95 "
-                        "excludes 0; worse = the mirror image");
+  writer.member("rule", result.primary.lower_is_better
+                            ? "improved = treatment_mean - baseline_mean <= -reduction and ci95 "
+                              "excludes 0; worse = the mirror image"
+                            : "improved = treatment_mean - baseline_mean >= reduction and ci95 "
+                              "excludes 0; worse = the mirror image");
   writer.end_object();
   writer.key("primary");
   write_outcome(writer, result.primary);

@@ -361,6 +361,38 @@ test("a profile full of <script> strings renders inert", async () => {
   assert.equal(dialogs, 0);
 });
 
+test("sleep: the sleep questions on a phone, then CBT-I and a sleep-apnoea flag, and a sleep-judged trial", async () => {
+  await page.setViewportSize(PHONE);
+  await page.goto(`${BASE}/profile`);
+  assert.ok(await page.isVisible("#sleep-section legend:has-text('Sleep')"));
+  // The Epworth total is a number only: its licensed items are never shown.
+  assert.equal(await page.locator("#sleep-section select, #sleep-section input").count() > 10, true);
+  await page.locator("select[name='sleep.difficulty']").scrollIntoViewIfNeeded();
+  await page.selectOption("select[name='sleep.difficulty']", "falling_asleep");
+  await page.fill("input[name='sleep.nights_per_week']", "4");
+  await page.fill("input[name='sleep.months']", "6");
+  await page.check("input[name='sleep.daytime_impact'][value='yes']");
+  await page.check("input[name='sleep.snoring_loud'][value='yes']");
+  await page.check("input[name='sleep.witnessed_pauses'][value='yes']");
+  await page.check("input[name='sleep.sleepy_while_driving'][value='no']");
+  await page.fill("input[name='sleep.epworth_total']", "9");
+  // Every sleep field fits the phone screen (no sideways scrolling).
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  assert.equal(overflow, false, "the sleep questions fit a 390 px screen");
+  await checkLabels("profile-sleep");
+  await Promise.all([page.waitForURL(`${BASE}/assessment`), page.click("#save-profile")]);
+  const text = await page.textContent("main");
+  assert.match(text, /CBT-I/, "CBT-I is named");
+  assert.match(text, /first-line treatment for chronic insomnia/i);
+  assert.match(text, /Possible sleep apnoea/);
+  assert.match(text, /medical assessment before referral to a digital CBT-I programme/);
+  await checkAccessibility("assessment-sleep");
+  await page.goto(`${BASE}/trial`);
+  // A trial exists already (the trial test), so the plan form sits in a closed "replace" section.
+  assert.equal(await page.locator("input[name='primary'][value='sleep_onset']").count(), 1);
+  await page.setViewportSize(DESKTOP);
+});
+
 test("no script errors and no CSP violations in the console", async () => {
   assert.deepEqual(consoleErrors, []);
 });

@@ -183,10 +183,10 @@ void put(Out& o, const core::IrlsBand& v) {
 void put(Out& o, const core::Rules& v) {
   const auto& [thresholds, texts, iron, irls_bands, irls_prov, topical_words, ignore_words, salt_words, default_form,
                sensitive_stomach_form, disclaimer, exacerbating_classes, exacerbating_medicines, route_words, weekly_words,
-               monthly_words, kidney_words] = v;
+               monthly_words, kidney_words, sleep_disturbing_classes, sleep_blend_classes] = v;
   fields(o, "Rules", thresholds, texts, iron, irls_bands, irls_prov, topical_words, ignore_words, salt_words, default_form,
          sensitive_stomach_form, disclaimer, exacerbating_classes, exacerbating_medicines, route_words, weekly_words,
-         monthly_words, kidney_words);
+         monthly_words, kidney_words, sleep_disturbing_classes, sleep_blend_classes);
 }
 void put(Out& o, const core::NameTables& v) {
   const auto& [medicines, supplements, conditions, flags] = v;

@@ -196,7 +196,23 @@ def windows(plan, today):
     return out
 
 
+# What each primary outcome is judged against (kb/rules.yaml and src/core/trial.h, FACTS §14.6):
+# the reduction RLS needs is willis's stated 2-point default; sleep efficiency 10 %, sleep onset
+# 20 min (AASM 2021 review thresholds); sleep quality has none (the interval alone decides).
+OUTCOMES = {
+    "rls_severity": {"id": "rls_severity", "threshold": 2, "lower_better": True},
+    "sleep_onset": {"id": "sleep_onset_latency", "threshold": 20, "lower_better": True},
+    "sleep_efficiency": {"id": "sleep_efficiency", "threshold": 10, "lower_better": False},
+    "sleep_quality": {"id": "sleep_quality", "threshold": 0, "lower_better": False},
+}
+
+
 def analyse(plan, rows, today, threshold=2):
+    chosen = OUTCOMES[plan.get("primary", "rls_severity")]
+    picks = {"rls_severity": (lambda r: r["rls"], False),
+             "sleep_efficiency": (se_observation, True),
+             "sleep_onset_latency": (lambda r: r["sol_min"], False),
+             "sleep_quality": (lambda r: r["sleep_quality"], False)}
     by_date = {row["date"]: row for row in rows}
     wins = windows(plan, today)
     result = {"windows": []}
@@ -254,12 +270,13 @@ def analyse(plan, rows, today, threshold=2):
         out["welch"] = welch(daily_t, daily_b)
         return out, base, treat
 
-    primary, base, treat = outcome(lambda r: r["rls"])
-    secondary = {
-        "sleep_efficiency": outcome(se_observation, ratio=True)[0],
-        "sleep_onset_latency": outcome(lambda r: r["sol_min"])[0],
-        "sleep_quality": outcome(lambda r: r["sleep_quality"])[0],
-    }
+    pick, ratio = picks[chosen["id"]]
+    primary, base, treat = outcome(pick, ratio)
+    if chosen["id"] != "rls_severity":
+        primary["outcome"] = chosen["id"]
+    secondary = {name: outcome(p, ratio=r)[0] for name, (p, r) in picks.items() if name != chosen["id"]}
+    threshold = chosen["threshold"]
+    lower = chosen["lower_better"]
     if reasons:
         verdict = "insufficient-data"
         for key in ("ci95", "welch"):
@@ -267,23 +284,31 @@ def analyse(plan, rows, today, threshold=2):
         secondary = {}
     else:
         diff, ci = primary["difference"], primary["ci95"]
-        if diff <= -threshold + 1e-9 and ci[1] < 0:
+        gain = -diff if lower else diff
+        good = ci[1] < 0 if lower else ci[0] > 0
+        bad = ci[0] > 0 if lower else ci[1] < 0
+        if gain >= threshold - 1e-9 and good:
             verdict = "improved"
-        elif diff >= threshold - 1e-9 and ci[0] > 0:
+        elif -gain >= threshold - 1e-9 and bad:
             verdict = "worse"
         else:
             verdict = "no-clear-change"
         if plan["design"] == "abab" and verdict == "improved":
             # replication: each magnesium window's mean below the phase before it
             means = []
-            for (kind, s, e), ser in zip(wins, [series(s, e, lambda r: r["rls"]) for _, s, e in wins]):
-                means.append(Fraction(sum(ser), len(ser)))
-            if not (means[1] < means[0] and means[3] < means[2]):
+            for (kind, s, e), ser in zip(wins, [series(s, e, pick) for _, s, e in wins]):
+                if ratio:
+                    means.append(Fraction(sum(o[0] for o in ser)) / sum(o[1] for o in ser))
+                else:
+                    means.append(Fraction(sum(ser), len(ser)))
+            better = (lambda on, off: on < off) if lower else (lambda on, off: on > off)
+            if not (better(means[1], means[0]) and better(means[3], means[2])):
                 verdict = "no-clear-change"
             result["phase_means"] = [float(m) for m in means]
         for name, sec in secondary.items():
-            thr = {"sleep_efficiency": 10, "sleep_onset_latency": 20, "sleep_quality": 0}[name]
-            lower_better = name == "sleep_onset_latency"
+            thr = {"sleep_efficiency": 10, "sleep_onset_latency": 20, "sleep_quality": 0,
+                   "rls_severity": 2}[name]
+            lower_better = name in ("sleep_onset_latency", "rls_severity")
             gain = -sec["difference"] if lower_better else sec["difference"]
             lo, hi = sec["ci95"]
             good = hi < 0 if lower_better else lo > 0
@@ -308,14 +333,14 @@ def case_rows(plan, phase_specs):
     return rows
 
 
-def write(name, title, notes, plan, today, rows, tags):
+def write(name, title, notes, plan, today, rows, tags, notes_include=None):
     analysis = analyse(plan, rows, d(today))
     expect = {"verdict": analysis["verdict"], "primary": analysis["primary"]}
     if analysis["secondary"]:
         expect["secondary"] = analysis["secondary"]
     if analysis["reasons"]:
         expect["reasons_count"] = len(analysis["reasons"])
-    expect["notes_include"] = ["placebo", "Regression to the mean", "ferritin", "What next"]
+    expect["notes_include"] = notes_include or ["placebo", "Regression to the mean", "ferritin", "What next"]
     how = ("Expected numbers computed by tests/trial/compute_expected.py (Python standard "
            "library only, no willis code): means and differences exactly with fractions "
            "(exact values under expect.primary.exact), Welch t/df by formula and p by Simpson "
@@ -460,5 +485,63 @@ def main():
           abab, "2026-04-27", rows, ["abab", "no-clear-change"])
 
 
+def sleep_cases():
+    """Issue 15: trials judged on sleep (willis trial start --primary ...)."""
+    N = None
+    sleep_notes = ["placebo", "Regression to the mean", "What next", "This trial is judged on"]
+    plan = {"design": "ab", "baseline_start": "2026-01-05", "treatment_start": "2026-01-19",
+            "treatment_weeks": 8, "primary": "sleep_onset"}
+    def low(n):  # RLS 0-1 (no RLS to speak of), varied so its own Welch test is defined
+        return [(i * 7 // 3) % 2 for i in range(n)]
+    rls = low(14)
+    # 10. Sleep onset: baseline SOL around 50 min, last 4 weeks around 22 min (drop > 20).
+    rows = case_rows(plan, [(rls, (50, 40, 2), 0),
+                            (low(28) + [0, 1, N, 0] + low(24), (22, 35, 3), 300)])
+    write("sleep-onset-improved", "Primary sleep onset: about 28 minutes faster to fall asleep -> improved",
+          "Judged on sleep onset latency (issue 15): a fall of at least 20 minutes (AASM 2021 review "
+          "threshold, P) with a 95 % interval below 0 is improved. RLS is 0 throughout (no RLS).",
+          plan, "2026-03-16", rows, ["ab", "sleep", "sleep_onset", "improved"], sleep_notes)
+    # 11. Sleep onset: a real but small fall (about 10 min) -> no-clear-change.
+    rows = case_rows(plan, [(rls, (40, 40, 3), 0), (low(56), (30, 40, 3), 300)])
+    write("sleep-onset-small-change", "Primary sleep onset: 10 minutes faster, under the 20-minute threshold",
+          "The interval excludes 0 but the fall is under 20 minutes, so the verdict is no-clear-change.",
+          plan, "2026-03-16", rows, ["ab", "sleep", "sleep_onset", "no-clear-change"], sleep_notes)
+    # 12. Sleep efficiency: SOL and WASO fall a lot, SE rises by more than 10 points.
+    plan_se = dict(plan, primary="sleep_efficiency")
+    rows = case_rows(plan_se, [(rls, (50, 70, 2), 0), (low(56), (15, 20, 3), 300)])
+    write("sleep-efficiency-improved", "Primary sleep efficiency: rises by more than 10 points -> improved",
+          "Sleep efficiency per phase is 100 x sum(TST) / sum(TIB) (FACTS §2.2); a rise of at least 10 "
+          "points (AASM 2021 review threshold, P) with the interval above 0 is improved.",
+          plan_se, "2026-03-16", rows, ["ab", "sleep", "sleep_efficiency", "improved"], sleep_notes)
+    # 13. Sleep quality: 2 -> 4 on the 1-5 scale; no threshold, the interval decides.
+    plan_q = dict(plan, primary="sleep_quality")
+    rows = case_rows(plan_q, [(rls, (30, 30, 2), 0), (low(56), (30, 30, 4), 300)])
+    write("sleep-quality-improved", "Primary sleep quality: 2 -> about 4 (1-5), interval above 0 -> improved",
+          "Sleep quality has no established threshold, so an interval above 0 decides.",
+          plan_q, "2026-03-16", rows, ["ab", "sleep", "sleep_quality", "improved"], sleep_notes)
+    # 14. Sleep quality worse on magnesium.
+    rows = case_rows(plan_q, [(rls, (30, 30, 4), 0), (low(56), (30, 30, 2), 300)])
+    write("sleep-quality-worse", "Primary sleep quality: 4 -> about 2 on magnesium -> worse",
+          "The mirror image of improved: a fall in quality with the interval below 0.",
+          plan_q, "2026-03-16", rows, ["ab", "sleep", "sleep_quality", "worse"], sleep_notes)
+    # 15. RLS severity chosen explicitly: same as the default.
+    plan_r = dict(plan, primary="rls_severity")
+    base = [6, 7, 6, 5, 7, 8, 6, 6, 7, 6, 5, 6, 7, 6]
+    rows = case_rows(plan_r, [(base, (40, 40, 3), 0), ([5] * 28 + [3] * 28, (40, 40, 3), 300)])
+    write("rls-severity-explicit", "Primary rls_severity given explicitly: drop of about 3 points -> improved",
+          "--primary rls_severity behaves as the default: the 2-point threshold on the 0-10 scale.",
+          plan_r, "2026-03-16", rows, ["ab", "rls_severity", "improved"])
+    # 16. ABAB on sleep onset: improvement repeats.
+    abab = {"design": "abab", "baseline_start": "2026-01-05", "treatment_start": "2026-01-19",
+            "treatment_weeks": 6, "withdrawal_weeks": 2, "primary": "sleep_onset"}
+    rows = case_rows(abab, [(low(14), (55, 40, 2), 0), (low(42), (25, 40, 3), 300),
+                            (low(14), (50, 40, 2), 0), (low(42), (25, 40, 3), 300)])
+    write("abab-sleep-onset-replicated", "ABAB judged on sleep onset: faster on, slower off, faster again",
+          "Replication uses the primary outcome: each magnesium window's sleep onset is below the "
+          "phase before it.",
+          abab, "2026-04-27", rows, ["abab", "sleep", "sleep_onset", "improved"], sleep_notes)
+
+
 if __name__ == "__main__":
     main()
+    sleep_cases()

@@ -113,6 +113,12 @@ int main(int argc, char** argv) {
     int64_t weeks = 0;
     if (!plan_json["treatment_weeks"].get(weeks)) plan.treatment_weeks = static_cast<int>(weeks);
     if (!plan_json["withdrawal_weeks"].get(weeks)) plan.withdrawal_weeks = static_cast<int>(weeks);
+    std::string_view primary;
+    if (!plan_json["primary"].get(primary)) {
+      const auto outcome = parse_trial_outcome(primary);
+      if (!outcome) fail("plan.primary: unknown outcome " + std::string(primary));
+      else plan.primary = *outcome;
+    }
     if (const auto error = validate_plan(plan)) {
       fail("plan: " + error->path + ": " + error->message);
       return 1;
@@ -149,6 +155,9 @@ int main(int argc, char** argv) {
       fail(std::string("verdict: got ") + to_string(result.verdict) + ", expected " +
            std::string(verdict));
     check_outcome("primary", result.primary, expect["primary"], tolerance);
+    std::string_view primary_outcome;
+    if (!expect["primary"]["outcome"].get(primary_outcome) && primary_outcome != result.primary.outcome)
+      fail("primary.outcome: got " + result.primary.outcome + ", expected " + std::string(primary_outcome));
     simdjson::dom::object secondary;
     if (!expect["secondary"].get(secondary)) {
       for (const auto field : secondary) {
