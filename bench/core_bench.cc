@@ -71,7 +71,11 @@ void BM_assess_many_unknown_medicines(benchmark::State& state) {
   const core::NameIndex names(kb());
   core::Profile p;
   p.age = 50;
-  for (int idx = 0; idx < state.range(0); ++idx) p.medicines.push_back({"zz" + std::to_string(idx) + "qq"});
+  for (int idx = 0; idx < state.range(0); ++idx) {
+    core::MedicineEntry entry;
+    entry.name = "zz" + std::to_string(idx) + "qq";
+    p.medicines.push_back(entry);
+  }
   check(core::assess(kb(), names, p).schedule.unresolved.size() == static_cast<std::size_t>(state.range(0)),
         "many unknown: each is unresolved");
   for (auto _ : state) benchmark::DoNotOptimize(core::assess(kb(), names, p));

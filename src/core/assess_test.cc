@@ -17,8 +17,14 @@ TEST(Assess, EveryOneOfManyUnknownMedicinesIsReportedOnceAndWithholdsTheTimetabl
   Profile p;
   p.age = 50;
   constexpr int kCount = 20000;
-  for (int idx = 0; idx < kCount; ++idx) p.medicines.push_back({"zz" + std::to_string(idx) + "qq"});
-  p.medicines.push_back({"zz7qq"});  // the same name twice: one finding, two unresolved fields
+  for (int idx = 0; idx < kCount; ++idx) {
+    MedicineEntry entry;
+    entry.name = "zz" + std::to_string(idx) + "qq";
+    p.medicines.push_back(entry);
+  }
+  MedicineEntry twice;
+  twice.name = "zz7qq";  // the same name twice: one finding, two unresolved fields
+  p.medicines.push_back(twice);
   const Assessment a = assess(testing::kb(), testing::names(), p);
   std::set<std::string> ids;
   int unrecognised = 0;
