@@ -319,7 +319,6 @@ class Assessor {
       item.magnesium.kind = SupplementMatch::Kind::form;
       item.magnesium.id = "magnesium";
       item.magnesium_in_combination = true;
-      return;
     }
     if (item.magnesium_in_combination && item.unknown.empty() && item.amount && !item.medicines.empty() &&
         std::all_of(item.medicines.begin(), item.medicines.end(), [&](const Medicine* med) {
