@@ -109,11 +109,9 @@ void write_magnesium(JsonWriter& w, const core::MagnesiumSummary& mg) {
   w.end_object();
 }
 
-void write_schedule(JsonWriter& w, const core::Schedule& s) {
-  w.begin_object();
-  w.key("doses");
+void write_doses(JsonWriter& w, const std::vector<core::Dose>& doses) {
   w.begin_array();
-  for (const auto& dose : s.doses) {
+  for (const auto& dose : doses) {
     w.begin_object();
     w.member("time", dose.time.str());
     w.member("elemental_mg", dose.elemental_mg);
@@ -121,6 +119,12 @@ void write_schedule(JsonWriter& w, const core::Schedule& s) {
     w.end_object();
   }
   w.end_array();
+}
+
+void write_schedule(JsonWriter& w, const core::Schedule& s) {
+  w.begin_object();
+  w.key("doses");
+  write_doses(w, s.doses);
   w.key("unresolved");
   w.begin_array();
   for (const auto& u : s.unresolved) {
@@ -156,15 +160,7 @@ void write_schedule(JsonWriter& w, const core::Schedule& s) {
     w.member("day", day.day);
     w.member("medicine", day.medicine);
     w.key("doses");
-    w.begin_array();
-    for (const auto& dose : day.doses) {
-      w.begin_object();
-      w.member("time", dose.time.str());
-      w.member("elemental_mg", dose.elemental_mg);
-      w.member("with_food", dose.with_food);
-      w.end_object();
-    }
-    w.end_array();
+    write_doses(w, day.doses);
     w.end_object();
   }
   w.end_array();
