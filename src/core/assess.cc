@@ -78,12 +78,6 @@ struct Item {
   bool magnesium_in_combination = false;   ///< magnesium is one part of a combination (amount not attributable)
 };
 
-/// True when `phrase` occurs in `normalized` as whole words.
-bool has_phrase(const std::string& normalized, const std::string& phrase) {
-  const std::string text = " " + normalized + " ";
-  return text.find(" " + normalize_name(phrase) + " ") != std::string::npos;
-}
-
 /// Strength written in a name ("Magnesium 10 mmol effervescent", "magnesium citrate 200 mg").
 std::optional<Quantity> strength_in_name(const std::string& name) {
   const std::string normalized = normalize_name(name);
@@ -374,9 +368,7 @@ class Assessor {
         // A condition willis does not know could rule magnesium out, so the plan and the
         // timetable wait for it (fail closed); kidney words also count as kidney disease.
         unresolve(resolution.field, name, "unknown-condition", "unresolved_condition", {{"name", name}});
-        const std::string normalized = normalize_name(name);
-        for (const auto& word : rules_.kidney_words)
-          if (has_phrase(normalized, word)) unknown_kidney_condition_ = name;
+        if (names_.mentions_kidneys(name)) unknown_kidney_condition_ = name;
       }
       out_.resolved.push_back(std::move(resolution));
     }
@@ -762,7 +754,6 @@ class Assessor {
     const int per_day = item.per_day;
     auto not_counted = [&](const std::string& hint) {
       c.counted = false;
-      uncounted_ = true;
       add_text("dose", "amount-not-counted", "unresolved_amount", {{"name", item.name}, {"hint", hint}});
       unresolve(item.field, item.name, "amount", "unresolved_amount", {{"name", item.name}, {"hint", hint}});
     };
@@ -812,7 +803,6 @@ class Assessor {
       current_forms_.push_back(match.form_id);
       if (!amount) {
         c.counted = false;
-        uncounted_ = true;
         add_text("dose", "amount-missing", "dose_amount_missing", {{"name", item.name}});
         unresolve(item.field, item.name, "amount", "unresolved_amount",
                   {{"name", item.name}, {"hint", "mg of elemental magnesium per dose"}});
@@ -1288,7 +1278,6 @@ class Assessor {
   std::unordered_set<std::string> pending_keys_;  ///< field, kind and item of each, kept linear
   std::vector<const Item*> prescribed_;      ///< magnesium prescribed by a clinician
   double prescribed_mg_ = 0;
-  bool uncounted_ = false;
   std::string unknown_kidney_condition_;     ///< an unrecognised condition that names the kidneys
   std::unordered_map<std::string, std::size_t> finding_index_;
   std::set<std::string> condition_ids_;

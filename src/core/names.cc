@@ -66,6 +66,17 @@ std::string normalize_name(std::string_view text) {
   return out;
 }
 
+bool has_phrase(std::string_view normalized, std::string_view phrase) {
+  const std::string text = " " + std::string(normalized) + " ";
+  return text.find(" " + normalize_name(phrase) + " ") != std::string::npos;
+}
+
+bool NameIndex::mentions_kidneys(std::string_view text) const {
+  const std::string normalized = normalize_name(text);
+  return std::any_of(kb_.rules.kidney_words.begin(), kb_.rules.kidney_words.end(),
+                     [&](const std::string& word) { return has_phrase(normalized, word); });
+}
+
 int edit_distance(std::string_view a, std::string_view b, int limit) {
   // Levenshtein distance; gives up (returns limit + 1) as soon as every cell of a row exceeds
   // `limit`, which makes scanning thousands of names for a "did you mean" cheap.
@@ -318,7 +329,7 @@ SupplementMatch NameIndex::supplement(std::string_view text) const {
   }
   // Skin products are magnesium only when they name it ("magnesium oil spray"); a medicine patch or
   // cream ("rotigotine transdermal patch") is not a magnesium product.
-  const bool names_magnesium = (" " + normalized + " ").find(" magnesium ") != std::string::npos;
+  const bool names_magnesium = has_phrase(normalized, "magnesium");
   if (topical && (match.kind != SupplementMatch::Kind::unknown || names_magnesium)) {
     match.kind = SupplementMatch::Kind::topical;
   }
@@ -346,10 +357,7 @@ std::optional<std::string> NameIndex::condition(std::string_view text) const {
   if (auto found = tables_->conditions.find(normalized); found != tables_->conditions.end()) return found->second;
   // Kidney disease with a stage or G category, however it is written: "CKD stage IV", "stage 4
   // chronic kidney disease", "CKD G3a", "chronic kidney disease 5D". The stage decides the finding.
-  bool kidney = false;
-  for (const auto& word : kb_.rules.kidney_words)
-    if ((" " + normalized + " ").find(" " + normalize_name(word) + " ") != std::string::npos) kidney = true;
-  if (!kidney) return std::nullopt;
+  if (!mentions_kidneys(normalized)) return std::nullopt;
   const auto words = split_words(normalized);
   for (std::size_t idx = 0; idx < words.size(); ++idx) {
     std::optional<std::string> stage;
@@ -401,9 +409,8 @@ std::optional<std::string> NameIndex::suggest_medicine(std::string_view text) co
 std::optional<std::string> NameIndex::suggest_condition(std::string_view text) const {
   // Never suggest for kidney text: "CKD stage IV" must not become "ckd stage 1", a milder condition.
   // An unrecognised kidney condition is handled as kidney disease of unknown stage instead.
+  if (mentions_kidneys(text)) return std::nullopt;
   const std::string normalized = normalize_name(text);
-  for (const auto& word : kb_.rules.kidney_words)
-    if ((" " + normalized + " ").find(" " + normalize_name(word) + " ") != std::string::npos) return std::nullopt;
   auto suggestion = closest(tables_->conditions, normalized);
   // A suggestion that differs only in a number (a stage, a degree) could be milder: none is made.
   if (suggestion) {

@@ -17,6 +17,9 @@ namespace willis::core {
 /// Lower case; letters and digits kept; '.' kept between digits; everything else a single space.
 std::string normalize_name(std::string_view text);
 
+/// True when `phrase` occurs in `normalized` (a normalize_name result) as whole words.
+bool has_phrase(std::string_view normalized, std::string_view phrase);
+
 /// What a medicine name turned out to be: the KB ingredients found, and any part that matched nothing.
 struct MedicineMatch {
   std::vector<std::string> ids;      ///< one for a single medicine, several for a combination
@@ -48,6 +51,8 @@ class NameIndex {
   SupplementMatch supplement(std::string_view text) const;
   std::optional<std::string> condition(std::string_view text) const;
   std::optional<std::string> red_flag(std::string_view text) const;
+  /// True when the text names the kidneys (kb/rules.yaml kidney_words): kidney disease of some stage.
+  bool mentions_kidneys(std::string_view text) const;
 
   /// A close KB name for an unknown one ("levothyroxin" -> "levothyroxine"), for "did you mean".
   std::optional<std::string> suggest_medicine(std::string_view text) const;
