@@ -102,7 +102,7 @@ TEST(Cli, KbCheckRefusesABrokenCopyWithFileAndLine) {
 TEST(KbReport, ListsUnverifiedAndOutOfDateEntries) {
   CliRun r = run("kb report --today 2026-12-01");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("threshold:egfr_caution_below"), std::string::npos) << "an entry FACTS leaves unverified";
+  EXPECT_NE(r.out.find("threshold:egfr_caution_below"), std::string::npos) << "an entry its sources leave unverified";
   EXPECT_NE(r.out.find("Out of date (not reviewed in the 12 months before 2026-12-01): 0"), std::string::npos) << r.out;
   r = run("kb report --today 2028-01-01");
   EXPECT_EQ(r.out.find("Out of date (not reviewed in the 12 months before 2028-01-01): 0"), std::string::npos)

@@ -115,7 +115,7 @@ int run_report(const GlobalOptions& global, std::string today) {
   for (const auto& [id, source] : kb.sources) ++by_verification[source.verification];
   std::printf("  sources by verification:");
   for (const auto& [level, count] : by_verification) std::printf(" %s %d", level.c_str(), count);
-  std::printf("\n\nUnverified entries (%zu): FACTS marks them P or UNVERIFIED; a conservative choice is encoded\n",
+  std::printf("\n\nUnverified entries (%zu): their sources verify them only partly (P) or not at all; a conservative choice is encoded\n",
               unverified.size());
   for (const auto* entry : unverified)
     std::printf("  %-48s %s:%d  sources: %s\n", entry->what.c_str(), entry->prov->loc.file.c_str(), entry->prov->loc.line,
@@ -253,7 +253,7 @@ void register_kb_commands(CLI::App& app, GlobalOptions& global) {
   auto today = std::make_shared<std::string>();
   auto* report = kb->add_subcommand(
       "report",
-      "Print the KB's version and counts, every entry marked unverified (FACTS: P or UNVERIFIED, where a\n"
+      "Print the KB's version and counts, every entry marked unverified (sources: P or UNVERIFIED, where a\n"
       "conservative choice is encoded), and every entry not reviewed in the last 12 months.\n\n"
       "Examples:\n  willis kb report\n  willis kb report --today 2027-12-01   # which entries will be out of date then");
   report->add_option("--today", *today, "Date to judge 'out of date' against (YYYY-MM-DD; default: today, UTC)");

@@ -304,7 +304,7 @@ std::optional<double> convert_lab(LabKind kind, double value, std::string_view u
       if (u.rfind("ml/min", 0) == 0) return value;
       return std::nullopt;
     case LabKind::magnesium:
-      // FACTS §5.4 (computed from Mg = 24.305 g/mol, valence 2): mmol/L × 2.431 = mg/dL; mEq/L ÷ 2.
+      // sources: facts-s6-computed (same atomic weight) (computed from Mg = 24.305 g/mol, valence 2): mmol/L × 2.431 = mg/dL; mEq/L ÷ 2.
       if (u == "mmol/l") return value;
       if (u == "mg/dl") return value * 10.0 / 24.305;
       if (u == "mg/l") return value / 24.305;

@@ -115,7 +115,7 @@ TEST(FhirProfile, SearchsetLabsLatestConvertedAndComparatorHonoured) {
   ASSERT_TRUE(p.profile.labs.egfr);
   EXPECT_NEAR(*p.profile.labs.egfr, 90.1, 1e-9);
   EXPECT_TRUE(has_note(p, "reported as \">90 mL/min/{1.73_m2}\"")) << all_notes(p);
-  // 2.1 mg/dL magnesium = 2.1 / 2.431 mmol/L (FACTS §5.4).
+  // 2.1 mg/dL magnesium = 2.1 / 2.431 mmol/L (sources: facts-s6-computed (same atomic weight)).
   ASSERT_TRUE(p.profile.labs.serum_magnesium_mmol_l);
   EXPECT_NEAR(*p.profile.labs.serum_magnesium_mmol_l, 2.1 / 2.431, 1e-3);
   EXPECT_EQ(p.profile.labs.ferritin_ng_ml, 48);  // µg/L = ng/mL

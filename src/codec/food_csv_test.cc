@@ -86,7 +86,7 @@ TEST(FoodCsv, TheRepositoryTableMatchesItsReadme) {
   }
   EXPECT_EQ(not_reported, 739u);
   EXPECT_EQ(portions, 15438u);
-  // Spot checks from FACTS §11 (mg per 100 g).
+  // Spot checks from sources: sr28 (mg per 100 g).
   EXPECT_EQ(table.find("12016")->mg_per_100g, 550);  // pumpkin seeds, roasted
   EXPECT_EQ(table.find("11458")->mg_per_100g, 87);   // spinach, boiled
   EXPECT_EQ(table.find("19904")->mg_per_100g, 228);  // dark chocolate 70-85 %

@@ -30,7 +30,7 @@ bool has_error(const KbLoad& load, const std::string& file_name, const std::stri
 TEST(KbYaml, TheRealKnowledgeBaseLoadsWithEveryEntryCited) {
   const auto load = load_kb(real_files());
   for (const auto& e : load.errors) ADD_FAILURE() << app::describe_error(e);
-  EXPECT_EQ(load.kb.salts.size(), 29u) << "FACTS §6 lists 29 salts";
+  EXPECT_EQ(load.kb.salts.size(), 29u) << "sources: facts-s6-computed lists 29 salts";
   EXPECT_GE(load.kb.sources.size(), 40u);
   for (const auto& m : load.kb.medicines) EXPECT_FALSE(m.prov.sources.empty()) << m.id;
 }

@@ -3,7 +3,7 @@
 //
 // The date of an entry is the date of the EVENING the night began: symptoms rated for the
 // evening and night of 2026-11-20, bed at 23:10 on the 20th, final wake 06:50 on the 21st.
-// The sleep items are the Consensus Sleep Diary core items (Carney 2012, FACTS §2.2).
+// The sleep items are the Consensus Sleep Diary core items (Carney 2012, sources: carney2012).
 #pragma once
 
 #include <array>
@@ -85,12 +85,12 @@ Result<std::vector<SideEffect>> parse_side_effects(std::string_view text);
 /// Returns the first problem, naming its field.
 std::optional<Error> validate_entry(const DiaryEntry& entry, CalendarDate today);
 
-/// Time in bed: bed -> out of bed, minutes (FACTS §2.2). nullopt unless both are known.
+/// Time in bed: bed -> out of bed, minutes (sources: carney2012). nullopt unless both are known.
 std::optional<int> time_in_bed_min(const DiaryEntry& entry);
 /// Total sleep time: (try to sleep -> final wake) - SOL - WASO, minutes. `try_sleep` defaults to
 /// `bed`. nullopt unless the times, SOL and WASO are known.
 std::optional<int> total_sleep_min(const DiaryEntry& entry);
-/// Sleep efficiency SE (%) = TST / TIB x 100 (Carney 2012, FACTS §2.2).
+/// Sleep efficiency SE (%) = TST / TIB x 100 (Carney 2012, sources: carney2012).
 std::optional<double> sleep_efficiency_percent(const DiaryEntry& entry);
 
 /// Longest night in bed the diary accepts, minutes; longer spans are taken as a clock mistake.

@@ -9,7 +9,7 @@ namespace willis::core {
 
 namespace {
 
-// FACTS §6 atomic weights; the KB's stated percentages were computed with these.
+// sources: facts-s6-computed atomic weights; the KB's stated percentages were computed with these.
 const std::map<std::string, double, std::less<>>& atomic_weights() {
   static const std::map<std::string, double, std::less<>> weights = {
       {"Mg", 24.305}, {"C", 12.011}, {"H", 1.008}, {"O", 15.999},

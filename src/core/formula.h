@@ -11,7 +11,7 @@ namespace willis::core {
 struct FormulaMass {
   double molar_mass_g_mol = 0;
   double magnesium_atoms = 0;
-  /// Elemental magnesium as a percentage of the salt's mass (FACTS §6: n × 24.305 ÷ M × 100).
+  /// Elemental magnesium as a percentage of the salt's mass (sources: facts-s6-computed: n × 24.305 ÷ M × 100).
   double elemental_percent() const;
 };
 

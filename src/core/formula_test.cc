@@ -8,7 +8,7 @@
 namespace willis::core {
 namespace {
 
-// Expected values are FACTS §6 (computed there with the same atomic weights), to one decimal.
+// Expected values are sources: facts-s6-computed (computed there with the same atomic weights), to one decimal.
 struct Case {
   const char* formula;
   double molar_mass, percent;

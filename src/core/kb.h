@@ -22,7 +22,7 @@ struct SourceLoc {
 /// What every clinical entry carries: its citations and review state.
 struct Provenance {
   std::vector<std::string> sources;  ///< ids in sources.yaml; never empty
-  bool verified = true;              ///< false: FACTS marks it P/UNVERIFIED; conservative choice
+  bool verified = true;              ///< false: its sources verify it only P/UNVERIFIED; conservative choice
   std::string last_reviewed;         ///< YYYY-MM-DD
   SourceLoc loc;
 };
@@ -47,7 +47,7 @@ struct Salt {
   std::string id, form, name, formula;
   std::vector<std::string> synonyms;
   double molar_mass_g_mol = 0;
-  double elemental_percent = 0;  ///< mass fraction of Mg × 100, as stated (FACTS rounds to 0.1)
+  double elemental_percent = 0;  ///< mass fraction of Mg × 100, as stated (rounded to 0.1)
   double computed_percent = 0;   ///< the same from the formula (exact); set by the loader
   Provenance prov;
   /// The fraction the engine uses: the formula's exact value when known.

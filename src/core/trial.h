@@ -29,12 +29,12 @@ bool takes_magnesium(PhaseKind kind);
 
 /// Minimum baseline, days (issue 3: "≥ 7 days without magnesium").
 inline constexpr int kMinBaselineDays = 7;
-/// Default magnesium phase: 8 weeks for AB; benefit in studies appeared after 4-8 weeks (FACTS §10.1).
+/// Default magnesium phase: 8 weeks for AB; benefit in studies appeared after 4-8 weeks (kb/evidence.yaml (each entry's sources)).
 inline constexpr int kDefaultTreatmentWeeks = 8;
 /// Default length of each magnesium phase in an ABAB trial.
 inline constexpr int kDefaultAbabTreatmentWeeks = 6;
 /// Plans with shorter magnesium phases get a warning: a 4-6-week diary is the minimum to judge
-/// response and 6-8 weeks matches the trial durations (FACTS §10.1).
+/// response and 6-8 weeks matches the trial durations (kb/evidence.yaml (each entry's sources)).
 inline constexpr int kWarnTreatmentWeeksBelow = 6;
 /// Default ABAB withdrawal (magnesium stopped again), weeks.
 inline constexpr int kDefaultWithdrawalWeeks = 2;
@@ -149,7 +149,7 @@ struct BootstrapOptions {
 
 /// One day's observation. A group's summary is sum(numerator) / sum(denominator): the mean for
 /// ordinary outcomes (denominator 1), and for sleep efficiency 100 x total TST / total TIB, as
-/// a sleep diary's summary SE is mean TST / mean TIB (Carney 2012, FACTS §2.2).
+/// a sleep diary's summary SE is mean TST / mean TIB (Carney 2012, sources: carney2012).
 struct Observation {
   double numerator = 0;
   double denominator = 1;
@@ -236,18 +236,18 @@ struct TrialResult {
 
 /// Meaningful changes for the secondary outcomes: the clinical-significance thresholds of the
 /// AASM systematic review of behavioural insomnia treatments (J Clin Sleep Med 2021, Table 3;
-/// FACTS §14.6, tag P): sleep efficiency 10 %, sleep onset latency 20 min.
+/// sources: irls-mcic-abstract, edinger2021-thresholds, tag P): sleep efficiency 10 %, sleep onset latency 20 min.
 inline constexpr double kMeaningfulSleepEfficiencyPct = 10;
 inline constexpr double kMeaningfulSleepOnsetMin = 20;
 /// Minimal clinically important change of the IRLS total: -9 points, anchor-based, pooled
-/// rotigotine trials in moderate-severe RLS (FACTS §14.6, tag P; transfer to mild RLS or to
+/// rotigotine trials in moderate-severe RLS (sources: irls-mcic-abstract, edinger2021-thresholds, tag P; transfer to mild RLS or to
 /// supplements is an assumption).
 inline constexpr double kIrlsMinimalImportantChange = 9;
 
 struct TrialOptions {
   /// "improved" needs a reduction of at least this many points on the 0-10 severity scale AND a
   /// 95 % interval that excludes 0; "worse" mirrors it. willis's stated default (issue 3): a
-  /// minimal important change for 0-10 RLS ratings is not established (FACTS §14.6).
+  /// minimal important change for 0-10 RLS ratings is not established (sources: irls-mcic-abstract, edinger2021-thresholds).
   double improvement_threshold = 2.0;
   /// Clinical thresholds; the values below equal kb/rules.yaml (trial_options_from reads the KB,
   /// and a test keeps the two equal).

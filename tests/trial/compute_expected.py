@@ -6,7 +6,7 @@ C++ is checked against them by willis_trial_vector_runner. This script shares no
 willis and uses only the Python standard library:
 
 - means and differences are exact rational arithmetic (fractions.Fraction) on the diary values;
-- sleep efficiency is 100 x sum(TST) / sum(TIB) per phase (FACTS §2.2: weekly SE = mean TST /
+- sleep efficiency is 100 x sum(TST) / sum(TIB) per phase (sources: carney2012: weekly SE = mean TST /
   mean TIB), with TIB = bed -> out of bed and TST = bed -> final wake - SOL - WASO;
 - Welch's t and the Welch-Satterthwaite df come from the textbook formulas, and the two-sided p
   from integrating the Student-t density numerically (composite Simpson, 200000 panels on
@@ -196,7 +196,7 @@ def windows(plan, today):
     return out
 
 
-# What each primary outcome is judged against (kb/rules.yaml and src/core/trial.h, FACTS §14.6):
+# What each primary outcome is judged against (kb/rules.yaml and src/core/trial.h, sources: irls-mcic-abstract, edinger2021-thresholds):
 # the reduction RLS needs is willis's stated 2-point default; sleep efficiency 10 %, sleep onset
 # 20 min (AASM 2021 review thresholds); sleep quality has none (the interval alone decides).
 OUTCOMES = {
@@ -358,7 +358,7 @@ def write(name, title, notes, plan, today, rows, tags, notes_include=None):
     doc = {
         "format": "willis.trial-vector/1",
         "title": title,
-        "reference": ["issue 3", "FACTS §2.2", "FACTS §10.1", "FACTS §10.2", "FACTS §14.6"],
+        "reference": ["issue 3", "sources: carney2012", "kb/evidence.yaml (each entry's sources)", "sources: abbasi2012, nielsen2010, mahpitre2021", "sources: irls-mcic-abstract, edinger2021-thresholds"],
         "notes": notes + " " + how,
         "tags": tags,
         "tolerance": {"mean": 1e-9, "ci95": 1e-9, "welch_t": 1e-9, "welch_df": 1e-9,
@@ -510,7 +510,7 @@ def sleep_cases():
     plan_se = dict(plan, primary="sleep_efficiency")
     rows = case_rows(plan_se, [(rls, (50, 70, 2), 0), (low(56), (15, 20, 3), 300)])
     write("sleep-efficiency-improved", "Primary sleep efficiency: rises by more than 10 points -> improved",
-          "Sleep efficiency per phase is 100 x sum(TST) / sum(TIB) (FACTS §2.2); a rise of at least 10 "
+          "Sleep efficiency per phase is 100 x sum(TST) / sum(TIB) (sources: carney2012); a rise of at least 10 "
           "points (AASM 2021 review threshold, P) with the interval above 0 is improved.",
           plan_se, "2026-03-16", rows, ["ab", "sleep", "sleep_efficiency", "improved"], sleep_notes)
     # 13. Sleep quality: 2 -> 4 on the 1-5 scale; no threshold, the interval decides.
