@@ -13,7 +13,9 @@
 #
 # Installs @duckdb/node-api from the lockfile into WORK_DIR (npm ci; once per lockfile change),
 # takes the code lists from `willis audit --codelists`, runs both engines on the hand-made
-# fixture/ (both must flag exactly fixture/expected-flagged.ndjson), generates two small exports
+# fixture/ (both must flag exactly fixture/expected-flagged.ndjson) and on rxnorm-tty.py's export
+# (one RxNorm code of every term type of data/rxnorm, identified by code alone; both must flag
+# exactly what it expects), generates two small exports
 # with willis_gen_bulk_export (seed 11 plain with bad lines, seed 12 gzipped), runs both engines
 # on each, and compares the patient count, every indicator's denominator and numerator, and the set
 # of flagged (patient, indicator) pairs (compare.mjs). The generated data must give every
