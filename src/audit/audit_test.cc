@@ -669,7 +669,7 @@ TEST(AuditPopulation, PartialSummariesAddUpToTheWhole) {
 }
 
 TEST(AuditPopulation, TextsIdentifiedByNameAreExportedWithTheirLists) {
-  // RxNorm 316049 is an SCDC ("hydrochlorothiazide 25 MG"): when no code list holds it, willis
+  // A code no list holds (999999991; Synthea's SCDC 316049 was one until issue 14 part 2): willis
   // finds the medicine by its text, and the text table says so, for the SQL to join on.
   const fs::path dir = scratch("texts");
   write_bytes(dir / "Patient.ndjson", R"({"resourceType":"Patient","id":"t1"})" "\n");

@@ -12,6 +12,7 @@
 #include "codec/audit_report.h"
 #include "codec/fhir_profile.h"
 #include "codec/kb_yaml.h"
+#include "codec/rxnorm_table.h"
 #include "support/test_kb.h"
 
 namespace willis::codec {
@@ -65,6 +66,24 @@ TEST(AuditCodeLists, LookUps) {
   EXPECT_TRUE(codes.medicine_text("Mirtazapine 15 mg tablets").lists & bit(List::rls_exacerbating));
   EXPECT_TRUE(codes.medicine_text("oxycodone 5 mg").known);
   EXPECT_FALSE(codes.medicine_text("Unobtainium 5 mg").known);
+}
+
+TEST(AuditCodeLists, EveryRxNormTermTypeOfTheShippedSubset) {
+  // Issue 14 part 2: real exports code medicines as components and packs too, not only as the
+  // SCD/SBD rows of RxTerms. Codes and names from NLM RxNorm (data/rxnorm/rxnorm-subset.tsv).
+  const AuditCodes codes(testing::kb(), testing::names());
+  // SCDC "hydrochlorothiazide 25 MG", as Synthea codes hydrochlorothiazide
+  EXPECT_EQ(rxnorm::product_ingredient_codes(316049), (std::vector<long>{5487}));
+  EXPECT_TRUE(has_row(codes, "loop-or-thiazide", kRxNormSystem, "316049"));
+  EXPECT_EQ(codes.medicine_code(kRxNormSystem, "316049"), bit(List::loop_or_thiazide));
+  EXPECT_EQ(codes.medicine_code(kRxNormSystem, "315970"), bit(List::loop_or_thiazide));   // SCDC furosemide 20 MG
+  EXPECT_EQ(codes.medicine_code(kRxNormSystem, "200801"), bit(List::loop_or_thiazide));   // SBD furosemide [Lasix]
+  EXPECT_EQ(codes.medicine_code(kRxNormSystem, "329951"), bit(List::magnesium));          // SCDC magnesium oxide 140 MG
+  EXPECT_EQ(codes.medicine_code(kRxNormSystem, "744840"), bit(List::raltegravir));        // SCDC raltegravir 400 MG
+  EXPECT_EQ(codes.medicine_code(kRxNormSystem, "315685"), bit(List::chelation_partner));  // SCDC ciprofloxacin 2 MG/ML
+  EXPECT_EQ(codes.medicine_code(kRxNormSystem, "835700"), bit(List::chelation_partner));  // GPCK doxycycline 150 MG x 30
+  EXPECT_EQ(codes.medicine_code(kRxNormSystem, "2099769"), bit(List::chelation_partner)); // BPCK LymePak (doxycycline)
+  EXPECT_EQ(codes.medicine_code(kRxNormSystem, "1360632"), bit(List::dopamine_agonist));  // GPCK rotigotine patches
 }
 
 std::vector<KbFile> kb_files_with(const std::string& file, const std::string& from, const std::string& to) {

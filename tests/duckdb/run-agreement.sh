@@ -13,7 +13,9 @@
 #
 # Installs @duckdb/node-api from the lockfile into WORK_DIR (npm ci; once per lockfile change),
 # takes the code lists from `willis audit --codelists`, runs both engines on the hand-made
-# fixture/ (both must flag exactly fixture/expected-flagged.ndjson), generates two small exports
+# fixture/ (both must flag exactly fixture/expected-flagged.ndjson) and on rxnorm-tty.py's export
+# (one RxNorm code of every term type of data/rxnorm, identified by code alone; both must flag
+# exactly what it expects), generates two small exports
 # with willis_gen_bulk_export (seed 11 plain with bad lines, seed 12 gzipped), runs both engines
 # on each, and compares the patient count, every indicator's denominator and numerator, and the set
 # of flagged (patient, indicator) pairs (compare.mjs). The generated data must give every
@@ -135,6 +137,34 @@ fixture_case() {
   done
 }
 
+# Medicines identified by RxNorm code alone, one code of every term type of the shipped subset
+# (IN, SCDC, SCD, SBD, GPCK, BPCK, RXTERMS) and Synthea's SCDC 316049: both engines must flag exactly
+# what rxnorm-tty.py expects (its header says how; issue 14 part 2).
+tty_case() {
+  local dir="$work/rxnorm-tty" engine rc out
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  if ! python3 "$here/rxnorm-tty.py" "$here/../../data/rxnorm/rxnorm-subset.tsv" "$dir"; then
+    echo "audit-duckdb-agreement: rxnorm-tty.py failed" >&2
+    total_failed=$((total_failed + 1))
+    status=1
+    return
+  fi
+  "$willis" audit "$dir/export" --as-of "$as_of" --format json --out "$dir/willis-flagged.ndjson" \
+    --text-lists "$dir/texts.csv" >"$dir/willis.json" 2>"$dir/willis.err" ||
+    { cat "$dir/willis.err" >&2; : >"$dir/willis-flagged.ndjson"; }
+  node "$work/audit.mjs" "$dir/export" --codelists "$work/codelists.csv" --texts "$dir/texts.csv" --as-of "$as_of" \
+    --flagged "$dir/duckdb-flagged.ndjson" >"$dir/duckdb.json" 2>"$dir/duckdb.err" ||
+    { cat "$dir/duckdb.err" >&2; : >"$dir/duckdb-flagged.ndjson"; }
+  for engine in willis duckdb; do
+    rc=0
+    out="$(node "$work/expect-pairs.mjs" "rxnorm term types ($engine)" "$dir/expected-flagged.ndjson" \
+             "$dir/$engine-flagged.ndjson")" || rc=$?
+    echo "$out"
+    if [ "$rc" -eq 0 ]; then total_passed=$((total_passed + 1)); else total_failed=$((total_failed + 1)); status=1; fi
+  done
+}
+
 # Real Synthea output with seeded copies of some patients (seed-real.py says how).
 real_case() {
   local name="$1" source="$2" dir="$work/$1"
@@ -151,6 +181,7 @@ real_case() {
 
 command -v python3 >/dev/null 2>&1 || fail "missing python3 (seed-real.py)"
 fixture_case
+tty_case
 real_case real-synthea-bulk-10 "$here/../fixtures/audit-real/synthea-bulk-10"
 real_case real-synthea-hiv-79 "$here/../fixtures/audit-real/synthea-hiv-79"
 run_case seed-11-plain --seed 11 --bad-lines 0.001

@@ -17,8 +17,10 @@ some of its patients, so that every indicator of docs/audit.md has patients on b
    deceasedDateTime) get the additions of the diuretic-digoxin numerator: they must be flagged by
    neither engine (docs/audit.md "Who is in the population").
 All seeded lines go to OUT_DIR/seeded.ndjson. Medicines are coded as Synthea codes them: RxNorm
-products, and hydrochlorothiazide as the clinical drug component 316049 (in no code list), which
-only text identification finds. Deterministic: the same input gives the same bytes.
+products, and hydrochlorothiazide as the clinical drug component (SCDC) 316049, in the code lists
+since issue 14 part 2 (data/rxnorm). One hydrochlorothiazide has no coding at all, only a text, as
+hand-entered medicines in real exports do: only text identification finds it. Deterministic: the
+same input gives the same bytes.
 """
 import gzip
 import json
@@ -33,7 +35,7 @@ RX = "http://www.nlm.nih.gov/research/umls/rxnorm"
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
 
-# RxNorm products (RxTerms 202304) and the code list each must be in (checked against CODELISTS).
+# RxNorm codes and the code list each must be in (checked against CODELISTS).
 MEDICINES = {
     "magnesium": ("1001679", "magnesium oxide 400 MG Oral Tablet", "magnesium"),
     "alendronate": ("1248077", "alendronic acid 70 MG Oral Tablet", "chelation-partner"),
@@ -43,9 +45,11 @@ MEDICINES = {
     "pramipexole": ("1114479", "pramipexole 0.25 MG Oral Tablet", "dopamine-agonist"),
     "omeprazole": ("1291986", "omeprazole 20 MG Delayed Release Oral Capsule", "ppi"),
     "digoxin": ("197604", "Digoxin 0.125 MG Oral Tablet", "digoxin"),
+    # The SCDC (clinical drug component) Synthea uses for hydrochlorothiazide.
+    "hctz": ("316049", "Hydrochlorothiazide 25 MG", "loop-or-thiazide"),
 }
-# The SCDC Synthea uses for hydrochlorothiazide: in no code list, identified by its text.
-HCTZ_SCDC = ("316049", "Hydrochlorothiazide 25 MG")
+# A hydrochlorothiazide with no coding: identified by its text only.
+HCTZ_TEXT = "Hydrochlorothiazide 25 MG Oral Tablet"
 RLS = ("32914008", "Restless legs syndrome (disorder)")
 LABS = {
     "egfr": ("33914-3", "Glomerular filtration rate/1.73 sq M.predicted", "mL/min/{1.73_m2}"),
@@ -75,8 +79,6 @@ def main():
         if (name, RX, code) not in in_list:
             sys.stderr.write(f"seed-real: RxNorm {code} ({key}) is not in list {name}\n")
             return 1
-    if any(code == HCTZ_SCDC[0] for (_, _, code) in in_list):
-        sys.stderr.write("seed-real: 316049 is now in a code list: pick another text-only medicine\n")
 
     files = sorted(n for n in os.listdir(src) if n.endswith(".ndjson") or n.endswith(".ndjson.gz"))
     patients, by_subject = {}, {}
@@ -126,10 +128,9 @@ def main():
             r["dosageInstruction"] = [{"sequence": 1, "text": dosage_text}]
         add(pid, r)
 
-    def hctz(pid):  # as Synthea writes it: an SCDC code in no list, a text that names the medicine
-        code, display = HCTZ_SCDC
+    def hctz_text(pid):  # no coding: a text that names the medicine, nothing else
         add(pid, {"resourceType": "MedicationRequest", "status": "active", "intent": "order",
-                  "medicationCodeableConcept": {"coding": [{"system": RX, "code": code, "display": display}], "text": display},
+                  "medicationCodeableConcept": {"text": HCTZ_TEXT},
                   "authoredOn": f"{RECENT}T09:00:00+00:00"})
 
     def lab(pid, key, value, date=RECENT):
@@ -175,9 +176,9 @@ def main():
         "ppi-1y-no-mg-12m": (lambda p: med(p, "omeprazole", date=LONG_AGO),
                              lambda p: (med(p, "omeprazole", date=LONG_AGO), lab(p, "magnesium", 2.0))),
         # 9: active loop/thiazide and digoxin; numerator: no serum magnesium within 12 months.
-        # The thiazide is the SCDC 316049, found only by its text.
-        "diuretic-digoxin-no-mg-12m": (lambda p: (hctz(p), med(p, "digoxin")),
-                                       lambda p: (hctz(p), med(p, "digoxin"), lab(p, "magnesium", 2.0))),
+        # The numerator's thiazide is the SCDC 316049 (by code); the denominator's has only a text.
+        "diuretic-digoxin-no-mg-12m": (lambda p: (med(p, "hctz"), med(p, "digoxin")),
+                                       lambda p: (hctz_text(p), med(p, "digoxin"), lab(p, "magnesium", 2.0))),
     }
     at = 0
     for indicator, (numerator, denominator) in plans.items():
@@ -189,14 +190,14 @@ def main():
     # Deceased: the diuretic-digoxin numerator's additions, and still in no denominator.
     if dead:
         copy_patient(dead[0], "seed-deceased-date")
-        hctz("seed-deceased-date")
+        med("seed-deceased-date", "hctz")
         med("seed-deceased-date", "digoxin")
 
     def flag(p):
         p.pop("deceasedDateTime", None)
         p["deceasedBoolean"] = True
     copy_patient(living[at % len(living)], "seed-deceased-flag", flag)
-    hctz("seed-deceased-flag")
+    hctz_text("seed-deceased-flag")
     med("seed-deceased-flag", "digoxin")
 
     with open(os.path.join(out, "seeded.ndjson"), "w", encoding="utf-8") as f:
