@@ -82,6 +82,49 @@ constexpr std::array<SnomedExtra, 5> kSnomedExtras = {{
     {"714152005", "severe-renal-impairment"},  // Chronic kidney disease stage 5 on dialysis
 }};
 
+// Sleep answers (issue 15): the profile's `sleep:` block where a standard code says the same thing.
+// Items of LOINC panel 62636-6 "PhenX - respiratory - sleep apnea - adult protocol 091501" (the
+// Berlin Questionnaire; item list read on loinc.org/62636-6, LOINC 2.78). Only yes/no answers are
+// read (valueBoolean, or LOINC answers LA33-6 Yes / LA32-8 No): the Berlin frequency answer lists
+// were not verified, so any other answer is reported, not guessed. Items that do not say what a
+// profile question says are recognised and reported as not mapped. LOINC has no Epworth Sleepiness
+// Scale total that willis could verify (the ESS is licensed): an ESS Observation is reported, never
+// read. What has no code stays unmapped (docs/fhir.md lists it).
+enum class SleepItem { none, witnessed_pauses, nodded_off_driving, not_mapped };
+struct SleepLoinc {
+  std::string_view code;
+  SleepItem item;
+  std::string_view why;  // for not_mapped: why it is not a profile answer
+};
+constexpr std::array<SleepLoinc, 4> kSleepLoinc = {{
+    {"64491-4", SleepItem::witnessed_pauses, ""},    // Has anyone noticed that you quit breathing during your sleep?
+    {"64494-8", SleepItem::nodded_off_driving, ""},  // Have you ever nodded off or fallen asleep while driving a vehicle?
+    {"64487-2", SleepItem::not_mapped, "it asks about any snoring, not loud snoring"},        // Do you snore?
+    {"64488-0", SleepItem::not_mapped, "its loudness answers are not ones willis has verified"},  // Your snoring is:
+}};
+
+const SleepLoinc* sleep_loinc(std::string_view code) {
+  for (const auto& entry : kSleepLoinc)
+    if (entry.code == code) return &entry;
+  return nullptr;
+}
+
+std::optional<bool> yes_no_answer(std::string_view code) {
+  if (code == "LA33-6") return true;
+  if (code == "LA32-8") return false;
+  return std::nullopt;
+}
+
+// Words that make an Observation look like a sleep answer: one with such a name and a code willis
+// does not map is reported by name, not only counted.
+bool looks_like_sleep(std::string name) {
+  for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (const char* word : {"sleep", "snor", "apnoea", "apnea", "epworth", "insomnia", "stop-bang", "stopbang",
+                           "stop bang", "drows", "somnol", "nocturia"})
+    if (name.find(word) != std::string::npos) return true;
+  return false;
+}
+
 // Pregnancy status answers (LOINC answer list LL4129-4 and the SNOMED findings used for 82810-3).
 std::optional<bool> pregnancy_answer(std::string_view code) {
   if (code == "LA15173-0" || code == "77386006") return true;
@@ -495,6 +538,14 @@ struct FhirMapper::Impl {
     std::string id, subject;
   };
 
+  struct SleepRecord {
+    SleepItem item = SleepItem::none;
+    bool answer = false;
+    std::string label, subject;
+    long long when = LLONG_MIN;
+    std::size_t order = 0;
+  };
+
   struct PatientRecord {
     std::string id, full_url, birth_date, gender, country;
     bool deceased = false;
@@ -516,6 +567,8 @@ struct FhirMapper::Impl {
   std::map<std::pair<std::string, std::string>, int> med_ignored;  // (type, status)
   int obs_outside = 0, cond_outside = 0, obs_no_value = 0;
   std::vector<std::string> obs_bad_unit;
+  std::vector<SleepRecord> sleep_answers;
+  std::vector<std::string> sleep_not_used;  // sleep-looking Observations willis does not read, each named
   std::size_t order = 0;
   simdjson::dom::parser parser;
 
@@ -694,7 +747,7 @@ struct FhirMapper::Impl {
       }
     }
     if (kind == LabKind::none) {
-      ++obs_outside;
+      read_sleep_observation(r);
       return;
     }
     const std::string status(str(r, "status"));
@@ -748,6 +801,77 @@ struct FhirMapper::Impl {
     }
     rec.value = *converted;
     observations.push_back(std::move(rec));
+  }
+
+  /// An Observation outside the lab value sets: a sleep answer willis maps, a sleep answer it
+  /// reports by name, or (anything else) one more Observation counted as outside the value sets.
+  void read_sleep_observation(const element& r) {
+    Concept code;
+    if (auto cc = child(r, "code")) code = concept_of(*cc);
+    const SleepLoinc* entry = nullptr;
+    for (const auto& coding : code.codings)
+      if (coding.system == kLoinc && (entry = sleep_loinc(coding.code))) break;
+    std::vector<std::string> shown{code.text};
+    for (const auto& coding : code.codings) shown.push_back(coding.display);
+    const bool sleepy_name = std::any_of(shown.begin(), shown.end(), [](const std::string& n) { return looks_like_sleep(n); });
+    const std::string_view id = str(r, "id");
+    const std::string label = entry ? fmt::format("Observation/{} (LOINC {} \"{}\")", id, entry->code, code.label())
+                                    : fmt::format("Observation/{} (\"{}\")", id, code.label());
+    if (!entry) {
+      if (!sleepy_name) {
+        ++obs_outside;
+        return;
+      }
+      // Fail closed: it looks like a sleep answer, so it is named, not just counted.
+      sleep_not_used.push_back(fmt::format(
+          "{} looks like a sleep answer, but its code is not one willis maps to the sleep questions: not used. "
+          "Answer the sleep questions in the profile instead.", label));
+      return;
+    }
+    if (entry->item == SleepItem::not_mapped) {
+      sleep_not_used.push_back(fmt::format("{} is a sleep question willis recognises but does not map ({}): not used.",
+                                           label, entry->why));
+      return;
+    }
+    const std::string status(str(r, "status"));
+    if (status != "final" && status != "amended" && status != "corrected" && status != "preliminary") {
+      ++obs_skipped_status[status.empty() ? "without status" : status];
+      return;
+    }
+    std::optional<bool> answer;
+    bool has_value = false;
+    if (auto b = child(r, "valueBoolean")) {
+      has_value = true;
+      bool value = false;
+      if (!b->get(value)) answer = value;
+    }
+    if (auto value = child(r, "valueCodeableConcept")) {
+      has_value = true;
+      for (const auto& coding : concept_of(*value).codings)
+        if (coding.system == kLoinc)
+          if (auto yn = yes_no_answer(coding.code)) answer = yn;
+    }
+    if (!answer) {
+      sleep_not_used.push_back(fmt::format("{}: {}; only Yes or No (valueBoolean, LOINC LA33-6 / LA32-8) is read: not used.",
+                                           label, has_value ? "the answer is not a yes or no willis reads" : "no answer"));
+      return;
+    }
+    SleepRecord rec;
+    rec.item = entry->item;
+    rec.answer = *answer;
+    rec.label = label;
+    rec.subject = subject_of(r);
+    rec.order = ++order;
+    std::string_view when = str(r, "effectiveDateTime");
+    if (when.empty()) when = str(r, "effectiveInstant");
+    if (when.empty())
+      if (auto period = child(r, "effectivePeriod")) {
+        when = str(*period, "end");
+        if (when.empty()) when = str(*period, "start");
+      }
+    if (when.empty()) when = str(r, "issued");
+    if (auto parsed = parse_fhir_instant(when)) rec.when = *parsed;
+    sleep_answers.push_back(std::move(rec));
   }
 
   void read_condition(const element& r) {
@@ -1218,6 +1342,41 @@ struct FhirMapper::Impl {
       }
     }
 
+    // Sleep answers (issue 15): the latest answer to "stopped breathing"; "ever nodded off while
+    // driving" counts when any answer was yes (ever is ever), and a "no" is not "not sleepy while
+    // driving", so it sets nothing.
+    {
+      const SleepRecord* pauses = nullptr;
+      const SleepRecord* driving_yes = nullptr;
+      for (const auto& rec : sleep_answers) {
+        if (!is_patient(rec.subject)) {
+          ++other_subject;
+          continue;
+        }
+        if (rec.item == SleepItem::witnessed_pauses) {
+          if (!pauses || std::tie(rec.when, rec.order) > std::tie(pauses->when, pauses->order)) pauses = &rec;
+        } else if (rec.item == SleepItem::nodded_off_driving) {
+          if (rec.answer) {
+            if (!driving_yes || std::tie(rec.when, rec.order) > std::tie(driving_yes->when, driving_yes->order))
+              driving_yes = &rec;
+          } else {
+            out.notes.push_back(fmt::format("{} answered No: not used (never nodding off at the wheel does not mean not "
+                                            "feeling sleepy while driving).", rec.label));
+          }
+        }
+      }
+      if (pauses) {
+        p.sleep.witnessed_pauses = pauses->answer;
+        p.sleep.given = true;
+        out.notes.push_back(fmt::format("{} read as sleep.witnessed_pauses: {}.", pauses->label, pauses->answer ? "yes" : "no"));
+      }
+      if (driving_yes) {
+        p.sleep.sleepy_while_driving = true;
+        p.sleep.given = true;
+        out.notes.push_back(fmt::format("{} answered Yes: read as sleep.sleepy_while_driving: yes.", driving_yes->label));
+      }
+    }
+
     // Conditions, once each.
     std::set<std::string> seen;
     for (const auto& cond : conditions) {
@@ -1238,6 +1397,7 @@ struct FhirMapper::Impl {
     for (const auto& bad : obs_bad_unit) out.notes.push_back(fmt::format("{}: unit not convertible; not used.", bad));
     if (obs_no_value)
       out.notes.push_back(fmt::format("{} without a usable value not used.", plural(obs_no_value, "Observation", "Observations")));
+    for (const auto& note : sleep_not_used) out.notes.push_back(note);
     if (obs_outside)
       out.notes.push_back(fmt::format("{} outside the knowledge base's value sets {} not used.",
                                       plural(obs_outside, "Observation", "Observations"), obs_outside == 1 ? "was" : "were"));

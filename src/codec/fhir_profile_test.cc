@@ -340,6 +340,131 @@ TEST(CodecRxNormTable, LooksUpProductsAndIngredients) {
                              [](const auto& a, const auto& b) { return a.rxcui < b.rxcui; }));
 }
 
+// ---- sleep (issue 15): docs/fhir.md "Sleep answers" ----
+
+std::string sleep_bundle(const std::string& observations) {
+  return R"({"resourceType":"Bundle","type":"collection","entry":[
+    {"resource":{"resourceType":"Patient","id":"p","birthDate":"1970-01-01","address":[{"country":"US"}]}})" +
+         observations + "]}";
+}
+
+std::string sleep_obs(const std::string& id, const std::string& code, const std::string& value,
+                      const std::string& when = "2026-11-01", const std::string& status = "final") {
+  return R"(,{"resource":{"resourceType":"Observation","id":")" + id + R"(","status":")" + status +
+         R"(","code":{"coding":[{"system":"http://loinc.org","code":")" + code + R"("}]},"effectiveDateTime":")" + when +
+         R"(",)" + value + "}}";
+}
+
+constexpr const char* kYes = R"("valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA33-6","display":"Yes"}]})";
+constexpr const char* kNo = R"("valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA32-8","display":"No"}]})";
+
+TEST(FhirProfile, SleepReferralMapsWhatHasACodeAndNamesTheRest) {
+  const auto p = map_fixture("fhir/collection-sleep.json");
+  EXPECT_EQ(p.profile.age, 63);
+  EXPECT_EQ(p.profile.jurisdiction, core::Jurisdiction::uk);
+  // Insomnia (SNOMED CT 193462001) maps through kb/conditions.yaml.
+  EXPECT_NE(std::find(p.profile.conditions.begin(), p.profile.conditions.end(), "insomnia"), p.profile.conditions.end());
+  // Berlin items (LOINC panel 62636-6): witnessed pauses Yes, nodded off while driving Yes.
+  EXPECT_TRUE(p.profile.sleep.given);
+  ASSERT_TRUE(p.profile.sleep.witnessed_pauses.has_value()) << all_notes(p);
+  EXPECT_TRUE(*p.profile.sleep.witnessed_pauses);
+  ASSERT_TRUE(p.profile.sleep.sleepy_while_driving.has_value());
+  EXPECT_TRUE(*p.profile.sleep.sleepy_while_driving);
+  // "Do you snore?" is not "snoring loudly": recognised, named, not read.
+  EXPECT_FALSE(p.profile.sleep.snoring_loud.has_value());
+  EXPECT_TRUE(has_note(p, "Observation/berlin-snore (LOINC 64487-2")) << all_notes(p);
+  EXPECT_TRUE(has_note(p, "not loud snoring")) << all_notes(p);
+  // The Epworth total has no code willis maps: named as a sleep answer not used, never read (no
+  // number cast), and not lumped in with the other unknown Observations.
+  EXPECT_FALSE(p.profile.sleep.epworth_total.has_value());
+  EXPECT_TRUE(has_note(p, "Observation/ess-local (\"Epworth Sleepiness Scale total score\") looks like a sleep answer"))
+      << all_notes(p);
+  EXPECT_TRUE(has_note(p, "1 Observation outside the knowledge base's value sets was not used")) << all_notes(p);  // BMI
+
+  const auto a = assess(p);
+  EXPECT_NE(a.finding("sleep:drowsy-driving"), nullptr);
+  const auto* apnoea = a.finding("sleep:apnoea-assess");
+  ASSERT_NE(apnoea, nullptr);  // witnessed apnoeas + insomnia + sleepiness: NICE NG202 needs 2
+  EXPECT_EQ(apnoea->severity, core::Severity::caution);
+  EXPECT_NE(a.finding("sleep:cbt-i-first"), nullptr);
+  EXPECT_NE(a.finding("evidence:cbt-i-insomnia"), nullptr);
+  EXPECT_GE(a.verdict, core::Severity::caution);
+}
+
+TEST(FhirProfile, SleepAnswersYesNoLatestAndFailClosed) {
+  {  // No to stopped breathing is read; no to "ever nodded off" sets nothing (not "not sleepy").
+    const auto p = map_text(sleep_bundle(sleep_obs("a", "64491-4", kNo) + sleep_obs("b", "64494-8", R"("valueBoolean":false)")));
+    ASSERT_TRUE(p.profile.sleep.witnessed_pauses.has_value());
+    EXPECT_FALSE(*p.profile.sleep.witnessed_pauses);
+    EXPECT_FALSE(p.profile.sleep.sleepy_while_driving.has_value());
+    EXPECT_TRUE(has_note(p, "Observation/b (LOINC 64494-8")) << all_notes(p);
+    EXPECT_TRUE(has_note(p, "answered No: not used")) << all_notes(p);
+  }
+  {  // The latest answer wins (by effective date, not by order in the file).
+    const auto p = map_text(sleep_bundle(sleep_obs("new", "64491-4", kYes, "2026-10-01") +
+                                         sleep_obs("old", "64491-4", kNo, "2024-01-01")));
+    ASSERT_TRUE(p.profile.sleep.witnessed_pauses.has_value());
+    EXPECT_TRUE(*p.profile.sleep.witnessed_pauses);
+  }
+  {  // "Ever" is ever: an older Yes to nodding off still counts after a newer No.
+    const auto p = map_text(sleep_bundle(sleep_obs("y", "64494-8", kYes, "2025-01-01") +
+                                         sleep_obs("n", "64494-8", kNo, "2026-10-01")));
+    ASSERT_TRUE(p.profile.sleep.sleepy_while_driving.has_value());
+    EXPECT_TRUE(*p.profile.sleep.sleepy_while_driving);
+  }
+  {  // A frequency answer (not yes/no) is not guessed: reported, not used.
+    const auto p = map_text(sleep_bundle(sleep_obs(
+        "f", "64491-4", R"("valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA-FREQ-X","display":"3-4 times a week"}]})")));
+    EXPECT_FALSE(p.profile.sleep.witnessed_pauses.has_value());
+    EXPECT_FALSE(p.profile.sleep.given);
+    EXPECT_TRUE(has_note(p, "Observation/f (LOINC 64491-4")) << all_notes(p);
+    EXPECT_TRUE(has_note(p, "not a yes or no willis reads")) << all_notes(p);
+  }
+  {  // No value at all: reported.
+    const auto p = map_text(sleep_bundle(sleep_obs("e", "64491-4", R"("note":[{"text":"asked"}])")));
+    EXPECT_FALSE(p.profile.sleep.witnessed_pauses.has_value());
+    EXPECT_TRUE(has_note(p, "Observation/e (LOINC 64491-4")) << all_notes(p);
+  }
+  {  // Status: cancelled answers are not used, counted like any Observation.
+    const auto p = map_text(sleep_bundle(sleep_obs("c", "64491-4", kYes, "2026-11-01", "cancelled")));
+    EXPECT_FALSE(p.profile.sleep.witnessed_pauses.has_value());
+    EXPECT_TRUE(has_note(p, "1 Observation with status cancelled not used")) << all_notes(p);
+  }
+  {  // About another patient: not used.
+    const std::string other = R"(,{"resource":{"resourceType":"Observation","id":"o","status":"final","subject":{"reference":"Patient/someone-else"},
+      "code":{"coding":[{"system":"http://loinc.org","code":"64491-4"}]},"effectiveDateTime":"2026-11-01",)" +
+                              std::string(kYes) + "}}";
+    const auto p = map_text(sleep_bundle(other));
+    EXPECT_FALSE(p.profile.sleep.witnessed_pauses.has_value());
+    EXPECT_TRUE(has_note(p, "about another patient not used")) << all_notes(p);
+  }
+  {  // A sleep-looking Observation with an unknown LOINC code: named, not dropped.
+    const std::string obs = R"(,{"resource":{"resourceType":"Observation","id":"stop","status":"final",
+      "code":{"coding":[{"system":"http://loinc.org","code":"00000-0","display":"STOP-Bang total score"}]},"valueInteger":6}})";
+    const auto p = map_text(sleep_bundle(obs));
+    EXPECT_TRUE(has_note(p, "Observation/stop (\"STOP-Bang total score\") looks like a sleep answer")) << all_notes(p);
+    EXPECT_FALSE(has_note(p, "outside the knowledge base's value sets")) << all_notes(p);
+  }
+  {  // Nothing about sleep: no sleep block, non-sleep notes as before.
+    const auto p = map_text(sleep_bundle(""));
+    EXPECT_FALSE(p.profile.sleep.given);
+    EXPECT_FALSE(p.profile.sleep.witnessed_pauses.has_value());
+  }
+}
+
+TEST(FhirProfile, SleepApnoeaConditionMapsAndSuppressesTheSuspicion) {
+  // Obstructive sleep apnoea (SNOMED CT 78275009, kb/conditions.yaml): already diagnosed, so no
+  // "possible sleep apnoea" finding even with witnessed pauses and sleepiness at the wheel.
+  const std::string cond = R"j(,{"resource":{"resourceType":"Condition","id":"osa",
+      "code":{"coding":[{"system":"http://snomed.info/sct","code":"78275009","display":"Obstructive sleep apnea syndrome (disorder)"}]}}})j";
+  const auto p = map_text(sleep_bundle(cond + sleep_obs("a", "64491-4", kYes) + sleep_obs("b", "64494-8", kYes)));
+  EXPECT_NE(std::find(p.profile.conditions.begin(), p.profile.conditions.end(), "obstructive-sleep-apnoea"),
+            p.profile.conditions.end());
+  const auto a = assess(p);
+  EXPECT_EQ(a.finding("sleep:apnoea-assess"), nullptr);
+  EXPECT_NE(a.finding("sleep:drowsy-driving"), nullptr);  // US wording
+}
+
 TEST(FhirProfile, LoincValueSets) {
   EXPECT_EQ(lab_kind_of_loinc("98979-8"), LabKind::egfr);
   EXPECT_EQ(lab_kind_of_loinc("62238-1"), LabKind::egfr);

@@ -255,9 +255,17 @@ std::string profile_form_page(const FormData& form, const core::Kb& kb, const Pr
   // 8b. Sleep (issue 15). The Epworth total only: its items are licensed, so willis never shows them.
   {
     std::string fields;
-    fields += select(ctx, "sleep.difficulty", "Main sleep problem", "",
-                     {{"", "None / not sure"}, {"falling_asleep", "Falling asleep"}, {"staying_asleep", "Staying asleep"},
-                      {"waking_early", "Waking too early"}});
+    {
+      // Any of the three (the contract's `difficulty` is a list): one checkbox each, so all survive a round trip.
+      const auto chosen = ctx.form.all("sleep.difficulty");
+      std::string boxes;
+      for (const auto& [value, label] : {std::pair{"falling_asleep", "Falling asleep"}, std::pair{"staying_asleep", "Staying asleep"},
+                                         std::pair{"waking_early", "Waking too early"}})
+        boxes += checkbox(ctx, "sleep.difficulty", value, label, "",
+                          std::find(chosen.begin(), chosen.end(), value) != chosen.end(), std::string("-") + value);
+      fields += format("<fieldset class=\"question\" id=\"{}\"><legend>Trouble sleeping? Tick all that apply</legend>{}</fieldset>\n",
+                       field_id("sleep.difficulty"), Raw{boxes});
+    }
     fields += input(ctx, {"sleep.nights_per_week", "Bad nights a week (0-7)", "", "text", "inputmode=\"numeric\" autocomplete=\"off\""});
     fields += input(ctx, {"sleep.months", "For how many months?", "", "text", "inputmode=\"decimal\" autocomplete=\"off\""});
     fields += yes_no(ctx, "sleep.daytime_impact", "Does it affect your day (tired, low mood, poor concentration)?");

@@ -403,7 +403,8 @@ class Assessor {
       add_text("contraindication", "infant", "infant", {});
     } else if (!adult()) {
       const auto limit = upper_limit();
-      add_text("caution", "child", "child",
+      // A sleep-only profile (no RLS symptoms) gets sleep wording (issue 15); every other keeps "child".
+      add_text("caution", "child", sleep_only() ? "child_sleep" : "child",
                {{"age", format_number(p_.age)}, {"limit", limit && limit->mg ? format_number(*limit->mg) : "no"}});
     }
   }
@@ -1043,6 +1044,8 @@ class Assessor {
   // ---- sleep (issue 15): the rules live in sleep_rules.cc ----
   bool sleep_only() const { return sleep_complaint(p_, has_condition("insomnia")) && !rls_suspected(); }
 
+  static constexpr const char* kCbtIEvidence = "cbt-i-insomnia";
+
   void sleep_findings_step() {
     SleepInput input;
     input.rls = rls_suspected();
@@ -1050,10 +1053,17 @@ class Assessor {
     input.osa_condition = has_condition("obstructive-sleep-apnoea");
     for (const auto& item : items_)
       for (const Medicine* med : item.medicines) input.medicines.push_back(med);
+    bool cbt_i = false;
     for (const auto& sf : sleep_findings(p_, kb_, input)) {
       Finding& f = add_text(sf.kind, sf.subject, sf.text, sf.values);
       for (const auto& d : sf.data) f.data.push_back(d);
+      // A finding that recommends CBT-I names its evidence entry (kb/evidence.yaml), shown after it.
+      if (sf.subject == "cbt-i-first" && kb_.evidence_entry(kCbtIEvidence)) {
+        f.data.emplace_back("evidence", std::string(kCbtIEvidence));
+        cbt_i = true;
+      }
     }
+    if (cbt_i) add_evidence(kCbtIEvidence);
   }
 
   // ---- verdict, plan, timetable ----

@@ -30,7 +30,7 @@ const std::vector<std::string> kRequiredTexts = {
     "plan_trial_sleep", "sleep_insomnia_disorder", "sleep_insomnia_short_term", "sleep_cbt_i_first",
     "sleep_cbt_i_assess_first", "sleep_apnoea_assess", "sleep_drowsy_driving_uk", "sleep_drowsy_driving",
     "sleep_caffeine", "sleep_alcohol", "sleep_medicine_may_disturb", "sleep_melatonin_uk", "sleep_melatonin_us",
-    "sleep_melatonin_eu", "sleep_shift_work"};
+    "sleep_melatonin_eu", "sleep_shift_work", "child_sleep"};
 
 const std::vector<RequiredIndicator> kRequiredIndicators = {
     {"mg-egfr-below-30", {"egfr_below"}},

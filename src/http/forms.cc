@@ -91,8 +91,9 @@ struct Group {
   JsonWriter& w;
   const char* prefix;
   std::vector<std::pair<const char*, char>> fields;  ///< name, kind: n = number, b = yes/no, s = string
-  void write() {
-    bool any = false;
+  /// `opened`: the caller already wrote the key and opened the object (write() closes it).
+  void write(bool opened = false) {
+    bool any = opened;
     for (const auto& [name, kind] : fields) {
       const std::string value = trim(form.get(std::string(prefix) + "." + name));
       if (value.empty() || (kind == 'b' && !yes_no(value))) continue;
@@ -289,10 +290,24 @@ ProfileJson profile_json_from_form(const FormData& form) {
   }
   Group{form, w, "diet", {{"magnesium_mg_per_day", 'n'}}}.write();
   Group{form, w, "lifestyle", {{"caffeine_drinks_per_day", 'n'}, {"alcohol_units_per_week", 'n'}, {"smoker", 'b'}}}.write();
-  Group{form, w, "sleep", {{"difficulty", 's'}, {"nights_per_week", 'n'}, {"months", 'n'}, {"daytime_impact", 'b'},
-                           {"snoring_loud", 'b'}, {"witnessed_pauses", 'b'}, {"choking_or_gasping", 'b'},
-                           {"unrefreshing_sleep", 'b'}, {"morning_headaches", 'b'}, {"nocturia", 'b'},
-                           {"sleepy_while_driving", 'b'}, {"epworth_total", 'n'}, {"shift_work", 'b'}}}.write();
+  {
+    // Sleep: `difficulty` is a list (one checkbox per kind), written first; the other answers follow.
+    std::vector<std::string> difficulty;
+    for (const auto& kind : form.all("sleep.difficulty"))
+      if (const auto t = trim(kind); !t.empty() && std::find(difficulty.begin(), difficulty.end(), t) == difficulty.end())
+        difficulty.push_back(t);
+    Group group{form, w, "sleep", {{"nights_per_week", 'n'}, {"months", 'n'}, {"daytime_impact", 'b'},
+                                   {"snoring_loud", 'b'}, {"witnessed_pauses", 'b'}, {"choking_or_gasping", 'b'},
+                                   {"unrefreshing_sleep", 'b'}, {"morning_headaches", 'b'}, {"nocturia", 'b'},
+                                   {"sleepy_while_driving", 'b'}, {"epworth_total", 'n'}, {"shift_work", 'b'}}};
+    if (!difficulty.empty()) {
+      w.key("sleep");
+      w.begin_object();
+      w.key("difficulty");
+      string_list(w, difficulty);
+    }
+    group.write(!difficulty.empty());
+  }
   {
     const std::string wake = text("day.wake"), sleep = text("day.sleep");
     const auto meals = split_list(form.get("day.meals"));
@@ -401,7 +416,7 @@ FormData form_from_profile(const core::Profile& p) {
   opt("lifestyle.caffeine_drinks_per_day", p.caffeine_drinks_per_day);
   opt("lifestyle.alcohol_units_per_week", p.alcohol_units_per_week);
   answer("lifestyle.smoker", p.smoker);
-  if (!p.sleep.difficulty.empty()) form.add("sleep.difficulty", p.sleep.difficulty.front());
+  for (const auto& kind : p.sleep.difficulty) form.add("sleep.difficulty", kind);
   if (p.sleep.nights_per_week) form.add("sleep.nights_per_week", std::to_string(*p.sleep.nights_per_week));
   opt("sleep.months", p.sleep.months);
   answer("sleep.daytime_impact", p.sleep.daytime_impact);

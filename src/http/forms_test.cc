@@ -104,6 +104,43 @@ TEST(Forms, DatedLabsPrescribedItemsAndAmountsWithUnitsSurviveTheRoundTrip) {
   EXPECT_EQ(field_error_for(bad.error(), bad_json).field, "supplements[2].amount_mg");
 }
 
+TEST(Forms, EverySleepDifficultySurvivesTheRoundTrip) {
+  FormData form;
+  form.add("age", "63");
+  form.add("sleep.difficulty", "falling_asleep");
+  form.add("sleep.difficulty", "staying_asleep");
+  form.add("sleep.difficulty", "waking_early");
+  form.add("sleep.nights_per_week", "5");
+  form.add("sleep.snoring_loud", "yes");
+  const auto json = profile_json_from_form(form);
+  const auto profile = codec::parse_profile(json.json, "form");
+  ASSERT_TRUE(profile.ok()) << json.json;
+  const std::vector<std::string> all3 = {"falling_asleep", "staying_asleep", "waking_early"};
+  EXPECT_EQ(profile.value().sleep.difficulty, all3);
+  EXPECT_EQ(*profile.value().sleep.nights_per_week, 5);
+  EXPECT_TRUE(*profile.value().sleep.snoring_loud);
+  // profile -> form -> profile: all three come back, in order.
+  const auto back = form_from_profile(profile.value());
+  EXPECT_EQ(back.all("sleep.difficulty"), all3);
+  const auto again = codec::parse_profile(profile_json_from_form(back).json, "again");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again.value().sleep.difficulty, all3);
+  EXPECT_EQ(*again.value().sleep.nights_per_week, 5);
+
+  // Only a difficulty, no other sleep answer: still a sleep block.
+  FormData only;
+  only.add("age", "63");
+  only.add("sleep.difficulty", "waking_early");
+  const auto one = codec::parse_profile(profile_json_from_form(only).json, "one");
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one.value().sleep.difficulty, (std::vector<std::string>{"waking_early"}));
+  // No difficulty ticked and no answer: no sleep block at all.
+  FormData none;
+  none.add("age", "63");
+  none.add("sleep.difficulty", "");
+  EXPECT_EQ(profile_json_from_form(none).json.find("sleep"), std::string::npos);
+}
+
 TEST(Forms, ParserErrorsPointAtTheFormRowTheyCameFrom) {
   FormData form;
   form.add("age", "fifty");

@@ -437,6 +437,47 @@ TEST_F(WebAppTest, AMedicineNamedLikeAScriptRendersInert) {
   EXPECT_NE(ics->body.find("alert(1)"), std::string::npos) << ics->body;
 }
 
+// Issue 15: `sleep.difficulty` is a list; every kind ticked must survive profile -> form -> profile.
+TEST_F(WebAppTest, EverySleepDifficultySurvivesTheRoundTrip) {
+  start();
+  auto c = client();
+  const auto saved = c.Post("/profile",
+                            std::string("csrf=") + kCsrf +
+                                "&action=save&age=63&sleep.difficulty=falling_asleep&sleep.difficulty=waking_early"
+                                "&sleep.nights_per_week=4&sleep.months=6&sleep.daytime_impact=yes",
+                            kForm);
+  ASSERT_TRUE(saved);
+  ASSERT_EQ(saved->status, 303) << saved->body;
+  const auto api = c.Get("/api/profile");
+  ASSERT_TRUE(api);
+  ASSERT_EQ(api->status, 200);
+  EXPECT_NE(api->body.find("falling_asleep"), std::string::npos) << api->body;
+  EXPECT_NE(api->body.find("waking_early"), std::string::npos) << api->body;
+  EXPECT_EQ(api->body.find("staying_asleep"), std::string::npos) << api->body;
+  // The form shown again ticks both, and only those.
+  const auto page = c.Get("/profile");
+  ASSERT_TRUE(page);
+  const auto ticked = [&](const std::string& value) {
+    const auto at = page->body.find("name=\"sleep.difficulty\" value=\"" + value + "\"");
+    EXPECT_NE(at, std::string::npos) << value;
+    return at != std::string::npos && page->body.substr(at, page->body.find('>', at) - at).find(" checked") != std::string::npos;
+  };
+  EXPECT_TRUE(ticked("falling_asleep"));
+  EXPECT_TRUE(ticked("waking_early"));
+  EXPECT_FALSE(ticked("staying_asleep"));
+  // Saving that form again (no change) keeps both: the page's own fields posted back.
+  const auto again = c.Post("/profile",
+                            std::string("csrf=") + kCsrf +
+                                "&action=save&age=63&sleep.difficulty=falling_asleep&sleep.difficulty=waking_early",
+                            kForm);
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->status, 303);
+  const auto api2 = c.Get("/api/profile");
+  ASSERT_TRUE(api2);
+  EXPECT_NE(api2->body.find("falling_asleep"), std::string::npos) << api2->body;
+  EXPECT_NE(api2->body.find("waking_early"), std::string::npos) << api2->body;
+}
+
 TEST_F(WebAppTest, ProfileFormErrorsNameTheFieldAndKeepTheAnswers) {
   start();
   auto c = client();

@@ -367,8 +367,9 @@ test("sleep: the sleep questions on a phone, then CBT-I and a sleep-apnoea flag,
   assert.ok(await page.isVisible("#sleep-section legend:has-text('Sleep')"));
   // The Epworth total is a number only: its licensed items are never shown.
   assert.equal(await page.locator("#sleep-section select, #sleep-section input").count() > 10, true);
-  await page.locator("select[name='sleep.difficulty']").scrollIntoViewIfNeeded();
-  await page.selectOption("select[name='sleep.difficulty']", "falling_asleep");
+  await page.locator("input[name='sleep.difficulty'][value='falling_asleep']").scrollIntoViewIfNeeded();
+  await page.check("input[name='sleep.difficulty'][value='falling_asleep']");
+  await page.check("input[name='sleep.difficulty'][value='waking_early']");
   await page.fill("input[name='sleep.nights_per_week']", "4");
   await page.fill("input[name='sleep.months']", "6");
   await page.check("input[name='sleep.daytime_impact'][value='yes']");
@@ -387,6 +388,11 @@ test("sleep: the sleep questions on a phone, then CBT-I and a sleep-apnoea flag,
   assert.match(text, /Possible sleep apnoea/);
   assert.match(text, /medical assessment before referral to a digital CBT-I programme/);
   await checkAccessibility("assessment-sleep");
+  // Both difficulties ticked come back ticked (profile -> form -> profile keeps every one).
+  await page.goto(`${BASE}/profile`);
+  assert.equal(await page.isChecked("input[name='sleep.difficulty'][value='falling_asleep']"), true);
+  assert.equal(await page.isChecked("input[name='sleep.difficulty'][value='waking_early']"), true);
+  assert.equal(await page.isChecked("input[name='sleep.difficulty'][value='staying_asleep']"), false);
   await page.goto(`${BASE}/trial`);
   // A trial exists already (the trial test), so the plan form sits in a closed "replace" section.
   assert.equal(await page.locator("input[name='primary'][value='sleep_onset']").count(), 1);
