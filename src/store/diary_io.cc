@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 
+#include "codec/csv.h"
 #include "codec/json_writer.h"
 #include "codec/strict_input.h"
 
@@ -112,77 +113,6 @@ std::string csv_field(std::string_view text) {
   }
   quoted += '"';
   return quoted;
-}
-
-struct CsvRecord {
-  int line = 0;
-  std::vector<std::string> fields;
-};
-
-core::Result<std::vector<CsvRecord>> split_csv(std::string_view text, const std::string& file) {
-  std::vector<CsvRecord> records;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // spreadsheet BOM
-  std::size_t pos = 0;
-  int line = 1;
-  while (pos < text.size()) {
-    CsvRecord record;
-    record.line = line;
-    std::string field;
-    bool record_done = false;
-    while (!record_done) {
-      if (pos < text.size() && text[pos] == '"') {
-        const int quote_line = line;
-        ++pos;
-        while (true) {
-          if (pos >= text.size())
-            return core::Error(Errc::parse_error, "csv",
-                              "a quoted field is never closed; add the closing \"", file, quote_line);
-          const char ch = text[pos++];
-          if (ch == '"') {
-            if (pos < text.size() && text[pos] == '"') {
-              field += '"';
-              ++pos;
-              continue;
-            }
-            break;
-          }
-          if (ch == '\n') ++line;
-          field += ch;
-        }
-        if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r')
-          return core::Error(Errc::parse_error, "csv",
-                            "text after a closing quote; quote the whole field and double any "
-                            "\" inside it", file, line);
-      } else {
-        while (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r') {
-          if (text[pos] == '"')
-            return core::Error(Errc::parse_error, "csv",
-                              "a \" inside an unquoted field; quote the field and double the \"", file, line);
-          field += text[pos++];
-        }
-      }
-      record.fields.push_back(std::move(field));
-      field.clear();
-      if (pos >= text.size()) {
-        record_done = true;
-      } else if (text[pos] == ',') {
-        ++pos;
-      } else {  // end of line: \n or \r\n
-        if (text[pos] == '\r') {
-          ++pos;
-          if (pos < text.size() && text[pos] != '\n')
-            return core::Error(Errc::parse_error, "csv",
-                              "a bare carriage return; save the file with \\n or \\r\\n line ends", file, line);
-        }
-        if (pos < text.size()) ++pos;
-        ++line;
-        record_done = true;
-      }
-    }
-    const bool blank = record.fields.size() == 1 && record.fields[0].empty();
-    if (!blank) records.push_back(std::move(record));
-  }
-  return records;
 }
 
 // ---- JSON ----
@@ -369,12 +299,12 @@ std::string export_json(const std::vector<DiaryEntry>& entries) {
 core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
                                                  std::string_view source_name, CalendarDate today) {
   const std::string file(source_name);
-  auto records = split_csv(text, file);
+  auto records = codec::parse_csv(text, file);
   if (!records.ok()) return records.error();
   if (records.value().empty())
     return core::Error(Errc::parse_error, "csv",
                       "the file is empty; it needs a header row such as date,rls,…", file, 1);
-  const CsvRecord& header = records.value().front();
+  const codec::CsvRecord& header = records.value().front();
   std::vector<std::string> columns;
   std::map<std::string, int> seen;
   for (const auto& raw : header.fields) {
@@ -399,7 +329,7 @@ core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
   std::vector<DiaryEntry> entries;
   std::map<CalendarDate, int> date_lines;
   for (std::size_t record_idx = 1; record_idx < records.value().size(); ++record_idx) {
-    const CsvRecord& record = records.value()[record_idx];
+    const codec::CsvRecord& record = records.value()[record_idx];
     if (record.fields.size() != columns.size())
       return core::Error(Errc::parse_error, "csv",
                         "the row has " + std::to_string(record.fields.size()) +
