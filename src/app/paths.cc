@@ -7,24 +7,13 @@
 #include <cstring>
 
 namespace willis::app {
-namespace {
-
-core::Error make_error(core::Errc code, std::string path, std::string message) {
-  core::Error error;
-  error.code = code;
-  error.path = std::move(path);
-  error.message = std::move(message);
-  return error;
-}
-
-}  // namespace
 
 core::Result<std::string> default_diary_path(const EnvLookup& env) {
   const char* xdg = env("XDG_DATA_HOME");
   if (xdg && xdg[0] == '/') return std::string(xdg) + "/willis/diary.sqlite3";
   const char* home = env("HOME");
   if (home && home[0] != '\0') return std::string(home) + "/.local/share/willis/diary.sqlite3";
-  return make_error(core::Errc::missing_field, "--db",
+  return core::Error(core::Errc::missing_field, "--db",
                     "no diary file given and neither XDG_DATA_HOME nor HOME is set; pass "
                     "--db PATH");
 }
@@ -43,14 +32,14 @@ std::optional<core::Error> create_parent_directories(const std::string& file_pat
     if (pos == std::string::npos) pos = folder.size();
     const std::string part = folder.substr(0, pos);
     if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST)
-      return make_error(core::Errc::io_error, part,
+      return core::Error(core::Errc::io_error, part,
                         std::string("cannot create the folder for the diary: ") +
                             std::strerror(errno) + "; create it yourself or pick a file with --db");
     ++pos;
   }
   struct stat info {};
   if (::stat(folder.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
-    return make_error(core::Errc::io_error, folder,
+    return core::Error(core::Errc::io_error, folder,
                       "is not a folder; pick another diary file with --db");
   return std::nullopt;
 }

@@ -1,4 +1,4 @@
-// src/audit/patient_table.cc: linear probing at a load factor of at most 3/4.
+// src/audit/patient_table.cc: see patient_table.h; the slots are a SlotIndex (slot_index.h).
 #include "audit/patient_table.h"
 
 #include <cstring>
@@ -102,54 +102,26 @@ std::string PatientTable::id_of(const core::audit::PatientState& state) const {
 }
 
 const core::audit::PatientState* PatientTable::find(std::string_view id, std::uint64_t h) const {
-  if (slots_.empty()) return nullptr;
-  const std::size_t mask = slots_.size() - 1;
-  const std::uint64_t tag = h >> 32;
-  for (std::size_t at = (h >> 8) & mask;; at = (at + 1) & mask) {
-    const std::uint64_t slot = slots_[at];
-    if (slot == 0) return nullptr;
-    if ((slot >> 32) != tag) continue;
-    const auto& found = state((slot & 0xFFFFFFFFu) - 1);
-    if (ids_.equals(found.id_ref, id)) return &found;
-  }
+  const auto index = slots_.find(h, [&](std::uint32_t at) { return ids_.equals(state(at).id_ref, id); });
+  return index ? &state(*index) : nullptr;
 }
 
 core::audit::PatientState& PatientTable::get(std::string_view id, std::uint64_t h) {
-  if ((size_ + 1) * 4 > slots_.size() * 3) grow();
-  const std::size_t mask = slots_.size() - 1;
-  const std::uint64_t tag = h >> 32;
-  std::size_t at = (h >> 8) & mask;
-  for (;; at = (at + 1) & mask) {
-    const std::uint64_t slot = slots_[at];
-    if (slot == 0) break;
-    if ((slot >> 32) != tag) continue;
-    auto& found = state_at((slot & 0xFFFFFFFFu) - 1);
-    if (ids_.equals(found.id_ref, id)) return found;
-  }
+  const auto [index, added] = slots_.insert(
+      h, [&](std::uint32_t at) { return ids_.equals(state(at).id_ref, id); },
+      [&](std::uint32_t at) {
+        char buffer[IdArena::kUuidText];
+        return hash(id_of(state(at), buffer));
+      });
+  if (!added) return state_at(index);
   if (size_ % kStatesPerBlock == 0) blocks_.emplace_back(new core::audit::PatientState[kStatesPerBlock]);
-  auto& added = state_at(size_++);
-  added.id_ref = ids_.add(id);
-  slots_[at] = (tag << 32) | size_;
-  return added;
-}
-
-void PatientTable::grow() {
-  std::vector<std::uint64_t> old = std::move(slots_);
-  slots_.assign(old.empty() ? 16 : old.size() * 2, 0);
-  const std::size_t mask = slots_.size() - 1;
-  for (const std::uint64_t slot : old) {
-    if (slot == 0) continue;
-    // The tag is the hash's high half; the slot's low bits need the hash again.
-    char buffer[IdArena::kUuidText];
-    const std::uint64_t h = hash(id_of(state((slot & 0xFFFFFFFFu) - 1), buffer));
-    std::size_t at = (h >> 8) & mask;
-    while (slots_[at] != 0) at = (at + 1) & mask;
-    slots_[at] = slot;
-  }
+  auto& fresh = state_at(size_++);
+  fresh.id_ref = ids_.add(id);
+  return fresh;
 }
 
 std::size_t PatientTable::bytes() const {
-  return slots_.capacity() * sizeof(std::uint64_t) +
+  return slots_.bytes() +
          blocks_.size() * kStatesPerBlock * sizeof(core::audit::PatientState) +
          blocks_.capacity() * sizeof(blocks_[0]) + ids_.bytes();
 }

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/slot_index.h"
 #include "core/audit.h"
 
 namespace willis::audit {
@@ -84,9 +85,8 @@ class PatientTable {
   core::audit::PatientState& state_at(std::size_t index) {
     return blocks_[index / kStatesPerBlock][index % kStatesPerBlock];
   }
-  void grow();
 
-  std::vector<std::uint64_t> slots_;  ///< 0 = empty; else (hash tag << 32) | (index + 1)
+  SlotIndex slots_;  ///< id -> index of its state
   std::vector<std::unique_ptr<core::audit::PatientState[]>> blocks_;
   std::size_t size_ = 0;
   IdArena ids_;

@@ -69,7 +69,7 @@ struct MedicationView {
   std::string_view code, text;
 };
 
-/// "Medication/ID" -> what it is. Compact like PatientTable: ids in an IdArena, 8-byte slots,
+/// "Medication/ID" -> what it is. Compact like PatientTable: ids in an IdArena, a SlotIndex,
 /// fixed-size entries; codes and texts interned (a few distinct ones are shared by many).
 class MedicationTable {
  public:
@@ -77,27 +77,24 @@ class MedicationTable {
   void add(std::string_view id, const MedicationEntry& entry) {
     const std::uint64_t h = PatientTable::hash(id);
     std::unique_lock lock(mutex_);
-    if ((entries_.size() + 1) * 4 > slots_.size() * 3) grow();
-    const std::size_t mask = slots_.size() - 1;
-    const std::uint64_t tag = h >> 32;
-    std::size_t at = (h >> 8) & mask;
-    for (;; at = (at + 1) & mask) {
-      const std::uint64_t slot = slots_[at];
-      if (slot == 0) break;
-      if ((slot >> 32) != tag) continue;
-      Entry& current = entries_[(slot & 0xFFFFFFFFu) - 1];
-      if (!ids_.equals(current.id_ref, id)) continue;
-      current.lists |= entry.lists;
-      current.known = current.known || entry.known;
-      if (entry.pos < current.pos) {
-        current.code = intern(entry.code);
-        current.text = intern(entry.text);
-        current.pos = entry.pos;
-      }
+    const auto [index, added] = slots_.insert(
+        h, [&](std::uint32_t at) { return ids_.equals(entries_[at].id_ref, id); },
+        [&](std::uint32_t at) {
+          char buffer[IdArena::kUuidText];
+          return PatientTable::hash(ids_.get(entries_[at].id_ref, buffer));
+        });
+    if (added) {
+      entries_.push_back({entry.pos, ids_.add(id), intern(entry.code), intern(entry.text), entry.lists, entry.known});
       return;
     }
-    entries_.push_back({entry.pos, ids_.add(id), intern(entry.code), intern(entry.text), entry.lists, entry.known});
-    slots_[at] = (tag << 32) | entries_.size();
+    Entry& current = entries_[index];
+    current.lists |= entry.lists;
+    current.known = current.known || entry.known;
+    if (entry.pos < current.pos) {
+      current.code = intern(entry.code);
+      current.text = intern(entry.text);
+      current.pos = entry.pos;
+    }
   }
   /// The Medication a reference names ("Medication/ID"), or nullopt.
   std::optional<MedicationView> find(std::string_view reference) const {
@@ -106,17 +103,10 @@ class MedicationTable {
     const std::string_view id = reference.substr(kPrefix.size());
     const std::uint64_t h = PatientTable::hash(id);
     std::shared_lock lock(mutex_);
-    if (slots_.empty()) return std::nullopt;
-    const std::size_t mask = slots_.size() - 1;
-    const std::uint64_t tag = h >> 32;
-    for (std::size_t at = (h >> 8) & mask;; at = (at + 1) & mask) {
-      const std::uint64_t slot = slots_[at];
-      if (slot == 0) return std::nullopt;
-      if ((slot >> 32) != tag) continue;
-      const Entry& entry = entries_[(slot & 0xFFFFFFFFu) - 1];
-      if (!ids_.equals(entry.id_ref, id)) continue;
-      return MedicationView{entry.lists, entry.known, *strings_[entry.code], *strings_[entry.text]};
-    }
+    const auto index = slots_.find(h, [&](std::uint32_t at) { return ids_.equals(entries_[at].id_ref, id); });
+    if (!index) return std::nullopt;
+    const Entry& entry = entries_[*index];
+    return MedicationView{entry.lists, entry.known, *strings_[entry.code], *strings_[entry.text]};
   }
 
  private:
@@ -133,22 +123,8 @@ class MedicationTable {
     if (inserted) strings_.push_back(&it->first);
     return it->second;
   }
-  void grow() {
-    std::vector<std::uint64_t> old = std::move(slots_);
-    slots_.assign(old.empty() ? 16 : old.size() * 2, 0);
-    const std::size_t mask = slots_.size() - 1;
-    for (const std::uint64_t slot : old) {
-      if (slot == 0) continue;
-      char buffer[IdArena::kUuidText];
-      const std::uint64_t h = PatientTable::hash(ids_.get(entries_[(slot & 0xFFFFFFFFu) - 1].id_ref, buffer));
-      std::size_t at = (h >> 8) & mask;
-      while (slots_[at] != 0) at = (at + 1) & mask;
-      slots_[at] = slot;
-    }
-  }
-
   mutable std::shared_mutex mutex_;
-  std::vector<std::uint64_t> slots_;  ///< 0 = empty; else (hash tag << 32) | (index + 1)
+  SlotIndex slots_;            ///< id -> index in entries_
   std::deque<Entry> entries_;         ///< a deque: no doubling, entries never move
   IdArena ids_;
   std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> interned_;

@@ -28,8 +28,8 @@ struct AssessOptions {
 // ---- FHIR R4 input (issue 5; docs/fhir.md): a Bundle, a resource or NDJSON, detected from the
 // content. The mapping is pure (codec/fhir_profile.h); only "today" comes from the clock, here.
 core::Result<core::Assessment> assess_fhir(const core::Kb& kb, const std::string& text, const std::string& name,
-                                           const std::string& as_of) {
-  const auto today = app::date_or_today("--as-of", as_of);
+                                           const std::string& as_of, const app::Clock& clock) {
+  const auto today = clock.date_or_today("--as-of", as_of);
   if (!today.ok()) return today.error();
   const core::NameIndex names(kb);
   const codec::FhirTerms terms(kb, names);
@@ -59,13 +59,13 @@ int run_assess(const GlobalOptions& global, const AssessOptions& options) {
   }
   core::Assessment assessment;
   if (codec::looks_like_fhir(text)) {
-    auto fhir = assess_fhir(load.kb, text, name, options.as_of);
+    auto fhir = assess_fhir(load.kb, text, name, options.as_of, *global.clock);
     if (!fhir.ok()) return report_error(app::describe_error(fhir.error()), 2);
     assessment = std::move(fhir).value();
   } else {
     auto profile = codec::parse_profile(text, name);
     if (!profile.ok()) return report_error(app::describe_error(profile.error()), 2);
-    const auto today = app::date_or_today("--as-of", options.as_of);
+    const auto today = global.clock->date_or_today("--as-of", options.as_of);
     if (!today.ok()) return report_error(app::describe_error(today.error()), 2);
     profile.value().as_of = today.value();  // lab dates are judged against this day
     assessment = core::assess(load.kb, profile.value());

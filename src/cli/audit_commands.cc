@@ -133,7 +133,7 @@ int run_audit_command(const GlobalOptions& global, const AuditOptions& options) 
   const codec::AuditCodes codes(load.kb, names);
   if (options.codelists) return print_codelists(codes);
 
-  const auto as_of_date = app::date_or_today("--as-of", options.as_of);
+  const auto as_of_date = global.clock->date_or_today("--as-of", options.as_of);
   if (!as_of_date.ok()) return report_error(as_of_date.error().path + ": " + as_of_date.error().message);
   const core::CalendarDate as_of = as_of_date.value();
 

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "app/clock.h"
+
 namespace CLI {
 class App;
 }
@@ -14,6 +16,7 @@ struct GlobalOptions {
   std::string kb_dir;  ///< --kb DIR: load the knowledge base from a folder instead of the embedded one
   std::string db_path; ///< --db PATH: the diary file; empty = the platform's user data folder
   int exit_code = 0;   ///< set by the command that ran
+  const app::Clock* clock = &app::Clock::system();  ///< "now" and "today" (tests inject their own)
 };
 
 void register_assess_commands(CLI::App& app, GlobalOptions& options);

@@ -97,11 +97,19 @@ core::Result<std::string> diary_path(const GlobalOptions& global, bool create_fo
   return path;
 }
 
+/// The diary's timestamps come from the one clock.
+store::DiaryOptions diary_options(const GlobalOptions& global) {
+  store::DiaryOptions options;
+  const app::Clock* clock = global.clock;
+  options.now = [clock] { return clock->utc_timestamp(); };
+  return options;
+}
+
 /// Opens the diary for writing, creating it (and for the default path its folders).
 core::Result<store::Diary> open_for_writing(const GlobalOptions& global) {
   auto path = diary_path(global, true);
   if (!path.ok()) return path.error();
-  return store::Diary::open(path.value());
+  return store::Diary::open(path.value(), diary_options(global));
 }
 
 /// Opens the diary for reading; nullopt (no error) when the file does not exist yet, so a
@@ -110,7 +118,7 @@ core::Result<std::optional<store::Diary>> open_for_reading(const GlobalOptions& 
   auto path = diary_path(global, false);
   if (!path.ok()) return path.error();
   if (!file_exists(path.value())) return std::optional<store::Diary>{};
-  auto diary = store::Diary::open(path.value());
+  auto diary = store::Diary::open(path.value(), diary_options(global));
   if (!diary.ok()) return diary.error();
   return std::optional<store::Diary>(std::move(diary).value());
 }
@@ -182,7 +190,7 @@ struct AddOptions {
 
 int run_add(const GlobalOptions& global, const AddOptions& options,
             const std::vector<CLI::Option*>& flags) {
-  const auto today = app::local_today();
+  const auto today = global.clock->today();
   if (!today.ok()) return fail(today.error());
   const auto date = parse_date_option("--date", options.date, today.value());
   if (!date.ok()) return fail(date.error());
@@ -226,7 +234,7 @@ int run_add(const GlobalOptions& global, const AddOptions& options,
 int run_list(const GlobalOptions& global, const std::string& from_text, const std::string& to_text,
              const std::string& format) {
   if (!format_ok(format, {"text", "json", "csv"})) return 2;
-  const auto today = app::local_today();
+  const auto today = global.clock->today();
   if (!today.ok()) return fail(today.error());
   std::optional<CalendarDate> from, to;
   if (!from_text.empty()) {
@@ -262,7 +270,7 @@ int run_list(const GlobalOptions& global, const std::string& from_text, const st
 // ---- diary import ----
 
 int run_import(const GlobalOptions& global, const std::string& file, const std::string& format_text) {
-  const auto today = app::local_today();
+  const auto today = global.clock->today();
   if (!today.ok()) return fail(today.error());
   std::string text;
   if (file == "-") {
@@ -345,7 +353,7 @@ core::TrialOutcome default_primary(const store::Diary& diary) {
 }
 
 int run_start(const GlobalOptions& global, const StartOptions& options) {
-  const auto today = app::local_today();
+  const auto today = global.clock->today();
   if (!today.ok()) return fail(today.error());
   core::TrialPlan plan;
   const auto design = core::parse_trial_design(options.design);
@@ -420,7 +428,7 @@ struct TrialData {
 
 std::optional<TrialData> load_trial(const GlobalOptions& global, int& exit_code) {
   exit_code = 2;
-  const auto today = app::local_today();
+  const auto today = global.clock->today();
   if (!today.ok()) {
     fail(today.error());
     return std::nullopt;

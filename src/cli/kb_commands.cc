@@ -3,14 +3,15 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdio>
-#include <ctime>
 #include <optional>
 #include <map>
 #include <set>
 
+#include "app/clock.h"
 #include "app/kb_source.h"
 #include "cli/commands.h"
 #include "codec/yaml_fields.h"
+#include "core/date.h"
 #include "core/names.h"
 
 namespace willis::cli {
@@ -72,38 +73,21 @@ std::vector<ReviewedEntry> reviewed_entries(const core::Kb& kb) {
   return out;
 }
 
-/// Days since 1970-01-01 of a YYYY-MM-DD date (civil calendar), or nullopt.
-std::optional<long> day_number(const std::string& date) {
-  int y = 0, m = 0, d = 0;
-  if (std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const long yoe = y - era * 400;
-  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-std::string today_utc() {
-  const std::time_t now = std::time(nullptr);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", std::gmtime(&now));
-  return text;
-}
-
-int run_report(const GlobalOptions& global, std::string today) {
+int run_report(const GlobalOptions& global, const std::string& today_option) {
   const auto load = app::load_kb(global.kb_dir, /*from_yaml=*/!global.kb_dir.empty());
   if (!load.errors.empty()) return report_error("the knowledge base has errors: run willis kb check", 2);
-  if (today.empty()) today = today_utc();
-  const auto today_day = day_number(today);
-  if (!today_day) return report_error("--today: \"" + today + "\" is not a date (use YYYY-MM-DD)", 2);
+  // The local date, as every other command reads "today" (app::Clock; WILLIS_TODAY honoured).
+  const auto today_day = global.clock->date_or_today("--today", today_option);
+  if (!today_day.ok()) return report_error(today_day.error().path + ": " + today_day.error().message, 2);
+  const std::string today = today_day.value().str();
   const auto& kb = load.kb;
   const auto entries = reviewed_entries(kb);
   std::vector<const ReviewedEntry*> unverified, stale;
   for (const auto& entry : entries) {
     if (!entry.prov->verified) unverified.push_back(&entry);
-    const auto reviewed = day_number(entry.prov->last_reviewed);
+    const auto reviewed = core::parse_date(entry.prov->last_reviewed);
     // Out of date: not reviewed in the last 12 months (365 days).
-    if (!reviewed || *today_day - *reviewed > 365) stale.push_back(&entry);
+    if (!reviewed || core::days_between(*reviewed, today_day.value()) > 365) stale.push_back(&entry);
   }
   std::printf("willis knowledge base %s: report as of %s\n", kb.version.c_str(), today.c_str());
   std::printf("  %zu sources, %zu forms, %zu salts, %zu medicines, %zu interactions, %zu conditions, %zu red flags,\n"
@@ -256,7 +240,7 @@ void register_kb_commands(CLI::App& app, GlobalOptions& global) {
       "Print the KB's version and counts, every entry marked unverified (sources: P or UNVERIFIED, where a\n"
       "conservative choice is encoded), and every entry not reviewed in the last 12 months.\n\n"
       "Examples:\n  willis kb report\n  willis kb report --today 2027-12-01   # which entries will be out of date then");
-  report->add_option("--today", *today, "Date to judge 'out of date' against (YYYY-MM-DD; default: today, UTC)");
+  report->add_option("--today", *today, "Date to judge 'out of date' against (YYYY-MM-DD; default: today, local time)");
   report->callback([&global, today] { global.exit_code = run_report(global, *today); });
   auto query = std::make_shared<std::string>();
   auto* show = kb->add_subcommand(

@@ -49,9 +49,6 @@ struct ServeOptions {
   bool quiet = false;
 };
 
-/// Today for the pages and the CDS service. WILLIS_TODAY was checked at start-up, so this cannot fail.
-core::CalendarDate serve_today() { return app::local_today().value(); }
-
 /// The access token from --token-file, WILLIS_TOKEN or --token (in that order), or an error.
 core::Result<std::string> access_token(const ServeOptions& options) {
   if (!options.token_file.empty()) {
@@ -84,7 +81,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
       return report_error("--fhir-allow " + origin + ": give an origin: http(s)://HOST[:PORT], no path");
     fhir_allow.push_back(normal);
   }
-  if (const auto today = app::local_today(); !today.ok())
+  const app::Clock& clock = *global.clock;
+  if (const auto today = clock.today(); !today.ok())
     return report_error(today.error().path + ": " + today.error().message);
   if (options.port < 0 || options.port > 65535)
     return report_error("--port: " + std::to_string(options.port) + " is not a port; use 1-65535, or 0 for any free port");
@@ -114,14 +112,18 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
     path = found.value();
     if (auto error = app::create_parent_directories(path)) return report_error(error->path + ": " + error->message);
   }
-  auto diary = store::Diary::open(path);
+  store::DiaryOptions diary_options;
+  diary_options.now = [&clock] { return clock.utc_timestamp(); };
+  auto diary = store::Diary::open(path, std::move(diary_options));
   if (!diary.ok()) return report_error(diary.error().path + ": " + diary.error().message);
 
   http::WebOptions web;
   web.bind = options.bind;
   web.token = options.token;
   web.allow_hosts = options.allow_hosts;
-  web.today = serve_today;
+  // Today for the pages and the CDS service. The clock's today() was checked above, so it cannot fail.
+  web.today = [&clock] { return clock.today().value(); };
+  web.now_utc = [&clock] { return clock.utc_ical(); };
   if (!options.quiet)
     web.log = [](const std::string& line) { std::fprintf(stderr, "willis: %s\n", line.c_str()); };
   // Evidence, Sources, Conflicts, Ask and the food picker: loaded once, read-only afterwards. A
@@ -149,7 +151,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
   // The CDS Hooks service shares the server and its gate (Host check, token); it outlives both.
   const core::NameIndex names(kb.kb);
   http::CdsHooksConfig cds(kb.kb, names);
-  cds.today = serve_today;
+  cds.today = web.today;
   cds.fhir_allow = fhir_allow;
   cds.allow_fetch = !fhir_allow.empty();
   web.max_service_body_bytes = cds.max_body_bytes;
@@ -158,6 +160,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
     http::CdsJwtOptions jwt_options;
     jwt_options.issuers = options.cds_issuers;
     jwt_options.audience = options.cds_audience;
+    jwt_options.now = [&clock] { return clock.unix_seconds(); };
     if (jwt_options.issuers.empty())
       return report_error("--cds-jwks needs --cds-issuer ISS (each EHR's JWT `iss`)");
     for (const auto& file : options.cds_jwks) {

@@ -189,9 +189,9 @@ std::string audit_summary_html(const core::audit::Summary& summary, const core::
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" height=\"{1}\" role=\"img\" "
       "aria-labelledby=\"chart-title chart-desc\">\n",
       width, height);
-  svg += fmt::format("<title id=\"chart-title\">{}</title>\n", svg_escape("Patients flagged, as a share of each indicator's denominator"));
+  svg += fmt::format("<title id=\"chart-title\">{}</title>\n", html::escape("Patients flagged, as a share of each indicator's denominator"));
   svg += fmt::format("<desc id=\"chart-desc\">{}</desc>\n",
-                     svg_escape("One bar per indicator; the table above gives the same numbers."));
+                     html::escape("One bar per indicator; the table above gives the same numbers."));
   for (int tick = 0; tick <= 100; tick += 25) {
     const int x = kLabelWidth + kBarWidth * tick / 100;
     svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" class=\"grid\"/>\n", x, kTop - 6,
@@ -203,13 +203,13 @@ std::string audit_summary_html(const core::audit::Summary& summary, const core::
     const double share = counts.denominator ? static_cast<double>(counts.numerator) / static_cast<double>(counts.denominator) : 0;
     const int y = kTop + index * kRow;
     svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"label\" text-anchor=\"end\">{}</text>\n", kLabelWidth - 8,
-                       y + kRow / 2 + 4, svg_escape(core::audit::indicator_id(index)));
+                       y + kRow / 2 + 4, html::escape(core::audit::indicator_id(index)));
     svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"track\"/>\n", kLabelWidth, y + 5, kBarWidth,
                        kRow - 10);
     svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" class=\"bar\"/>\n", kLabelWidth, y + 5,
                        share * kBarWidth, kRow - 10);
     svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"value\">{}</text>\n", kLabelWidth + kBarWidth + 8, y + kRow / 2 + 4,
-                       svg_escape(fmt::format("{} / {} ({})", counts.numerator, counts.denominator,
+                       html::escape(fmt::format("{} / {} ({})", counts.numerator, counts.denominator,
                                               percent_text(counts.numerator, counts.denominator))));
   }
   svg += "</svg>\n";

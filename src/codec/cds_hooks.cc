@@ -161,8 +161,6 @@ void write_element(JsonWriter& w, const element& e) {
   }
 }
 
-Error field_error(Errc code, std::string path, std::string message) { return Error(code, std::move(path), std::move(message)); }
-
 std::string subject_of(const core::Finding& f) {
   const auto colon = f.id.find(':');
   return colon == std::string::npos ? std::string() : f.id.substr(colon + 1);
@@ -634,70 +632,70 @@ core::Result<CdsRequest> parse_cds_request(std::string_view body, const CdsServi
   simdjson::dom::parser parser;
   element root;
   if (const auto err = parser.parse(body.data(), body.size()).get(root))
-    return field_error(Errc::parse_error, "", fmt::format("the body is not JSON: {}", simdjson::error_message(err)));
+    return Error(Errc::parse_error, "", fmt::format("the body is not JSON: {}", simdjson::error_message(err)));
   if (root.type() != simdjson::dom::element_type::OBJECT)
-    return field_error(Errc::invalid_type, "", "the body must be a JSON object");
+    return Error(Errc::invalid_type, "", "the body must be a JSON object");
   CdsRequest request;
   auto text = [&](const element& e, const char* key, const std::string& path, bool required,
                   std::string& out) -> std::optional<Error> {
     element value;
     if (e[key].get(value) || value.is_null()) {
-      if (required) return field_error(Errc::missing_field, path, fmt::format("\"{}\" is required", path));
+      if (required) return Error(Errc::missing_field, path, fmt::format("\"{}\" is required", path));
       return std::nullopt;
     }
     std::string_view s;
-    if (value.get(s)) return field_error(Errc::invalid_type, path, fmt::format("\"{}\" must be a string", path));
+    if (value.get(s)) return Error(Errc::invalid_type, path, fmt::format("\"{}\" must be a string", path));
     out = std::string(s);
     return std::nullopt;
   };
   if (auto e = text(root, "hook", "hook", true, request.hook)) return *e;
   if (request.hook != service.hook_name)
-    return field_error(Errc::invalid_value, "hook",
+    return Error(Errc::invalid_value, "hook",
                        fmt::format("service {} answers the {} hook, not \"{}\"", service.id, service.hook_name, request.hook));
   if (auto e = text(root, "hookInstance", "hookInstance", true, request.hook_instance)) return *e;
-  if (request.hook_instance.empty()) return field_error(Errc::invalid_value, "hookInstance", "\"hookInstance\" is empty");
+  if (request.hook_instance.empty()) return Error(Errc::invalid_value, "hookInstance", "\"hookInstance\" is empty");
   if (auto e = text(root, "fhirServer", "fhirServer", false, request.fhir_server)) return *e;
   if (auto auth = child(root, "fhirAuthorization"); auth && !auth->is_null()) {
     if (auth->type() != simdjson::dom::element_type::OBJECT)
-      return field_error(Errc::invalid_type, "fhirAuthorization", "\"fhirAuthorization\" must be an object");
+      return Error(Errc::invalid_type, "fhirAuthorization", "\"fhirAuthorization\" must be an object");
     if (auto e = text(*auth, "access_token", "fhirAuthorization.access_token", true, request.access_token)) return *e;
   }
   const auto context = child(root, "context");
-  if (!context || context->is_null()) return field_error(Errc::missing_field, "context", "\"context\" is required");
+  if (!context || context->is_null()) return Error(Errc::missing_field, "context", "\"context\" is required");
   if (context->type() != simdjson::dom::element_type::OBJECT)
-    return field_error(Errc::invalid_type, "context", "\"context\" must be an object");
+    return Error(Errc::invalid_type, "context", "\"context\" must be an object");
   if (auto e = text(*context, "patientId", "context.patientId", true, request.patient_id)) return *e;
   if (auto e = text(*context, "userId", "context.userId", false, request.user_id)) return *e;
   if (auto e = text(*context, "encounterId", "context.encounterId", false, request.encounter_id)) return *e;
   if (service.hook != CdsHook::patient_view) {
     const auto drafts = child(*context, "draftOrders");
     if (!drafts || drafts->is_null())
-      return field_error(Errc::missing_field, "context.draftOrders", "\"context.draftOrders\" (a Bundle) is required");
+      return Error(Errc::missing_field, "context.draftOrders", "\"context.draftOrders\" (a Bundle) is required");
     if (drafts->type() != simdjson::dom::element_type::OBJECT || str(*drafts, "resourceType") != "Bundle")
-      return field_error(Errc::invalid_type, "context.draftOrders", "\"context.draftOrders\" must be a FHIR Bundle");
+      return Error(Errc::invalid_type, "context.draftOrders", "\"context.draftOrders\" must be a FHIR Bundle");
     request.draft_orders = simdjson::minify(*drafts);
     if (service.hook == CdsHook::order_select) {
       const auto selections = child(*context, "selections");
       if (!selections || selections->is_null())
-        return field_error(Errc::missing_field, "context.selections", "\"context.selections\" is required");
+        return Error(Errc::missing_field, "context.selections", "\"context.selections\" is required");
       array items;
       if (selections->get(items))
-        return field_error(Errc::invalid_type, "context.selections", "\"context.selections\" must be a list");
+        return Error(Errc::invalid_type, "context.selections", "\"context.selections\" must be a list");
       for (const element item : items) {
         std::string_view s;
         if (item.get(s))
-          return field_error(Errc::invalid_type, "context.selections", "\"context.selections\" must list strings");
+          return Error(Errc::invalid_type, "context.selections", "\"context.selections\" must list strings");
         request.selections.emplace_back(s);
       }
     }
   }
   if (auto prefetch = child(root, "prefetch"); prefetch && !prefetch->is_null()) {
     object items;
-    if (prefetch->get(items)) return field_error(Errc::invalid_type, "prefetch", "\"prefetch\" must be an object");
+    if (prefetch->get(items)) return Error(Errc::invalid_type, "prefetch", "\"prefetch\" must be an object");
     for (const auto field : items) {
       if (field.value.is_null()) continue;  // the client could not fetch it: willis may
       if (field.value.type() != simdjson::dom::element_type::OBJECT)
-        return field_error(Errc::invalid_type, "prefetch." + std::string(field.key),
+        return Error(Errc::invalid_type, "prefetch." + std::string(field.key),
                            "a prefetch item must be a FHIR resource or Bundle");
       request.prefetch.emplace_back(std::string(field.key), simdjson::minify(field.value));
     }
@@ -803,20 +801,20 @@ core::Result<int> parse_cds_feedback(std::string_view body) {
   simdjson::dom::parser parser;
   element root;
   if (const auto err = parser.parse(body.data(), body.size()).get(root))
-    return field_error(Errc::parse_error, "", fmt::format("the body is not JSON: {}", simdjson::error_message(err)));
+    return Error(Errc::parse_error, "", fmt::format("the body is not JSON: {}", simdjson::error_message(err)));
   array items;
-  if (root["feedback"].get(items)) return field_error(Errc::missing_field, "feedback", "\"feedback\" (a list) is required");
+  if (root["feedback"].get(items)) return Error(Errc::missing_field, "feedback", "\"feedback\" (a list) is required");
   int count = 0;
   for (const element item : items) {
     const std::string path = fmt::format("feedback[{}]", count);
     if (item.type() != simdjson::dom::element_type::OBJECT)
-      return field_error(Errc::invalid_type, path, "each feedback item must be an object");
+      return Error(Errc::invalid_type, path, "each feedback item must be an object");
     for (const char* key : {"card", "outcome", "outcomeTimestamp"})
       if (str(item, key).empty())
-        return field_error(Errc::missing_field, path + "." + key, fmt::format("\"{}\" (a string) is required", key));
+        return Error(Errc::missing_field, path + "." + key, fmt::format("\"{}\" (a string) is required", key));
     const std::string_view outcome = str(item, "outcome");
     if (outcome != "accepted" && outcome != "overridden")
-      return field_error(Errc::invalid_value, path + ".outcome", "\"outcome\" must be accepted or overridden");
+      return Error(Errc::invalid_value, path + ".outcome", "\"outcome\" must be accepted or overridden");
     ++count;
   }
   return count;

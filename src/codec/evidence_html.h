@@ -16,9 +16,6 @@
 
 namespace willis::codec {
 
-/// `text` with & < > " ' replaced by entities: safe in element content and quoted attributes.
-std::string html_escape(std::string_view text);
-
 /// Where a source id links to: `sources_href` + id ("/sources#l-cipro").
 struct HtmlLinks {
   std::string sources_href = "/sources#";

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "codec/evidence_html.h"
+#include "codec/html.h"
 #include "support/test_kb.h"
 
 namespace willis::codec {
@@ -215,7 +216,7 @@ TEST(EvidenceYaml, CitationsCoverKbEntriesClaimsAndConflicts) {
 }
 
 TEST(EvidenceHtml, EscapesEverythingFromData) {
-  EXPECT_EQ(html_escape("<script>alert('x') & \"y\"</script>"), "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
+  EXPECT_EQ(html::escape("<script>alert('x') & \"y\"</script>"), "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
   EXPECT_EQ(verdict_badge("partly"), "<span class=\"verdict verdict-partly\">Partly true</span>");
   core::EvidenceSet evidence;
   evidence.articles = {{"000", "A <b>title</b>", "P&Q", "2026"}};

@@ -251,75 +251,8 @@ Concept concept_of(const element& cc) {
 
 // ---------------------------------------------------------------- dates
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
-int days_in_month(int year, int month) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[static_cast<std::size_t>(month - 1)];
-}
-
-bool read_int(std::string_view text, std::size_t pos, std::size_t len, int& out) {
-  if (pos + len > text.size()) return false;
-  for (std::size_t idx = pos; idx < pos + len; ++idx)
-    if (!std::isdigit(static_cast<unsigned char>(text[idx]))) return false;
-  out = 0;
-  std::from_chars(text.data() + pos, text.data() + pos + len, out);
-  return true;
-}
-
-/// A FHIR date: precision 1 = year, 2 = month, 3 = day.
-struct PartialDate {
-  int year = 0, month = 1, day = 1, precision = 0;
-};
-
-std::optional<PartialDate> parse_fhir_date(std::string_view text) {
-  PartialDate d;
-  if (!read_int(text, 0, 4, d.year)) return std::nullopt;
-  d.precision = 1;
-  if (text.size() >= 7 && text[4] == '-') {
-    if (!read_int(text, 5, 2, d.month) || d.month < 1 || d.month > 12) return std::nullopt;
-    d.precision = 2;
-    if (text.size() >= 10 && text[7] == '-') {
-      if (!read_int(text, 8, 2, d.day) || d.day < 1 || d.day > days_in_month(d.year, d.month)) return std::nullopt;
-      d.precision = 3;
-    }
-  }
-  return d;
-}
-
-/// Seconds since the epoch (UTC) of a FHIR dateTime/instant; partial dates are their start.
-std::optional<long long> parse_fhir_instant(std::string_view text) {
-  const auto date = parse_fhir_date(text);
-  if (!date) return std::nullopt;
-  long long seconds = days_from_civil(date->year, static_cast<unsigned>(date->month),
-                                      static_cast<unsigned>(date->day)) * 86400;
-  if (text.size() >= 16 && text[10] == 'T') {
-    int hh = 0, mm = 0, ss = 0;
-    if (!read_int(text, 11, 2, hh) || text[13] != ':' || !read_int(text, 14, 2, mm)) return std::nullopt;
-    std::size_t pos = 16;
-    if (pos < text.size() && text[pos] == ':') {
-      read_int(text, 17, 2, ss);
-      pos = 19;
-      while (pos < text.size() && (text[pos] == '.' || std::isdigit(static_cast<unsigned char>(text[pos])))) ++pos;
-    }
-    seconds += hh * 3600 + mm * 60 + ss;
-    if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-      int oh = 0, om = 0;
-      if (read_int(text, pos + 1, 2, oh) && pos + 3 < text.size() && read_int(text, pos + 4, 2, om))
-        seconds -= (text[pos] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-    }
-  }
-  return seconds;
-}
+// One parser for FHIR date, dateTime and instant: core::parse_fhir_date / parse_fhir_datetime
+// (core/date.h), strict to the FHIR R4 regular expressions.
 
 // ---------------------------------------------------------------- units (UCUM)
 
@@ -768,11 +701,11 @@ struct FhirMapper::Impl {
         if (when.empty()) when = str(*period, "start");
       }
     if (when.empty()) when = str(r, "issued");
-    if (auto parsed = parse_fhir_instant(when)) rec.when = *parsed;
     // The day it was measured: a partial date ("2024-03") counts from its first day (older is safer).
-    if (when.size() >= 10) rec.date = core::parse_date(when.substr(0, 10));
-    else if (when.size() == 7) rec.date = core::parse_date(std::string(when) + "-01");
-    else if (when.size() == 4) rec.date = core::parse_date(std::string(when) + "-01-01");
+    if (const auto parsed = core::parse_fhir_datetime(when)) {
+      rec.when = parsed->utc_seconds;
+      rec.date = parsed->date.first_day();
+    }
     if (kind == LabKind::pregnancy_status) {
       if (auto value = child(r, "valueCodeableConcept"))
         for (const auto& coding : concept_of(*value).codings)
@@ -1247,13 +1180,13 @@ struct FhirMapper::Impl {
     // age, whose rules are the stricter ones).
     if (patient.birth_date.empty())
       return Error(Errc::missing_field, "Patient.birthDate", "the Patient has no birthDate: willis needs the age");
-    auto birth = parse_fhir_date(patient.birth_date);
+    auto birth = core::parse_fhir_date(patient.birth_date);
     if (!birth)
       return Error(Errc::invalid_value, "Patient.birthDate",
                    fmt::format("\"{}\" is not a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)", patient.birth_date));
     if (birth->precision < 3) {
       if (birth->precision < 2) birth->month = 12;
-      birth->day = days_in_month(birth->year, birth->month);
+      birth->day = core::days_in_month(birth->year, birth->month);
       out.notes.push_back(fmt::format("Birth date \"{}\" is partial: {}-{:02}-{:02} assumed (the younger age).",
                                       patient.birth_date, birth->year, birth->month, birth->day));
     }

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/diary_entry.h"
+#include "core/date.h"
 #include "core/kb.h"
 #include "core/names.h"
 #include "core/profile.h"

@@ -141,6 +141,18 @@ TEST(FhirProfile, ComparatorBelowAThresholdStaysBelowIt) {
   EXPECT_NE(assess(p).finding("contraindication:severe-renal-impairment"), nullptr);
 }
 
+TEST(FhirProfile, TextAfterTheYearIsNotADate) {
+  const auto birth = error_of(R"({"resourceType":"Patient","birthDate":"2024x"})");
+  EXPECT_EQ(birth.path, "Patient.birthDate");
+  EXPECT_EQ(birth.code, core::Errc::invalid_value);
+  const auto p = map_text(R"({"resourceType":"Bundle","type":"collection","entry":[
+    {"resource":{"resourceType":"Patient","id":"p","birthDate":"1960-01-01"}},
+    {"resource":{"resourceType":"Observation","id":"e","status":"final","effectiveDateTime":"2024x",
+      "code":{"coding":[{"system":"http://loinc.org","code":"33914-3"}]},
+      "valueQuantity":{"value":80,"unit":"mL/min/1.73m2"}}}]})");
+  EXPECT_TRUE(has_note(p, "has no readable date")) << all_notes(p);
+}
+
 TEST(FhirProfile, TransactionWithMedicationReferencesAndContained) {
   const auto p = map_fixture("fhir/transaction-medication-reference.json");
   EXPECT_EQ(p.profile.age, 77);

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "codec/csv.h"
 #include "codec/json_writer.h"
 #include "codec/yaml_fields.h"
 
@@ -19,73 +20,11 @@ namespace {
 const char* const kFoodsFile = "foods.csv";
 const char* const kPortionsFile = "portions.csv";
 
-// One CSV record at a time (RFC 4180).
-class CsvReader {
- public:
-  CsvReader(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {}
-
-  /// False at the end. `error` is set on bad quoting.
-  bool next(std::vector<std::string>& fields, std::optional<core::Error>& error) {
-    fields.clear();
-    if (pos_ >= text_.size()) return false;
-    line_ = next_line_;
-    std::string field;
-    bool quoted = false, after_quote = false;
-    while (pos_ < text_.size()) {
-      const char c = text_[pos_++];
-      if (quoted) {
-        if (c == '"') {
-          if (pos_ < text_.size() && text_[pos_] == '"') {
-            field += '"';
-            ++pos_;
-          } else {
-            quoted = false;
-            after_quote = true;
-          }
-        } else {
-          if (c == '\n') ++next_line_;
-          field += c;
-        }
-        continue;
-      }
-      if (c == ',') {
-        fields.push_back(std::move(field));
-        field.clear();
-        after_quote = false;
-      } else if (c == '\r' || c == '\n') {
-        if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
-        ++next_line_;
-        fields.push_back(std::move(field));
-        return true;
-      } else if (c == '"' && field.empty() && !after_quote) {
-        quoted = true;
-      } else if (after_quote) {
-        error = core::Error{Errc::parse_error, "", "text after a closing quote", file_, line_};
-        return true;
-      } else {
-        field += c;
-      }
-    }
-    if (quoted) error = core::Error{Errc::parse_error, "", "a quoted field is not closed", file_, line_};
-    fields.push_back(std::move(field));
-    return true;
-  }
-  int line() const { return line_; }
-
- private:
-  std::string_view text_;
-  std::string file_;
-  std::size_t pos_ = 0;
-  int line_ = 1, next_line_ = 1;
-};
-
 // Header name -> column, checked for the columns we need.
-core::Result<std::map<std::string, std::size_t>> header(CsvReader& reader, const char* file,
+core::Result<std::map<std::string, std::size_t>> header(const std::vector<CsvRecord>& records, const char* file,
                                                         std::initializer_list<const char*> needed) {
-  std::vector<std::string> fields;
-  std::optional<core::Error> error;
-  if (!reader.next(fields, error)) return core::Error{Errc::parse_error, "", "the file is empty", file, 1};
-  if (error) return *error;
+  if (records.empty()) return core::Error{Errc::parse_error, "", "the file is empty", file, 1};
+  const auto& fields = records.front().fields;
   std::map<std::string, std::size_t> columns;
   for (std::size_t idx = 0; idx < fields.size(); ++idx) columns[fields[idx]] = idx;
   for (const char* name : needed)
@@ -109,22 +48,21 @@ bool is_ndb_no(const std::string& text) {
 core::Result<core::FoodTable> parse_food_table(std::string_view foods_csv, std::string_view portions_csv) {
   core::FoodTable table;
   {
-    CsvReader reader(foods_csv, kFoodsFile);
-    auto columns = header(reader, kFoodsFile, {"ndb_no", "food_group", "long_desc", "short_desc", "mg_per_100g"});
+    const auto records = parse_csv(foods_csv, kFoodsFile);
+    if (!records.ok()) return records.error();
+    auto columns = header(records.value(), kFoodsFile, {"ndb_no", "food_group", "long_desc", "short_desc", "mg_per_100g"});
     if (!columns.ok()) return columns.error();
     const auto& col = columns.value();
-    std::vector<std::string> fields;
-    std::optional<core::Error> error;
-    while (reader.next(fields, error)) {
-      if (error) return *error;
-      if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
+    for (std::size_t record_idx = 1; record_idx < records.value().size(); ++record_idx) {
+      const auto& fields = records.value()[record_idx].fields;
+      const int line = records.value()[record_idx].line;
       if (fields.size() != col.size())
         return core::Error{Errc::parse_error, "", "expected " + std::to_string(col.size()) + " fields, found " + std::to_string(fields.size()),
-                           kFoodsFile, reader.line()};
+                           kFoodsFile, line};
       core::Food food;
       food.ndb_no = fields[col.at("ndb_no")];
       if (!is_ndb_no(food.ndb_no))
-        return core::Error{Errc::parse_error, "", "ndb_no \"" + food.ndb_no + "\" is not 5 digits", kFoodsFile, reader.line()};
+        return core::Error{Errc::parse_error, "", "ndb_no \"" + food.ndb_no + "\" is not 5 digits", kFoodsFile, line};
       food.group = fields[col.at("food_group")];
       food.description = fields[col.at("long_desc")];
       if (food.description.empty()) food.description = fields[col.at("short_desc")];
@@ -132,7 +70,7 @@ core::Result<core::FoodTable> parse_food_table(std::string_view foods_csv, std::
       if (!mg.empty()) {
         food.mg_per_100g = parse_number(mg);
         if (!food.mg_per_100g || *food.mg_per_100g < 0)
-          return core::Error{Errc::parse_error, "", "mg_per_100g \"" + mg + "\" is not a number", kFoodsFile, reader.line()};
+          return core::Error{Errc::parse_error, "", "mg_per_100g \"" + mg + "\" is not a number", kFoodsFile, line};
       }
       table.foods.push_back(std::move(food));
     }
@@ -142,29 +80,28 @@ core::Result<core::FoodTable> parse_food_table(std::string_view foods_csv, std::
     if (table.foods[idx].ndb_no == table.foods[idx - 1].ndb_no)
       return core::Error{Errc::parse_error, "", "duplicate ndb_no " + table.foods[idx].ndb_no, kFoodsFile, 0};
   {
-    CsvReader reader(portions_csv, kPortionsFile);
-    auto columns = header(reader, kPortionsFile, {"ndb_no", "seq", "amount", "measure_desc", "gram_weight"});
+    const auto records = parse_csv(portions_csv, kPortionsFile);
+    if (!records.ok()) return records.error();
+    auto columns = header(records.value(), kPortionsFile, {"ndb_no", "seq", "amount", "measure_desc", "gram_weight"});
     if (!columns.ok()) return columns.error();
     const auto& col = columns.value();
-    std::vector<std::string> fields;
-    std::optional<core::Error> error;
-    while (reader.next(fields, error)) {
-      if (error) return *error;
-      if (fields.size() == 1 && fields[0].empty()) continue;
+    for (std::size_t record_idx = 1; record_idx < records.value().size(); ++record_idx) {
+      const auto& fields = records.value()[record_idx].fields;
+      const int line = records.value()[record_idx].line;
       if (fields.size() != col.size())
         return core::Error{Errc::parse_error, "", "expected " + std::to_string(col.size()) + " fields, found " + std::to_string(fields.size()),
-                           kPortionsFile, reader.line()};
+                           kPortionsFile, line};
       const std::string& ndb_no = fields[col.at("ndb_no")];
       const auto found = std::lower_bound(table.foods.begin(), table.foods.end(), ndb_no,
                                           [](const core::Food& f, const std::string& key) { return f.ndb_no < key; });
       core::Food* food = found != table.foods.end() && found->ndb_no == ndb_no ? &*found : nullptr;
-      if (!food) return core::Error{Errc::parse_error, "", "portion of unknown food " + ndb_no, kPortionsFile, reader.line()};
+      if (!food) return core::Error{Errc::parse_error, "", "portion of unknown food " + ndb_no, kPortionsFile, line};
       core::FoodPortion portion;
       const auto seq = parse_number(fields[col.at("seq")]);
       const auto amount = parse_number(fields[col.at("amount")]);
       const auto grams = parse_number(fields[col.at("gram_weight")]);
       if (!seq || !amount || !grams || *amount <= 0 || *grams <= 0)
-        return core::Error{Errc::parse_error, "", "seq, amount and gram_weight must be positive numbers", kPortionsFile, reader.line()};
+        return core::Error{Errc::parse_error, "", "seq, amount and gram_weight must be positive numbers", kPortionsFile, line};
       portion.seq = static_cast<int>(*seq);
       portion.amount = *amount;
       portion.measure_desc = fields[col.at("measure_desc")];

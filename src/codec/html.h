@@ -12,8 +12,9 @@
 
 namespace willis::codec::html {
 
-/// Escapes & < > " ' for HTML text and (quoted) attribute values. Every value a page shows
-/// goes through here, through `format` below, or through svg_escape for embedded SVG.
+/// Escapes & < > " ' for HTML text and (quoted) attribute values, and for the text and
+/// attributes of embedded SVG (the one escaper: ' becomes &#39;, valid in HTML and XML alike).
+/// Every value a page or chart shows goes through here or through `format` below.
 std::string escape(std::string_view text);
 
 /// HTML made by these functions (already escaped); `format` inserts it unchanged.

@@ -1,4 +1,5 @@
 #include "codec/trial_chart.h"
+#include "codec/html.h"
 
 #include <fmt/format.h>
 
@@ -55,22 +56,6 @@ std::string polyline_segments(const std::vector<std::optional<double>>& values,
 
 }  // namespace
 
-std::string svg_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-
 std::vector<std::optional<double>> rolling_mean_7(const std::vector<std::optional<double>>& daily) {
   std::vector<std::optional<double>> means(daily.size());
   for (std::size_t day = 0; day < daily.size(); ++day) {
@@ -117,10 +102,10 @@ std::string trial_chart_svg(const core::TrialPlan& plan,
       "{1}\" font-family=\"sans-serif\" font-size=\"12\" role=\"img\" "
       "aria-labelledby=\"chart-title chart-desc\">\n",
       kWidth, kHeight);
-  svg += fmt::format("<title id=\"chart-title\">{}</title>\n", svg_escape(title));
+  svg += fmt::format("<title id=\"chart-title\">{}</title>\n", html::escape(title));
   svg += fmt::format(
       "<desc id=\"chart-desc\">{}</desc>\n",
-      svg_escape("Daily RLS severity from 0 (none) to 10 (worst) with its 7-day rolling mean, "
+      html::escape("Daily RLS severity from 0 (none) to 10 (worst) with its 7-day rolling mean, "
                  "trial phases shaded and the analysed windows marked; nightly sleep efficiency "
                  "(time asleep as a percentage of time in bed) below. " +
                  std::string("From ") + first.str() + " to " +
@@ -128,7 +113,7 @@ std::string trial_chart_svg(const core::TrialPlan& plan,
   svg += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n",
                      kWidth, kHeight);
   svg += fmt::format("<text x=\"{}\" y=\"24\" font-size=\"16\" font-weight=\"bold\">{}</text>\n",
-                     kLeft, svg_escape(title));
+                     kLeft, html::escape(title));
 
   // Phases, shaded in both panels, and labelled above the top panel.
   for (const auto& phase : phases) {
@@ -138,7 +123,7 @@ std::string trial_chart_svg(const core::TrialPlan& plan,
                          "fill=\"{}\"/>\n",
                          x0, y, x1 - x0, h, phase_fill(phase.kind));
     svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#333333\">{}</text>\n", x0 + 4,
-                       kTopPanelY - 8, svg_escape(phase_label(phase.kind)));
+                       kTopPanelY - 8, html::escape(phase_label(phase.kind)));
   }
   // Analysed windows: a bar under the top panel.
   for (const auto& analysis : result.phases) {
@@ -147,13 +132,13 @@ std::string trial_chart_svg(const core::TrialPlan& plan,
                        "fill=\"#7a7a7a\"><title>{}</title></rect>\n",
                        x_edge(analysis.window_start), kTopPanelY + kTopPanelH + 3,
                        x_edge(analysis.window_end) - x_edge(analysis.window_start),
-                       svg_escape(std::string("analysed: ") + core::to_string(analysis.phase.kind) +
+                       html::escape(std::string("analysed: ") + core::to_string(analysis.phase.kind) +
                                   " " + analysis.window_start.str() + " to " +
                                   core::add_days(analysis.window_end, -1).str()));
   }
   svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#555555\">{}</text>\n", kLeft,
                      kTopPanelY + kTopPanelH + 22,
-                     svg_escape("grey bars: days compared (baseline vs last 4 weeks on magnesium)"));
+                     html::escape("grey bars: days compared (baseline vs last 4 weeks on magnesium)"));
 
   // Axes and grid.
   for (int value = 0; value <= 10; value += 2) {
@@ -166,7 +151,7 @@ std::string trial_chart_svg(const core::TrialPlan& plan,
   svg += fmt::format("<text x=\"14\" y=\"{:.1f}\" transform=\"rotate(-90 14 {:.1f})\" "
                      "text-anchor=\"middle\">{}</text>\n",
                      kTopPanelY + kTopPanelH / 2, kTopPanelY + kTopPanelH / 2,
-                     svg_escape("RLS severity (0-10)"));
+                     html::escape("RLS severity (0-10)"));
   for (int value = 0; value <= 100; value += 25) {
     const double y = y_se(value);
     svg += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#cccccc\"/>\n",
@@ -177,12 +162,12 @@ std::string trial_chart_svg(const core::TrialPlan& plan,
   svg += fmt::format("<text x=\"14\" y=\"{:.1f}\" transform=\"rotate(-90 14 {:.1f})\" "
                      "text-anchor=\"middle\">{}</text>\n",
                      kBottomPanelY + kBottomPanelH / 2, kBottomPanelY + kBottomPanelH / 2,
-                     svg_escape("sleep efficiency (%)"));
+                     html::escape("sleep efficiency (%)"));
   // Date ticks: each phase start and the last day.
   for (const auto& phase : phases)
     svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#333333\">{}</text>\n",
                        x_edge(phase.start), kBottomPanelY + kBottomPanelH + 18,
-                       svg_escape(phase.start.str()));
+                       html::escape(phase.start.str()));
 
   // Data: daily dots, then the rolling mean on top.
   svg += "<g fill=\"#e07b39\">\n";
@@ -202,15 +187,15 @@ std::string trial_chart_svg(const core::TrialPlan& plan,
   const double legend_y = kHeight - 12;
   svg += fmt::format("<circle cx=\"{}\" cy=\"{:.1f}\" r=\"3\" fill=\"#e07b39\"/>\n", kLeft + 4, legend_y - 4);
   svg += fmt::format("<text x=\"{}\" y=\"{:.1f}\">{}</text>\n", kLeft + 12, legend_y,
-                     svg_escape("RLS severity, each night"));
+                     html::escape("RLS severity, each night"));
   svg += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#1f4e9c\" "
                      "stroke-width=\"2\"/>\n",
                      kLeft + 190, legend_y - 4, kLeft + 210, legend_y - 4);
   svg += fmt::format("<text x=\"{}\" y=\"{:.1f}\">{}</text>\n", kLeft + 216, legend_y,
-                     svg_escape("7-day rolling mean (shown when 4+ of 7 days logged)"));
+                     html::escape("7-day rolling mean (shown when 4+ of 7 days logged)"));
   svg += fmt::format("<circle cx=\"{}\" cy=\"{:.1f}\" r=\"3\" fill=\"#2a7f62\"/>\n", kLeft + 560, legend_y - 4);
   svg += fmt::format("<text x=\"{}\" y=\"{:.1f}\">{}</text>\n", kLeft + 568, legend_y,
-                     svg_escape("sleep efficiency, each night"));
+                     html::escape("sleep efficiency, each night"));
   svg += "</svg>\n";
   return svg;
 }

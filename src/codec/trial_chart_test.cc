@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "codec/html.h"
+
 namespace willis::codec {
 namespace {
 
@@ -15,8 +17,8 @@ std::size_t count(const std::string& text, std::string_view needle) {
 }
 
 TEST(TrialChart, EscapesEveryText) {
-  EXPECT_EQ(svg_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
-  EXPECT_EQ(svg_escape("plain"), "plain");
+  EXPECT_EQ(html::escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");  // &#39; and &apos; are the same character in XML
+  EXPECT_EQ(html::escape("plain"), "plain");
 }
 
 TEST(TrialChart, RollingMeanNeedsFourOfSevenDays) {

@@ -22,23 +22,6 @@ enum Ind : int {
 
 constexpr std::size_t idx(List list) { return static_cast<std::size_t>(list); }
 
-bool read_digits(std::string_view text, std::size_t pos, std::size_t len, int& out) {
-  if (pos + len > text.size()) return false;
-  out = 0;
-  for (std::size_t at = pos; at < pos + len; ++at) {
-    const char c = text[at];
-    if (c < '0' || c > '9') return false;
-    out = out * 10 + (c - '0');
-  }
-  return true;
-}
-
-int days_in_month(int year, int month) {
-  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
 }  // namespace
 
 std::string_view list_id(List list) { return kRequiredAuditLists[idx(list)]; }
@@ -46,27 +29,8 @@ std::string_view list_id(List list) { return kRequiredAuditLists[idx(list)]; }
 std::string_view indicator_id(int index) { return kRequiredIndicators[static_cast<std::size_t>(index)].id; }
 
 std::int32_t fhir_date_days(std::string_view text) {
-  int year = 0, month = 1, day = 1;
-  if (!read_digits(text, 0, 4, year) || year < 1) return kNoDate;
-  if (text.size() > 4) {
-    // YYYY-MM and YYYY-MM-DD; anything else after the year is not a date.
-    if (text[4] != '-' || !read_digits(text, 5, 2, month) || month < 1 || month > 12) return kNoDate;
-    if (text.size() > 7) {
-      if (text[7] != '-' || !read_digits(text, 8, 2, day) || day < 1 || day > days_in_month(year, month)) return kNoDate;
-      // After the day only a time may follow (THH:MM...).
-      if (text.size() > 10 && text[10] != 'T') return kNoDate;
-    }
-  }
-  return CalendarDate{year, month, day}.serial();
-}
-
-CalendarDate minus_months(CalendarDate date, int months) {
-  int total = date.year * 12 + (date.month - 1) - months;
-  CalendarDate out;
-  out.year = total / 12;
-  out.month = total % 12 + 1;
-  out.day = std::min(date.day, days_in_month(out.year, out.month));
-  return out;
+  const auto parsed = parse_fhir_datetime(text);
+  return parsed ? parsed->date.first_day().serial() : kNoDate;
 }
 
 Params params_from_kb(const Kb& kb, CalendarDate as_of) {

@@ -12,7 +12,7 @@
 #include <limits>
 #include <string_view>
 
-#include "core/diary_entry.h"
+#include "core/date.h"
 #include "core/kb.h"
 
 namespace willis::core::audit {
@@ -95,13 +95,9 @@ static_assert(PackedPosition(make_position(kMaxFiles - 1, kMaxFileBytes - 1)).ge
 /// Days since 1970-01-01; kNoDate when a resource has no (readable) date.
 inline constexpr std::int32_t kNoDate = std::numeric_limits<std::int32_t>::min();
 
-/// The date of a FHIR date/dateTime/instant: its first 10 characters, a partial date (YYYY,
-/// YYYY-MM) taken at its first day. kNoDate when the text does not start with a valid date.
+/// The date of a FHIR date/dateTime/instant as written (core::parse_fhir_datetime), a partial date
+/// (YYYY, YYYY-MM) taken at its first day. kNoDate when the text is not a FHIR date or dateTime.
 std::int32_t fhir_date_days(std::string_view text);
-
-/// `date` minus `months` calendar months, the day clamped to the month's end (29 Feb - 12 months
-/// = 28 Feb).
-CalendarDate minus_months(CalendarDate date, int months);
 
 /// The audit date and the thresholds of kb/indicators.yaml, as the engine uses them.
 struct Params {

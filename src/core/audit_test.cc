@@ -23,6 +23,12 @@ TEST(AuditDates, FhirDatesPartialDatesAndTimes) {
   EXPECT_EQ(fhir_date_days("2026-13"), kNoDate);
 }
 
+TEST(AuditDates, TextAfterTheYearIsNotADate) {
+  EXPECT_EQ(fhir_date_days("2024x"), kNoDate);
+  EXPECT_EQ(fhir_date_days("2026-03-04x"), kNoDate);
+  EXPECT_EQ(fhir_date_days("2026-03-04T23:59"), kNoDate);  // a FHIR time has seconds and a zone
+}
+
 TEST(AuditDates, TwelveMonthsBackIsTheSameCalendarDay) {
   EXPECT_EQ(minus_months(CalendarDate{2026, 11, 22}, 12), (CalendarDate{2025, 11, 22}));
   EXPECT_EQ(minus_months(CalendarDate{2028, 2, 29}, 12), (CalendarDate{2027, 2, 28}));

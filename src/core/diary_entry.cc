@@ -8,23 +8,6 @@
 namespace willis::core {
 namespace {
 
-// Howard Hinnant's days_from_civil / civil_from_days (public domain algorithms).
-int days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
-
-int days_in_month(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
-}
-
 Error field_error(std::string_view field, std::string message, Errc code = Errc::invalid_value) {
   Error error;
   error.code = code;
@@ -179,47 +162,6 @@ std::string trim(std::string_view text) {
 }
 
 }  // namespace
-
-// ---- dates ----
-
-std::string CalendarDate::str() const {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", year, month, day);
-  return text;
-}
-
-int CalendarDate::serial() const { return days_from_civil(year, month, day); }
-
-CalendarDate CalendarDate::from_serial(int days) {
-  days += 719468;
-  const int era = (days >= 0 ? days : days - 146096) / 146097;
-  const int doe = days - era * 146097;
-  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int mp = (5 * doy + 2) / 153;
-  const int day = doy - (153 * mp + 2) / 5 + 1;
-  const int month = mp < 10 ? mp + 3 : mp - 9;
-  return CalendarDate{yoe + era * 400 + (month <= 2), month, day};
-}
-
-std::optional<CalendarDate> parse_date(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  const auto year = parse_int(text.substr(0, 4));
-  const auto month = parse_int(text.substr(5, 2));
-  const auto day = parse_int(text.substr(8, 2));
-  for (const std::size_t idx : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (text[idx] < '0' || text[idx] > '9') return std::nullopt;
-  if (!year || !month || !day || *year < 1900 || *year > 2999 || *month < 1 || *month > 12 ||
-      *day < 1 || *day > days_in_month(*year, *month))
-    return std::nullopt;
-  return CalendarDate{*year, *month, *day};
-}
-
-CalendarDate add_days(CalendarDate date, int days) {
-  return CalendarDate::from_serial(date.serial() + days);
-}
-
-int days_between(CalendarDate from, CalendarDate to) { return to.serial() - from.serial(); }
 
 // ---- side effects ----
 

@@ -39,7 +39,7 @@ struct CdsHooksConfig {
 
   const core::Kb& kb;
   const core::NameIndex& names;
-  /// Today's local date (ages are computed at it). Required: `willis serve` passes app::local_today.
+  /// Today's local date (ages are computed at it). Required: `willis serve` passes app::Clock::today.
   std::function<core::CalendarDate()> today;
   /// An absolute URL of the willis report for a patient ("{patientId}" is replaced); empty = cards
   /// carry no report link.

@@ -173,6 +173,8 @@ core::Result<std::unique_ptr<CdsJwtVerifier>> CdsJwtVerifier::make(CdsJwtOptions
     }
   }
   if (verifier->keys_.empty()) return fail("no signing key in the JWKS");
+  if (!verifier->options_.now)
+    return core::Error{core::Errc::invalid_value, "now", "no clock to check the token's times (app::Clock)"};
   return verifier;
 }
 
@@ -209,10 +211,7 @@ std::optional<std::string> CdsJwtVerifier::check(const std::string& token) {
   }
   if (!verified) return "the signature does not verify with any key of the JWKS";
 
-  const std::int64_t now = options_.now ? options_.now()
-                                        : std::chrono::duration_cast<std::chrono::seconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count();
+  const std::int64_t now = options_.now();
   const char* iss = jwt_get_grant(verified.get(), "iss");
   bool issuer_ok = false;
   for (const auto& issuer : options_.issuers) issuer_ok = issuer_ok || (iss && issuer == iss);

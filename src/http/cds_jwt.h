@@ -6,6 +6,7 @@
 //
 //     http::CdsJwtOptions o;
 //     o.jwks = {jwks_json};  o.issuers = {"https://ehr.example"};  o.audience = "http://127.0.0.1:8080/cds-services";
+//     o.now = [&clock] { return clock.unix_seconds(); };   // app::Clock
 //     auto verifier = http::CdsJwtVerifier::make(o);         // core::Result: a bad JWKS is an error
 //     if (auto why = verifier.value()->check(bearer)) ...    // refused, *why says why
 #pragma once
@@ -31,7 +32,7 @@ struct CdsJwtOptions {
   std::size_t replay_cache = 10'000;  ///< jti values remembered until their exp
   int leeway_seconds = 60;            ///< clock difference allowed for exp / iat
   int max_lifetime_seconds = 3600;    ///< exp further ahead than this is refused
-  std::function<std::int64_t()> now;  ///< seconds since the epoch; empty = the system clock
+  std::function<std::int64_t()> now;  ///< seconds since the epoch (required; app::Clock::unix_seconds)
 };
 
 class CdsJwtVerifier {

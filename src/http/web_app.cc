@@ -126,15 +126,6 @@ bool is_unsafe(const Request& req) {
   return req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
 }
 
-std::string system_now_utc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &parts);
-  return text;
-}
-
 std::string http_error_json(std::string_view code, std::string_view message) {
   codec::JsonWriter w(false);
   w.begin_object();
@@ -179,9 +170,9 @@ const char* status_message(int status) {
 struct WebApp::Impl {
   Impl(const core::Kb& kb_in, store::Diary diary_in, WebOptions options_in)
       : kb(kb_in), names(kb_in), diary(std::move(diary_in)), options(std::move(options_in)) {
-    // "Today" is the composition's (app::local_today: clock or WILLIS_TODAY), never guessed here.
+    // "Today" is the composition's (app::Clock: local date or WILLIS_TODAY), never guessed here.
     if (!options.today) throw std::invalid_argument("WebOptions.today is required");
-    if (!options.now_utc) options.now_utc = system_now_utc;
+    if (!options.now_utc) throw std::invalid_argument("WebOptions.now_utc is required");
   }
 
   const core::Kb& kb;

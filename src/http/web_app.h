@@ -48,8 +48,8 @@ struct WebOptions {
   /// Body limit for the service routes under /cds-services (an EHR's prefetch of a long record is
   /// larger than any form); they check their own limit too. 0 = the same as max_body_bytes.
   std::size_t max_service_body_bytes = 0;
-  std::function<core::CalendarDate()> today;  ///< the local date (required; `willis serve` passes app::local_today)
-  std::function<std::string()> now_utc;       ///< "YYYYMMDDTHHMMSSZ" for .ics DTSTAMP
+  std::function<core::CalendarDate()> today;  ///< the local date (required; `willis serve` passes app::Clock::today)
+  std::function<std::string()> now_utc;       ///< "YYYYMMDDTHHMMSSZ" for .ics DTSTAMP (required; app::Clock::utc_ical)
   /// One line per request: method, path (no query), status, duration. Never bodies, never
   /// parameters: they are health data. nullptr = silent.
   std::function<void(const std::string&)> log;

@@ -17,14 +17,6 @@ using core::CalendarDate;
 using core::DiaryEntry;
 using core::Errc;
 
-core::Error make_error(Errc code, std::string path, std::string message) {
-  core::Error error;
-  error.code = code;
-  error.path = std::move(path);
-  error.message = std::move(message);
-  return error;
-}
-
 // Migration 1: the diary itself. Values are stored in their canonical text form (times
 // "HH:MM", side effects "loose_stools:mild;…") or as numbers, so the file is readable with
 // the sqlite3 shell. The CHECKs repeat the ranges core::validate_entry enforces, as a last
@@ -152,7 +144,7 @@ core::Result<DiaryEntry> read_entry(const Statement& statement, int first, const
       else
         error = core::set_field(entry, field, statement.column_text(column));
       if (error)
-        return make_error(Errc::io_error, path,
+        return core::Error(Errc::io_error, path,
                           "the stored entry " + statement.column_text(first) + " has an unreadable " +
                               std::string(field) + " (" + error->message +
                               "); the file was changed outside willis");
@@ -180,7 +172,7 @@ std::optional<core::Error> create_private_file(const std::string& path) {
     return std::nullopt;
   }
   if (errno == EEXIST) return std::nullopt;
-  return make_error(Errc::io_error, path,
+  return core::Error(Errc::io_error, path,
                     std::string("cannot create the diary: ") + std::strerror(errno) +
                         "; check that the folder exists and is writable, or pick a file with --db");
 }
@@ -216,19 +208,19 @@ core::Result<Diary> Diary::open(const std::string& path, DiaryOptions options) {
   // The first read of the header: a file that is not SQLite fails here.
   const auto application_id = query_int(db, "PRAGMA application_id");
   if (!application_id.ok())
-    return make_error(Errc::io_error, path,
+    return core::Error(Errc::io_error, path,
                       "is not a willis diary (" + application_id.error().message + ")");
   const auto user_version = query_int(db, "PRAGMA user_version");
   if (!user_version.ok()) return user_version.error();
   if (application_id.value() != 0 && application_id.value() != kDiaryApplicationId)
-    return make_error(Errc::io_error, path,
+    return core::Error(Errc::io_error, path,
                       "is an SQLite file of another program, not a willis diary; pick another "
                       "file with --db");
   if (application_id.value() == 0 && user_version.value() == 0) {
     const auto tables = query_int(db, "SELECT count(*) FROM sqlite_schema");
     if (!tables.ok()) return tables.error();
     if (tables.value() > 0)
-      return make_error(Errc::io_error, path,
+      return core::Error(Errc::io_error, path,
                         "holds tables of another program, not a willis diary; pick another file "
                         "with --db");
   }
@@ -239,7 +231,7 @@ core::Result<Diary> Diary::open(const std::string& path, DiaryOptions options) {
     if (!mode.ok()) return mode.error();
     if (mode.value().step() != SQLITE_ROW) return db.error("switching to WAL");
     if (mode.value().column_text(0) != "wal")
-      return make_error(Errc::io_error, path,
+      return core::Error(Errc::io_error, path,
                         "cannot use write-ahead logging on this file system (journal mode " +
                             mode.value().column_text(0) + "); keep the diary on a local disk");
   }
@@ -250,7 +242,7 @@ core::Result<Diary> Diary::open(const std::string& path, DiaryOptions options) {
   const int known = migrations.empty() ? 0 : migrations.back().version;
   int version = static_cast<int>(user_version.value());
   if (version > known)
-    return make_error(Errc::io_error, path,
+    return core::Error(Errc::io_error, path,
                       "was written by a newer willis (diary schema " + std::to_string(version) +
                           "; this willis knows up to " + std::to_string(known) +
                           "); upgrade willis. The file was not changed.");
@@ -340,7 +332,7 @@ core::Result<ImportSummary> Diary::put_entries(const std::vector<DiaryEntry>& en
       return *error;
     }
     if (!dates.insert(entries[idx].date).second)
-      return make_error(Errc::invalid_value, "entries[" + std::to_string(idx) + "].date",
+      return core::Error(Errc::invalid_value, "entries[" + std::to_string(idx) + "].date",
                         entries[idx].date.str() + " appears twice; keep one entry per date");
   }
   auto transaction = Transaction::begin(connection_, "importing " + std::to_string(entries.size()) +
@@ -447,7 +439,7 @@ core::Result<std::optional<core::TrialPlan>> Diary::current_trial() const {
   const auto treatment = core::parse_date(select.value().column_text(2));
   const auto primary = core::parse_trial_outcome(select.value().column_text(5));
   if (!design || !baseline || !treatment || !primary)
-    return make_error(Errc::io_error, connection_.path(),
+    return core::Error(Errc::io_error, connection_.path(),
                       "the stored trial plan is unreadable; start a new one with "
                       "`willis trial start`");
   plan.design = *design;
@@ -461,7 +453,7 @@ core::Result<std::optional<core::TrialPlan>> Diary::current_trial() const {
 
 core::Result<int> Diary::save_profile(std::string_view format, std::string_view text) {
   if (format != "yaml" && format != "json")
-    return make_error(Errc::invalid_value, "format", "must be yaml or json");
+    return core::Error(Errc::invalid_value, "format", "must be yaml or json");
   auto transaction = Transaction::begin(connection_, "saving the profile");
   if (!transaction.ok()) return transaction.error();
   auto latest = latest_profile();

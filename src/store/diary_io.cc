@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 
+#include "codec/csv.h"
 #include "codec/json_writer.h"
 #include "codec/strict_input.h"
 
@@ -16,17 +17,6 @@ namespace {
 using core::CalendarDate;
 using core::DiaryEntry;
 using core::Errc;
-
-core::Error make_error(Errc code, std::string file, int line, std::string path,
-                       std::string message) {
-  core::Error error;
-  error.code = code;
-  error.file = std::move(file);
-  error.line = line;
-  error.path = std::move(path);
-  error.message = std::move(message);
-  return error;
-}
 
 bool is_stored_field(std::string_view name) {
   for (const auto field : core::kEntryFields)
@@ -123,77 +113,6 @@ std::string csv_field(std::string_view text) {
   }
   quoted += '"';
   return quoted;
-}
-
-struct CsvRecord {
-  int line = 0;
-  std::vector<std::string> fields;
-};
-
-core::Result<std::vector<CsvRecord>> split_csv(std::string_view text, const std::string& file) {
-  std::vector<CsvRecord> records;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // spreadsheet BOM
-  std::size_t pos = 0;
-  int line = 1;
-  while (pos < text.size()) {
-    CsvRecord record;
-    record.line = line;
-    std::string field;
-    bool record_done = false;
-    while (!record_done) {
-      if (pos < text.size() && text[pos] == '"') {
-        const int quote_line = line;
-        ++pos;
-        while (true) {
-          if (pos >= text.size())
-            return make_error(Errc::parse_error, file, quote_line, "csv",
-                              "a quoted field is never closed; add the closing \"");
-          const char ch = text[pos++];
-          if (ch == '"') {
-            if (pos < text.size() && text[pos] == '"') {
-              field += '"';
-              ++pos;
-              continue;
-            }
-            break;
-          }
-          if (ch == '\n') ++line;
-          field += ch;
-        }
-        if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r')
-          return make_error(Errc::parse_error, file, line, "csv",
-                            "text after a closing quote; quote the whole field and double any "
-                            "\" inside it");
-      } else {
-        while (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r') {
-          if (text[pos] == '"')
-            return make_error(Errc::parse_error, file, line, "csv",
-                              "a \" inside an unquoted field; quote the field and double the \"");
-          field += text[pos++];
-        }
-      }
-      record.fields.push_back(std::move(field));
-      field.clear();
-      if (pos >= text.size()) {
-        record_done = true;
-      } else if (text[pos] == ',') {
-        ++pos;
-      } else {  // end of line: \n or \r\n
-        if (text[pos] == '\r') {
-          ++pos;
-          if (pos < text.size() && text[pos] != '\n')
-            return make_error(Errc::parse_error, file, line, "csv",
-                              "a bare carriage return; save the file with \\n or \\r\\n line ends");
-        }
-        if (pos < text.size()) ++pos;
-        ++line;
-        record_done = true;
-      }
-    }
-    const bool blank = record.fields.size() == 1 && record.fields[0].empty();
-    if (!blank) records.push_back(std::move(record));
-  }
-  return records;
 }
 
 // ---- JSON ----
@@ -380,12 +299,12 @@ std::string export_json(const std::vector<DiaryEntry>& entries) {
 core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
                                                  std::string_view source_name, CalendarDate today) {
   const std::string file(source_name);
-  auto records = split_csv(text, file);
+  auto records = codec::parse_csv(text, file);
   if (!records.ok()) return records.error();
   if (records.value().empty())
-    return make_error(Errc::parse_error, file, 1, "csv",
-                      "the file is empty; it needs a header row such as date,rls,…");
-  const CsvRecord& header = records.value().front();
+    return core::Error(Errc::parse_error, "csv",
+                      "the file is empty; it needs a header row such as date,rls,…", file, 1);
+  const codec::CsvRecord& header = records.value().front();
   std::vector<std::string> columns;
   std::map<std::string, int> seen;
   for (const auto& raw : header.fields) {
@@ -393,29 +312,29 @@ core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
     while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
     while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.erase(0, 1);
     if (!is_stored_field(name) && !is_derived_field(name))
-      return make_error(Errc::unknown_field, file, header.line, name.empty() ? "csv" : name,
+      return core::Error(Errc::unknown_field, name.empty() ? "csv" : name,
                         (name.empty() ? std::string("an empty column name")
                                       : "is not a diary column") +
-                            "; the columns are " + column_list());
+                            "; the columns are " + column_list(), file, header.line);
     if (seen.count(name))
-      return make_error(Errc::invalid_value, file, header.line, name,
-                        "appears twice in the header; keep one");
+      return core::Error(Errc::invalid_value, name,
+                        "appears twice in the header; keep one", file, header.line);
     seen[name] = 1;
     columns.push_back(name);
   }
   if (!seen.count("date"))
-    return make_error(Errc::missing_field, file, header.line, "date",
-                      "the header has no date column; every row needs its date (YYYY-MM-DD)");
+    return core::Error(Errc::missing_field, "date",
+                      "the header has no date column; every row needs its date (YYYY-MM-DD)", file, header.line);
 
   std::vector<DiaryEntry> entries;
   std::map<CalendarDate, int> date_lines;
   for (std::size_t record_idx = 1; record_idx < records.value().size(); ++record_idx) {
-    const CsvRecord& record = records.value()[record_idx];
+    const codec::CsvRecord& record = records.value()[record_idx];
     if (record.fields.size() != columns.size())
-      return make_error(Errc::parse_error, file, record.line, "csv",
+      return core::Error(Errc::parse_error, "csv",
                         "the row has " + std::to_string(record.fields.size()) +
                             " fields but the header has " + std::to_string(columns.size()) +
-                            "; check for a missing or extra comma, and quote notes with commas");
+                            "; check for a missing or extra comma, and quote notes with commas", file, record.line);
     DiaryEntry entry;
     for (std::size_t column_idx = 0; column_idx < columns.size(); ++column_idx)
       if (is_stored_field(columns[column_idx]))
@@ -438,9 +357,9 @@ core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
       return *error;
     }
     if (const auto earlier = date_lines.find(entry.date); earlier != date_lines.end())
-      return make_error(Errc::invalid_value, file, record.line, "date",
+      return core::Error(Errc::invalid_value, "date",
                         entry.date.str() + " already appears on line " +
-                            std::to_string(earlier->second) + "; keep one row per date");
+                            std::to_string(earlier->second) + "; keep one row per date", file, record.line);
     date_lines[entry.date] = record.line;
     entries.push_back(std::move(entry));
   }
@@ -456,36 +375,36 @@ core::Result<std::vector<DiaryEntry>> import_json(std::string_view text,
   const simdjson::padded_string padded(text.data(), text.size());
   simdjson::dom::element root;
   if (const auto error = parser.parse(padded).get(root))
-    return make_error(Errc::parse_error, file, 0, "json",
+    return core::Error(Errc::parse_error, "json",
                       std::string("is not valid JSON (") + simdjson::error_message(error) +
-                          "); export a fresh copy with `willis diary export --format json`");
+                          "); export a fresh copy with `willis diary export --format json`", file, 0);
   simdjson::dom::array list;
   std::string prefix = "entries";
   if (root.type() == simdjson::dom::element_type::OBJECT) {
     bool have_entries = false;
     simdjson::dom::object top;
-    if (root.get_object().get(top)) return make_error(Errc::parse_error, file, 0, "json", "unreadable");
+    if (root.get_object().get(top)) return core::Error(Errc::parse_error, "json", "unreadable", file, 0);
     for (const auto member : top) {
       if (member.key == "format") {
         std::string_view format;
         if (member.value.get_string().get(format) || format != "willis.diary/1")
-          return make_error(Errc::invalid_value, file, 0, "format",
-                            "must be \"willis.diary/1\" (this willis reads that format)");
+          return core::Error(Errc::invalid_value, "format",
+                            "must be \"willis.diary/1\" (this willis reads that format)", file, 0);
       } else if (member.key == "entries") {
         if (member.value.get_array().get(list))
-          return make_error(Errc::invalid_type, file, 0, "entries", "must be an array of entries");
+          return core::Error(Errc::invalid_type, "entries", "must be an array of entries", file, 0);
         have_entries = true;
       } else {
-        return make_error(Errc::unknown_field, file, 0, std::string(member.key),
-                          "is not part of a diary file; the top level has format and entries");
+        return core::Error(Errc::unknown_field, std::string(member.key),
+                          "is not part of a diary file; the top level has format and entries", file, 0);
       }
     }
     if (!have_entries)
-      return make_error(Errc::missing_field, file, 0, "entries", "is missing; nothing to import");
+      return core::Error(Errc::missing_field, "entries", "is missing; nothing to import", file, 0);
   } else if (root.get_array().get(list)) {
-    return make_error(Errc::invalid_type, file, 0, "json",
+    return core::Error(Errc::invalid_type, "json",
                       "must be {\"format\": \"willis.diary/1\", \"entries\": […]} or an array of "
-                      "entries");
+                      "entries", file, 0);
   } else {
     prefix = "";
   }
@@ -498,8 +417,8 @@ core::Result<std::vector<DiaryEntry>> import_json(std::string_view text,
     const int line = entry_idx < lines.size() ? lines[entry_idx] : 0;
     const std::string where = prefix + "[" + std::to_string(entry_idx) + "]";
     const auto fail = [&](Errc code, const std::string& field, std::string message) {
-      return make_error(code, file, line, where + (field.empty() ? "" : "." + field),
-                        std::move(message));
+      return core::Error(code, where + (field.empty() ? "" : "." + field),
+                        std::move(message), file, line);
     };
     simdjson::dom::object object;
     if (item.get_object().get(object))

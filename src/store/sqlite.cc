@@ -5,14 +5,6 @@
 namespace willis::store {
 namespace {
 
-core::Error make_error(core::Errc code, std::string path, std::string message) {
-  core::Error error;
-  error.code = code;
-  error.path = std::move(path);
-  error.message = std::move(message);
-  return error;
-}
-
 /// What to tell the person for the SQLite failures they can act on.
 std::string advice(int code) {
   switch (code & 0xff) {
@@ -44,7 +36,7 @@ core::Result<Connection> Connection::open(const std::string& path, int flags, co
   connection.path_ = path;
   if (code != SQLITE_OK) {
     std::string message = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(code);
-    return make_error(core::Errc::io_error, path,
+    return core::Error(core::Errc::io_error, path,
                       "cannot open the diary: " + message + advice(code));
   }
   sqlite3_extended_result_codes(raw, 1);
@@ -58,7 +50,7 @@ std::optional<core::Error> Connection::exec(std::string_view sql) const {
   if (code == SQLITE_OK) return std::nullopt;
   std::string what = message ? message : sqlite3_errstr(code);
   sqlite3_free(message);
-  return make_error(core::Errc::io_error, path_, what + advice(code));
+  return core::Error(core::Errc::io_error, path_, what + advice(code));
 }
 
 core::Error Connection::error(std::string_view doing) const {
@@ -66,7 +58,7 @@ core::Error Connection::error(std::string_view doing) const {
 }
 
 core::Error Connection::error(std::string_view doing, int code) const {
-  return make_error(core::Errc::io_error, path_,
+  return core::Error(core::Errc::io_error, path_,
                     std::string(doing) + " failed: " + sqlite3_errmsg(db_.get()) + advice(code));
 }
 
