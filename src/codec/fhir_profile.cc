@@ -803,7 +803,7 @@ struct FhirMapper::Impl {
         if (when.empty()) when = str(*period, "start");
       }
     if (when.empty()) when = str(r, "issued");
-    if (auto parsed = parse_fhir_instant(when)) rec.when = *parsed;
+    if (const auto parsed = core::parse_fhir_datetime(when)) rec.when = parsed->utc_seconds;
     sleep_answers.push_back(std::move(rec));
   }
 
