@@ -25,12 +25,9 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.require_subcommand(1);
   GlobalOptions options;
-  app.add_option("--kb", options.kb_dir,
-                 "Load the knowledge base from this folder instead of the one built in")
-      ->check(CLI::ExistingDirectory);
-  app.add_option("--db", options.db_path,
-                 "Diary file (default: $XDG_DATA_HOME/willis/diary.sqlite3, else "
-                 "~/.local/share/willis/diary.sqlite3)");
+  options.argc = argc;
+  options.argv = argv;
+  add_global_options(app, options);
 
   register_assess_commands(app, options);
   register_kb_commands(app, options);
