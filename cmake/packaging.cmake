@@ -34,6 +34,10 @@ add_custom_target(willis_changelogs ALL
 # ---- install rules: only component "willis" goes into the .deb ----
 include(GNUInstallDirs)
 install(TARGETS willis RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT willis)
+# The web server `willis serve` execs (../libexec/willis/ from /usr/bin/willis; src/cli/serve_commands.cc).
+if(TARGET willis-serve)
+  install(TARGETS willis-serve RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/willis COMPONENT willis)
+endif()
 if(HELP2MAN)
   install(DIRECTORY ${willis_docs_dir}/man1 DESTINATION ${CMAKE_INSTALL_MANDIR} COMPONENT willis)
   install(FILES ${willis_docs_dir}/completion/willis

@@ -28,7 +28,15 @@ dpkg-deb -x "$deb" "$tmp/root"
 root=$tmp/root
 willis=$root/usr/bin/willis
 [ -x "$willis" ] || fail "no /usr/bin/willis"
-file "$willis" | grep -q "stripped" && ! file "$willis" | grep -q "not stripped" || fail "binary not stripped"
+serve_program=$root/usr/libexec/willis/willis-serve
+[ -x "$serve_program" ] || fail "no /usr/libexec/willis/willis-serve (the program behind willis serve)"
+for binary in "$willis" "$serve_program"; do
+  file "$binary" | grep -q "stripped" && ! file "$binary" | grep -q "not stripped" || fail "$binary not stripped"
+done
+# Start-up (issue 17): the CLI loads no network libraries; only willis-serve does.
+if readelf -d "$willis" | grep -E 'NEEDED.*(httplib|libssl|libcrypto|libjwt|libbrotli)'; then
+  fail "/usr/bin/willis links network libraries (they belong to willis-serve)"
+fi
 for f in usr/share/doc/willis/copyright usr/share/doc/willis/changelog.gz usr/lib/systemd/user/willis.service \
          usr/share/man/man1/willis.1.gz usr/share/man/man1/willis-assess.1.gz \
          usr/share/bash-completion/completions/willis usr/share/zsh/vendor-completions/_willis \

@@ -17,7 +17,12 @@ struct GlobalOptions {
   std::string db_path; ///< --db PATH: the diary file; empty = the platform's user data folder
   int exit_code = 0;   ///< set by the command that ran
   const app::Clock* clock = &app::Clock::system();  ///< "now" and "today" (tests inject their own)
+  int argc = 0;        ///< the command line as given (`willis serve` hands it to willis-serve)
+  char** argv = nullptr;
 };
+
+/// Adds --kb and --db (shared by `willis` and `willis-serve`).
+void add_global_options(CLI::App& app, GlobalOptions& options);
 
 void register_assess_commands(CLI::App& app, GlobalOptions& options);
 void register_kb_commands(CLI::App& app, GlobalOptions& options);

@@ -68,4 +68,26 @@ TEST(ServeCommand, CdsJwksNeedsAnIssuer) {
   std::filesystem::remove(jwks);
 }
 
+// `willis serve` runs the sibling program willis-serve (issue 17); without it, the error names where
+// it was looked for, and help still works.
+TEST(ServeCommand, AMissingServerProgramIsNamedAndHelpStillWorks) {
+  const auto dir = std::filesystem::temp_directory_path() / ("willis-serve-missing-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "bin");
+  const auto lone = dir / "bin" / "willis";
+  std::filesystem::copy_file(WILLIS_BINARY, lone);
+  const std::string command = "env -u WILLIS_TOKEN " + lone.string() + " serve --port 0 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  std::array<char, 4096> buffer{};
+  for (std::size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << out;
+  EXPECT_NE(out.find((dir / "bin" / "willis-serve").string()), std::string::npos) << out;
+  EXPECT_NE(out.find((dir / "libexec" / "willis" / "willis-serve").string()), std::string::npos) << out;
+  const std::string help = lone.string() + " serve --help >/dev/null 2>&1";
+  EXPECT_EQ(std::system(help.c_str()), 0);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
