@@ -40,7 +40,7 @@ struct ServeOptions {
   std::string token;       ///< --token (visible to every user in `ps`: warned about)
   std::string token_file;  ///< --token-file: first line of the file
   std::vector<std::string> fhir_allow;  ///< --fhir-allow ORIGIN (repeatable)
-  std::vector<std::string> cds_jwks;    ///< --cds-jwks FILE (repeatable)
+  std::vector<std::string> cds_jwks;    ///< --cds-jwks FILE|URL (repeatable)
   std::vector<std::string> cds_issuers; ///< --cds-issuer ISS (repeatable)
   std::string cds_audience;             ///< --cds-audience URL (default: this server's /cds-services)
   std::size_t max_connections = 128;
@@ -161,6 +161,10 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
     if (jwt_options.issuers.empty())
       return report_error("--cds-jwks needs --cds-issuer ISS (each EHR's JWT `iss`)");
     for (const auto& file : options.cds_jwks) {
+      if (file.rfind("https://", 0) == 0 || file.rfind("http://", 0) == 0) {
+        jwt_options.jwks_urls.push_back(file);  // allow-listed; read when a token first needs it
+        continue;
+      }
       std::ifstream in(file, std::ios::binary);
       std::ostringstream text;
       text << in.rdbuf();
@@ -171,6 +175,9 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
       std::string host = http::is_wildcard(options.bind) ? "127.0.0.1" : options.bind;
       jwt_options.audience = "http://" + host + ":" + std::to_string(options.port) + "/cds-services";
     }
+    // JWKS URLs are read by the same outbound client as FHIR prefetch, with its timeout.
+    jwt_options.fetch_limits.timeout_ms = cds.fetch_timeout_ms;
+    jwt_options.fetch_limits.max_bytes = std::min<std::size_t>(cds.max_fetch_bytes, 256 * 1024);
     auto made = http::CdsJwtVerifier::make(std::move(jwt_options));
     if (!made.ok()) return report_error("--cds-jwks: " + made.error().message);
     jwt = std::move(made).value();
@@ -239,7 +246,9 @@ void register_serve_commands(CLI::App& app, GlobalOptions& global) {
       "EHRs: the same server answers CDS Hooks 2.0 (patient-view, order-select, order-sign) at "
       "/cds-services, with CORS on those routes only, Content-Type: application/json, 4 MiB "
       "request bodies and, with a token, `Authorization: Bearer TOKEN`; with --cds-jwks, the EHR's "
-      "signed JWT instead (iss, aud, exp, jti checked). willis reads missing prefetch from an EHR's "
+      "signed JWT instead (iss, aud, exp, jti checked; keys from a JWKS file, or from a JWKS URL "
+      "given with --cds-jwks: a token's `jku` header must be exactly such a URL, else it is refused "
+      "and nothing is contacted). willis reads missing prefetch from an EHR's "
       "FHIR server only when that server's origin is given with --fhir-allow; otherwise it answers "
       "412 and contacts nothing (docs/fhir.md).\n\n"
       "Examples:\n"
@@ -248,7 +257,9 @@ void register_serve_commands(CLI::App& app, GlobalOptions& global) {
       "  WILLIS_TOKEN=\"$(openssl rand -hex 16)\" willis serve --bind 192.168.1.20 --allow-remote\n"
       "                                        # reachable from your network, only with the token\n"
       "  willis serve --fhir-allow https://ehr.example.org:443 --cds-jwks ehr-jwks.json \\\n"
-      "               --cds-issuer https://ehr.example.org  # an EHR's FHIR server and its signed JWTs\n");
+      "               --cds-issuer https://ehr.example.org  # an EHR's FHIR server and its signed JWTs\n"
+      "  willis serve --cds-jwks https://ehr.example.org/.well-known/jwks.json \\\n"
+      "               --cds-issuer https://ehr.example.org  # the EHR's keys read from its JWKS URL\n");
   serve->add_option("--port", options->port, "Port to listen on; 0 picks any free port")->capture_default_str();
   serve->add_option("--bind", options->bind,
                     "Address to listen on. Anything but a loopback address (127.0.0.1, ::1, localhost) "
@@ -267,10 +278,17 @@ void register_serve_commands(CLI::App& app, GlobalOptions& global) {
                     "http(s)://HOST[:PORT] (repeatable). Without it willis never contacts a fhirServer "
                     "named in a request");
   serve->add_option("--cds-jwks", options->cds_jwks,
-                    "A JWKS file (JSON Web Key Set) with the public keys of the EHRs allowed to call "
-                    "/cds-services (repeatable): their signed JWT bearer token is then required and "
-                    "checked (signature, iss, aud, exp, jti not replayed)")
-      ->check(CLI::ExistingFile);
+                    "A JWKS (JSON Web Key Set) with the public keys of the EHRs allowed to call "
+                    "/cds-services, as a FILE or an http(s) URL (repeatable): their signed JWT bearer "
+                    "token is then required and checked (signature, iss, aud, exp, jti not replayed). "
+                    "A URL is also the allow-list for a token's `jku` header (exact match; any other "
+                    "jku is refused without a connection); its keys are cached for an hour and read "
+                    "again at most once a minute for an unknown `kid`, with a 5 s timeout, a 256 KiB "
+                    "limit and no redirects")
+      ->check([](const std::string& value) -> std::string {
+        if (value.rfind("https://", 0) == 0 || value.rfind("http://", 0) == 0) return "";
+        return CLI::ExistingFile(value);
+      });
   serve->add_option("--cds-issuer", options->cds_issuers,
                     "An accepted JWT `iss` (repeatable; required with --cds-jwks)");
   serve->add_option("--cds-audience", options->cds_audience,
