@@ -70,7 +70,9 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
       "EHRs: the same server answers CDS Hooks 2.0 (patient-view, order-select, order-sign) at "
       "/cds-services, with CORS on those routes only, Content-Type: application/json, 4 MiB "
       "request bodies and, with a token, `Authorization: Bearer TOKEN`; with --cds-jwks, the EHR's "
-      "signed JWT instead (iss, aud, exp, jti checked). willis reads missing prefetch from an EHR's "
+      "signed JWT instead (iss, aud, exp, jti checked; keys from a JWKS file, or from a JWKS URL "
+      "given with --cds-jwks: a token's `jku` header must be exactly such a URL, else it is refused "
+      "and nothing is contacted). willis reads missing prefetch from an EHR's "
       "FHIR server only when that server's origin is given with --fhir-allow; otherwise it answers "
       "412 and contacts nothing (docs/fhir.md).\n\n"
       "Examples:\n"
@@ -79,7 +81,9 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
       "  WILLIS_TOKEN=\"$(openssl rand -hex 16)\" willis serve --bind 192.168.1.20 --allow-remote\n"
       "                                        # reachable from your network, only with the token\n"
       "  willis serve --fhir-allow https://ehr.example.org:443 --cds-jwks ehr-jwks.json \\\n"
-      "               --cds-issuer https://ehr.example.org  # an EHR's FHIR server and its signed JWTs\n");
+      "               --cds-issuer https://ehr.example.org  # an EHR's FHIR server and its signed JWTs\n"
+      "  willis serve --cds-jwks https://ehr.example.org/.well-known/jwks.json \\\n"
+      "               --cds-issuer https://ehr.example.org  # the EHR's keys read from its JWKS URL\n");
   serve->add_option("--port", options.port, "Port to listen on; 0 picks any free port")->capture_default_str();
   serve->add_option("--bind", options.bind,
                     "Address to listen on. Anything but a loopback address (127.0.0.1, ::1, localhost) "
@@ -98,10 +102,17 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
                     "http(s)://HOST[:PORT] (repeatable). Without it willis never contacts a fhirServer "
                     "named in a request");
   serve->add_option("--cds-jwks", options.cds_jwks,
-                    "A JWKS file (JSON Web Key Set) with the public keys of the EHRs allowed to call "
-                    "/cds-services (repeatable): their signed JWT bearer token is then required and "
-                    "checked (signature, iss, aud, exp, jti not replayed)")
-      ->check(CLI::ExistingFile);
+                    "A JWKS (JSON Web Key Set) with the public keys of the EHRs allowed to call "
+                    "/cds-services, as a FILE or an http(s) URL (repeatable): their signed JWT bearer "
+                    "token is then required and checked (signature, iss, aud, exp, jti not replayed). "
+                    "A URL is also the allow-list for a token's `jku` header (exact match; any other "
+                    "jku is refused without a connection); its keys are cached for an hour and read "
+                    "again at most once a minute for an unknown `kid`, with a 5 s timeout, a 256 KiB "
+                    "limit and no redirects")
+      ->check([](const std::string& value) -> std::string {
+        if (value.rfind("https://", 0) == 0 || value.rfind("http://", 0) == 0) return "";
+        return CLI::ExistingFile(value);
+      });
   serve->add_option("--cds-issuer", options.cds_issuers,
                     "An accepted JWT `iss` (repeatable; required with --cds-jwks)");
   serve->add_option("--cds-audience", options.cds_audience,

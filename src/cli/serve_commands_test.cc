@@ -90,4 +90,17 @@ TEST(ServeCommand, AMissingServerProgramIsNamedAndHelpStillWorks) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ServeCommand, CdsJwksTakesAFileOrAnHttpUrl) {
+  // A URL passes the option check (it is read only when a token needs it) and still needs --cds-issuer.
+  const ServeRun url = run("serve --port 0 --cds-jwks http://127.0.0.1:9/jwks.json");
+  EXPECT_EQ(url.exit_code, 2) << url.out;
+  EXPECT_NE(url.out.find("--cds-issuer"), std::string::npos) << url.out;
+  // Anything else must be a file that exists.
+  for (const std::string value : {"ftp://127.0.0.1/jwks.json", "file:///etc/hostname", "no-such-jwks.json"}) {
+    const ServeRun r = run("serve --port 0 --cds-issuer https://ehr.example --cds-jwks '" + value + "'");
+    EXPECT_NE(r.exit_code, 0) << value << r.out;
+    EXPECT_NE(r.out.find("--cds-jwks"), std::string::npos) << value << r.out;
+  }
+}
+
 }  // namespace

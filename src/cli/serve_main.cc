@@ -154,6 +154,10 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
     if (jwt_options.issuers.empty())
       return report_error("--cds-jwks needs --cds-issuer ISS (each EHR's JWT `iss`)");
     for (const auto& file : options.cds_jwks) {
+      if (file.rfind("https://", 0) == 0 || file.rfind("http://", 0) == 0) {
+        jwt_options.jwks_urls.push_back(file);  // allow-listed; read when a token first needs it
+        continue;
+      }
       std::ifstream in(file, std::ios::binary);
       std::ostringstream text;
       text << in.rdbuf();
@@ -164,6 +168,9 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
       std::string host = http::is_wildcard(options.bind) ? "127.0.0.1" : options.bind;
       jwt_options.audience = "http://" + host + ":" + std::to_string(options.port) + "/cds-services";
     }
+    // JWKS URLs are read by the same outbound client as FHIR prefetch, with its timeout.
+    jwt_options.fetch_limits.timeout_ms = cds.fetch_timeout_ms;
+    jwt_options.fetch_limits.max_bytes = std::min<std::size_t>(cds.max_fetch_bytes, 256 * 1024);
     auto made = http::CdsJwtVerifier::make(std::move(jwt_options));
     if (!made.ok()) return report_error("--cds-jwks: " + made.error().message);
     jwt = std::move(made).value();

@@ -20,7 +20,7 @@ struct ServeOptions {
   std::string token;       ///< --token (visible to every user in `ps`: warned about)
   std::string token_file;  ///< --token-file: first line of the file
   std::vector<std::string> fhir_allow;  ///< --fhir-allow ORIGIN (repeatable)
-  std::vector<std::string> cds_jwks;    ///< --cds-jwks FILE (repeatable)
+  std::vector<std::string> cds_jwks;    ///< --cds-jwks FILE|URL (repeatable)
   std::vector<std::string> cds_issuers; ///< --cds-issuer ISS (repeatable)
   std::string cds_audience;             ///< --cds-audience URL (default: this server's /cds-services)
   std::size_t max_connections = 128;

@@ -12,6 +12,7 @@
 #include "codec/cds_hooks.h"
 #include "codec/fhir_profile.h"
 #include "http/hardened_server.h"
+#include "http/outbound.h"
 
 namespace willis::http {
 
@@ -37,68 +38,15 @@ void outcome(Response& res, int status, std::string_view code, std::string_view 
   res.set_content(codec::operation_outcome_json(code, diagnostics), kJson);
 }
 
-struct Fetched {
-  bool ok = false;
-  std::string body, problem;
-};
-
-/// One FHIR read from the EHR's server: bounded in time and size, redirects never followed (so
-/// a request can never be steered to another host), http(s) only.
-Fetched fetch_fhir(const std::string& base, const std::string& query, const std::string& token,
-                   const CdsHooksConfig& config) {
-  Fetched out;
-  const auto scheme_end = base.find("://");
-  const std::string scheme = scheme_end == std::string::npos ? "" : base.substr(0, scheme_end);
-  if (scheme != "http" && scheme != "https") {
-    out.problem = "fhirServer must be an http(s) URL";
-    return out;
-  }
-  const std::string rest = base.substr(scheme_end + 3);
-  const auto path_start = rest.find('/');
-  const std::string host_port = rest.substr(0, path_start);
-  std::string path = path_start == std::string::npos ? "" : rest.substr(path_start);
-  while (!path.empty() && path.back() == '/') path.pop_back();
-  if (host_port.empty() || host_port.find_first_of("@ \t\r\n") != std::string::npos) {
-    out.problem = "fhirServer has no usable host";
-    return out;
-  }
-  httplib::Client client(scheme + "://" + host_port);
-  const int ms = config.fetch_timeout_ms;
-  client.set_connection_timeout(ms / 1000, (ms % 1000) * 1000);
-  client.set_read_timeout(ms / 1000, (ms % 1000) * 1000);
-  client.set_write_timeout(ms / 1000, (ms % 1000) * 1000);
-  client.set_follow_location(false);
-  httplib::Headers headers{{"Accept", "application/fhir+json"}};
-  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-  const std::string target = path + "/" + query;
-  // Nothing from the request may reach the request line or the headers raw (CR/LF would add
-  // headers of its own; a space would split the request line).
-  for (const char ch : target + token)
-    if (static_cast<unsigned char>(ch) <= 0x20 || static_cast<unsigned char>(ch) >= 0x7f) {
-      out.problem = "the FHIR read would carry a control character, a space or a non-ASCII byte";
-      return out;
-    }
-  bool too_big = false;
-  const auto result = client.Get(target, headers, [&](const char* data, std::size_t length) {
-    if (out.body.size() + length > config.max_fetch_bytes) {
-      too_big = true;
-      return false;
-    }
-    out.body.append(data, length);
-    return true;
-  });
-  if (too_big) {
-    out.problem = "the answer is larger than " + std::to_string(config.max_fetch_bytes) + " bytes";
-  } else if (!result) {
-    out.problem = httplib::to_string(result.error());
-  } else if (result->status >= 300 && result->status < 400) {
-    out.problem = "the server redirected (willis does not follow redirects)";
-  } else if (result->status != 200) {
-    out.problem = "HTTP " + std::to_string(result->status);
-  } else {
-    out.ok = true;
-  }
-  return out;
+/// One FHIR read from the EHR's server, through the one outbound client (http/outbound.h):
+/// bounded in time and size, redirects never followed, http(s) only.
+OutboundResult fetch_fhir(std::string base, const std::string& query, const std::string& token,
+                          const CdsHooksConfig& config) {
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  OutboundLimits limits;
+  limits.timeout_ms = config.fetch_timeout_ms;
+  limits.max_bytes = config.max_fetch_bytes;
+  return outbound_get(base + "/" + query, "application/fhir+json", token, limits);
 }
 
 }  // namespace
@@ -195,7 +143,7 @@ void hook(State& state, const Request& req, Response& res) {
       return outcome(res, 400, "invalid", "fhirAuthorization.access_token: not an RFC 6750 bearer token");
     for (const auto& key : missing) {
       ++state.counters->fetches;
-      const Fetched fetched =
+      const OutboundResult fetched =
           fetch_fhir(request.fhir_server, codec::prefetch_query(key, request), request.access_token, state.config);
       if (!fetched.ok)
         return outcome(res, 412, "required", "prefetch " + key + " missing and reading it from fhirServer failed: " + fetched.problem);

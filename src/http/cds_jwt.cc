@@ -9,7 +9,9 @@
 #include <openssl/pem.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -141,41 +143,100 @@ bool audience_matches(jwt_t* jwt, const std::string& audience) {
   return found;
 }
 
+/// The signing keys of one JWKS document; an unusable document or key is an error (fail closed:
+/// a set willis cannot read wholly is not half-trusted).
+core::Result<std::vector<CdsJwtVerifier::Key>> parse_jwks(const std::string& text, std::size_t max_keys) {
+  const auto fail = [](std::string message) { return core::Error{core::Errc::invalid_value, "jwks", std::move(message)}; };
+  std::vector<CdsJwtVerifier::Key> out;
+  simdjson::dom::parser parser;
+  simdjson::dom::array keys;
+  if (parser.parse(text).at_key("keys").get_array().get(keys)) return fail("not a JWKS: {\"keys\": [...]} expected");
+  if (keys.size() > max_keys) return fail("more than " + std::to_string(max_keys) + " keys");
+  for (auto jwk : keys) {
+    std::string_view kty, kid, n, e, crv, x, y, use;
+    if (jwk["kty"].get_string().get(kty)) return fail("a key without kty");
+    if (jwk["kid"].get_string().get(kid)) kid = "";
+    if (!jwk["use"].get_string().get(use) && use != "sig") continue;  // encryption keys are not for this
+    Pkey key;
+    if (kty == "RSA" && !jwk["n"].get_string().get(n) && !jwk["e"].get_string().get(e)) {
+      const auto bn = base64url_decode(n), be = base64url_decode(e);
+      if (bn && be && bn->size() >= 256) key = rsa_key(*bn, *be);  // 2048 bits at least
+    } else if (kty == "EC" && !jwk["crv"].get_string().get(crv) && !jwk["x"].get_string().get(x) &&
+               !jwk["y"].get_string().get(y)) {
+      const auto bx = base64url_decode(x), by = base64url_decode(y);
+      if (bx && by) key = ec_key(std::string(crv), *bx, *by);
+    } else {
+      return fail("key " + std::string(kid) + ": only RSA (n, e) and EC (crv, x, y) public keys are accepted");
+    }
+    if (!key) return fail("key " + std::string(kid) + ": not a usable public key (RSA under 2048 bits, or an unknown curve?)");
+    out.push_back(CdsJwtVerifier::Key{std::string(kid), std::string(kty), pem_of(key.get())});
+  }
+  return out;
+}
+
+bool is_http_url(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
+
 }  // namespace
 
 core::Result<std::unique_ptr<CdsJwtVerifier>> CdsJwtVerifier::make(CdsJwtOptions options) {
   const auto fail = [](std::string message) { return core::Error{core::Errc::invalid_value, "jwks", std::move(message)}; };
   if (options.issuers.empty()) return fail("no accepted issuer");
   if (options.audience.empty()) return fail("no audience");
+  for (const auto& url : options.jwks_urls)
+    if (!is_http_url(url) || url.size() > 2048) return fail(url + ": a JWKS URL must be http(s)://...");
   std::unique_ptr<CdsJwtVerifier> verifier(new CdsJwtVerifier(std::move(options)));
-  simdjson::dom::parser parser;
   for (const auto& text : verifier->options_.jwks) {
-    simdjson::dom::array keys;
-    if (parser.parse(text).at_key("keys").get_array().get(keys)) return fail("not a JWKS: {\"keys\": [...]} expected");
-    for (auto jwk : keys) {
-      std::string_view kty, kid, n, e, crv, x, y, use;
-      if (jwk["kty"].get_string().get(kty)) return fail("a key without kty");
-      if (jwk["kid"].get_string().get(kid)) kid = "";
-      if (!jwk["use"].get_string().get(use) && use != "sig") continue;  // encryption keys are not for this
-      Pkey key;
-      if (kty == "RSA" && !jwk["n"].get_string().get(n) && !jwk["e"].get_string().get(e)) {
-        const auto bn = base64url_decode(n), be = base64url_decode(e);
-        if (bn && be && bn->size() >= 256) key = rsa_key(*bn, *be);  // 2048 bits at least
-      } else if (kty == "EC" && !jwk["crv"].get_string().get(crv) && !jwk["x"].get_string().get(x) &&
-                 !jwk["y"].get_string().get(y)) {
-        const auto bx = base64url_decode(x), by = base64url_decode(y);
-        if (bx && by) key = ec_key(std::string(crv), *bx, *by);
-      } else {
-        return fail("key " + std::string(kid) + ": only RSA (n, e) and EC (crv, x, y) public keys are accepted");
-      }
-      if (!key) return fail("key " + std::string(kid) + ": not a usable public key (RSA under 2048 bits, or an unknown curve?)");
-      verifier->keys_.push_back(Key{std::string(kid), std::string(kty), pem_of(key.get())});
-    }
+    auto keys = parse_jwks(text, std::numeric_limits<std::size_t>::max());
+    if (!keys.ok()) return keys.error();
+    for (auto& key : keys.value()) verifier->keys_.push_back(std::move(key));
   }
-  if (verifier->keys_.empty()) return fail("no signing key in the JWKS");
+  if (verifier->keys_.empty() && verifier->options_.jwks_urls.empty()) return fail("no signing key in the JWKS");
+  for (const auto& url : verifier->options_.jwks_urls) verifier->remote_[url];
   if (!verifier->options_.now)
     return core::Error{core::Errc::invalid_value, "now", "no clock to check the token's times (app::Clock)"};
   return verifier;
+}
+
+std::int64_t CdsJwtVerifier::now() const {
+  return options_.now();  // required by make(): the one app::Clock
+}
+
+std::uint64_t CdsJwtVerifier::jwks_fetches() const {
+  std::lock_guard lock(jwks_mutex_);
+  return fetches_;
+}
+
+std::vector<CdsJwtVerifier::Key> CdsJwtVerifier::remote_keys(const std::string& url, const std::string& kid,
+                                                             std::string& problem) {
+  std::lock_guard lock(jwks_mutex_);
+  RemoteSet& set = remote_.at(url);  // only allow-listed URLs have an entry
+  const std::int64_t at = now();
+  const bool fresh = set.has_keys && at < set.fetched_at + options_.jwks_ttl_seconds;
+  const bool kid_known = kid.empty() || std::any_of(set.keys.begin(), set.keys.end(),
+                                                    [&](const Key& key) { return key.kid == kid; });
+  const bool may_fetch = !set.attempted || at >= set.last_attempt + options_.jwks_refetch_seconds;
+  if ((!fresh || !kid_known) && may_fetch) {
+    set.attempted = true;
+    set.last_attempt = at;
+    ++fetches_;
+    // Fetched under the lock: concurrent requests wait for one fetch instead of each making one.
+    const OutboundResult got = options_.fetch ? options_.fetch(url)
+                                              : outbound_get(url, "application/json", "", options_.fetch_limits);
+    if (!got.ok) {
+      problem = "the JWKS at " + url + " could not be read: " + got.problem;
+    } else if (auto keys = parse_jwks(got.body, options_.max_keys_per_set); !keys.ok()) {
+      problem = "the JWKS at " + url + " is not usable: " + keys.error().message;
+    } else {
+      set.keys = std::move(keys).value();
+      set.fetched_at = at;
+      set.has_keys = true;
+    }
+  }
+  // Keys past their lifetime are not used, even when a refetch failed (fail closed).
+  if (set.has_keys && at < set.fetched_at + options_.jwks_ttl_seconds) return set.keys;
+  if (problem.empty()) problem = "no valid keys from the JWKS at " + url + " (fetched again at most every " +
+                                 std::to_string(options_.jwks_refetch_seconds) + " s)";
+  return {};
 }
 
 std::optional<std::string> CdsJwtVerifier::check(const std::string& token) {
@@ -188,30 +249,51 @@ std::optional<std::string> CdsJwtVerifier::check(const std::string& token) {
   if (dot == std::string::npos || !header) return "not a JWT";
   simdjson::dom::parser parser;
   simdjson::dom::object fields;
-  std::string_view alg_name, kid_name;
+  std::string_view alg_name, kid_name, jku_name;
   if (parser.parse(*header).get_object().get(fields) || fields["alg"].get_string().get(alg_name)) return "not a JWT";
   if (fields["kid"].get_string().get(kid_name)) kid_name = "";
+  const bool has_jku = fields["jku"].error() != simdjson::NO_SUCH_FIELD;
+  if (has_jku && fields["jku"].get_string().get(jku_name)) return "the jku header is not a string";
   const jwt_alg_t alg = jwt_str_alg(std::string(alg_name).c_str());
   const std::string_view kty = kty_for(alg);
   if (kty.empty()) return "the algorithm is not RS256/384/512 or ES256/384/512";
-  const std::string kid(kid_name);
-  jwt_t* raw = nullptr;
-  Jwt verified;
-  for (const auto& key : keys_) {
-    if (key.kty != kty || (!kid.empty() && key.kid != kid)) continue;
-    raw = nullptr;
-    if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key.pem.data()),
-                   static_cast<int>(key.pem.size())) == 0 && raw) {
-      Jwt candidate(raw);
-      if (jwt_get_alg(candidate.get()) == alg) {
-        verified = std::move(candidate);
-        break;
+  const std::string kid(kid_name), jku(jku_name);
+  // A jku is honoured only when it is exactly an allow-listed URL; checked before any fetch, so a
+  // token can never make willis connect anywhere else.
+  if (has_jku && std::find(options_.jwks_urls.begin(), options_.jwks_urls.end(), jku) == options_.jwks_urls.end())
+    return "the JWKS URL (jku) is not one willis was started with (--cds-jwks URL)";
+
+  const auto try_keys = [&](const std::vector<Key>& keys) -> Jwt {
+    for (const auto& key : keys) {
+      if (key.kty != kty || (!kid.empty() && key.kid != kid)) continue;
+      jwt_t* raw = nullptr;
+      if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key.pem.data()),
+                     static_cast<int>(key.pem.size())) == 0 && raw) {
+        Jwt candidate(raw);
+        if (jwt_get_alg(candidate.get()) == alg) return candidate;
+      } else if (raw) {
+        jwt_free(raw);
       }
     }
+    return nullptr;
+  };
+  Jwt verified;
+  std::string fetch_problem;
+  if (has_jku) {
+    verified = try_keys(remote_keys(jku, kid, fetch_problem));
+  } else {
+    verified = try_keys(keys_);
+    for (const auto& url : options_.jwks_urls) {
+      if (verified) break;
+      std::string problem;
+      verified = try_keys(remote_keys(url, kid, problem));
+      if (!problem.empty() && fetch_problem.empty()) fetch_problem = problem;
+    }
   }
-  if (!verified) return "the signature does not verify with any key of the JWKS";
+  if (!verified)
+    return "the signature does not verify with any key of the JWKS" + (fetch_problem.empty() ? "" : " (" + fetch_problem + ")");
 
-  const std::int64_t now = options_.now();
+  const std::int64_t now = this->now();
   const char* iss = jwt_get_grant(verified.get(), "iss");
   bool issuer_ok = false;
   for (const auto& issuer : options_.issuers) issuer_ok = issuer_ok || (iss && issuer == iss);

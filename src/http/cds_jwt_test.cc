@@ -10,8 +10,17 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdlib>
+#include <mutex>
 #include <string>
+#include <thread>
 
 namespace willis::http {
 namespace {
@@ -90,7 +99,7 @@ KeyPair ec_pair(const std::string& kid) {
 }
 
 struct Claims {
-  std::string iss = kIss, aud = kAud, jti = "jti-1", kid;
+  std::string iss = kIss, aud = kAud, jti = "jti-1", kid, jku;
   std::int64_t exp = kNow + 300;
 };
 
@@ -104,6 +113,7 @@ std::string sign(jwt_alg_t alg, const std::string& secret, const Claims& claims)
   jwt_add_grant_int(jwt, "exp", static_cast<long>(claims.exp));
   jwt_add_grant_int(jwt, "iat", static_cast<long>(kNow));
   if (!claims.kid.empty()) jwt_add_header(jwt, "kid", claims.kid.c_str());
+  if (!claims.jku.empty()) jwt_add_header(jwt, "jku", claims.jku.c_str());
   EXPECT_EQ(jwt_set_alg(jwt, alg, reinterpret_cast<const unsigned char*>(secret.data()), static_cast<int>(secret.size())), 0);
   char* text = jwt_encode_str(jwt);
   std::string out = text ? text : "";
@@ -250,6 +260,263 @@ TEST(CdsJwt, AnUnusableJwksIsAnError) {
     options.issuers = {kIss};
     options.audience = kAud;
     EXPECT_FALSE(CdsJwtVerifier::make(options).ok()) << jwks;
+  }
+}
+
+/// A real HTTP server on 127.0.0.1 (raw sockets, so every TCP connection is counted, not only the
+/// requests that reach a handler). It answers every request with `response` and closes.
+class LoopbackJwksServer {
+ public:
+  LoopbackJwksServer() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof addr;
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(listener_, 16) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &length) != 0)
+      ADD_FAILURE() << "cannot listen on 127.0.0.1";
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~LoopbackJwksServer() {
+    stop_ = true;
+    thread_.join();
+    ::close(listener_);
+  }
+  std::string url(const std::string& path = "/jwks.json") const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  int connections() const { return connections_; }
+  void set_jwks(const std::string& json) {
+    set_response("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(json.size()) +
+                 "\r\nConnection: close\r\n\r\n" + json);
+  }
+  void set_response(std::string raw) {
+    std::lock_guard lock(mutex_);
+    response_ = std::move(raw);
+  }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      pollfd fd{listener_, POLLIN, 0};
+      if (::poll(&fd, 1, 50) <= 0) continue;
+      const int client = ::accept(listener_, nullptr, nullptr);
+      if (client < 0) continue;
+      ++connections_;
+      std::string request;
+      char buffer[4096];
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        pollfd in{client, POLLIN, 0};
+        if (::poll(&in, 1, 2000) <= 0) break;
+        const ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
+        if (got <= 0) break;
+        request.append(buffer, static_cast<std::size_t>(got));
+      }
+      std::string response;
+      {
+        std::lock_guard lock(mutex_);
+        response = response_;
+      }
+      for (std::size_t sent = 0; sent < response.size();) {
+        const ssize_t wrote = ::send(client, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
+        if (wrote <= 0) break;
+        sent += static_cast<std::size_t>(wrote);
+      }
+      ::shutdown(client, SHUT_WR);
+      ::close(client);
+    }
+  }
+
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> connections_{0};
+  std::mutex mutex_;
+  std::string response_ = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+  std::thread thread_;
+};
+
+std::string jwks_of(const std::vector<const KeyPair*>& pairs) {
+  std::string out = R"({"keys":[)";
+  for (const KeyPair* pair : pairs) out += (out.back() == '[' ? "" : ",") + pair->jwk;
+  return out + "]}";
+}
+
+/// A verifier whose keys come only from `urls`, fetched with the real outbound client.
+std::unique_ptr<CdsJwtVerifier> url_verifier(const std::vector<std::string>& urls, std::int64_t* clock) {
+  CdsJwtOptions options;
+  options.jwks_urls = urls;
+  options.issuers = {kIss};
+  options.audience = kAud;
+  options.now = [clock] { return *clock; };
+  options.fetch_limits = OutboundLimits{2000, 64 * 1024};
+  options.jwks_refetch_seconds = 60;
+  options.jwks_ttl_seconds = 3600;
+  auto made = CdsJwtVerifier::make(options);
+  EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().message);
+  return made.ok() ? std::move(made).value() : nullptr;
+}
+
+Claims url_claims(const std::string& jku, const std::string& kid, const std::string& jti) {
+  Claims claims;
+  claims.jku = jku;
+  claims.kid = kid;
+  claims.jti = jti;
+  return claims;
+}
+
+TEST(CdsJwtUrl, AGoodTokenWithAnAllowListedJkuIsAcceptedAndItsKeysAreCached) {
+  LoopbackJwksServer server;
+  server.set_jwks(jwks_of({&rsa(), &ec()}));
+  std::int64_t clock = kNow;
+  auto v = url_verifier({server.url()}, &clock);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(server.connections(), 0) << "nothing is fetched before a token needs it";
+  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims(server.url(), "rsa-1", "t1"))), std::nullopt);
+  EXPECT_EQ(server.connections(), 1);
+  EXPECT_EQ(v->check(sign(JWT_ALG_ES384, ec().private_pem, url_claims(server.url(), "ec-1", "t2"))), std::nullopt);
+  // No jku: the URL agreed out of band (--cds-jwks URL) is used, from the cache.
+  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims("", "rsa-1", "t3"))), std::nullopt);
+  EXPECT_EQ(server.connections(), 1) << "known kids are served from the cache";
+  EXPECT_EQ(v->jwks_fetches(), 1u);
+  // After the cache lifetime the set is read again.
+  clock += 3601;
+  Claims later = url_claims(server.url(), "rsa-1", "t4");
+  later.exp = clock + 300;
+  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, later)), std::nullopt);
+  EXPECT_EQ(server.connections(), 2);
+}
+
+TEST(CdsJwtUrl, AJkuNotAllowListedIsRefusedWithoutAnyConnection) {
+  LoopbackJwksServer allowed, other;
+  allowed.set_jwks(jwks_of({&rsa()}));
+  other.set_jwks(jwks_of({&rsa()}));
+  std::int64_t clock = kNow;
+  auto v = url_verifier({allowed.url()}, &clock);
+  ASSERT_TRUE(v);
+  int n = 0;
+  // Another server, another path on the allowed server, a query, a different spelling: all refused.
+  for (const std::string& jku : {other.url(), allowed.url("/other.json"), allowed.url("/jwks.json?x=1"),
+                                 allowed.url("/jwks.json/"), allowed.url("/JWKS.json"),
+                                 "http://localhost:" + allowed.url().substr(17)}) {
+    const auto problem = v->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims(jku, "rsa-1", "j" + std::to_string(n++))));
+    ASSERT_TRUE(problem) << jku;
+    EXPECT_NE(problem->find("jku"), std::string::npos) << *problem;
+  }
+  EXPECT_EQ(other.connections(), 0);
+  EXPECT_EQ(allowed.connections(), 0);
+  EXPECT_EQ(v->jwks_fetches(), 0u);
+  // A verifier with no URL at all refuses every jku the same way.
+  CdsJwtOptions files_only;
+  files_only.jwks = {jwks_of({&rsa()})};
+  files_only.issuers = {kIss};
+  files_only.audience = kAud;
+  files_only.now = [] { return kNow; };
+  auto f = CdsJwtVerifier::make(files_only);
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(f.value()->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims(other.url(), "rsa-1", "f1"))));
+  EXPECT_EQ(other.connections(), 0);
+}
+
+TEST(CdsJwtUrl, ExpiredWrongAudienceWrongIssuerAndReplayedTokensAreRefused) {
+  LoopbackJwksServer server;
+  server.set_jwks(jwks_of({&rsa()}));
+  std::int64_t clock = kNow;
+  auto v = url_verifier({server.url()}, &clock);
+  ASSERT_TRUE(v);
+  const auto refused = [&](Claims claims, const std::string& why) {
+    const auto problem = v->check(sign(JWT_ALG_RS384, rsa().private_pem, claims));
+    ASSERT_TRUE(problem) << why;
+    EXPECT_NE(problem->find(why), std::string::npos) << *problem;
+  };
+  Claims expired = url_claims(server.url(), "rsa-1", "e1");
+  expired.exp = kNow - 3600;
+  refused(expired, "exp");
+  Claims audience = url_claims(server.url(), "rsa-1", "a1");
+  audience.aud = "http://127.0.0.1:9999/cds-services";
+  refused(audience, "aud");
+  Claims issuer = url_claims(server.url(), "rsa-1", "i1");
+  issuer.iss = "https://attacker.example";
+  refused(issuer, "iss");
+  const std::string once = sign(JWT_ALG_RS384, rsa().private_pem, url_claims(server.url(), "rsa-1", "r1"));
+  EXPECT_EQ(v->check(once), std::nullopt);
+  refused(url_claims(server.url(), "rsa-1", "r1"), "jti");
+  // A token signed by a stranger's key under a known kid.
+  const KeyPair stranger = rsa_pair("rsa-1");
+  EXPECT_TRUE(v->check(sign(JWT_ALG_RS384, stranger.private_pem, url_claims(server.url(), "rsa-1", "s1"))));
+  EXPECT_EQ(server.connections(), 1);
+}
+
+TEST(CdsJwtUrl, AnUnknownKidRefetchesOnceThenWaitsForTheInterval) {
+  LoopbackJwksServer server;
+  server.set_jwks(jwks_of({&rsa()}));
+  std::int64_t clock = kNow;
+  auto v = url_verifier({server.url()}, &clock);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims(server.url(), "rsa-1", "k1"))), std::nullopt);
+  EXPECT_EQ(server.connections(), 1);
+  // The EHR rotates to a new key: the unknown kid makes exactly one refetch, which finds it.
+  const KeyPair rotated = rsa_pair("rsa-2");
+  server.set_jwks(jwks_of({&rsa(), &rotated}));
+  clock += 61;
+  Claims next = url_claims(server.url(), "rsa-2", "k2");
+  next.exp = clock + 300;
+  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rotated.private_pem, next)), std::nullopt);
+  EXPECT_EQ(server.connections(), 2);
+  // A kid nobody published: one refetch is allowed per interval, so a flood of them costs nothing.
+  const KeyPair unknown = rsa_pair("rsa-3");
+  for (int idx = 0; idx < 5; ++idx) {
+    Claims claims = url_claims(server.url(), "rsa-3", "u" + std::to_string(idx));
+    claims.exp = clock + 300;
+    EXPECT_TRUE(v->check(sign(JWT_ALG_RS384, unknown.private_pem, claims)));
+  }
+  EXPECT_EQ(server.connections(), 2) << "the refetch for rsa-2 was this interval's";
+  clock += 61;
+  Claims again = url_claims(server.url(), "rsa-3", "u9");
+  again.exp = clock + 300;
+  EXPECT_TRUE(v->check(sign(JWT_ALG_RS384, unknown.private_pem, again)));
+  EXPECT_EQ(server.connections(), 3);
+  // Known keys still work without a fetch.
+  Claims known = url_claims(server.url(), "rsa-1", "k3");
+  known.exp = clock + 300;
+  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, known)), std::nullopt);
+  EXPECT_EQ(server.connections(), 3);
+}
+
+TEST(CdsJwtUrl, ARedirectAnErrorOrAnOversizedJwksIsRefused) {
+  LoopbackJwksServer server, target;
+  target.set_jwks(jwks_of({&rsa()}));
+  std::int64_t clock = kNow;
+  auto v = url_verifier({server.url()}, &clock);
+  ASSERT_TRUE(v);
+  const auto attempt = [&](const std::string& why) {
+    clock += 61;  // past the refetch interval each time
+    Claims claims = url_claims(server.url(), "rsa-1", "x" + std::to_string(clock));
+    claims.exp = clock + 300;
+    const auto problem = v->check(sign(JWT_ALG_RS384, rsa().private_pem, claims));
+    ASSERT_TRUE(problem) << why;
+    EXPECT_NE(problem->find(why), std::string::npos) << *problem;
+  };
+  server.set_response("HTTP/1.1 302 Found\r\nLocation: " + target.url() + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  attempt("redirect");
+  EXPECT_EQ(target.connections(), 0) << "a redirect is never followed";
+  server.set_response("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  attempt("HTTP 500");
+  server.set_jwks(R"({"keys":[)" + std::string(70 * 1024, ' ') + "]}");
+  attempt("larger than");
+  server.set_jwks(R"({"keys":[{"kty":"oct","k":"c2VjcmV0"}]})");
+  attempt("not usable");
+  EXPECT_EQ(server.connections(), 4);
+}
+
+TEST(CdsJwtUrl, OnlyHttpUrlsCanBeAllowListed) {
+  for (const std::string& url : {std::string("file:///etc/passwd"), std::string("ftp://127.0.0.1/jwks"),
+                                 std::string("jwks.json"), std::string("")}) {
+    CdsJwtOptions options;
+    options.jwks_urls = {url};
+    options.issuers = {kIss};
+    options.audience = kAud;
+    EXPECT_FALSE(CdsJwtVerifier::make(options).ok()) << url;
   }
 }
 
