@@ -127,8 +127,12 @@ std::optional<std::int64_t> int_grant(jwt_t* jwt, const char* name) {
   return static_cast<std::int64_t>(value);
 }
 
-bool audience_matches(jwt_t* jwt, const std::string& audience) {
-  if (const char* aud = jwt_get_grant(jwt, "aud")) return audience == aud;
+/// `aud` (a string or an array of strings) names one of `audiences`.
+bool audience_matches(jwt_t* jwt, const std::vector<std::string>& audiences) {
+  const auto accepted = [&](std::string_view text) {
+    return std::find(audiences.begin(), audiences.end(), text) != audiences.end();
+  };
+  if (const char* aud = jwt_get_grant(jwt, "aud")) return accepted(aud);
   char* json = jwt_get_grants_json(jwt, "aud");
   if (!json) return false;
   bool found = false;
@@ -137,7 +141,7 @@ bool audience_matches(jwt_t* jwt, const std::string& audience) {
   if (!parser.parse(json, std::strlen(json)).get_array().get(values))
     for (auto value : values) {
       std::string_view text;
-      if (!value.get_string().get(text) && text == audience) found = true;
+      if (!value.get_string().get(text) && accepted(text)) found = true;
     }
   std::free(json);
   return found;
@@ -239,7 +243,7 @@ std::vector<CdsJwtVerifier::Key> CdsJwtVerifier::remote_keys(const std::string& 
   return {};
 }
 
-std::optional<std::string> CdsJwtVerifier::check(const std::string& token) {
+std::optional<std::string> CdsJwtVerifier::check(const std::string& token, const std::string& path) {
   if (token.empty()) return "no bearer token";
   if (token.size() > 16 * 1024) return "the token is too long";
   // The header (unverified) only says which key to try and with which algorithm. libjwt decodes
@@ -298,7 +302,17 @@ std::optional<std::string> CdsJwtVerifier::check(const std::string& token) {
   bool issuer_ok = false;
   for (const auto& issuer : options_.issuers) issuer_ok = issuer_ok || (iss && issuer == iss);
   if (!issuer_ok) return "the issuer (iss) is not accepted";
-  if (!audience_matches(verified.get(), options_.audience)) return "the audience (aud) is not " + options_.audience;
+  // CDS Hooks: `aud` is "the CDS Service endpoint that is being called"; the base is accepted too.
+  std::vector<std::string> audiences{options_.audience};
+  constexpr std::string_view kServices = "/cds-services";
+  if (path.size() > kServices.size() && path.compare(0, kServices.size(), kServices) == 0 &&
+      path[kServices.size()] == '/') {
+    std::string base = options_.audience;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    audiences.push_back(base + path.substr(kServices.size()));
+  }
+  if (!audience_matches(verified.get(), audiences))
+    return "the audience (aud) is not " + audiences.back() + (audiences.size() > 1 ? " or " + audiences.front() : "");
   const auto exp = int_grant(verified.get(), "exp");
   if (!exp) return "no expiry (exp)";
   if (now > *exp + options_.leeway_seconds) return "the token has expired (exp)";

@@ -58,8 +58,10 @@ class CdsJwtVerifier {
   static core::Result<std::unique_ptr<CdsJwtVerifier>> make(CdsJwtOptions options);
 
   /// nullopt when `token` is a valid, unreplayed JWT for this service; else why not (no secret in
-  /// the text). Thread-safe.
-  std::optional<std::string> check(const std::string& token);
+  /// the text). Thread-safe. `path` is the request's path (e.g. "/cds-services/willis-patient-view"):
+  /// the CDS Hooks spec's `aud` is the endpoint being called, so `aud` may be the audience base
+  /// (`options.audience`, ".../cds-services") or that base followed by the called path's rest.
+  std::optional<std::string> check(const std::string& token, const std::string& path = "");
 
   std::size_t key_count() const { return keys_.size(); }
   /// JWKS URL fetches attempted so far (for operators and tests).

@@ -189,6 +189,31 @@ TEST(CdsJwt, ExpiredWrongAudienceWrongIssuerAndNoJtiAreRefused) {
   refused(no_jti, "jti");
 }
 
+// CDS Hooks: `aud` is "the CDS Service endpoint that is being called by the CDS Client" (spec
+// example: https://cds.example.org/cds-services/some-service). That endpoint is accepted for the call
+// to it, and only for that call; the base is accepted as before.
+TEST(CdsJwt, TheAudienceMayBeTheEndpointBeingCalled) {
+  auto v = verifier();
+  ASSERT_TRUE(v);
+  Claims endpoint;
+  endpoint.aud = std::string(kAud) + "/willis-patient-view";
+  endpoint.jti = "aud-endpoint-1";
+  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, endpoint), "/cds-services/willis-patient-view"), std::nullopt);
+  // The same audience on a call to another service, or with no path, is refused.
+  endpoint.jti = "aud-endpoint-2";
+  const auto other = v->check(sign(JWT_ALG_RS384, rsa().private_pem, endpoint), "/cds-services/willis-order-select");
+  ASSERT_TRUE(other);
+  EXPECT_NE(other->find("aud"), std::string::npos) << *other;
+  endpoint.jti = "aud-endpoint-3";
+  EXPECT_TRUE(v->check(sign(JWT_ALG_RS384, rsa().private_pem, endpoint)));
+  // A path outside /cds-services adds nothing ("/cds-servicesX/..." is not a service path).
+  endpoint.jti = "aud-endpoint-4";
+  EXPECT_TRUE(v->check(sign(JWT_ALG_RS384, rsa().private_pem, endpoint), "/cds-servicesX/willis-patient-view"));
+  Claims base;
+  base.jti = "aud-base-1";
+  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, base), "/cds-services/willis-patient-view"), std::nullopt);
+}
+
 TEST(CdsJwt, ABadSignatureIsRefused) {
   auto v = verifier();
   ASSERT_TRUE(v);

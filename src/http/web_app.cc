@@ -785,7 +785,7 @@ struct WebApp::Impl {
     }
     if (service && options.service_auth) {
       // CDS clients (EHRs) prove who they are with a signed JWT (CDS Hooks security model).
-      if (const auto problem = options.service_auth(bearer_token(req.get_header_value("Authorization")))) {
+      if (const auto problem = options.service_auth(bearer_token(req.get_header_value("Authorization")), req.path)) {
         res.set_header("WWW-Authenticate", "Bearer");
         return refuse(req, res, 401, "unauthorized", "The CDS client's JWT was refused: " + *problem, unread_body);
       }

@@ -43,7 +43,8 @@ struct WebOptions {
   std::string token;                     ///< access token required on every request when set
   /// Checks the bearer token of a /cds-services request (CDS Hooks JWT, http/cds_jwt.h): nullopt
   /// = accepted, else why not. Set: it replaces `token` on those routes. Empty = `token` applies.
-  std::function<std::optional<std::string>(const std::string& bearer)> service_auth;
+  /// Called with the bearer token and the request path (the endpoint the JWT's `aud` names).
+  std::function<std::optional<std::string>(const std::string& bearer, const std::string& path)> service_auth;
   std::size_t max_body_bytes = kDefaultMaxBodyBytes;
   /// Body limit for the service routes under /cds-services (an EHR's prefetch of a long record is
   /// larger than any form); they check their own limit too. 0 = the same as max_body_bytes.

@@ -741,7 +741,7 @@ TEST_F(WebAppTest, CdsCallsMustBeJson) {
 TEST_F(WebAppTest, CdsCallsNeedTheClientsJwtWhenConfigured) {
   WebOptions options;
   options.token = "0123456789abcdef0123";
-  options.service_auth = [](const std::string& bearer) -> std::optional<std::string> {
+  options.service_auth = [](const std::string& bearer, const std::string&) -> std::optional<std::string> {
     if (bearer == "signed.jwt.ok") return std::nullopt;
     return std::string("signature does not verify");
   };
