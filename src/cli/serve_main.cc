@@ -174,7 +174,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
     auto made = http::CdsJwtVerifier::make(std::move(jwt_options));
     if (!made.ok()) return report_error("--cds-jwks: " + made.error().message);
     jwt = std::move(made).value();
-    web.service_auth = [&jwt](const std::string& bearer, const std::string& path) { return jwt->check(bearer, path); };
+    web.service_auth = [&jwt](const std::string& bearer, const std::string& request_path) { return jwt->check(bearer, request_path); };
   }
   http::WebApp app(kb.kb, std::move(diary).value(), std::move(web));
   http::ServerLimits limits;
