@@ -52,6 +52,13 @@ codec::KbLoad load_kb(const std::string& dir, bool from_yaml) {
   return codec::load_kb(files.value());
 }
 
+const codec::KbLoad& load_kb_for_process(const std::string& dir) {
+  static codec::KbLoad* kept = nullptr;
+  delete kept;
+  kept = new codec::KbLoad(load_kb(dir));
+  return *kept;
+}
+
 std::string describe_error(const core::Error& error) {
   std::string out;
   if (!error.file.empty()) out += error.file + (error.line > 0 ? ":" + std::to_string(error.line) : "") + ": ";

@@ -17,6 +17,11 @@ core::Result<std::vector<codec::KbFile>> kb_files(const std::string& dir);
 /// parsed and checked again (`willis kb check`). `errors` lists every problem as file:line.
 codec::KbLoad load_kb(const std::string& dir, bool from_yaml = false);
 
+/// load_kb() for a command that uses the KB until the process exits. The result is kept in a
+/// static: never destroyed (exit stays fast; the KB's destructor costs ~0.3 ms) yet reachable, so
+/// LeakSanitizer does not report it. A second call replaces (and frees) the first.
+const codec::KbLoad& load_kb_for_process(const std::string& dir);
+
 /// "file:line: path: message" for one KB or profile error.
 std::string describe_error(const core::Error& error);
 

@@ -84,7 +84,7 @@ bool read_file(const std::string& path, std::string& text, std::string& error) {
 /// every indicator's id, title and sources must be equal in all of them and in this willis.
 int run_merge_command(const GlobalOptions& global, const std::vector<std::string>& paths, const std::string& format) {
   if (paths.empty()) return report_error("give the partial summaries: willis audit merge summary-*.json");
-  auto& load = *new codec::KbLoad(app::load_kb(global.kb_dir));
+  const auto& load = app::load_kb_for_process(global.kb_dir);
   if (!load.errors.empty()) {
     for (const auto& error : load.errors) report_error("knowledge base: " + app::describe_error(error), 2);
     return 2;
@@ -124,7 +124,7 @@ int run_merge_command(const GlobalOptions& global, const std::vector<std::string
 }
 
 int run_audit_command(const GlobalOptions& global, const AuditOptions& options) {
-  auto& load = *new codec::KbLoad(app::load_kb(global.kb_dir));  // lives until exit, as in assess
+  const auto& load = app::load_kb_for_process(global.kb_dir);
   if (!load.errors.empty()) {
     for (const auto& error : load.errors) report_error("knowledge base: " + app::describe_error(error), 2);
     return 2;
