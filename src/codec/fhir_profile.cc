@@ -182,6 +182,20 @@ std::optional<element> child(const element& e, const char* key) {
   return value;
 }
 
+/// When an Observation was made: effectiveDateTime, effectiveInstant, the end (else the start) of
+/// effectivePeriod, else `issued`; empty when none is given.
+std::string_view effective_time(const element& r) {
+  std::string_view when = str(r, "effectiveDateTime");
+  if (when.empty()) when = str(r, "effectiveInstant");
+  if (when.empty())
+    if (auto period = child(r, "effectivePeriod")) {
+      when = str(*period, "end");
+      if (when.empty()) when = str(*period, "start");
+    }
+  if (when.empty()) when = str(r, "issued");
+  return when;
+}
+
 std::optional<double> number(const element& e, const char* key) {
   double value = 0;
   if (e[key].get(value)) return std::nullopt;
@@ -693,14 +707,7 @@ struct FhirMapper::Impl {
     rec.label = fmt::format("Observation/{} (LOINC {})", str(r, "id"), loinc);
     rec.subject = subject_of(r);
     rec.order = ++order;
-    std::string_view when = str(r, "effectiveDateTime");
-    if (when.empty()) when = str(r, "effectiveInstant");
-    if (when.empty())
-      if (auto period = child(r, "effectivePeriod")) {
-        when = str(*period, "end");
-        if (when.empty()) when = str(*period, "start");
-      }
-    if (when.empty()) when = str(r, "issued");
+    const std::string_view when = effective_time(r);
     // The day it was measured: a partial date ("2024-03") counts from its first day (older is safer).
     if (const auto parsed = core::parse_fhir_datetime(when)) {
       rec.when = parsed->utc_seconds;
@@ -795,14 +802,7 @@ struct FhirMapper::Impl {
     rec.label = label;
     rec.subject = subject_of(r);
     rec.order = ++order;
-    std::string_view when = str(r, "effectiveDateTime");
-    if (when.empty()) when = str(r, "effectiveInstant");
-    if (when.empty())
-      if (auto period = child(r, "effectivePeriod")) {
-        when = str(*period, "end");
-        if (when.empty()) when = str(*period, "start");
-      }
-    if (when.empty()) when = str(r, "issued");
+    const std::string_view when = effective_time(r);
     if (const auto parsed = core::parse_fhir_datetime(when)) rec.when = parsed->utc_seconds;
     sleep_answers.push_back(std::move(rec));
   }
