@@ -4,8 +4,9 @@
 //   willis_bare_parse [--threads N] EXPORT_DIR|FILE...
 //
 // One reader thread reads the files (in sorted name order): plain files mapped 2 MiB at a time
-// (as `willis audit` reads them), .gz in 16 MiB blocks, each cut at the last newline; N workers (default: all cores) each take a block and parse every line with
-// simdjson's DOM parse_many (a full parse: the whole tape is built). Prints one line:
+// (as `willis audit` reads them), .gz in 16 MiB blocks, each cut at the last newline; N workers
+// (default: all cores) each take a block and parse every line with simdjson's DOM parse_many (a
+// full parse: the whole tape is built). Prints one line:
 //   bare_parse: D documents, E errors, B bytes in T s: X GB/s (N threads)
 // Used by bench/audit_vs_duckdb.sh; not a test.
 #include <dirent.h>
@@ -135,7 +136,10 @@ int main(int argc, char** argv) {
       while (queue.pop(block)) {
         simdjson::dom::document_stream stream;
         std::uint64_t block_docs = 0;
-        bool clean = !parser.parse_many(reinterpret_cast<const std::uint8_t*>(block.begin()), block.size, 1u << 20).get(stream);
+        bool clean = !parser
+                          .parse_many(reinterpret_cast<const std::uint8_t*>(block.begin()),
+                                      block.size, 1u << 20)
+                          .get(stream);
         if (clean) {
           for (auto doc : stream) {
             if (doc.error()) {
@@ -183,13 +187,16 @@ int main(int argc, char** argv) {
     }
     unsigned char magic[2] = {0, 0};
     struct stat st {};
-    const bool plain = !(::pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) && ::fstat(fd, &st) == 0;
+    const bool plain = !(::pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) &&
+                       ::fstat(fd, &st) == 0;
     constexpr std::uint64_t kWindow = 2u << 20;
     std::uint64_t window = kWindow;
-    while (plain && offset + window + simdjson::SIMDJSON_PADDING <= static_cast<std::uint64_t>(st.st_size)) {
+    while (plain &&
+           offset + window + simdjson::SIMDJSON_PADDING <= static_cast<std::uint64_t>(st.st_size)) {
       const std::uint64_t base = offset & ~(page - 1);
       const std::uint64_t length = offset + window + simdjson::SIMDJSON_PADDING - base;
-      void* map = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, static_cast<off_t>(base));
+      void* map = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
+                         static_cast<off_t>(base));
       if (map == MAP_FAILED) break;
       const char* at = static_cast<const char*>(map) + (offset - base);
       const char* last = static_cast<const char*>(::memrchr(at, '\n', window));
@@ -231,7 +238,9 @@ int main(int argc, char** argv) {
       }
       const std::size_t total = have + static_cast<std::size_t>(got);
       const char* last_newline = static_cast<const char*>(::memrchr(block.data.get(), '\n', total));
-      std::size_t cut = last_newline == nullptr ? 0 : static_cast<std::size_t>(last_newline - block.data.get()) + 1;
+      std::size_t cut = last_newline == nullptr
+                            ? 0
+                            : static_cast<std::size_t>(last_newline - block.data.get()) + 1;
       if (got == 0) cut = total;  // the file's last line may have no newline
       carry.assign(block.data.get() + cut, total - cut);
       if (cut > 0) {
@@ -246,9 +255,12 @@ int main(int argc, char** argv) {
   }
   queue.close();
   for (auto& worker : workers) worker.join();
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("bare_parse: %llu documents, %llu errors, %llu bytes in %.3f s: %.3f GB/s (%u threads)\n",
-              static_cast<unsigned long long>(documents.load()), static_cast<unsigned long long>(errors.load()),
-              static_cast<unsigned long long>(bytes.load()), secs, static_cast<double>(bytes.load()) / 1e9 / secs, threads);
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf(
+      "bare_parse: %llu documents, %llu errors, %llu bytes in %.3f s: %.3f GB/s (%u threads)\n",
+      static_cast<unsigned long long>(documents.load()),
+      static_cast<unsigned long long>(errors.load()), static_cast<unsigned long long>(bytes.load()),
+      secs, static_cast<double>(bytes.load()) / 1e9 / secs, threads);
   return errors.load() == 0 ? 0 : 1;
 }

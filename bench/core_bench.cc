@@ -1,6 +1,6 @@
-// bench/core_bench.cc: in-process cost of assess() on a typical and a heavy profile, and of the steps
-// around it (KB load from the embedded YAML, profile parse, JSON render). Each benchmark first checks
-// its answer, so a fast wrong result fails instead of reporting a figure.
+// bench/core_bench.cc: in-process cost of assess() on a typical and a heavy profile, and of the
+// steps around it (KB load from the embedded YAML, profile parse, JSON render). Each benchmark
+// first checks its answer, so a fast wrong result fails instead of reporting a figure.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -50,7 +50,8 @@ void BM_assess_typical(benchmark::State& state) {
   const core::NameIndex names(kb());
   const auto p = profile("typical.yaml");
   const auto first = core::assess(kb(), names, p);
-  check(first.finding("interaction:levothyroxine") && first.finding("iron:treat"), "typical: levothyroxine + iron findings");
+  check(first.finding("interaction:levothyroxine") && first.finding("iron:treat"),
+        "typical: levothyroxine + iron findings");
   for (auto _ : state) benchmark::DoNotOptimize(core::assess(kb(), names, p));
 }
 BENCHMARK(BM_assess_typical)->Unit(benchmark::kMicrosecond);
@@ -58,7 +59,8 @@ BENCHMARK(BM_assess_typical)->Unit(benchmark::kMicrosecond);
 void BM_assess_heavy(benchmark::State& state) {
   const core::NameIndex names(kb());
   const auto p = profile("heavy.yaml");
-  check(p.medicines.size() == 20 && p.supplements.size() == 5, "heavy: 20 medicines, 5 supplements");
+  check(p.medicines.size() == 20 && p.supplements.size() == 5,
+        "heavy: 20 medicines, 5 supplements");
   const auto first = core::assess(kb(), names, p);
   check(first.finding("interaction:ciprofloxacin") != nullptr, "heavy: ciprofloxacin interaction");
   for (auto _ : state) benchmark::DoNotOptimize(core::assess(kb(), names, p));
@@ -76,12 +78,17 @@ void BM_assess_many_unknown_medicines(benchmark::State& state) {
     entry.name = "zz" + std::to_string(idx) + "qq";
     p.medicines.push_back(entry);
   }
-  check(core::assess(kb(), names, p).schedule.unresolved.size() == static_cast<std::size_t>(state.range(0)),
+  check(core::assess(kb(), names, p).schedule.unresolved.size() ==
+            static_cast<std::size_t>(state.range(0)),
         "many unknown: each is unresolved");
   for (auto _ : state) benchmark::DoNotOptimize(core::assess(kb(), names, p));
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_assess_many_unknown_medicines)->Arg(1000)->Arg(10000)->Arg(50000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_assess_many_unknown_medicines)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Arg(50000)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_assess_heavy_with_name_index(benchmark::State& state) {
   const auto p = profile("heavy.yaml");
@@ -101,7 +108,8 @@ void BM_cds_order_select(benchmark::State& state) {
   const core::NameIndex names(kb());
   const codec::FhirTerms terms(kb(), names);
   const codec::CdsService* service = codec::find_cds_service("willis-order-select");
-  auto body = app::read_file(std::string(WILLIS_SOURCE_DIR) + "/tests/fixtures/cds-hooks/willis-order-select-cipro.json");
+  auto body = app::read_file(std::string(WILLIS_SOURCE_DIR) +
+                             "/tests/fixtures/cds-hooks/willis-order-select-cipro.json");
   check(service && body.ok(), "order-select fixture");
   codec::CdsOptions options;
   options.as_of = core::CalendarDate{2026, 11, 22};
@@ -111,7 +119,8 @@ void BM_cds_order_select(benchmark::State& state) {
     return codec::cds_answer(request.value(), *service, terms, options);
   };
   const auto first = answer();
-  check(first.ok() && first.value().find("\"summary\":\"Ciprofloxacin") != std::string::npos, "a ciprofloxacin card");
+  check(first.ok() && first.value().find("\"summary\":\"Ciprofloxacin") != std::string::npos,
+        "a ciprofloxacin card");
   for (auto _ : state) benchmark::DoNotOptimize(answer());
 }
 BENCHMARK(BM_cds_order_select)->Unit(benchmark::kMicrosecond);

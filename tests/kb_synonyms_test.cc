@@ -51,8 +51,9 @@ TEST(KbSynonyms, EveryListedNameResolvesToItsOwnEntry) {
 // synonym such as "magnesium 4 mmol chewable tablets" strips to it and once made any unknown
 // "magnesium ..." medicine a 4 mmol glycerophosphate tablet.
 TEST(KbSynonyms, BareMagnesiumNamesNoMedicine) {
-  for (const char* text : {"magnesium", "Magnesium 4 mmol chewable tablets", "magnesium 400 mg tablets",
-                           "magnesium 5 ml", "Magnesium citrate 200 mg", "magnesium bisglycinate 100 mg"}) {
+  for (const char* text :
+       {"magnesium", "Magnesium 4 mmol chewable tablets", "magnesium 400 mg tablets",
+        "magnesium 5 ml", "Magnesium citrate 200 mg", "magnesium bisglycinate 100 mg"}) {
     EXPECT_TRUE(names().medicine(text).ids.empty())
         << "\"" << text << "\" resolves to " << joined(names().medicine(text).ids);
   }
@@ -87,8 +88,9 @@ TEST(KbSynonyms, GenericSaltNamesDoNotNameAnotherProduct) {
         if (!med->magnesium) continue;
         const core::Salt* salt = kb().salt(med->magnesium->salt);
         const std::string product_form = salt ? salt->form : med->magnesium->salt;
-        EXPECT_EQ(product_form, form) << "\"" << text << "\" (form " << form << ") resolves to product " << id
-                                      << " of form " << product_form;
+        EXPECT_EQ(product_form, form)
+            << "\"" << text << "\" (form " << form << ") resolves to product " << id << " of form "
+            << product_form;
         const std::string key = core::normalize_name(name);
         const auto known = known_engine_collapses.find(key);
         EXPECT_TRUE(known != known_engine_collapses.end() && known->second == id)
@@ -111,21 +113,24 @@ TEST(KbProducts, ElementalMagnesiumIsSaltMassTimesFraction) {
     const double exact = *med.magnesium->salt_mg * salt->percent() / 100;
     const double off = std::min(std::fabs(med.magnesium->elemental_mg - stated),
                                 std::fabs(med.magnesium->elemental_mg - exact));
-    EXPECT_LE(off, 0.1 + 1e-9) << med.id << ": " << *med.magnesium->salt_mg << " mg x " << salt->elemental_percent
-                               << " % is " << stated << ", not " << med.magnesium->elemental_mg;
+    EXPECT_LE(off, 0.1 + 1e-9) << med.id << ": " << *med.magnesium->salt_mg << " mg x "
+                               << salt->elemental_percent << " % is " << stated << ", not "
+                               << med.magnesium->elemental_mg;
   }
 }
 
 // Combination night-time brands resolve to their sedating antihistamine (the ingredient with a
 // rule), and a combination product with its own label window keeps its own entry.
 TEST(KbSynonyms, CombinationBrandsResolveToTheIngredientWithARule) {
-  EXPECT_EQ(names().medicines("Tylenol PM Extra Strength caplets"), std::vector<std::string>{"diphenhydramine"});
+  EXPECT_EQ(names().medicines("Tylenol PM Extra Strength caplets"),
+            std::vector<std::string>{"diphenhydramine"});
   EXPECT_EQ(names().medicines("Advil PM"), std::vector<std::string>{"diphenhydramine"});
   EXPECT_EQ(names().medicines("Unisom SleepTabs"), std::vector<std::string>{"doxylamine"});
   EXPECT_EQ(names().medicines("Night Nurse"), std::vector<std::string>{"promethazine"});
   EXPECT_EQ(names().medicines("Juluca"), std::vector<std::string>{"dolutegravir-rilpivirine"});
   // the combination written out is the same product (its id words), not two ingredients
-  EXPECT_EQ(names().medicines("dolutegravir/rilpivirine"), std::vector<std::string>{"dolutegravir-rilpivirine"});
+  EXPECT_EQ(names().medicines("dolutegravir/rilpivirine"),
+            std::vector<std::string>{"dolutegravir-rilpivirine"});
 }
 
 }  // namespace

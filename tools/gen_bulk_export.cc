@@ -14,8 +14,8 @@
 // ignored), drawn from a separate stream: the good lines do not change.
 //
 // Every patient draws a mixture that reaches every indicator of docs/audit.md, on both sides of
-// each threshold and window: eGFR 29/30/31 and "<30", "<=30", ">90", "<15"; ferritin 75/76 in ng/mL,
-// ug/L and µg/L; TSAT 19/20; dates on the 12-month edge, after --as-of, partial and missing;
+// each threshold and window: eGFR 29/30/31 and "<30", "<=30", ">90", "<15"; ferritin 75/76 in
+// ng/mL, ug/L and µg/L; TSAT 19/20; dates on the 12-month edge, after --as-of, partial and missing;
 // stopped / completed / entered-in-error medicines; resolved / refuted conditions; medicines coded
 // by ingredient, by product (RxNorm SCD/SBD, mapped to ingredients), through medicationReference
 // to Medication.ndjson, or not at all (unrelated ones only); timing instructions present or not;
@@ -54,13 +54,19 @@ struct Rng {
     return z ^ (z >> 31);
   }
   /// Uniform in [0, n).
-  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(((next() >> 32) * n) >> 32); }
+  std::uint32_t below(std::uint32_t n) {
+    return static_cast<std::uint32_t>(((next() >> 32) * n) >> 32);
+  }
   /// Uniform in [lo, hi].
-  int range(int lo, int hi) { return lo + static_cast<int>(below(static_cast<std::uint32_t>(hi - lo + 1))); }
+  int range(int lo, int hi) {
+    return lo + static_cast<int>(below(static_cast<std::uint32_t>(hi - lo + 1)));
+  }
   /// True with probability permille / 1000 (integers only: no floating point anywhere).
   bool chance(int permille) { return below(1000) < static_cast<std::uint32_t>(permille); }
   template <typename T, std::size_t N>
-  const T& pick(const std::array<T, N>& items) { return items[below(N)]; }
+  const T& pick(const std::array<T, N>& items) {
+    return items[below(N)];
+  }
 };
 
 std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
@@ -144,7 +150,8 @@ class Sink {
     bool ok = true;
     if (!buf.empty()) {
       if (gz_ != nullptr)
-        ok = gzwrite(gz_, buf.data(), static_cast<unsigned>(buf.size())) == static_cast<int>(buf.size());
+        ok = gzwrite(gz_, buf.data(), static_cast<unsigned>(buf.size())) ==
+             static_cast<int>(buf.size());
       else
         ok = std::fwrite(buf.data(), 1, buf.size(), file_) == buf.size();
     }
@@ -175,13 +182,25 @@ class Sink {
   gzFile gz_ = nullptr;
 };
 
-enum FileId { kPatient, kMedicationRequest, kMedicationStatement, kObservation, kCondition, kMedication, kEncounter, kFiles };
-constexpr std::array<const char*, kFiles> kFileNames = {"Patient", "MedicationRequest", "MedicationStatement", "Observation",
-                                                        "Condition", "Medication", "Encounter"};
+enum FileId {
+  kPatient,
+  kMedicationRequest,
+  kMedicationStatement,
+  kObservation,
+  kCondition,
+  kMedication,
+  kEncounter,
+  kFiles
+};
+constexpr std::array<const char*, kFiles> kFileNames = {
+    "Patient",    "MedicationRequest", "MedicationStatement", "Observation", "Condition",
+    "Medication", "Encounter"};
 
 // ---------------------------------------------------------------- small formatters
 
-void put(std::string& out, std::string_view s) { out.append(s); }
+void put(std::string& out, std::string_view s) {
+  out.append(s);
+}
 
 void put_uint(std::string& out, std::uint64_t v) {
   char tmp[24];
@@ -230,8 +249,8 @@ struct Uuid {
 };
 Uuid new_uuid(Rng& rng) {
   Uuid u{rng.next(), rng.next()};
-  u.hi = (u.hi & ~0xF000ull) | 0x4000ull;                    // version 4
-  u.lo = (u.lo & ~(3ull << 62)) | (2ull << 62);              // RFC 4122 variant
+  u.hi = (u.hi & ~0xF000ull) | 0x4000ull;        // version 4
+  u.lo = (u.lo & ~(3ull << 62)) | (2ull << 62);  // RFC 4122 variant
   return u;
 }
 void put_uuid(std::string& out, const Uuid& u) {
@@ -283,7 +302,9 @@ void put_when(std::string& out, Rng& rng, int day, DateForm form) {
   put_date(out, day);
   out.push_back('T');
   // The window edges get times near midnight on purpose.
-  const int minute_of_day = rng.chance(200) ? (rng.chance(500) ? rng.range(0, 10) : rng.range(1430, 1439)) : rng.range(0, 1439);
+  const int minute_of_day = rng.chance(200)
+                                ? (rng.chance(500) ? rng.range(0, 10) : rng.range(1430, 1439))
+                                : rng.range(0, 1439);
   put2(out, minute_of_day / 60);
   out.push_back(':');
   put2(out, minute_of_day % 60);
@@ -295,7 +316,8 @@ void put_when(std::string& out, Rng& rng, int day, DateForm form) {
     put(out, "Z");
     return;
   }
-  static constexpr std::array<std::string_view, 5> kZones = {"+00:00", "-05:00", "+01:00", "-04:00", "+10:00"};
+  static constexpr std::array<std::string_view, 5> kZones = {"+00:00", "-05:00", "+01:00", "-04:00",
+                                                             "+10:00"};
   put(out, rng.pick(kZones));
 }
 
@@ -323,9 +345,12 @@ struct Drug {
 // carbonate + magnesium hydroxide; 410995 -> magnesium citrate; 1658221 -> magnesium sulfate.
 constexpr std::array<Drug, 10> kMagnesium = {{
     {"6582", "magnesium oxide", "311430", "magnesium oxide 400 MG Oral Tablet"},
-    {"6581", "magnesium hydroxide", "243463", "aluminum hydroxide 40 MG/ML / magnesium hydroxide 40 MG/ML Oral Suspension"},
-    {"6581", "magnesium hydroxide", "205233", "calcium carbonate 550 MG / magnesium hydroxide 100 MG Chewable Tablet"},
-    {"6579", "magnesium chloride", "206344", "magnesium chloride 64 MG Delayed Release Oral Tablet"},
+    {"6581", "magnesium hydroxide", "243463",
+     "aluminum hydroxide 40 MG/ML / magnesium hydroxide 40 MG/ML Oral Suspension"},
+    {"6581", "magnesium hydroxide", "205233",
+     "calcium carbonate 550 MG / magnesium hydroxide 100 MG Chewable Tablet"},
+    {"6579", "magnesium chloride", "206344",
+     "magnesium chloride 64 MG Delayed Release Oral Tablet"},
     {"6585", "magnesium sulfate", "1658221", "magnesium sulfate 500 MG/ML Injectable Solution"},
     {"52356", "magnesium citrate", "410995", "magnesium citrate 58 MG/ML Oral Solution"},
     {"476818", "magnesium glycinate", "", ""},
@@ -399,7 +424,8 @@ constexpr std::array<Drug, 8> kDiuretic = {{
     {"1808", "bumetanide", "", ""},
     {"38413", "torsemide", "", ""},
     {"5487", "hydrochlorothiazide", "310798", "hydrochlorothiazide 25 MG Oral Tablet"},
-    {"5487", "hydrochlorothiazide", "197885", "hydrochlorothiazide 12.5 MG / lisinopril 10 MG Oral Tablet"},
+    {"5487", "hydrochlorothiazide", "197885",
+     "hydrochlorothiazide 12.5 MG / lisinopril 10 MG Oral Tablet"},
     {"2409", "chlorthalidone", "", ""},
     {"5764", "indapamide", "", ""},
     {"1369", "bendroflumethiazide", "", ""},
@@ -410,7 +436,8 @@ constexpr std::array<Drug, 2> kDigoxin = {{
     {"3407", "digoxin", "", ""},
 }};
 // Unrelated medicines (no list): Synthea's common RxNorm products, and KB medicines that are in no
-// audit list (spironolactone 9997 and its product 104232; acetaminophen 161). Near misses on purpose.
+// audit list (spironolactone 9997 and its product 104232; acetaminophen 161). Near misses on
+// purpose.
 constexpr std::array<Drug, 9> kNoiseDrugs = {{
     {"314076", "lisinopril 10 MG Oral Tablet", "", ""},
     {"259255", "atorvastatin 80 MG Oral Tablet", "", ""},
@@ -423,8 +450,9 @@ constexpr std::array<Drug, 9> kNoiseDrugs = {{
     {"849574", "naproxen sodium 220 MG Oral Tablet", "", ""},
 }};
 // Unrelated medicines written as text only (no coding): willis reports them as unrecognised.
-constexpr std::array<std::string_view, 4> kUncodedNoise = {"Glucosamine 500 mg tablets", "Evening primrose oil capsules",
-                                                           "Aqueous cream", "Emollient bath additive"};
+constexpr std::array<std::string_view, 4> kUncodedNoise = {
+    "Glucosamine 500 mg tablets", "Evening primrose oil capsules", "Aqueous cream",
+    "Emollient bath additive"};
 
 struct Code {
   std::string_view code;
@@ -440,7 +468,8 @@ constexpr std::array<Code, 3> kCkd45 = {{
     {"433146000", "Chronic kidney disease stage 5 (disorder)"},
 }};
 // Unrelated conditions, with near misses: CKD stage 3 433144002 (kb chronic-kidney-disease), iron
-// deficiency anaemia 87522002, nocturnal leg cramps 449918009 (kb/conditions.yaml); Synthea's common ones.
+// deficiency anaemia 87522002, nocturnal leg cramps 449918009 (kb/conditions.yaml); Synthea's
+// common ones.
 constexpr std::array<Code, 8> kNoiseConditions = {{
     {"433144002", "Chronic kidney disease stage 3 (disorder)"},
     {"87522002", "Iron deficiency anemia (disorder)"},
@@ -452,14 +481,24 @@ constexpr std::array<Code, 8> kNoiseConditions = {{
     {"10509002", "Acute bronchitis (disorder)"},
 }};
 
-// LOINC: docs/audit.md / docs/fhir.md and src/codec/fhir_profile.cc `kLoincCodes` (lab_kind_of_loinc).
+// LOINC: docs/audit.md / docs/fhir.md and src/codec/fhir_profile.cc `kLoincCodes`
+// (lab_kind_of_loinc).
 enum class Lab { egfr, ferritin, tsat, magnesium };
 constexpr std::array<Code, 5> kEgfrCodes = {{
-    {"33914-3", "Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum or Plasma by Creatinine-based formula (MDRD)"},
-    {"62238-1", "Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI)"},
-    {"98979-8", "Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI 2021)"},
-    {"48642-3", "Glomerular filtration rate/1.73 sq M.predicted among non-blacks [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (MDRD)"},
-    {"69405-9", "Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood"},
+    {"33914-3",
+     "Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum or Plasma by "
+     "Creatinine-based formula (MDRD)"},
+    {"62238-1",
+     "Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood "
+     "by Creatinine-based formula (CKD-EPI)"},
+    {"98979-8",
+     "Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood "
+     "by Creatinine-based formula (CKD-EPI 2021)"},
+    {"48642-3",
+     "Glomerular filtration rate/1.73 sq M.predicted among non-blacks [Volume Rate/Area] in Serum, "
+     "Plasma or Blood by Creatinine-based formula (MDRD)"},
+    {"69405-9",
+     "Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood"},
 }};
 constexpr Code kFerritin = {"2276-4", "Ferritin [Mass/volume] in Serum or Plasma"};
 constexpr Code kTsat = {"2502-3", "Iron saturation [Mass Fraction] in Serum or Plasma"};
@@ -474,19 +513,25 @@ struct NoiseLab {
   int lo, hi, places;
 };
 constexpr std::array<NoiseLab, 8> kNoiseLabs = {{
-    {"35591-7", "Creatinine renal clearance predicted by Cockcroft-Gault formula", "mL/min", "laboratory", 150, 1100, 1},
+    {"35591-7", "Creatinine renal clearance predicted by Cockcroft-Gault formula", "mL/min",
+     "laboratory", 150, 1100, 1},
     {"2160-0", "Creatinine [Mass/volume] in Serum or Plasma", "mg/dL", "laboratory", 50, 300, 2},
     {"2345-7", "Glucose [Mass/volume] in Serum or Plasma", "mg/dL", "laboratory", 650, 1800, 1},
     {"718-7", "Hemoglobin [Mass/volume] in Blood", "g/dL", "laboratory", 95, 175, 1},
-    {"2093-3", "Cholesterol [Mass/volume] in Serum or Plasma", "mg/dL", "laboratory", 1400, 2800, 1},
+    {"2093-3", "Cholesterol [Mass/volume] in Serum or Plasma", "mg/dL", "laboratory", 1400, 2800,
+     1},
     {"8480-6", "Systolic blood pressure", "mm[Hg]", "vital-signs", 100, 170, 0},
     {"29463-7", "Body weight", "kg", "vital-signs", 450, 1300, 1},
     {"8867-4", "Heart rate", "/min", "vital-signs", 55, 110, 0},
 }};
 
-constexpr std::array<std::string_view, 12> kGiven = {"Ann", "Bob", "Carys", "Dafydd", "Eilidh", "Farah", "Gwen", "Hamish", "Iona", "Jamal", "Kirsty", "Leon"};
-constexpr std::array<std::string_view, 10> kFamily = {"Jones", "Evans", "Patel", "MacLeod", "Okafor", "Williams", "Nowak", "Smith", "Kaur", "Davies"};
-constexpr std::array<std::string_view, 6> kCities = {"Leeds", "Cardiff", "Glasgow", "Bristol", "Norwich", "Derry"};
+constexpr std::array<std::string_view, 12> kGiven = {"Ann",    "Bob",   "Carys",  "Dafydd",
+                                                     "Eilidh", "Farah", "Gwen",   "Hamish",
+                                                     "Iona",   "Jamal", "Kirsty", "Leon"};
+constexpr std::array<std::string_view, 10> kFamily = {
+    "Jones", "Evans", "Patel", "MacLeod", "Okafor", "Williams", "Nowak", "Smith", "Kaur", "Davies"};
+constexpr std::array<std::string_view, 6> kCities = {"Leeds",   "Cardiff", "Glasgow",
+                                                     "Bristol", "Norwich", "Derry"};
 
 // ============================================================================ the generator
 
@@ -504,7 +549,10 @@ struct Options {
 class Generator {
  public:
   Generator(const Options& options, std::array<Sink, kFiles>& sinks)
-      : opt_(options), sinks_(sinks), year_before_(one_year_before(options.as_of)), bad_{mix(options.seed, 0xBAD11E5ull)} {}
+      : opt_(options),
+        sinks_(sinks),
+        year_before_(one_year_before(options.as_of)),
+        bad_{mix(options.seed, 0xBAD11E5ull)} {}
 
   void patient(std::uint64_t index) {
     Rng rng{mix(opt_.seed, index + 1)};
@@ -560,7 +608,8 @@ class Generator {
 
     // Indicators 8-9: PPIs, diuretics with digoxin, serum magnesium.
     if (rng.chance(220))
-      for (int i = rng.chance(250) ? 2 : 1; i > 0; --i) write_medicine(rng.pick(kPpi), /*long_term_bias=*/true);
+      for (int i = rng.chance(250) ? 2 : 1; i > 0; --i)
+        write_medicine(rng.pick(kPpi), /*long_term_bias=*/true);
     const bool diuretic = rng.chance(200);
     if (diuretic)
       for (int i = rng.chance(200) ? 2 : 1; i > 0; --i) write_medicine(rng.pick(kDiuretic));
@@ -596,7 +645,8 @@ class Generator {
   void put_meta(std::string& out, std::string_view profile) {
     put(out, R"("meta":{"versionId":"1","lastUpdated":")");
     put_when(out, *rng_, opt_.as_of - static_cast<int>(rng_->below(30)), DateForm::instant);
-    put(out, R"(","source":"#willis-gen","profile":["http://hl7.org/fhir/us/core/StructureDefinition/)");
+    put(out,
+        R"(","source":"#willis-gen","profile":["http://hl7.org/fhir/us/core/StructureDefinition/)");
     put(out, profile);
     put(out, R"("]})");
   }
@@ -612,7 +662,8 @@ class Generator {
     put_uuid(out, encounter_);
     put(out, R"("})");
   }
-  void put_coding(std::string& out, std::string_view system, std::string_view code, std::string_view display) {
+  void put_coding(std::string& out, std::string_view system, std::string_view code,
+                  std::string_view display) {
     put(out, R"({"system":")");
     put(out, system);
     put(out, R"(","code":")");
@@ -628,23 +679,35 @@ class Generator {
     Rng& rng = *rng_;
     const int d = opt_.as_of;
     const int y = year_before_;
-    switch (weighted(rng, std::array<int, 7>{long_term_bias ? 25 : 50, long_term_bias ? 45 : 15, 3, 3, 3, 3, 4})) {
-      case 0: return d - rng.range(0, 3 * 365);
-      case 1: return d - rng.range(365, 10 * 365);
-      case 2: return y - 1;
-      case 3: return y;
-      case 4: return y + 1;
-      case 5: return d;
-      default: return d + rng.range(1, 90);
+    switch (weighted(rng, std::array<int, 7>{long_term_bias ? 25 : 50, long_term_bias ? 45 : 15, 3,
+                                             3, 3, 3, 4})) {
+      case 0:
+        return d - rng.range(0, 3 * 365);
+      case 1:
+        return d - rng.range(365, 10 * 365);
+      case 2:
+        return y - 1;
+      case 3:
+        return y;
+      case 4:
+        return y + 1;
+      case 5:
+        return d;
+      default:
+        return d + rng.range(1, 90);
     }
   }
   /// How a date field is written: mostly a dateTime, sometimes a date, rarely partial.
   DateForm pick_form() {
     switch (weighted(*rng_, std::array<int, 4>{80, 12, 4, 4})) {
-      case 0: return DateForm::date_time;
-      case 1: return DateForm::date_only;
-      case 2: return DateForm::year_month;
-      default: return DateForm::year;
+      case 0:
+        return DateForm::date_time;
+      case 1:
+        return DateForm::date_only;
+      case 2:
+        return DateForm::year_month;
+      default:
+        return DateForm::year;
     }
   }
 
@@ -658,15 +721,19 @@ class Generator {
     put_uuid(out, pid_);
     put(out, R"(",)");
     put_meta(out, "us-core-patient");
-    put(out, R"(,"text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">Generated by willis_gen_bulk_export. Person index: )");
+    put(out,
+        R"(,"text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">Generated by willis_gen_bulk_export. Person index: )");
     put_uint(out, index);
     put(out, R"(  Population seed: )");
     put_uint(out, opt_.seed);
-    put(out, R"(</div>"},"extension":[{"url":"http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex","valueCode":")");
+    put(out,
+        R"(</div>"},"extension":[{"url":"http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex","valueCode":")");
     put(out, female ? "F" : "M");
-    put(out, R"("}],"identifier":[{"system":"https://github.com/synthetichealth/synthea","value":")");
+    put(out,
+        R"("}],"identifier":[{"system":"https://github.com/synthetichealth/synthea","value":")");
     put_uuid(out, pid_);
-    put(out, R"("},{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR","display":"Medical Record Number"}],"text":"Medical Record Number"},"system":"http://hospital.smarthealthit.org","value":")");
+    put(out,
+        R"("},{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR","display":"Medical Record Number"}],"text":"Medical Record Number"},"system":"http://hospital.smarthealthit.org","value":")");
     put_uuid(out, new_uuid(rng));
     put(out, R"("}],"name":[{"use":"official","family":")");
     put(out, family);
@@ -687,7 +754,8 @@ class Generator {
     put_uint(out, 1 + rng.below(200));
     put(out, R"( High Street"],"city":")");
     put(out, rng.pick(kCities));
-    put(out, R"~(","country":"GB"}],"maritalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-MaritalStatus","code":"M","display":"Married"}],"text":"Married"},"multipleBirthBoolean":false,"communication":[{"language":{"coding":[{"system":"urn:ietf:bcp:47","code":"en-GB","display":"English (United Kingdom)"}],"text":"English (United Kingdom)"}}]})~");
+    put(out,
+        R"~(","country":"GB"}],"maritalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-MaritalStatus","code":"M","display":"Married"}],"text":"Married"},"multipleBirthBoolean":false,"communication":[{"language":{"coding":[{"system":"urn:ietf:bcp:47","code":"en-GB","display":"English (United Kingdom)"}],"text":"English (United Kingdom)"}}]})~");
     end(kPatient);
   }
 
@@ -698,11 +766,14 @@ class Generator {
     put_uuid(out, new_uuid(rng));
     put(out, R"(",)");
     put_meta(out, "us-core-encounter");
-    put(out, R"(,"identifier":[{"use":"official","system":"https://github.com/synthetichealth/synthea","value":")");
+    put(out,
+        R"(,"identifier":[{"use":"official","system":"https://github.com/synthetichealth/synthea","value":")");
     put_uuid(out, encounter_);
-    put(out, R"~("}],"status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},"type":[{"coding":[{"system":"http://snomed.info/sct","code":"185349003","display":"Encounter for check up (procedure)"}],"text":"Encounter for check up (procedure)"}],"subject":{"reference":"Patient/)~");
+    put(out,
+        R"~("}],"status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},"type":[{"coding":[{"system":"http://snomed.info/sct","code":"185349003","display":"Encounter for check up (procedure)"}],"text":"Encounter for check up (procedure)"}],"subject":{"reference":"Patient/)~");
     put_uuid(out, pid_);
-    put(out, R"("},"participant":[{"type":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PPRF","display":"primary performer"}],"text":"primary performer"}],"individual":{"reference":"Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|9999978)");
+    put(out,
+        R"("},"participant":[{"type":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PPRF","display":"primary performer"}],"text":"primary performer"}],"individual":{"reference":"Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|9999978)");
     put_uint(out, 100 + rng.below(900));
     put(out, R"(","display":"Dr. )");
     put(out, rng.pick(kGiven));
@@ -724,21 +795,28 @@ class Generator {
     put_uuid(out, new_uuid(rng));
     put(out, R"(",)");
     put_meta(out, "us-core-condition-problems-health-concerns");
-    static constexpr std::array<std::string_view, 7> kClinical = {"active", "recurrence", "relapse", "", "resolved", "inactive", "remission"};
-    const std::string_view clinical = kClinical[weighted(rng, std::array<int, 7>{70, 3, 2, 8, 8, 5, 4})];
+    static constexpr std::array<std::string_view, 7> kClinical = {
+        "active", "recurrence", "relapse", "", "resolved", "inactive", "remission"};
+    const std::string_view clinical =
+        kClinical[weighted(rng, std::array<int, 7>{70, 3, 2, 8, 8, 5, 4})];
     if (!clinical.empty()) {
-      put(out, R"(,"clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":")");
+      put(out,
+          R"(,"clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":")");
       put(out, clinical);
       put(out, R"("}]})");
     }
-    static constexpr std::array<std::string_view, 6> kVerification = {"confirmed", "", "unconfirmed", "provisional", "refuted", "entered-in-error"};
-    const std::string_view verification = kVerification[weighted(rng, std::array<int, 6>{75, 10, 4, 3, 5, 3})];
+    static constexpr std::array<std::string_view, 6> kVerification = {
+        "confirmed", "", "unconfirmed", "provisional", "refuted", "entered-in-error"};
+    const std::string_view verification =
+        kVerification[weighted(rng, std::array<int, 6>{75, 10, 4, 3, 5, 3})];
     if (!verification.empty()) {
-      put(out, R"(,"verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":")");
+      put(out,
+          R"(,"verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":")");
       put(out, verification);
       put(out, R"("}]})");
     }
-    put(out, R"(,"category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-category","code":"problem-list-item","display":"Problem List Item"}]}],"code":{"coding":[)");
+    put(out,
+        R"(,"category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-category","code":"problem-list-item","display":"Problem List Item"}]}],"code":{"coding":[)");
     put_coding(out, kSnomed, code.code, code.display);
     put(out, R"(],"text":")");
     put(out, code.display);
@@ -759,38 +837,49 @@ class Generator {
   void put_dosage(std::string& out) {
     Rng& rng = *rng_;
     static constexpr std::array<std::string_view, 10> kTexts = {
-        "Take one tablet daily",                       // no timing
-        "Take as directed",                            // no timing
-        "One to be taken each day",                    // no timing
-        "Take 4 hours apart from antacids or iron",    // apart
-        "Take 2 hours BEFORE food",                    // before (upper case)
-        "Take after the evening meal",                 // after
-        "Keep separate from calcium and magnesium",    // separat
-        "Take in the afternoon",                       // contains "after"
-        "TAKE 4 HOURS APART FROM MAGNESIUM",           // apart (upper case)
-        "Take with a full glass of water",             // no timing
+        "Take one tablet daily",                     // no timing
+        "Take as directed",                          // no timing
+        "One to be taken each day",                  // no timing
+        "Take 4 hours apart from antacids or iron",  // apart
+        "Take 2 hours BEFORE food",                  // before (upper case)
+        "Take after the evening meal",               // after
+        "Keep separate from calcium and magnesium",  // separat
+        "Take in the afternoon",                     // contains "after"
+        "TAKE 4 HOURS APART FROM MAGNESIUM",         // apart (upper case)
+        "Take with a full glass of water",           // no timing
     };
     put(out, R"({"sequence":1)");
-    const int text_kind = static_cast<int>(weighted(rng, std::array<int, 3>{55, 35, 10}));  // text, no text, patientInstruction only
+    const int text_kind = static_cast<int>(
+        weighted(rng, std::array<int, 3>{55, 35, 10}));  // text, no text, patientInstruction only
     if (text_kind == 0) {
       put(out, R"(,"text":")");
       put(out, kTexts[weighted(rng, std::array<int, 10>{20, 12, 10, 6, 4, 4, 3, 3, 3, 10})]);
       put(out, R"(")");
     } else if (text_kind == 2) {
       put(out, R"(,"patientInstruction":")");
-      put(out, rng.chance(500) ? "Take it separately from indigestion remedies" : "Swallow whole with water");
+      put(out, rng.chance(500) ? "Take it separately from indigestion remedies"
+                               : "Swallow whole with water");
       put(out, R"(")");
     }
     put(out, R"(,"timing":{"repeat":{"frequency":)");
     put_uint(out, 1 + rng.below(2));
     put(out, R"(,"period":1,"periodUnit":"d")");
     switch (weighted(rng, std::array<int, 4>{70, 12, 10, 8})) {
-      case 1: put(out, rng.chance(500) ? R"(,"timeOfDay":["08:00:00"])" : R"(,"timeOfDay":["08:00:00","20:00:00"])"); break;
-      case 2: put(out, rng.chance(500) ? R"(,"when":["ACM"])" : R"(,"when":["HS"])"); break;
-      case 3: put(out, R"(,"timeOfDay":["21:00:00"],"when":["HS"])"); break;
-      default: break;
+      case 1:
+        put(out, rng.chance(500) ? R"(,"timeOfDay":["08:00:00"])"
+                                 : R"(,"timeOfDay":["08:00:00","20:00:00"])");
+        break;
+      case 2:
+        put(out, rng.chance(500) ? R"(,"when":["ACM"])" : R"(,"when":["HS"])");
+        break;
+      case 3:
+        put(out, R"(,"timeOfDay":["21:00:00"],"when":["HS"])");
+        break;
+      default:
+        break;
     }
-    put(out, R"(}},"asNeededBoolean":false,"doseAndRate":[{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/dose-rate-type","code":"ordered","display":"Ordered"}]},"doseQuantity":{"value":1,"unit":"tablet","system":"http://unitsofmeasure.org","code":"{tbl}"}}]})");
+    put(out,
+        R"(}},"asNeededBoolean":false,"doseAndRate":[{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/dose-rate-type","code":"ordered","display":"Ordered"}]},"doseQuantity":{"value":1,"unit":"tablet","system":"http://unitsofmeasure.org","code":"{tbl}"}}]})");
   }
 
   /// The medicine part: a codeable concept (ingredient or product code, sometimes a second
@@ -844,7 +933,8 @@ class Generator {
     const bool request = rng.chance(600);
     const FileId file = request ? kMedicationRequest : kMedicationStatement;
     std::string& out = begin(file).buf;
-    put(out, request ? R"({"resourceType":"MedicationRequest","id":")" : R"({"resourceType":"MedicationStatement","id":")");
+    put(out, request ? R"({"resourceType":"MedicationRequest","id":")"
+                     : R"({"resourceType":"MedicationStatement","id":")");
     put_uuid(out, new_uuid(rng));
     put(out, R"(",)");
     put_meta(out, request ? "us-core-medicationrequest" : "us-core-medicationstatement");
@@ -852,11 +942,16 @@ class Generator {
     put_narrative(out, drug.name);
     put(out, R"(,"status":")");
     if (request) {
-      static constexpr std::array<std::string_view, 8> kStatus = {"active", "on-hold", "unknown", "stopped", "completed", "cancelled", "entered-in-error", "draft"};
+      static constexpr std::array<std::string_view, 8> kStatus = {
+          "active",    "on-hold",   "unknown",          "stopped",
+          "completed", "cancelled", "entered-in-error", "draft"};
       put(out, kStatus[weighted(rng, std::array<int, 8>{62, 5, 3, 10, 10, 3, 4, 3})]);
-      put(out, R"(","intent":"order","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/medicationrequest-category","code":"community","display":"Community"}],"text":"Community"}],)");
+      put(out,
+          R"(","intent":"order","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/medicationrequest-category","code":"community","display":"Community"}],"text":"Community"}],)");
     } else {
-      static constexpr std::array<std::string_view, 8> kStatus = {"active", "intended", "on-hold", "unknown", "completed", "stopped", "not-taken", "entered-in-error"};
+      static constexpr std::array<std::string_view, 8> kStatus = {
+          "active",    "intended", "on-hold",   "unknown",
+          "completed", "stopped",  "not-taken", "entered-in-error"};
       put(out, kStatus[weighted(rng, std::array<int, 8>{58, 5, 4, 3, 10, 10, 5, 5})]);
       put(out, R"(",)");
     }
@@ -873,7 +968,8 @@ class Generator {
         put_when(out, rng, day, pick_form());
         put(out, R"(")");
       }
-      put(out, R"(,"requester":{"reference":"Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|9999974394","display":"Dr. )");
+      put(out,
+          R"(,"requester":{"reference":"Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|9999974394","display":"Dr. )");
       put(out, rng.pick(kGiven));
       put(out, " ");
       put(out, rng.pick(kFamily));
@@ -897,7 +993,8 @@ class Generator {
             }
             put(out, R"("})");
             break;
-          default: break;
+          default:
+            break;
         }
         put(out, R"(,"dateAsserted":")");
         put_when(out, rng, day, DateForm::date_time);
@@ -945,9 +1042,11 @@ class Generator {
     LabValue v;
     switch (lab) {
       case Lab::egfr: {
-        static constexpr std::array<std::string_view, 4> kUnits = {"mL/min/{1.73_m2}", "mL/min/1.73m2", "mL/min", "mg/dL"};
+        static constexpr std::array<std::string_view, 4> kUnits = {
+            "mL/min/{1.73_m2}", "mL/min/1.73m2", "mL/min", "mg/dL"};
         v.unit = kUnits[weighted(rng, std::array<int, 4>{80, 12, 4, 4})];
-        const int kind = plain ? 0 : static_cast<int>(weighted(rng, std::array<int, 3>{55, 30, 15}));
+        const int kind =
+            plain ? 0 : static_cast<int>(weighted(rng, std::array<int, 3>{55, 30, 15}));
         if (kind == 0) {
           v.scaled = rng.range(50, 1200), v.places = 1;
         } else if (kind == 1) {
@@ -955,7 +1054,8 @@ class Generator {
           const std::size_t i = rng.below(6);
           v.scaled = kEdge[i], v.places = i < 3 ? 0 : 1;
         } else {
-          static constexpr std::array<std::string_view, 7> kCmp = {">", "<", "<", "<=", "<=", ">=", "<"};
+          static constexpr std::array<std::string_view, 7> kCmp = {
+              ">", "<", "<", "<=", "<=", ">=", "<"};
           static constexpr std::array<long, 7> kBound = {90, 15, 30, 30, 29, 60, 31};
           const std::size_t i = rng.below(7);
           v.comparator = kCmp[i], v.scaled = kBound[i];
@@ -964,9 +1064,11 @@ class Generator {
         return v;
       }
       case Lab::ferritin: {
-        static constexpr std::array<std::string_view, 4> kUnits = {"ng/mL", "ug/L", "µg/L", "pmol/L"};
+        static constexpr std::array<std::string_view, 4> kUnits = {"ng/mL", "ug/L", "µg/L",
+                                                                   "pmol/L"};
         v.unit = kUnits[weighted(rng, std::array<int, 4>{60, 20, 12, 8})];
-        const int kind = plain ? 0 : static_cast<int>(weighted(rng, std::array<int, 3>{55, 32, 13}));
+        const int kind =
+            plain ? 0 : static_cast<int>(weighted(rng, std::array<int, 3>{55, 32, 13}));
         if (kind == 0) {
           v.scaled = rng.range(5, 400);
         } else if (kind == 1) {
@@ -983,7 +1085,8 @@ class Generator {
       }
       case Lab::tsat: {
         v.unit = rng.chance(50) ? "mg/dL" : "%";
-        const int kind = plain ? 0 : static_cast<int>(weighted(rng, std::array<int, 3>{55, 32, 13}));
+        const int kind =
+            plain ? 0 : static_cast<int>(weighted(rng, std::array<int, 3>{55, 32, 13}));
         if (kind == 0) {
           v.scaled = rng.range(5, 50);
         } else if (kind == 1) {
@@ -1038,7 +1141,9 @@ class Generator {
       days[used++] = effective_day(day, form);
       write_observation(lab, day, form, usable_plain(lab, twin && i == 0));
     }
-    if (twin) write_observation(lab, days[0], DateForm::date_time, usable_plain(lab, true), /*same_day_twin=*/true);
+    if (twin)
+      write_observation(lab, days[0], DateForm::date_time, usable_plain(lab, true),
+                        /*same_day_twin=*/true);
   }
   /// A value from pick_value; when `plain`, with no comparator and in a usable unit.
   LabValue usable_plain(Lab lab, bool plain) {
@@ -1051,23 +1156,36 @@ class Generator {
     return v;
   }
 
-  void write_observation(Lab lab, int day, DateForm date_form, const LabValue& value, bool same_day_twin = false) {
+  void write_observation(Lab lab, int day, DateForm date_form, const LabValue& value,
+                         bool same_day_twin = false) {
     Rng& rng = *rng_;
     std::string& out = begin(kObservation).buf;
     put(out, R"({"resourceType":"Observation","id":")");
     put_uuid(out, new_uuid(rng));
     put(out, R"(",)");
     put_meta(out, "us-core-observation-lab");
-    static constexpr std::array<std::string_view, 8> kStatus = {"final", "amended", "corrected", "preliminary", "registered", "cancelled", "entered-in-error", "unknown"};
+    static constexpr std::array<std::string_view, 8> kStatus = {
+        "final",      "amended",   "corrected",        "preliminary",
+        "registered", "cancelled", "entered-in-error", "unknown"};
     put(out, R"(,"status":")");
-    put(out, same_day_twin ? "final" : kStatus[weighted(rng, std::array<int, 8>{80, 4, 3, 3, 3, 3, 3, 1})]);
-    put(out, R"(","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"laboratory","display":"Laboratory"}],"text":"Laboratory"}],"code":{"coding":[)");
+    put(out, same_day_twin ? "final"
+                           : kStatus[weighted(rng, std::array<int, 8>{80, 4, 3, 3, 3, 3, 3, 1})]);
+    put(out,
+        R"(","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"laboratory","display":"Laboratory"}],"text":"Laboratory"}],"code":{"coding":[)");
     Code code{};
     switch (lab) {
-      case Lab::egfr: code = rng.pick(kEgfrCodes); break;
-      case Lab::ferritin: code = kFerritin; break;
-      case Lab::tsat: code = kTsat; break;
-      case Lab::magnesium: code = rng.pick(kMagnesiumLab); break;
+      case Lab::egfr:
+        code = rng.pick(kEgfrCodes);
+        break;
+      case Lab::ferritin:
+        code = kFerritin;
+        break;
+      case Lab::tsat:
+        code = kTsat;
+        break;
+      case Lab::magnesium:
+        code = rng.pick(kMagnesiumLab);
+        break;
     }
     put_coding(out, kLoinc, code.code, code.display);
     put(out, R"(],"text":")");
@@ -1076,9 +1194,12 @@ class Generator {
     put_subject(out);
     // Date: effectiveDateTime, else effectivePeriod.start, else effectiveInstant, else issued.
     // `issued` (when present) is a day or two later, so reading it first would move the date.
-    int form = same_day_twin ? 0 : static_cast<int>(weighted(rng, std::array<int, 5>{78, 8, 5, 6, 3}));
+    int form =
+        same_day_twin ? 0 : static_cast<int>(weighted(rng, std::array<int, 5>{78, 8, 5, 6, 3}));
     // An instant is never partial: a partial date goes into effectiveDateTime instead.
-    if ((form == 2 || form == 3) && (date_form == DateForm::year || date_form == DateForm::year_month)) form = 0;
+    if ((form == 2 || form == 3) &&
+        (date_form == DateForm::year || date_form == DateForm::year_month))
+      form = 0;
     switch (form) {
       case 0:
         put(out, R"(,"effectiveDateTime":")");
@@ -1097,7 +1218,8 @@ class Generator {
         put_when(out, rng, day, DateForm::instant);
         put(out, R"(")");
         break;
-      default: break;  // 3: issued only; 4: no date at all
+      default:
+        break;  // 3: issued only; 4: no date at all
     }
     if (form != 4) {
       put(out, R"(,"issued":")");
@@ -1130,7 +1252,8 @@ class Generator {
     put_uuid(out, new_uuid(rng));
     put(out, R"(",)");
     put_meta(out, lab.category == "laboratory" ? "us-core-observation-lab" : "us-core-vital-signs");
-    put(out, R"(,"status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":")");
+    put(out,
+        R"(,"status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":")");
     put(out, lab.category);
     put(out, R"("}]}],"code":{"coding":[)");
     put_coding(out, kLoinc, lab.code, lab.display);
@@ -1168,7 +1291,8 @@ class Generator {
       case 0:  // malformed JSON: a line cut short
         put(out, R"({"resourceType":"Observation","id":")");
         put_uuid(out, id);
-        put(out, R"(","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"2276-4")");
+        put(out,
+            R"(","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"2276-4")");
         break;
       case 1:  // not JSON at all
         put(out, "<html><body>502 Bad Gateway</body></html>");
@@ -1188,25 +1312,29 @@ class Generator {
       case 4:  // a used type with no subject
         put(out, R"({"resourceType":"MedicationRequest","id":")");
         put_uuid(out, id);
-        put(out, R"(","status":"active","medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"6582"}]}})");
+        put(out,
+            R"(","status":"active","medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"6582"}]}})");
         break;
       case 5:  // a subject that is not Patient/ID
         put(out, R"({"resourceType":"Observation","id":")");
         put_uuid(out, id);
         put(out, R"(","status":"final","subject":{"reference":"Group/)");
         put_uuid(out, id);
-        put(out, R"("},"code":{"coding":[{"system":"http://loinc.org","code":"2276-4"}]},"effectiveDateTime":"2026-01-01","valueQuantity":{"value":10,"unit":"ng/mL"}})");
+        put(out,
+            R"("},"code":{"coding":[{"system":"http://loinc.org","code":"2276-4"}]},"effectiveDateTime":"2026-01-01","valueQuantity":{"value":10,"unit":"ng/mL"}})");
         break;
       case 6:  // a subject given only as a display
         put(out, R"({"resourceType":"Condition","id":")");
         put_uuid(out, id);
-        put(out, R"(","subject":{"display":"A. Patient"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"32914008"}]}})");
+        put(out,
+            R"(","subject":{"display":"A. Patient"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"32914008"}]}})");
         break;
       case 7:  // a Patient with no id
         put(out, R"({"resourceType":"Patient","gender":"female","birthDate":"1970-01-01"})");
         break;
       case 8:  // a Medication with no id
-        put(out, R"({"resourceType":"Medication","code":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"6582"}]}})");
+        put(out,
+            R"({"resourceType":"Medication","code":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"6582"}]}})");
         break;
       case 9:  // a JSON value that is not an object
         put(out, R"(["Patient",1,2,3])");
@@ -1236,7 +1364,8 @@ class Generator {
 [[noreturn]] void usage(const char* why) {
   if (why != nullptr) std::fprintf(stderr, "willis_gen_bulk_export: %s\n", why);
   std::fprintf(stderr,
-               "usage: willis_gen_bulk_export OUT_DIR (--patients N | --target-bytes SIZE) [--seed S] [--gzip]\n"
+               "usage: willis_gen_bulk_export OUT_DIR (--patients N | --target-bytes SIZE) [--seed "
+               "S] [--gzip]\n"
                "                              [--bad-lines RATE] [--as-of YYYY-MM-DD] [--quiet]\n"
                "  SIZE: bytes, or with K/M/G (powers of 1024); RATE: 0 to 1, e.g. 0.001\n");
   std::exit(2);
@@ -1295,8 +1424,9 @@ bool parse_rate(std::string_view s, int& out) {
 
 bool parse_date(std::string_view s, int& out) {
   std::uint64_t y = 0, m = 0, d = 0;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !parse_uint(s.substr(0, 4), y) || !parse_uint(s.substr(5, 2), m) ||
-      !parse_uint(s.substr(8, 2), d) || m < 1 || m > 12 || d < 1 || d > 31)
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !parse_uint(s.substr(0, 4), y) ||
+      !parse_uint(s.substr(5, 2), m) || !parse_uint(s.substr(8, 2), d) || m < 1 || m > 12 ||
+      d < 1 || d > 31)
     return false;
   out = days_from_civil(static_cast<int>(y), static_cast<int>(m), static_cast<int>(d));
   const Civil back = civil_from_days(out);
@@ -1317,14 +1447,16 @@ Options parse_args(int argc, char** argv) {
       if (!parse_uint(value(), opt.patients)) usage("--patients needs a whole number");
       have_count = true;
     } else if (arg == "--target-bytes") {
-      if (!parse_size(value(), opt.target_bytes)) usage("--target-bytes needs a size such as 2G or 200M");
+      if (!parse_size(value(), opt.target_bytes))
+        usage("--target-bytes needs a size such as 2G or 200M");
       have_count = true;
     } else if (arg == "--seed") {
       if (!parse_uint(value(), opt.seed)) usage("--seed needs a whole number");
     } else if (arg == "--gzip") {
       opt.gzip = true;
     } else if (arg == "--bad-lines") {
-      if (!parse_rate(value(), opt.bad_permille_x10)) usage("--bad-lines needs a rate from 0 to 1 (at most 4 decimals)");
+      if (!parse_rate(value(), opt.bad_permille_x10))
+        usage("--bad-lines needs a rate from 0 to 1 (at most 4 decimals)");
     } else if (arg == "--as-of") {
       if (!parse_date(value(), opt.as_of)) usage("--as-of needs a date YYYY-MM-DD");
     } else if (arg == "--quiet") {
@@ -1390,7 +1522,8 @@ int main(int argc, char** argv) {
         last = now;
         const double secs = std::chrono::duration<double>(now - start).count();
         const double mb = static_cast<double>(gen.total_bytes()) / 1e6;
-        std::fprintf(stderr, "\rgen: %llu patients, %.0f MB, %.0f MB/s   ", static_cast<unsigned long long>(n), mb, mb / secs);
+        std::fprintf(stderr, "\rgen: %llu patients, %.0f MB, %.0f MB/s   ",
+                     static_cast<unsigned long long>(n), mb, mb / secs);
         std::fflush(stderr);
       }
     }
@@ -1399,18 +1532,23 @@ int main(int argc, char** argv) {
   for (auto& sink : sinks) {
     lines += sink.lines;
     if (!sink.close()) {
-      std::fprintf(stderr, "willis_gen_bulk_export: cannot finish writing %s\n", opt.out_dir.c_str());
+      std::fprintf(stderr, "willis_gen_bulk_export: cannot finish writing %s\n",
+                   opt.out_dir.c_str());
       return 1;
     }
   }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::uint64_t bytes = 0;
   for (const auto& sink : sinks) bytes += sink.bytes;
   if (!opt.quiet) {
     if (progress) std::fprintf(stderr, "\r\033[K");
-    std::fprintf(stderr, "gen: %llu patients, %llu lines, %.1f MB (uncompressed) in %.2f s: %.0f MB/s -> %s\n",
-                 static_cast<unsigned long long>(n), static_cast<unsigned long long>(lines), static_cast<double>(bytes) / 1e6, secs,
-                 static_cast<double>(bytes) / 1e6 / (secs > 0 ? secs : 1e-9), opt.out_dir.c_str());
+    std::fprintf(
+        stderr,
+        "gen: %llu patients, %llu lines, %.1f MB (uncompressed) in %.2f s: %.0f MB/s -> %s\n",
+        static_cast<unsigned long long>(n), static_cast<unsigned long long>(lines),
+        static_cast<double>(bytes) / 1e6, secs,
+        static_cast<double>(bytes) / 1e6 / (secs > 0 ? secs : 1e-9), opt.out_dir.c_str());
   }
   return 0;
 }

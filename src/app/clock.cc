@@ -40,7 +40,8 @@ const Clock& Clock::system() {
 }
 
 Clock::Clock(NowFn now, LocalDateFn local_date_fn)
-    : now_(std::move(now)), local_date_(local_date_fn ? std::move(local_date_fn) : LocalDateFn(local_date)) {}
+    : now_(std::move(now)),
+      local_date_(local_date_fn ? std::move(local_date_fn) : LocalDateFn(local_date)) {}
 
 std::int64_t Clock::unix_seconds() const {
   return std::chrono::duration_cast<std::chrono::seconds>(now().time_since_epoch()).count();
@@ -55,14 +56,20 @@ core::Result<core::CalendarDate> Clock::today() const {
   return local_date_(now());
 }
 
-core::Result<core::CalendarDate> Clock::date_or_today(const std::string& flag, const std::string& text) const {
+core::Result<core::CalendarDate> Clock::date_or_today(const std::string& flag,
+                                                      const std::string& text) const {
   if (text.empty()) return today();
   if (const auto date = core::parse_date(text)) return *date;
-  return core::Error(core::Errc::invalid_value, flag, "\"" + text + "\" is not a date (use YYYY-MM-DD, e.g. 2026-11-22)");
+  return core::Error(core::Errc::invalid_value, flag,
+                     "\"" + text + "\" is not a date (use YYYY-MM-DD, e.g. 2026-11-22)");
 }
 
-std::string Clock::utc_timestamp() const { return format_utc(now(), "%Y-%m-%dT%H:%M:%SZ"); }
+std::string Clock::utc_timestamp() const {
+  return format_utc(now(), "%Y-%m-%dT%H:%M:%SZ");
+}
 
-std::string Clock::utc_ical() const { return format_utc(now(), "%Y%m%dT%H%M%SZ"); }
+std::string Clock::utc_ical() const {
+  return format_utc(now(), "%Y%m%dT%H%M%SZ");
+}
 
 }  // namespace willis::app

@@ -36,7 +36,8 @@ class Clock {
   /// Errors: invalid_value with path "WILLIS_TODAY" when the variable is set but not a date.
   core::Result<core::CalendarDate> today() const;
   /// `text` as YYYY-MM-DD when it is not empty, else today(). Errors name `flag` ("--as-of").
-  core::Result<core::CalendarDate> date_or_today(const std::string& flag, const std::string& text) const;
+  core::Result<core::CalendarDate> date_or_today(const std::string& flag,
+                                                 const std::string& text) const;
   /// now() in UTC as "2026-11-20T12:00:00Z" (ISO 8601), for stored timestamps.
   std::string utc_timestamp() const;
   /// now() in UTC as "20261120T120000Z" (iCalendar DATE-TIME, RFC 5545 §3.3.5), for DTSTAMP.

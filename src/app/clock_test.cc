@@ -12,7 +12,8 @@ namespace willis::app {
 namespace {
 
 // 2026-12-01T02:03:04Z.
-const Clock::TimePoint kNow{std::chrono::seconds(std::int64_t{20788} * 86400 + 2 * 3600 + 3 * 60 + 4)};
+const Clock::TimePoint kNow{
+    std::chrono::seconds(std::int64_t{20788} * 86400 + 2 * 3600 + 3 * 60 + 4)};
 
 /// Sets TZ for the test's lifetime and restores it after.
 class ScopedTimeZone {
@@ -23,8 +24,10 @@ class ScopedTimeZone {
     tzset();
   }
   ~ScopedTimeZone() {
-    if (old_) setenv("TZ", old_->c_str(), 1);
-    else unsetenv("TZ");
+    if (old_)
+      setenv("TZ", old_->c_str(), 1);
+    else
+      unsetenv("TZ");
     tzset();
   }
 
@@ -53,7 +56,10 @@ TEST(Clock, UtcStampsAndSeconds) {
 }
 
 TEST(Clock, DateOrTodayNamesTheFlag) {
-  const Clock clock([] { return kNow; }, [](Clock::TimePoint) { return core::CalendarDate{2026, 1, 2}; });
+  const Clock clock([] { return kNow; },
+                    [](Clock::TimePoint) {
+                      return core::CalendarDate{2026, 1, 2};
+                    });
   EXPECT_EQ(clock.date_or_today("--as-of", "").value(), (core::CalendarDate{2026, 1, 2}));
   EXPECT_EQ(clock.date_or_today("--as-of", "2025-05-06").value(), (core::CalendarDate{2025, 5, 6}));
   const auto bad = clock.date_or_today("--as-of", "2025-13-06");
@@ -63,13 +69,19 @@ TEST(Clock, DateOrTodayNamesTheFlag) {
 
 TEST(Clock, AnInjectedClockIgnoresWillisToday) {
   const char* old_value = std::getenv("WILLIS_TODAY");
-  const std::optional<std::string> old = old_value ? std::optional<std::string>(old_value) : std::nullopt;
+  const std::optional<std::string> old =
+      old_value ? std::optional<std::string>(old_value) : std::nullopt;
   setenv("WILLIS_TODAY", "2020-02-02", 1);
-  const Clock clock([] { return kNow; }, [](Clock::TimePoint) { return core::CalendarDate{2026, 1, 2}; });
+  const Clock clock([] { return kNow; },
+                    [](Clock::TimePoint) {
+                      return core::CalendarDate{2026, 1, 2};
+                    });
   const auto today = clock.today();
   const auto system_today = Clock::system().today();
-  if (old) setenv("WILLIS_TODAY", old->c_str(), 1);
-  else unsetenv("WILLIS_TODAY");
+  if (old)
+    setenv("WILLIS_TODAY", old->c_str(), 1);
+  else
+    unsetenv("WILLIS_TODAY");
   EXPECT_EQ(today.value(), (core::CalendarDate{2026, 1, 2}));
   EXPECT_EQ(system_today.value(), (core::CalendarDate{2020, 2, 2}));
 }

@@ -14,7 +14,8 @@ namespace willis::embedded {
 // File `index` of the embedded data ("evidence/claims.yaml", "food/foods.csv", ...), as chunks
 // to concatenate; false past the last file. This weak default stands in when the data was not
 // built in, so the program still links and says what is missing.
-__attribute__((weak)) bool embedded_data(std::size_t /*index*/, const char** /*name*/, const char* const** /*chunks*/,
+__attribute__((weak)) bool embedded_data(std::size_t /*index*/, const char** /*name*/,
+                                         const char* const** /*chunks*/,
                                          std::size_t* /*chunk_count*/) {
   return false;
 }
@@ -23,8 +24,10 @@ __attribute__((weak)) bool embedded_data(std::size_t /*index*/, const char** /*n
 namespace willis::app {
 
 const char* const kEvidenceNotBuiltIn =
-    "this willis was built without its evidence and food data (evidence/ is not added to the build); "
-    "rebuild with add_subdirectory(evidence) in CMakeLists.txt, or pass --evidence DIR / --food-data DIR";
+    "this willis was built without its evidence and food data (evidence/ is not added to the "
+    "build); "
+    "rebuild with add_subdirectory(evidence) in CMakeLists.txt, or pass --evidence DIR / "
+    "--food-data DIR";
 
 namespace {
 
@@ -44,7 +47,8 @@ std::vector<codec::KbFile> embedded_files(const std::string& prefix) {
   return files;
 }
 
-core::Result<std::vector<codec::KbFile>> folder_files(const std::string& dir, const std::set<std::string>& extensions) {
+core::Result<std::vector<codec::KbFile>> folder_files(const std::string& dir,
+                                                      const std::set<std::string>& extensions) {
   std::vector<codec::KbFile> files;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
@@ -53,8 +57,11 @@ core::Result<std::vector<codec::KbFile>> folder_files(const std::string& dir, co
     if (!text.ok()) return text.error();
     files.push_back({entry.path().filename().string(), std::move(text).value()});
   }
-  if (ec) return core::Error{core::Errc::io_error, "", "cannot read the folder " + dir + ": " + ec.message(), dir, 0};
-  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  if (ec)
+    return core::Error{core::Errc::io_error, "",
+                       "cannot read the folder " + dir + ": " + ec.message(), dir, 0};
+  std::sort(files.begin(), files.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
   return files;
 }
 
@@ -68,7 +75,8 @@ codec::EvidenceLoad load_evidence(const core::Kb& kb, const std::string& dir) {
     files = std::move(read).value();
   } else {
     files = embedded_files("evidence/");
-    if (files.empty()) return codec::EvidenceLoad{{}, {core::Error{core::Errc::io_error, "", kEvidenceNotBuiltIn}}};
+    if (files.empty())
+      return codec::EvidenceLoad{{}, {core::Error{core::Errc::io_error, "", kEvidenceNotBuiltIn}}};
   }
   return codec::load_evidence(files, kb);
 }
@@ -89,7 +97,8 @@ core::Result<core::FoodTable> load_food_table(const std::string& dir) {
     if (file.name == "portions.csv") portions = file.text;
   }
   if (foods.empty() || portions.empty())
-    return core::Error{core::Errc::io_error, "", "the food data needs foods.csv and portions.csv (USDA SR28)"};
+    return core::Error{core::Errc::io_error, "",
+                       "the food data needs foods.csv and portions.csv (USDA SR28)"};
   return codec::parse_food_table(foods, portions);
 }
 

@@ -1,6 +1,6 @@
-// src/app/evidence_source.h: where the evidence (evidence/*.yaml) and the USDA food table come from:
-// built into the binary by evidence/CMakeLists.txt, or read from folders. Adapter: reads files.
-// Shared by the CLI (`willis claims|sources|conflicts|ask|foods`) and `willis serve`.
+// src/app/evidence_source.h: where the evidence (evidence/*.yaml) and the USDA food table come
+// from: built into the binary by evidence/CMakeLists.txt, or read from folders. Adapter: reads
+// files. Shared by the CLI (`willis claims|sources|conflicts|ask|foods`) and `willis serve`.
 #pragma once
 
 #include <string>

@@ -1,4 +1,5 @@
-// src/app/kb_source.h: where the knowledge base comes from (built in, or --kb DIR). Adapter: reads files.
+// src/app/kb_source.h: where the knowledge base comes from (built in, or --kb DIR). Adapter: reads
+// files.
 #pragma once
 
 #include <string>

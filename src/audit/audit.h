@@ -28,11 +28,11 @@ struct Options {
   core::CalendarDate as_of;        ///< D (docs/audit.md "Dates")
   unsigned threads = 0;            ///< workers; 0 = std::thread::hardware_concurrency()
   std::size_t chunk_size = std::size_t{8} << 20;  ///< bytes read at a time (lines are never split)
-  std::int64_t max_errors = -1;    ///< stop when more lines than this are bad; < 0 = never
+  std::int64_t max_errors = -1;  ///< stop when more lines than this are bad; < 0 = never
   /// A line longer than this (decompressed) is a bad line, skipped without being held in memory.
   std::size_t max_line_bytes = kDefaultMaxLineBytes;
-  bool progress = false;           ///< draw a progress bar on stderr
-  bool collect_texts = false;      ///< fill RunResult::texts
+  bool progress = false;       ///< draw a progress bar on stderr
+  bool collect_texts = false;  ///< fill RunResult::texts
 };
 
 /// Where the lines go; either may be empty (dropped).
@@ -67,14 +67,14 @@ core::Result<std::vector<std::string>> input_files(const std::vector<std::string
 ///
 /// Results never depend on `threads` or `chunk_size`.
 /// Errors: io_error when a file cannot be read (the message names it).
-core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, const Options& options,
-                            const Sinks& sinks);
+core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes,
+                            const Options& options, const Sinks& sinks);
 
 /// `--grouped`: each line of `in` is one patient's resources, as a JSON array of resources or a
 /// Bundle; writes that line's flagged lines (and its bad resources as "<stdin>:LINE: reason").
 /// Summary counts cover all lines. Errors: io_error when `in` cannot be read.
-core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes& codes, core::CalendarDate as_of,
-                                    std::FILE* in, const Sinks& sinks,
+core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes& codes,
+                                    core::CalendarDate as_of, std::FILE* in, const Sinks& sinks,
                                     std::size_t max_line_bytes = kDefaultMaxLineBytes);
 
 }  // namespace willis::audit

@@ -1,5 +1,6 @@
-// src/audit/audit_test.cc: the audit over hand-written fixtures (tests/fixtures/audit/*/expected.json,
-// written from docs/audit.md), thread and chunk independence, --grouped, and a mutation fuzz.
+// src/audit/audit_test.cc: the audit over hand-written fixtures
+// (tests/fixtures/audit/*/expected.json, written from docs/audit.md), thread and chunk
+// independence, --grouped, and a mutation fuzz.
 #include "audit/audit.h"
 
 #include <gtest/gtest.h>
@@ -41,7 +42,8 @@ struct Outputs {
   bool stopped = false;
 };
 
-Outputs run_on(const std::vector<std::string>& paths, unsigned threads, std::size_t chunk_size, std::int64_t max_errors = -1) {
+Outputs run_on(const std::vector<std::string>& paths, unsigned threads, std::size_t chunk_size,
+               std::int64_t max_errors = -1) {
   Outputs out;
   Options options;
   options.paths = paths;
@@ -78,7 +80,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 std::vector<fs::path> fixture_dirs() {
   std::vector<fs::path> dirs;
   for (const auto& entry : fs::directory_iterator(kFixtures))
-    if (entry.is_directory() && fs::exists(entry.path() / "expected.json")) dirs.push_back(entry.path());
+    if (entry.is_directory() && fs::exists(entry.path() / "expected.json"))
+      dirs.push_back(entry.path());
   std::sort(dirs.begin(), dirs.end());
   return dirs;
 }
@@ -123,11 +126,14 @@ TEST_P(AuditFixture, MatchesExpected) {
     std::uint64_t denominator = 0, numerator = 0;
     ASSERT_FALSE(pair.at(0).get(denominator));
     ASSERT_FALSE(pair.at(1).get(numerator));
-    EXPECT_EQ(out.summary.indicators[static_cast<std::size_t>(index)].denominator, denominator) << id << " denominator";
-    EXPECT_EQ(out.summary.indicators[static_cast<std::size_t>(index)].numerator, numerator) << id << " numerator";
+    EXPECT_EQ(out.summary.indicators[static_cast<std::size_t>(index)].denominator, denominator)
+        << id << " denominator";
+    EXPECT_EQ(out.summary.indicators[static_cast<std::size_t>(index)].numerator, numerator)
+        << id << " numerator";
   }
   std::set<std::string> want_flagged, got_flagged;
-  for (auto item : expected["flagged"].get_array()) want_flagged.insert(std::string(item.get_string().value()));
+  for (auto item : expected["flagged"].get_array())
+    want_flagged.insert(std::string(item.get_string().value()));
   for (const auto& line : lines_of(out.flagged)) {
     simdjson::dom::element row;
     ASSERT_FALSE(parser.parse(line).get(row)) << line;
@@ -142,7 +148,8 @@ TEST_P(AuditFixture, MatchesExpected) {
     const auto flagged_lines = lines_of(out.flagged);
     for (auto item : exact) {
       const std::string want(item.get_string().value());
-      EXPECT_NE(std::find(flagged_lines.begin(), flagged_lines.end(), want), flagged_lines.end()) << "missing line " << want;
+      EXPECT_NE(std::find(flagged_lines.begin(), flagged_lines.end(), want), flagged_lines.end())
+          << "missing line " << want;
     }
   }
   simdjson::dom::array errors;
@@ -176,15 +183,18 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, AuditFixture, ::testing::ValuesIn(fixture_nam
 
 TEST(AuditFixtures, EveryIndicatorHasItsOwnFixture) {
   for (int index = 0; index < core::audit::kIndicatorCount; ++index)
-    EXPECT_TRUE(fs::exists(kFixtures / std::string(core::audit::indicator_id(index)) / "expected.json"))
+    EXPECT_TRUE(
+        fs::exists(kFixtures / std::string(core::audit::indicator_id(index)) / "expected.json"))
         << core::audit::indicator_id(index);
 }
 
-// ---------------------------------------------------------------- independence of threads and chunks
+// ---------------------------------------------------------------- independence of threads and
+// chunks
 
 /// Every fixture's lines, copied `copies` times with the patient ids renamed, in one folder.
 fs::path replicated_input(int copies) {
-  const fs::path dir = fs::temp_directory_path() / ("willis-audit-replicated-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("willis-audit-replicated-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::map<std::string, std::string> files;  // file name -> text
   for (int copy = 0; copy < copies; ++copy) {
@@ -195,12 +205,14 @@ fs::path replicated_input(int copies) {
         if (name == "expected.json" || name.ends_with(".gz")) continue;
         std::string text = read_text(entry.path());
         for (const std::string& from : {std::string("\"Patient/"), std::string("\"Medication/")}) {
-          for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += from.size() + prefix.size())
+          for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos;
+               at += from.size() + prefix.size())
             text.insert(at + from.size(), prefix);
         }
         for (const std::string& from : {std::string("\"resourceType\":\"Patient\",\"id\":\""),
-                                       std::string("\"resourceType\":\"Medication\",\"id\":\"")}) {
-          for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += from.size() + prefix.size())
+                                        std::string("\"resourceType\":\"Medication\",\"id\":\"")}) {
+          for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos;
+               at += from.size() + prefix.size())
             text.insert(at + from.size(), prefix);
         }
         files[fixture.filename().string() + "-" + name] += text;
@@ -219,7 +231,8 @@ TEST(AuditIndependence, ThreadsAndChunkSizesGiveByteIdenticalOutputs) {
   ASSERT_FALSE(reference.errors.empty());
   for (const unsigned threads : {1u, 2u, 7u})
     // 64 and 100: windows shorter than a line (mapped windows grow), offsets off page bounds.
-    for (const std::size_t chunk : {std::size_t{64}, std::size_t{100}, std::size_t{4096}, std::size_t{1} << 20}) {
+    for (const std::size_t chunk :
+         {std::size_t{64}, std::size_t{100}, std::size_t{4096}, std::size_t{1} << 20}) {
       SCOPED_TRACE(::testing::Message() << threads << " threads, chunk " << chunk);
       const Outputs out = run_on({dir.string()}, threads, chunk);
       EXPECT_EQ(out.summary_json, reference.summary_json);
@@ -240,7 +253,8 @@ TEST(AuditIndependence, GzipAndPlainFilesGiveTheSameOutputs) {
     const std::string text = read_text(entry.path());
     gzFile out = gzopen((gz_dir / (entry.path().filename().string() + ".gz")).c_str(), "wb");
     ASSERT_NE(out, nullptr);
-    ASSERT_EQ(gzwrite(out, text.data(), static_cast<unsigned>(text.size())), static_cast<int>(text.size()));
+    ASSERT_EQ(gzwrite(out, text.data(), static_cast<unsigned>(text.size())),
+              static_cast<int>(text.size()));
     gzclose(out);
     ++files;
   }
@@ -256,7 +270,8 @@ TEST(AuditIndependence, GzipAndPlainFilesGiveTheSameOutputs) {
     for (std::size_t at = 0; (at = gz_errors.find(".ndjson.gz:", at)) != std::string::npos; at += 8)
       gz_errors.replace(at, 11, ".ndjson:");
     std::string plain_errors = plain.errors;
-    for (std::size_t at = 0; (at = plain_errors.find(dir.string(), at)) != std::string::npos; at += gz_dir.string().size())
+    for (std::size_t at = 0; (at = plain_errors.find(dir.string(), at)) != std::string::npos;
+         at += gz_dir.string().size())
       plain_errors.replace(at, dir.string().size(), gz_dir.string());
     EXPECT_EQ(gz_errors, plain_errors);
   }
@@ -317,11 +332,13 @@ TEST(AuditGrouped, OnePatientPerLineGivesTheSameFlaggedLines) {
         ASSERT_FALSE(parser.parse(line).get(resource));
         const std::string_view type = resource["resourceType"].get_string().value();
         std::string_view id;
-        if (type == "Patient") id = resource["id"].get_string().value();
+        if (type == "Patient")
+          id = resource["id"].get_string().value();
         else if (type == "Medication") {
           medications.push_back(line);
           continue;
-        } else id = std::string_view(resource["subject"]["reference"].get_string().value()).substr(8);
+        } else
+          id = std::string_view(resource["subject"]["reference"].get_string().value()).substr(8);
         groups[std::string(id)].push_back(line);
       }
     }
@@ -332,21 +349,24 @@ TEST(AuditGrouped, OnePatientPerLineGivesTheSameFlaggedLines) {
       for (const auto& medication : medications) {
         simdjson::dom::element resource;
         ASSERT_FALSE(parser.parse(medication).get(resource));
-        const std::string reference = "\"Medication/" + std::string(resource["id"].get_string().value()) + "\"";
+        const std::string reference =
+            "\"Medication/" + std::string(resource["id"].get_string().value()) + "\"";
         if (line.find(reference) != std::string::npos) line += "," + medication;
       }
       input += line + "]\n";
     }
     std::FILE* in = fmemopen(input.data(), input.size(), "r");
     std::string flagged, errors;
-    Sinks sinks{[&](std::string_view line) { flagged += line; }, [&](std::string_view line) { errors += line; }};
+    Sinks sinks{[&](std::string_view line) { flagged += line; },
+                [&](std::string_view line) { errors += line; }};
     const auto result = run_grouped(testing::kb(), codes(), kAsOf, in, sinks);
     std::fclose(in);
     ASSERT_TRUE(result.ok());
     EXPECT_EQ(errors, "");
     const Outputs reference = run_on({fixture.string()}, 1, 1 << 20);
     EXPECT_EQ(flagged, reference.flagged);
-    EXPECT_EQ(codec::audit_summary_json(result.value().summary, testing::kb()), reference.summary_json);
+    EXPECT_EQ(codec::audit_summary_json(result.value().summary, testing::kb()),
+              reference.summary_json);
   }
 }
 
@@ -362,12 +382,16 @@ TEST(AuditGrouped, ABundleLineAndBadLines) {
       "\n";
   std::FILE* in = fmemopen(input.data(), input.size(), "r");
   std::string flagged, errors;
-  Sinks sinks{[&](std::string_view line) { flagged += line; }, [&](std::string_view line) { errors += line; }};
+  Sinks sinks{[&](std::string_view line) { flagged += line; },
+              [&](std::string_view line) { errors += line; }};
   const auto result = run_grouped(testing::kb(), codes(), kAsOf, in, sinks);
   std::fclose(in);
   ASSERT_TRUE(result.ok());
-  EXPECT_NE(flagged.find(R"("patient":"b1","indicator":"raltegravir-with-mg")"), std::string::npos) << flagged;
-  EXPECT_NE(errors.find("<stdin>:3: expected a JSON array of resources or a Bundle"), std::string::npos) << errors;
+  EXPECT_NE(flagged.find(R"("patient":"b1","indicator":"raltegravir-with-mg")"), std::string::npos)
+      << flagged;
+  EXPECT_NE(errors.find("<stdin>:3: expected a JSON array of resources or a Bundle"),
+            std::string::npos)
+      << errors;
   EXPECT_NE(errors.find("<stdin>:4: resource 1: Patient without id"), std::string::npos) << errors;
   EXPECT_EQ(result.value().summary.errors, 2u);
 }
@@ -381,7 +405,8 @@ TEST(AuditFuzz, MutatedLinesAreCountedNeverCrash) {
       if (entry.path().extension() == ".ndjson")
         for (auto& line : lines_of(read_text(entry.path()))) lines.push_back(line);
   std::mt19937 random(20261122);
-  const fs::path dir = fs::temp_directory_path() / ("willis-audit-fuzz-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("willis-audit-fuzz-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const char* kBytes = "{}[]\",:\\ 0a-<\x01\xff\xc3";
   for (int round = 0; round < 30; ++round) {
@@ -392,10 +417,18 @@ TEST(AuditFuzz, MutatedLinesAreCountedNeverCrash) {
       for (int m = 0; m < mutations && !line.empty(); ++m) {
         const std::size_t at = random() % line.size();
         switch (random() % 4) {
-          case 0: line[at] = kBytes[random() % 15]; break;
-          case 1: line.erase(at, 1 + random() % 8); break;
-          case 2: line.insert(at, 1, kBytes[random() % 15]); break;
-          default: line.resize(at); break;
+          case 0:
+            line[at] = kBytes[random() % 15];
+            break;
+          case 1:
+            line.erase(at, 1 + random() % 8);
+            break;
+          case 2:
+            line.insert(at, 1, kBytes[random() % 15]);
+            break;
+          default:
+            line.resize(at);
+            break;
         }
       }
       std::erase(line, '\n');
@@ -405,7 +438,8 @@ TEST(AuditFuzz, MutatedLinesAreCountedNeverCrash) {
       text += line + "\n";
     }
     std::ofstream(dir / "fuzz.ndjson", std::ios::binary | std::ios::trunc) << text;
-    const Outputs out = run_on({(dir / "fuzz.ndjson").string()}, 1 + round % 3, round % 2 ? 4096 : 1 << 20);
+    const Outputs out =
+        run_on({(dir / "fuzz.ndjson").string()}, 1 + round % 3, round % 2 ? 4096 : 1 << 20);
     // Every line that is not blank is either read as a resource or counted as an error.
     EXPECT_EQ(out.summary.resources + out.summary.errors, nonblank) << "round " << round;
     EXPECT_EQ(lines_of(out.errors).size(), out.summary.errors);
@@ -432,7 +466,9 @@ TEST(AuditMemory, PerPatientStateIsAtMost200Bytes) {
       uuids.get(id, PatientTable::hash(id)).add_patient();
     }
     EXPECT_EQ(uuids.size(), 100000u);
-    EXPECT_LE(uuids.bytes(), 100000u * (PatientTable::kBytesPerUuidPatient - sizeof(FlaggedPatient)) + (64u << 10));
+    EXPECT_LE(
+        uuids.bytes(),
+        100000u * (PatientTable::kBytesPerUuidPatient - sizeof(FlaggedPatient)) + (64u << 10));
   }
   PatientTable table;
   for (int index = 0; index < 100000; ++index) {
@@ -464,8 +500,11 @@ TEST(AuditMemory, PositionsPackIn6BytesInTheirOrder) {
   using core::audit::make_position;
   using core::audit::PackedPosition;
   const std::vector<core::audit::Position> sorted = {
-      make_position(0, 0), make_position(0, 1), make_position(0, core::audit::kMaxFileBytes - 1),
-      make_position(1, 0), make_position(core::audit::kMaxFiles - 1, core::audit::kMaxFileBytes - 1),
+      make_position(0, 0),
+      make_position(0, 1),
+      make_position(0, core::audit::kMaxFileBytes - 1),
+      make_position(1, 0),
+      make_position(core::audit::kMaxFiles - 1, core::audit::kMaxFileBytes - 1),
       core::audit::kNoPosition};
   for (std::size_t index = 0; index < sorted.size(); ++index) {
     EXPECT_EQ(PackedPosition(sorted[index]).get(), sorted[index]);
@@ -481,7 +520,8 @@ TEST(AuditMemory, PositionsPackIn6BytesInTheirOrder) {
 
 TEST(AuditErrors, MoreFilesThanPositionsHoldIsAnError) {
   // 12 bits of file index: 4097 files are refused with a clear message, not audited wrongly.
-  const fs::path dir = fs::temp_directory_path() / ("willis-audit-files-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("willis-audit-files-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   for (std::uint32_t index = 0; index <= core::audit::kMaxFiles; ++index)
     std::ofstream(dir / ("f" + std::to_string(index) + ".ndjson")) << "";
@@ -492,18 +532,23 @@ TEST(AuditErrors, MoreFilesThanPositionsHoldIsAnError) {
   fs::remove_all(dir);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, core::Errc::invalid_value);
-  EXPECT_NE(result.error().message.find("4097 input files: at most 4096"), std::string::npos) << result.error().message;
+  EXPECT_NE(result.error().message.find("4097 input files: at most 4096"), std::string::npos)
+      << result.error().message;
 }
 
 TEST(AuditMemory, UuidIdsAreKeptIn16BytesAndReadBackExactly) {
   // Canonical lower-case UUIDs are packed; anything else (upper case, no dashes, one character
   // off) is kept as written. Every id reads back exactly and is found by its text.
-  const std::vector<std::string> ids = {
-      "78de2454-5a3d-4020-b0d1-20395ff83baf", "00000000-0000-0000-0000-000000000000",
-      "ffffffff-ffff-ffff-ffff-ffffffffffff", "78DE2454-5A3D-4020-B0D1-20395FF83BAF",
-      "78de24545a3d4020b0d120395ff83baf",     "78de2454-5a3d-4020-b0d1-20395ff83bag",
-      "78de2454-5a3d-4020-b0d1_20395ff83baf", "78de2454-5a3d-4020-b0d1-20395ff83ba",
-      "p1",                                   ""};
+  const std::vector<std::string> ids = {"78de2454-5a3d-4020-b0d1-20395ff83baf",
+                                        "00000000-0000-0000-0000-000000000000",
+                                        "ffffffff-ffff-ffff-ffff-ffffffffffff",
+                                        "78DE2454-5A3D-4020-B0D1-20395FF83BAF",
+                                        "78de24545a3d4020b0d120395ff83baf",
+                                        "78de2454-5a3d-4020-b0d1-20395ff83bag",
+                                        "78de2454-5a3d-4020-b0d1_20395ff83baf",
+                                        "78de2454-5a3d-4020-b0d1-20395ff83ba",
+                                        "p1",
+                                        ""};
   PatientTable table;
   for (const auto& id : ids) table.get(id, PatientTable::hash(id)).add_patient();
   EXPECT_EQ(table.size(), ids.size());
@@ -524,7 +569,8 @@ TEST(AuditMemory, UuidIdsAreKeptIn16BytesAndReadBackExactly) {
 
 /// A fresh folder under the test's temporary directory.
 fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("willis-audit-test-" + std::to_string(::getpid())) / name;
+  const fs::path dir =
+      fs::temp_directory_path() / ("willis-audit-test-" + std::to_string(::getpid())) / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
@@ -549,19 +595,23 @@ void write_bytes(const fs::path& path, const std::string& bytes) {
   out << bytes;
 }
 
-/// `count` Patient lines with ids p0000..; incompressible enough that half the file is half the patients.
+/// `count` Patient lines with ids p0000..; incompressible enough that half the file is half the
+/// patients.
 std::string patient_lines(int count) {
   std::string text;
   std::mt19937 random(7);
   for (int index = 0; index < count; ++index)
-    text += fmt::format(R"({{"resourceType":"Patient","id":"p{:05}","name":[{{"text":"{:08x}{:08x}"}}]}})"
-                        "\n",
-                        index, random(), random());
+    text += fmt::format(
+        R"({{"resourceType":"Patient","id":"p{:05}","name":[{{"text":"{:08x}{:08x}"}}]}})"
+        "\n",
+        index, random(), random());
   return text;
 }
 
-core::Result<RunResult> run_paths(const std::vector<std::string>& paths, std::size_t chunk_size, std::string* errors = nullptr,
-                                  std::size_t max_line = kDefaultMaxLineBytes, unsigned threads = 2) {
+core::Result<RunResult> run_paths(const std::vector<std::string>& paths, std::size_t chunk_size,
+                                  std::string* errors = nullptr,
+                                  std::size_t max_line = kDefaultMaxLineBytes,
+                                  unsigned threads = 2) {
   Options options;
   options.paths = paths;
   options.as_of = kAsOf;
@@ -581,10 +631,13 @@ TEST(AuditDamagedInput, ATruncatedGzipFileIsAnErrorNamingIt) {
   write_bytes(dir / "Patient.ndjson.gz", whole.substr(0, whole.size() / 2));
   for (const std::size_t chunk : {std::size_t{4096}, std::size_t{8} << 20}) {
     const auto result = run_paths({dir.string()}, chunk);
-    ASSERT_FALSE(result.ok()) << "a half file was read as " << result.value().summary.patients << " patients";
+    ASSERT_FALSE(result.ok()) << "a half file was read as " << result.value().summary.patients
+                              << " patients";
     EXPECT_EQ(result.error().code, core::Errc::io_error);
-    EXPECT_NE(result.error().message.find((dir / "Patient.ndjson.gz").string()), std::string::npos) << result.error().message;
-    EXPECT_NE(result.error().message.find("truncated"), std::string::npos) << result.error().message;
+    EXPECT_NE(result.error().message.find((dir / "Patient.ndjson.gz").string()), std::string::npos)
+        << result.error().message;
+    EXPECT_NE(result.error().message.find("truncated"), std::string::npos)
+        << result.error().message;
   }
 }
 
@@ -593,14 +646,16 @@ TEST(AuditDamagedInput, BytesAfterTheGzipDataAreAnError) {
   write_bytes(dir / "Patient.ndjson.gz", gzip_bytes(patient_lines(10)) + "this is not gzip\n");
   const auto result = run_paths({dir.string()}, 1 << 20);
   ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.error().message.find("Patient.ndjson.gz"), std::string::npos) << result.error().message;
+  EXPECT_NE(result.error().message.find("Patient.ndjson.gz"), std::string::npos)
+      << result.error().message;
 }
 
 TEST(AuditDamagedInput, ConcatenatedGzipMembersAreReadWhole) {
   const fs::path dir = scratch("members");
   const std::string lines = patient_lines(300);
   const std::size_t half = lines.find('\n', lines.size() / 2) + 1;
-  write_bytes(dir / "Patient.ndjson.gz", gzip_bytes(lines.substr(0, half)) + gzip_bytes(lines.substr(half)));
+  write_bytes(dir / "Patient.ndjson.gz",
+              gzip_bytes(lines.substr(0, half)) + gzip_bytes(lines.substr(half)));
   const auto result = run_paths({dir.string()}, 4096);
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result.value().summary.patients, 300u);
@@ -611,20 +666,30 @@ TEST(AuditDamagedInput, ALineLongerThanTheCapIsOneBadLineWhateverTheChunks) {
   // 64 kB cap it is one bad line (FILE:2), the good lines around it are read, and nothing
   // depends on the chunk size.
   const fs::path dir = scratch("long-line");
-  const std::string before = R"({"resourceType":"Patient","id":"a1"})" "\n";
-  const std::string bomb = R"({"resourceType":"Patient","id":"big","x":")" + std::string(std::size_t{3} << 20, 'x') + "\"}\n";
-  const std::string after = R"({"resourceType":"Patient","id":"a2"})" "\n" R"({"resourceType":"Patient","id":"a3"})" "\n";
+  const std::string before = R"({"resourceType":"Patient","id":"a1"})"
+                             "\n";
+  const std::string bomb = R"({"resourceType":"Patient","id":"big","x":")" +
+                           std::string(std::size_t{3} << 20, 'x') + "\"}\n";
+  const std::string after = R"({"resourceType":"Patient","id":"a2"})"
+                            "\n"
+                            R"({"resourceType":"Patient","id":"a3"})"
+                            "\n";
   write_bytes(dir / "A.ndjson", before + bomb + after);
   write_bytes(dir / "B.ndjson.gz", gzip_bytes(before + bomb + after));
   std::string first_errors;
-  for (const std::size_t chunk : {std::size_t{100}, std::size_t{4096}, std::size_t{1} << 20, std::size_t{8} << 20}) {
+  for (const std::size_t chunk :
+       {std::size_t{100}, std::size_t{4096}, std::size_t{1} << 20, std::size_t{8} << 20}) {
     std::string errors;
     const auto result = run_paths({dir.string()}, chunk, &errors, std::size_t{64} << 10);
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.value().summary.errors, 2u) << "chunk " << chunk;
     EXPECT_EQ(result.value().summary.patients, 3u) << "chunk " << chunk;  // a1, a2, a3 (both files)
-    EXPECT_NE(errors.find((dir / "A.ndjson").string() + ":2: a line longer than 65536 bytes"), std::string::npos) << errors;
-    EXPECT_NE(errors.find((dir / "B.ndjson.gz").string() + ":2: a line longer than 65536 bytes"), std::string::npos) << errors;
+    EXPECT_NE(errors.find((dir / "A.ndjson").string() + ":2: a line longer than 65536 bytes"),
+              std::string::npos)
+        << errors;
+    EXPECT_NE(errors.find((dir / "B.ndjson.gz").string() + ":2: a line longer than 65536 bytes"),
+              std::string::npos)
+        << errors;
     if (first_errors.empty()) first_errors = errors;
     EXPECT_EQ(errors, first_errors) << "chunk " << chunk;
   }
@@ -636,8 +701,13 @@ TEST(AuditDamagedInput, ALineLongerThanTheCapIsOneBadLineWhateverTheChunks) {
 }
 
 TEST(AuditDamagedInput, GroupedModeCapsItsLinesToo) {
-  std::string input = R"([{"resourceType":"Patient","id":"g1"}])" "\n[" + std::string(200000, ' ') +
-                      R"({"resourceType":"Patient","id":"g2"}])" "\n" R"([{"resourceType":"Patient","id":"g3"}])" "\n";
+  std::string input = R"([{"resourceType":"Patient","id":"g1"}])"
+                      "\n[" +
+                      std::string(200000, ' ') +
+                      R"({"resourceType":"Patient","id":"g2"}])"
+                      "\n"
+                      R"([{"resourceType":"Patient","id":"g3"}])"
+                      "\n";
   std::FILE* in = fmemopen(input.data(), input.size(), "r");
   std::string errors;
   Sinks sinks{[](std::string_view) {}, [&](std::string_view line) { errors += line; }};
@@ -649,12 +719,15 @@ TEST(AuditDamagedInput, GroupedModeCapsItsLinesToo) {
   EXPECT_NE(errors.find("<stdin>:2: a line longer than 100000 bytes"), std::string::npos) << errors;
 }
 
-// ---------------------------------------------------------------- deceased, text table, merge (issue 14)
+// ---------------------------------------------------------------- deceased, text table, merge
+// (issue 14)
 
 TEST(AuditPopulation, PartialSummariesAddUpToTheWhole) {
   // The same export split by patient into two parts (as --grouped on a cluster does) adds up to
   // the run over the whole export, count for count.
-  const Outputs whole = run_on({(kFixtures / "deceased").string(), (kFixtures / "diuretic-digoxin-no-mg-12m").string()}, 1, 1 << 20);
+  const Outputs whole = run_on(
+      {(kFixtures / "deceased").string(), (kFixtures / "diuretic-digoxin-no-mg-12m").string()}, 1,
+      1 << 20);
   const Outputs a = run_on({(kFixtures / "deceased").string()}, 1, 1 << 20);
   const Outputs b = run_on({(kFixtures / "diuretic-digoxin-no-mg-12m").string()}, 1, 1 << 20);
   core::audit::Summary sum = a.summary;
@@ -672,13 +745,17 @@ TEST(AuditPopulation, TextsIdentifiedByNameAreExportedWithTheirLists) {
   // A code no list holds (999999991; Synthea's SCDC 316049 was one until issue 14 part 2): willis
   // finds the medicine by its text, and the text table says so, for the SQL to join on.
   const fs::path dir = scratch("texts");
-  write_bytes(dir / "Patient.ndjson", R"({"resourceType":"Patient","id":"t1"})" "\n");
-  write_bytes(dir / "MedicationRequest.ndjson",
-              R"({"resourceType":"MedicationRequest","id":"h","status":"active","subject":{"reference":"Patient/t1"},)"
-              R"("medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"999999991",)"
-              R"("display":"Hydrochlorothiazide 25 MG"}],"text":"Hydrochlorothiazide 25 MG"}})" "\n"
-              R"({"resourceType":"MedicationRequest","id":"u","status":"active","subject":{"reference":"Patient/t1"},)"
-              R"("medicationCodeableConcept":{"text":"zzqx unknown thing"}})" "\n");
+  write_bytes(dir / "Patient.ndjson", R"({"resourceType":"Patient","id":"t1"})"
+                                      "\n");
+  write_bytes(
+      dir / "MedicationRequest.ndjson",
+      R"({"resourceType":"MedicationRequest","id":"h","status":"active","subject":{"reference":"Patient/t1"},)"
+      R"("medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"999999991",)"
+      R"("display":"Hydrochlorothiazide 25 MG"}],"text":"Hydrochlorothiazide 25 MG"}})"
+      "\n"
+      R"({"resourceType":"MedicationRequest","id":"u","status":"active","subject":{"reference":"Patient/t1"},)"
+      R"("medicationCodeableConcept":{"text":"zzqx unknown thing"}})"
+      "\n");
   Options options;
   options.paths = {dir.string()};
   options.as_of = kAsOf;

@@ -95,8 +95,10 @@ long InputFile::gz_read(char* into, std::size_t size) {
         break;
       }
       if (z.avail_in < 2 || z.next_in[0] != 0x1f || z.next_in[1] != 0x8b) {
-        error_ = path_ + ": bytes after the end of the gzip data that are not another gzip member (a damaged or "
-                         "concatenated file)";
+        error_ =
+            path_ +
+            ": bytes after the end of the gzip data that are not another gzip member (a damaged or "
+            "concatenated file)";
         return -1;
       }
       inflateReset(&z);
@@ -105,7 +107,9 @@ long InputFile::gz_read(char* into, std::size_t size) {
     if (z.avail_in == 0) {
       if (!g.file_eof && !fill()) return -1;
       if (z.avail_in == 0) {
-        error_ = path_ + ": truncated: the file ends inside its gzip data (an incomplete download or copy?)";
+        error_ =
+            path_ +
+            ": truncated: the file ends inside its gzip data (an incomplete download or copy?)";
         return -1;
       }
     }
@@ -137,7 +141,10 @@ long InputFile::read(char* into, std::size_t size) {
 }
 
 std::uint64_t InputFile::disk_offset() const {
-  if (gz_) return gz_->consumed_before + static_cast<std::uint64_t>(gz_->stream.next_in ? gz_->stream.next_in - gz_->in.data() : 0);
+  if (gz_)
+    return gz_->consumed_before +
+           static_cast<std::uint64_t>(gz_->stream.next_in ? gz_->stream.next_in - gz_->in.data()
+                                                          : 0);
   return plain_offset_;
 }
 
@@ -150,7 +157,9 @@ bool InputFile::seek(std::uint64_t offset) {
   return true;
 }
 
-std::string InputFile::error() const { return error_; }
+std::string InputFile::error() const {
+  return error_;
+}
 
 void InputFile::line_at(std::uint64_t offset, std::string& line) {
   // Resources are one or two kB: read 2 kB first, then double (not 64 kB per line: thousands of
@@ -178,7 +187,8 @@ std::vector<std::string> InputFile::lines_at(const std::vector<std::uint64_t>& o
   std::vector<std::string> lines(offsets.size());
   if (offsets.empty()) return lines;
   if (!gz_) {
-    for (std::size_t index = 0; index < offsets.size(); ++index) line_at(offsets[index], lines[index]);
+    for (std::size_t index = 0; index < offsets.size(); ++index)
+      line_at(offsets[index], lines[index]);
     return lines;
   }
   // gzip: decompress from the start, keeping the wanted lines.

@@ -23,7 +23,8 @@ class InputFile {
 
   /// Opens `path`. Returns "" or why it cannot be read.
   std::string open(const std::string& path);
-  /// Reads up to `size` bytes (decompressed). Returns the count, 0 at the end, -1 on error (see error()).
+  /// Reads up to `size` bytes (decompressed). Returns the count, 0 at the end, -1 on error (see
+  /// error()).
   long read(char* into, std::size_t size);
   /// Bytes of the file on disk consumed so far (compressed bytes for gzip), for progress.
   std::uint64_t disk_offset() const;

@@ -20,10 +20,13 @@ std::uint64_t PatientTable::hash(std::string_view id) {
 
 namespace {
 
-constexpr std::uint32_t kUuidFlag = 0x80000000u;  ///< in the length field: 16 bytes of a UUID follow
+constexpr std::uint32_t kUuidFlag =
+    0x80000000u;  ///< in the length field: 16 bytes of a UUID follow
 constexpr char kHex[] = "0123456789abcdef";
 
-bool dash_at(std::size_t at) { return at == 8 || at == 13 || at == 18 || at == 23; }
+bool dash_at(std::size_t at) {
+  return at == 8 || at == 13 || at == 18 || at == 23;
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -102,7 +105,8 @@ std::string PatientTable::id_of(const core::audit::PatientState& state) const {
 }
 
 const core::audit::PatientState* PatientTable::find(std::string_view id, std::uint64_t h) const {
-  const auto index = slots_.find(h, [&](std::uint32_t at) { return ids_.equals(state(at).id_ref, id); });
+  const auto index =
+      slots_.find(h, [&](std::uint32_t at) { return ids_.equals(state(at).id_ref, id); });
   return index ? &state(*index) : nullptr;
 }
 
@@ -114,15 +118,15 @@ core::audit::PatientState& PatientTable::get(std::string_view id, std::uint64_t 
         return hash(id_of(state(at), buffer));
       });
   if (!added) return state_at(index);
-  if (size_ % kStatesPerBlock == 0) blocks_.emplace_back(new core::audit::PatientState[kStatesPerBlock]);
+  if (size_ % kStatesPerBlock == 0)
+    blocks_.emplace_back(new core::audit::PatientState[kStatesPerBlock]);
   auto& fresh = state_at(size_++);
   fresh.id_ref = ids_.add(id);
   return fresh;
 }
 
 std::size_t PatientTable::bytes() const {
-  return slots_.bytes() +
-         blocks_.size() * kStatesPerBlock * sizeof(core::audit::PatientState) +
+  return slots_.bytes() + blocks_.size() * kStatesPerBlock * sizeof(core::audit::PatientState) +
          blocks_.capacity() * sizeof(blocks_[0]) + ids_.bytes();
 }
 

@@ -17,9 +17,9 @@
 namespace willis::audit {
 
 /// Ids, each stored once with its length in 16 kB blocks (a longer id gets its own block): no
-/// per-id allocation and no spare capacity that grows with the ids. A ref is (block << 14) | offset.
-/// An id that is a UUID in canonical lower-case form (8-4-4-4-12 hex digits; most FHIR server ids)
-/// is kept as its 16 bytes, not 36 characters; every other id as written.
+/// per-id allocation and no spare capacity that grows with the ids. A ref is (block << 14) |
+/// offset. An id that is a UUID in canonical lower-case form (8-4-4-4-12 hex digits; most FHIR
+/// server ids) is kept as its 16 bytes, not 36 characters; every other id as written.
 class IdArena {
  public:
   static constexpr std::size_t kUuidText = 36;  ///< characters of a UUID's text
@@ -69,13 +69,16 @@ class PatientTable {
 
   /// Bytes this table holds (allocated, not used), for the memory accounting test.
   std::size_t bytes() const;
-  /// Bytes per patient besides the id itself (4 + its length, or 4 + 16 for a UUID, in the id blocks): the state, and the
-  /// slots at the lowest load factor (3/8, just after the table grew from 3/4).
-  static constexpr std::size_t kBytesPerPatient = sizeof(core::audit::PatientState) + sizeof(std::uint64_t) * 8 / 3;
+  /// Bytes per patient besides the id itself (4 + its length, or 4 + 16 for a UUID, in the id
+  /// blocks): the state, and the slots at the lowest load factor (3/8, just after the table grew
+  /// from 3/4).
+  static constexpr std::size_t kBytesPerPatient =
+      sizeof(core::audit::PatientState) + sizeof(std::uint64_t) * 8 / 3;
   /// Everything a patient costs at most, for an id that is a UUID: kBytesPerPatient, the id (4 + 16
   /// bytes) and, if flagged, its FlaggedPatient entry (plain inputs: evidence lines are read again
   /// one at a time, nothing else is kept per flagged patient).
-  static constexpr std::size_t kBytesPerUuidPatient = kBytesPerPatient + 4 + 16 + sizeof(FlaggedPatient);
+  static constexpr std::size_t kBytesPerUuidPatient =
+      kBytesPerPatient + 4 + 16 + sizeof(FlaggedPatient);
 
   static std::uint64_t hash(std::string_view id);
 

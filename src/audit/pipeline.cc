@@ -44,7 +44,8 @@ namespace {
 
 constexpr std::size_t kShards = 256;
 constexpr std::size_t kPadding = simdjson::SIMDJSON_PADDING;
-constexpr std::size_t kMappedChunk = std::size_t{2} << 20;  ///< bytes of a plain file mapped at a time
+constexpr std::size_t kMappedChunk = std::size_t{2}
+                                     << 20;  ///< bytes of a plain file mapped at a time
 
 // ---------------------------------------------------------------- the shared Medication table
 
@@ -59,7 +60,9 @@ struct MedicationEntry {
 
 struct StringHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
 };
 
 /// What the table knows of a Medication; the views stay valid as long as the table.
@@ -84,7 +87,8 @@ class MedicationTable {
           return PatientTable::hash(ids_.get(entries_[at].id_ref, buffer));
         });
     if (added) {
-      entries_.push_back({entry.pos, ids_.add(id), intern(entry.code), intern(entry.text), entry.lists, entry.known});
+      entries_.push_back({entry.pos, ids_.add(id), intern(entry.code), intern(entry.text),
+                          entry.lists, entry.known});
       return;
     }
     Entry& current = entries_[index];
@@ -103,7 +107,8 @@ class MedicationTable {
     const std::string_view id = reference.substr(kPrefix.size());
     const std::uint64_t h = PatientTable::hash(id);
     std::shared_lock lock(mutex_);
-    const auto index = slots_.find(h, [&](std::uint32_t at) { return ids_.equals(entries_[at].id_ref, id); });
+    const auto index =
+        slots_.find(h, [&](std::uint32_t at) { return ids_.equals(entries_[at].id_ref, id); });
     if (!index) return std::nullopt;
     const Entry& entry = entries_[*index];
     return MedicationView{entry.lists, entry.known, *strings_[entry.code], *strings_[entry.text]};
@@ -125,7 +130,7 @@ class MedicationTable {
   }
   mutable std::shared_mutex mutex_;
   SlotIndex slots_;            ///< id -> index in entries_
-  std::deque<Entry> entries_;         ///< a deque: no doubling, entries never move
+  std::deque<Entry> entries_;  ///< a deque: no doubling, entries never move
   IdArena ids_;
   std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> interned_;
   std::vector<const std::string*> strings_;  ///< interned strings by index (0 = "")
@@ -134,8 +139,16 @@ class MedicationTable {
 // ---------------------------------------------------------------- one resource -> one fact
 
 struct Fact {
-  enum class Kind { patient, medication, medicine, condition, observation, counted, skipped } kind = Kind::skipped;
-  std::string_view patient;  ///< Patient.id, or the subject's id
+  enum class Kind {
+    patient,
+    medication,
+    medicine,
+    condition,
+    observation,
+    counted,
+    skipped
+  } kind = Kind::skipped;
+  std::string_view patient;                           ///< Patient.id, or the subject's id
   std::int32_t deceased_date = core::audit::kNoDate;  ///< Patient: deceasedDateTime
   bool has_deceased_date = false, deceased_flag = false;
   core::audit::MedicineFact medicine;
@@ -152,7 +165,8 @@ class Classifier {
   explicit Classifier(const codec::AuditCodes& codes) : codes_(codes) {}
 
   /// Reads the resource in `json` (padded) at `pos`. Returns "" or why the line is bad.
-  std::string classify(simdjson::padded_string_view json, Position pos, const MedicationTable& meds, Fact& fact) {
+  std::string classify(simdjson::padded_string_view json, Position pos, const MedicationTable& meds,
+                       Fact& fact) {
     std::string bad = read_resource(parser_, json, view_);
     if (!bad.empty()) return bad;
     fact = Fact{};
@@ -169,7 +183,8 @@ class Classifier {
         fact.kind = Fact::Kind::medication;
         fact.patient = v.id;
         const auto what = classify_medicine();
-        fact.medication = {what.lists, what.known, std::string(what.code), std::string(label()), pos};
+        fact.medication = {what.lists, what.known, std::string(what.code), std::string(label()),
+                           pos};
         break;
       }
       case ResourceType::medication_request:
@@ -178,8 +193,9 @@ class Classifier {
         fact.patient = v.subject_patient();
         const bool request = v.type == ResourceType::medication_request;
         const std::string_view s = v.status;
-        fact.medicine.active = request ? (s == "active" || s == "on-hold" || s == "unknown")
-                                       : (s == "active" || s == "intended" || s == "on-hold" || s == "unknown");
+        fact.medicine.active =
+            request ? (s == "active" || s == "on-hold" || s == "unknown")
+                    : (s == "active" || s == "intended" || s == "on-hold" || s == "unknown");
         fact.medicine.entered_in_error = s == "entered-in-error";
         fact.medicine.timed = v.timed;
         fact.medicine.date = core::audit::fhir_date_days(v.date);
@@ -202,11 +218,13 @@ class Classifier {
         fact.kind = Fact::Kind::counted;
         fact.patient = v.subject_patient();
         ListMask lists = 0;
-        for (const auto& coding : v.codings) lists |= codes_.condition_code(coding.system, coding.code);
+        for (const auto& coding : v.codings)
+          lists |= codes_.condition_code(coding.system, coding.code);
         if (!lists) break;
         fact.kind = Fact::Kind::condition;
         fact.condition.lists = lists;
-        fact.condition.active = (!v.has_clinical_status || v.clinical_active) && !v.verification_excluded;
+        fact.condition.active =
+            (!v.has_clinical_status || v.clinical_active) && !v.verification_excluded;
         fact.condition.pos = pos;
         break;
       }
@@ -302,10 +320,14 @@ class Classifier {
 
   static codec::LabKind lab_kind(core::audit::Lab lab) {
     switch (lab) {
-      case core::audit::Lab::ferritin: return codec::LabKind::ferritin;
-      case core::audit::Lab::tsat: return codec::LabKind::tsat;
-      case core::audit::Lab::magnesium: return codec::LabKind::magnesium;
-      default: return codec::LabKind::egfr;
+      case core::audit::Lab::ferritin:
+        return codec::LabKind::ferritin;
+      case core::audit::Lab::tsat:
+        return codec::LabKind::tsat;
+      case core::audit::Lab::magnesium:
+        return codec::LabKind::magnesium;
+      default:
+        return codec::LabKind::egfr;
     }
   }
 
@@ -333,7 +355,8 @@ class Classifier {
     const auto by_text = [&](std::string_view text) {
       if (text.empty()) return false;
       auto found = text_cache_.find(text);
-      if (found == text_cache_.end()) found = text_cache_.emplace(std::string(text), codes_.medicine_text(text)).first;
+      if (found == text_cache_.end())
+        found = text_cache_.emplace(std::string(text), codes_.medicine_text(text)).first;
       if (!found->second.known) return false;
       out.known = true;
       out.lists = found->second.lists;
@@ -348,7 +371,8 @@ class Classifier {
   const codec::AuditCodes& codes_;
   simdjson::ondemand::parser parser_;
   ResourceView view_;
-  std::unordered_map<std::string, codec::AuditCodes::TextMatch, StringHash, std::equal_to<>> text_cache_;
+  std::unordered_map<std::string, codec::AuditCodes::TextMatch, StringHash, std::equal_to<>>
+      text_cache_;
 };
 
 // ---------------------------------------------------------------- patient states
@@ -375,7 +399,10 @@ struct Counters {
 class Engine {
  public:
   Engine(const core::Kb& kb, const codec::AuditCodes& codes, core::CalendarDate as_of)
-      : kb_(kb), codes_(codes), params_(core::audit::params_from_kb(kb, as_of)), shards_(new Shard[kShards]) {
+      : kb_(kb),
+        codes_(codes),
+        params_(core::audit::params_from_kb(kb, as_of)),
+        shards_(new Shard[kShards]) {
     summary_.as_of = as_of;
   }
 
@@ -396,7 +423,8 @@ class Engine {
     }
     if (fact.kind == Fact::Kind::medicine && !fact.medication_ref.empty()) {
       std::lock_guard lock(deferred_mutex_);
-      deferred_.push_back({std::string(fact.patient), std::string(fact.medication_ref), fact.medicine});
+      deferred_.push_back(
+          {std::string(fact.patient), std::string(fact.medication_ref), fact.medicine});
     }
     const std::uint64_t hash = PatientTable::hash(fact.patient);
     Shard& shard = shards_[hash % kShards];
@@ -449,7 +477,8 @@ class Engine {
   using Flagged = FlaggedPatient;
   static_assert(kShards <= 256, "FlaggedPatient::shard is 8 bits");
   static_assert(sizeof(Flagged) == 16);
-  /// The id of a flagged patient, a view into its table or into `buffer` (IdArena::kUuidText chars).
+  /// The id of a flagged patient, a view into its table or into `buffer` (IdArena::kUuidText
+  /// chars).
   std::string_view id_of(const Flagged& patient, char* buffer) const {
     return shards_[patient.shard].table.id_of(*patient.state, buffer);
   }
@@ -484,8 +513,8 @@ class Engine {
   /// evidence item of a position (or nullptr), valid until `next_patient()` is called (before each
   /// patient). Thread-safe (reads only).
   template <typename EvidenceOf, typename NextPatient, typename Emit>
-  void render_flagged(const Flagged* from, const Flagged* to, EvidenceOf&& evidence_of, NextPatient&& next_patient,
-                      Emit&& emit) const {
+  void render_flagged(const Flagged* from, const Flagged* to, EvidenceOf&& evidence_of,
+                      NextPatient&& next_patient, Emit&& emit) const {
     std::vector<const codec::AuditEvidence*> items;
     for (const Flagged* it = from; it != to; ++it) {
       const Flagged& patient = *it;
@@ -495,16 +524,19 @@ class Engine {
         const auto ev = core::audit::evidence(params_, *patient.state, indicator);
         items.clear();
         for (int index = 0; index < ev.count; ++index)
-          if (const codec::AuditEvidence* item = evidence_of(ev.positions[static_cast<std::size_t>(index)]))
+          if (const codec::AuditEvidence* item =
+                  evidence_of(ev.positions[static_cast<std::size_t>(index)]))
             items.push_back(item);
         char buffer[IdArena::kUuidText];
-        emit(codec::audit_flagged_line(id_of(patient, buffer), core::audit::indicator_id(indicator), items));
+        emit(codec::audit_flagged_line(id_of(patient, buffer), core::audit::indicator_id(indicator),
+                                       items));
       }
     }
   }
   /// Writes the flagged lines with the evidence items of `evidence_items`.
   void write_flagged(const std::vector<Flagged>& flagged,
-                     const std::map<Position, codec::AuditEvidence>& evidence_items, const Sinks& sinks) const {
+                     const std::map<Position, codec::AuditEvidence>& evidence_items,
+                     const Sinks& sinks) const {
     if (!sinks.flagged) return;
     render_flagged(
         flagged.data(), flagged.data() + flagged.size(),
@@ -523,7 +555,8 @@ class Engine {
       for (int indicator = 0; indicator < core::audit::kIndicatorCount; ++indicator)
         if ((patient.numerator >> indicator) & 1) {
           const auto ev = core::audit::evidence(params_, *patient.state, indicator);
-          for (int index = 0; index < ev.count; ++index) visit(ev.positions[static_cast<std::size_t>(index)]);
+          for (int index = 0; index < ev.count; ++index)
+            visit(ev.positions[static_cast<std::size_t>(index)]);
         }
   }
   /// Every evidence position of the flagged patients for which `keep(position)`, sorted and unique.
@@ -582,7 +615,7 @@ struct Chunk {
   std::uint64_t offset = 0;  ///< decompressed offset of the first byte in its file
   std::uint64_t seq = 0;
   std::unique_ptr<char[]> data;  ///< a read buffer (gzip, and the end of a plain file)
-  std::size_t capacity = 0;  ///< allocated bytes (size + padding at least)
+  std::size_t capacity = 0;      ///< allocated bytes (size + padding at least)
   std::size_t size = 0;
   /// A line longer than the cap stood here and was skipped: the chunk is that one (bad) line.
   bool overlong = false;
@@ -592,7 +625,9 @@ struct Chunk {
   std::shared_ptr<void> mapping;  ///< unmaps when the last owner lets go
 
   const char* begin() const { return mapped ? mapped : data.get(); }
-  const char* buffer_end() const { return mapped ? mapped + size + kPadding : data.get() + capacity; }
+  const char* buffer_end() const {
+    return mapped ? mapped + size + kPadding : data.get() + capacity;
+  }
   void unmap() {
     mapping.reset();
     mapped = nullptr;
@@ -680,21 +715,25 @@ std::string human_bytes(double bytes) {
 
 class Progress {
  public:
-  Progress(bool enabled, std::uint64_t total) : enabled_(enabled), total_(total), start_(Clock::now()), last_(start_) {}
+  Progress(bool enabled, std::uint64_t total)
+      : enabled_(enabled), total_(total), start_(Clock::now()), last_(start_) {}
   void update(std::uint64_t done, bool final = false) {
     if (!enabled_) return;
     const auto now = Clock::now();
     if (!final && now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
     const double seconds = std::chrono::duration<double>(now - start_).count();
-    const double fraction = total_ ? std::min(1.0, static_cast<double>(done) / static_cast<double>(total_)) : 1.0;
+    const double fraction =
+        total_ ? std::min(1.0, static_cast<double>(done) / static_cast<double>(total_)) : 1.0;
     const int filled = static_cast<int>(fraction * 20);
     const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
     const double eta = rate > 0 ? static_cast<double>(total_ - std::min(done, total_)) / rate : 0;
-    std::fprintf(stderr, "\r[%s%s] %3d%% %s/%s %s/s eta %d:%02d ", std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 std::string(static_cast<std::size_t>(20 - filled), '.').c_str(), static_cast<int>(fraction * 100),
-                 human_bytes(static_cast<double>(done)).c_str(), human_bytes(static_cast<double>(total_)).c_str(),
-                 human_bytes(rate).c_str(), static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
+    std::fprintf(stderr, "\r[%s%s] %3d%% %s/%s %s/s eta %d:%02d ",
+                 std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 std::string(static_cast<std::size_t>(20 - filled), '.').c_str(),
+                 static_cast<int>(fraction * 100), human_bytes(static_cast<double>(done)).c_str(),
+                 human_bytes(static_cast<double>(total_)).c_str(), human_bytes(rate).c_str(),
+                 static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
     if (final) std::fputc('\n', stderr);
     std::fflush(stderr);
   }
@@ -709,10 +748,9 @@ class Progress {
 // ---------------------------------------------------------------- evidence
 
 /// Reads the evidence lines of `positions` (sorted) from the input files.
-core::Result<std::map<Position, codec::AuditEvidence>> read_evidence(const std::vector<std::string>& files,
-                                                                     const std::vector<Position>& positions,
-                                                                     Classifier& classifier,
-                                                                     const MedicationTable& meds) {
+core::Result<std::map<Position, codec::AuditEvidence>> read_evidence(
+    const std::vector<std::string>& files, const std::vector<Position>& positions,
+    Classifier& classifier, const MedicationTable& meds) {
   std::map<Position, codec::AuditEvidence> items;
   std::size_t at = 0;
   std::string padded_line;
@@ -723,14 +761,15 @@ core::Result<std::map<Position, codec::AuditEvidence>> read_evidence(const std::
     for (; end < positions.size() && core::audit::position_file(positions[end]) == file; ++end)
       offsets.push_back(core::audit::position_offset(positions[end]));
     InputFile input;
-    if (auto error = input.open(files[file]); !error.empty()) return core::Error(core::Errc::io_error, "", error);
+    if (auto error = input.open(files[file]); !error.empty())
+      return core::Error(core::Errc::io_error, "", error);
     const auto lines = input.lines_at(offsets);
     for (std::size_t index = 0; index < lines.size(); ++index) {
       padded_line.assign(lines[index]);
       const std::size_t size = padded_line.size();
       padded_line.append(kPadding, ' ');
-      items[positions[at + index]] =
-          classifier.evidence(simdjson::padded_string_view(padded_line.data(), size, padded_line.size()), meds);
+      items[positions[at + index]] = classifier.evidence(
+          simdjson::padded_string_view(padded_line.data(), size, padded_line.size()), meds);
     }
     at = end;
   }
@@ -739,10 +778,11 @@ core::Result<std::map<Position, codec::AuditEvidence>> read_evidence(const std::
 
 /// An input file (decompressed) too large for the 36-bit offsets of evidence positions.
 core::Error too_large(const std::string& file) {
-  return core::Error(core::Errc::invalid_value, "PATH",
-                     fmt::format("{}: more than {} bytes (decompressed): evidence positions keep 36 bits of "
-                                 "offset (64 GiB); split the file",
-                                 file, core::audit::kMaxFileBytes));
+  return core::Error(
+      core::Errc::invalid_value, "PATH",
+      fmt::format("{}: more than {} bytes (decompressed): evidence positions keep 36 bits of "
+                  "offset (64 GiB); split the file",
+                  file, core::audit::kMaxFileBytes));
 }
 
 /// Sorts the bad lines and writes them as FILE:LINE: reason.
@@ -755,7 +795,8 @@ void write_errors(std::vector<BadLine>& bad, const std::vector<std::string>& nam
   if (!sinks.error) return;
   std::string reason;
   for (const auto& item : bad) {
-    // One line each: control characters of the input (unescaped from JSON strings) are shown as '?'.
+    // One line each: control characters of the input (unescaped from JSON strings) are shown as
+    // '?'.
     reason = item.reason;
     for (char& c : reason)
       if (static_cast<unsigned char>(c) < 0x20) c = '?';
@@ -784,7 +825,8 @@ std::string text_lists_csv(const std::vector<std::pair<std::string, ListMask>>& 
     }
     for (int list = 0; list < core::audit::kListCount; ++list)
       if (lists & core::audit::bit(static_cast<core::audit::List>(list)))
-        out += quoted(text) + "," + std::string(core::audit::list_id(static_cast<core::audit::List>(list))) + "\n";
+        out += quoted(text) + "," +
+               std::string(core::audit::list_id(static_cast<core::audit::List>(list))) + "\n";
   }
   return out;
 }
@@ -807,15 +849,20 @@ core::Result<std::vector<std::string>> input_files(const std::vector<std::string
     for (const auto& entry : fs::directory_iterator(path, ec)) {
       const std::string name = entry.path().filename().string();
       const auto ends_with = [&](std::string_view suffix) {
-        return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+        return name.size() >= suffix.size() &&
+               name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
       };
       if (entry.is_regular_file() && (ends_with(".ndjson") || ends_with(".ndjson.gz"))) {
         files.push_back(entry.path().string());
         ++found;
       }
     }
-    if (ec) return core::Error(core::Errc::io_error, "", path + ": cannot list the folder: " + ec.message());
-    if (!found) return core::Error(core::Errc::io_error, "", path + ": no *.ndjson or *.ndjson.gz files in this folder");
+    if (ec)
+      return core::Error(core::Errc::io_error, "",
+                         path + ": cannot list the folder: " + ec.message());
+    if (!found)
+      return core::Error(core::Errc::io_error, "",
+                         path + ": no *.ndjson or *.ndjson.gz files in this folder");
   }
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());
@@ -824,18 +871,20 @@ core::Result<std::vector<std::string>> input_files(const std::vector<std::string
 
 // ================================================================= run
 
-core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, const Options& options,
-                            const Sinks& sinks) {
+core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes,
+                            const Options& options, const Sinks& sinks) {
   auto listed = input_files(options.paths);
   if (!listed.ok()) return listed.error();
   const std::vector<std::string> files = std::move(listed).value();
   if (files.size() > core::audit::kMaxFiles)
-    return core::Error(core::Errc::invalid_value, "PATH",
-                       fmt::format("{} input files: at most {} (evidence positions keep 12 bits of file index)",
-                                   files.size(), core::audit::kMaxFiles));
+    return core::Error(
+        core::Errc::invalid_value, "PATH",
+        fmt::format("{} input files: at most {} (evidence positions keep 12 bits of file index)",
+                    files.size(), core::audit::kMaxFiles));
 
   Engine engine(kb, codes, options.as_of);
-  const unsigned threads = std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
+  const unsigned threads =
+      std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
   const std::size_t chunk_size = std::max<std::size_t>(options.chunk_size, 64);
   const std::size_t max_line = std::max<std::size_t>(options.max_line_bytes, 64);
   ChunkQueue queue(threads * 2 + 1);
@@ -855,11 +904,13 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
     Fact fact;
     while (auto chunk = queue.pop()) {
       if (chunk->overlong) {
-        my_bad.push_back({chunk->file, chunk->seq, 1,
-                          fmt::format("a line longer than {} bytes (--max-line-bytes): skipped", max_line)});
+        my_bad.push_back(
+            {chunk->file, chunk->seq, 1,
+             fmt::format("a line longer than {} bytes (--max-line-bytes): skipped", max_line)});
         my_lines.emplace_back(chunk->seq, 1);
         const std::int64_t count = ++error_count;
-        if (options.max_errors >= 0 && count > options.max_errors && !stopped.exchange(true)) queue.stop();
+        if (options.max_errors >= 0 && count > options.max_errors && !stopped.exchange(true))
+          queue.stop();
         queue.recycle(std::move(*chunk));
         continue;
       }
@@ -868,24 +919,30 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
       const char* buffer_end = chunk->buffer_end();
       std::uint64_t line_no = 0;
       for (const char* line = data; line < end;) {
-        const char* newline = static_cast<const char*>(std::memchr(line, '\n', static_cast<std::size_t>(end - line)));
+        const char* newline =
+            static_cast<const char*>(std::memchr(line, '\n', static_cast<std::size_t>(end - line)));
         const char* line_end = newline ? newline : end;
         ++line_no;
         const std::string_view text(line, static_cast<std::size_t>(line_end - line));
         if (text.size() > max_line) {
-          my_bad.push_back({chunk->file, chunk->seq, line_no,
-                            fmt::format("a line longer than {} bytes (--max-line-bytes): skipped", max_line)});
+          my_bad.push_back(
+              {chunk->file, chunk->seq, line_no,
+               fmt::format("a line longer than {} bytes (--max-line-bytes): skipped", max_line)});
           const std::int64_t count = ++error_count;
-          if (options.max_errors >= 0 && count > options.max_errors && !stopped.exchange(true)) queue.stop();
+          if (options.max_errors >= 0 && count > options.max_errors && !stopped.exchange(true))
+            queue.stop();
         } else if (!blank(text)) {
-          const Position pos = core::audit::make_position(chunk->file, chunk->offset + static_cast<std::uint64_t>(line - data));
-          std::string reason = classifier.classify(padded(line, text.size(), buffer_end), pos, engine.meds(), fact);
+          const Position pos = core::audit::make_position(
+              chunk->file, chunk->offset + static_cast<std::uint64_t>(line - data));
+          std::string reason =
+              classifier.classify(padded(line, text.size(), buffer_end), pos, engine.meds(), fact);
           if (reason.empty()) {
             engine.apply(fact, counters);
           } else {
             my_bad.push_back({chunk->file, chunk->seq, line_no, std::move(reason)});
             const std::int64_t count = ++error_count;
-            if (options.max_errors >= 0 && count > options.max_errors && !stopped.exchange(true)) queue.stop();
+            if (options.max_errors >= 0 && count > options.max_errors && !stopped.exchange(true))
+              queue.stop();
           }
         }
         line = newline ? newline + 1 : end;
@@ -896,7 +953,8 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
     engine.add_counters(counters);
     std::lock_guard lock(results_mutex);
     if (options.collect_texts) classifier.known_texts(texts);
-    bad.insert(bad.end(), std::make_move_iterator(my_bad.begin()), std::make_move_iterator(my_bad.end()));
+    bad.insert(bad.end(), std::make_move_iterator(my_bad.begin()),
+               std::make_move_iterator(my_bad.end()));
     chunk_lines.insert(chunk_lines.end(), my_lines.begin(), my_lines.end());
   };
   std::vector<std::thread> pool;
@@ -913,7 +971,8 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
   std::vector<std::uint32_t> chunk_file;  // file of each chunk, by seq
   std::uint64_t seq = 0;
   std::vector<char> carry;
-  for (std::uint32_t file_idx = 0; file_idx < files.size() && !failure && !queue.stopped(); ++file_idx) {
+  for (std::uint32_t file_idx = 0; file_idx < files.size() && !failure && !queue.stopped();
+       ++file_idx) {
     InputFile input;
     if (auto error = input.open(files[file_idx]); !error.empty()) {
       failure = core::Error(core::Errc::io_error, "", error);
@@ -928,7 +987,8 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
       // end, with the file's next bytes as simdjson's padding. The end of the file (where no such
       // bytes follow) is read into a buffer below.
       struct stat st {};
-      const std::uint64_t file_size = ::fstat(input.fd(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+      const std::uint64_t file_size =
+          ::fstat(input.fd(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
       if (file_size > core::audit::kMaxFileBytes) {
         failure = too_large(files[file_idx]);
         break;
@@ -941,8 +1001,8 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
       while (!queue.stopped() && offset + window + kPadding <= file_size) {
         const std::uint64_t base = offset & ~(page - 1);
         const std::uint64_t map_end = offset + window + kPadding;
-        void* map = ::mmap(nullptr, map_end - base, PROT_READ, MAP_PRIVATE | MAP_POPULATE, input.fd(),
-                           static_cast<off_t>(base));
+        void* map = ::mmap(nullptr, map_end - base, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+                           input.fd(), static_cast<off_t>(base));
         if (map == MAP_FAILED) break;  // read the rest
         const char* at = static_cast<const char*>(map) + (offset - base);
         const void* last = memrchr(at, '\n', window);
@@ -953,7 +1013,8 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
           continue;
         }
         Chunk chunk;
-        chunk.mapping = std::shared_ptr<void>(map, [length = map_end - base](void* p) { ::munmap(p, length); });
+        chunk.mapping =
+            std::shared_ptr<void>(map, [length = map_end - base](void* p) { ::munmap(p, length); });
         chunk.mapped = at;
         chunk.size = static_cast<std::size_t>(static_cast<const char*>(last) - at) + 1;
         chunk.file = file_idx;
@@ -1002,7 +1063,8 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
           cut = have;
           break;
         }
-        if (have > max_line) {  // one line, longer than the cap: skip to its end, holding none of it
+        if (have >
+            max_line) {  // one line, longer than the cap: skip to its end, holding none of it
           std::uint64_t skipped = have;
           have = 0;
           for (;;) {
@@ -1015,12 +1077,14 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
               eof = true;
               break;
             }
-            const void* newline = std::memchr(chunk.data.get(), '\n', static_cast<std::size_t>(more));
+            const void* newline =
+                std::memchr(chunk.data.get(), '\n', static_cast<std::size_t>(more));
             if (!newline) {
               skipped += static_cast<std::uint64_t>(more);
               continue;
             }
-            const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(newline) - chunk.data.get()) + 1;
+            const std::size_t at =
+                static_cast<std::size_t>(static_cast<const char*>(newline) - chunk.data.get()) + 1;
             skipped += at;
             have = static_cast<std::size_t>(more) - at;
             std::memmove(chunk.data.get(), chunk.data.get() + at, have);
@@ -1079,14 +1143,15 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
   progress.update(done_bytes, true);
   if (failure) return *failure;
 
-  // Absolute line numbers: each chunk's first line follows the lines of the earlier chunks of its file.
-  // The processed chunks are a prefix of the sequence (the queue is first in, first out).
+  // Absolute line numbers: each chunk's first line follows the lines of the earlier chunks of its
+  // file. The processed chunks are a prefix of the sequence (the queue is first in, first out).
   std::sort(chunk_lines.begin(), chunk_lines.end());
   std::vector<std::uint64_t> first_line(chunk_file.size(), 0);
   std::uint64_t running = 0;
   for (std::size_t index = 0; index < chunk_lines.size(); ++index) {
     const std::uint64_t chunk_seq = chunk_lines[index].first;
-    if (index == 0 || chunk_file[chunk_seq] != chunk_file[chunk_lines[index - 1].first]) running = 0;
+    if (index == 0 || chunk_file[chunk_seq] != chunk_file[chunk_lines[index - 1].first])
+      running = 0;
     first_line[chunk_seq] = running;
     running += chunk_lines[index].second;
   }
@@ -1109,19 +1174,22 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
     // Which files hold evidence, without keeping every position (only those of gzip files).
     std::vector<std::unique_ptr<InputFile>> open_files(files.size());
     std::vector<char> has_evidence(files.size(), 0), gzip(files.size(), 0);
-    engine.for_each_evidence(flagged, [&](Position pos) { has_evidence[core::audit::position_file(pos)] = 1; });
+    engine.for_each_evidence(
+        flagged, [&](Position pos) { has_evidence[core::audit::position_file(pos)] = 1; });
     bool any_gzip = false;
     for (std::size_t file = 0; file < files.size(); ++file) {
       if (!has_evidence[file]) continue;
       auto& slot = open_files[file];
       slot = std::make_unique<InputFile>();
-      if (auto error = slot->open(files[file]); !error.empty()) return core::Error(core::Errc::io_error, "", error);
+      if (auto error = slot->open(files[file]); !error.empty())
+        return core::Error(core::Errc::io_error, "", error);
       gzip[file] = slot->gzip();
       any_gzip = any_gzip || slot->gzip();
     }
     std::vector<Position> gzip_positions;
     if (any_gzip)
-      gzip_positions = engine.evidence_positions(flagged, [&](Position pos) { return gzip[core::audit::position_file(pos)] != 0; });
+      gzip_positions = engine.evidence_positions(
+          flagged, [&](Position pos) { return gzip[core::audit::position_file(pos)] != 0; });
     // Plain files stay open for pread (safe from many threads); gzip files are read whole here.
     for (auto& slot : open_files)
       if (slot && slot->gzip()) slot.reset();
@@ -1138,22 +1206,27 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
       std::vector<std::size_t> ends;  // end of each line in out
     };
     std::vector<std::unique_ptr<Renderer>> renderers;
-    for (unsigned index = 0; index < threads; ++index) renderers.push_back(std::make_unique<Renderer>(codes));
+    for (unsigned index = 0; index < threads; ++index)
+      renderers.push_back(std::make_unique<Renderer>(codes));
     const auto render = [&](Renderer& r, const Engine::Flagged* from, const Engine::Flagged* to) {
       r.out.clear();
       r.ends.clear();
       engine.render_flagged(
           from, to,
           [&](Position pos) -> const codec::AuditEvidence* {
-            if (const auto found = gzip_evidence.find(pos); found != gzip_evidence.end()) return &found->second;
-            if (const auto found = r.patient_items.find(pos); found != r.patient_items.end()) return &found->second;
+            if (const auto found = gzip_evidence.find(pos); found != gzip_evidence.end())
+              return &found->second;
+            if (const auto found = r.patient_items.find(pos); found != r.patient_items.end())
+              return &found->second;
             InputFile* input = open_files[core::audit::position_file(pos)].get();
             if (!input) return nullptr;
             input->line_at(core::audit::position_offset(pos), r.padded_line);
             const std::size_t size = r.padded_line.size();
             r.padded_line.append(kPadding, ' ');
-            const simdjson::padded_string_view line(r.padded_line.data(), size, r.padded_line.size());
-            return &r.patient_items.emplace(pos, r.classifier.evidence(line, engine.meds())).first->second;
+            const simdjson::padded_string_view line(r.padded_line.data(), size,
+                                                    r.padded_line.size());
+            return &r.patient_items.emplace(pos, r.classifier.evidence(line, engine.meds()))
+                        .first->second;
           },
           [&] { r.patient_items.clear(); },
           [&](std::string line) {
@@ -1168,7 +1241,9 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes, 
       const auto bound = [&](std::size_t part) { return start + (end - start) * part / parts; };
       std::vector<std::thread> helpers;
       for (std::size_t part = 1; part < parts; ++part)
-        helpers.emplace_back([&, part] { render(*renderers[part], flagged.data() + bound(part), flagged.data() + bound(part + 1)); });
+        helpers.emplace_back([&, part] {
+          render(*renderers[part], flagged.data() + bound(part), flagged.data() + bound(part + 1));
+        });
       render(*renderers[0], flagged.data() + bound(0), flagged.data() + bound(1));
       for (auto& helper : helpers) helper.join();
       for (std::size_t part = 0; part < parts; ++part) {
@@ -1197,9 +1272,11 @@ std::string split_group(ondemand::parser& parser, simdjson::padded_string_view l
                         std::vector<std::string_view>& resources) {
   resources.clear();
   ondemand::document doc;
-  if (auto err = parser.iterate(line).get(doc)) return std::string("malformed JSON: ") + simdjson::error_message(err);
+  if (auto err = parser.iterate(line).get(doc))
+    return std::string("malformed JSON: ") + simdjson::error_message(err);
   ondemand::json_type type;
-  if (auto err = doc.type().get(type)) return std::string("malformed JSON: ") + simdjson::error_message(err);
+  if (auto err = doc.type().get(type))
+    return std::string("malformed JSON: ") + simdjson::error_message(err);
   const auto take = [&](ondemand::value value) -> simdjson::error_code {
     ondemand::object object;
     if (auto err = value.get_object().get(object)) return err;
@@ -1210,38 +1287,49 @@ std::string split_group(ondemand::parser& parser, simdjson::padded_string_view l
   };
   if (type == ondemand::json_type::array) {
     ondemand::array array;
-    if (auto err = doc.get_array().get(array)) return std::string("malformed JSON: ") + simdjson::error_message(err);
+    if (auto err = doc.get_array().get(array))
+      return std::string("malformed JSON: ") + simdjson::error_message(err);
     for (auto element : array) {
       ondemand::value value;
-      if (auto err = std::move(element).get(value)) return std::string("malformed JSON: ") + simdjson::error_message(err);
-      if (auto err = take(value)) return std::string("an element is not a resource: ") + simdjson::error_message(err);
+      if (auto err = std::move(element).get(value))
+        return std::string("malformed JSON: ") + simdjson::error_message(err);
+      if (auto err = take(value))
+        return std::string("an element is not a resource: ") + simdjson::error_message(err);
     }
   } else if (type == ondemand::json_type::object) {
     ondemand::object object;
-    if (auto err = doc.get_object().get(object)) return std::string("malformed JSON: ") + simdjson::error_message(err);
+    if (auto err = doc.get_object().get(object))
+      return std::string("malformed JSON: ") + simdjson::error_message(err);
     bool bundle = false;
     for (auto member : object) {
       ondemand::field field;
-      if (auto err = std::move(member).get(field)) return std::string("malformed JSON: ") + simdjson::error_message(err);
+      if (auto err = std::move(member).get(field))
+        return std::string("malformed JSON: ") + simdjson::error_message(err);
       std::string_view key;
-      if (auto err = field.unescaped_key().get(key)) return std::string("malformed JSON: ") + simdjson::error_message(err);
+      if (auto err = field.unescaped_key().get(key))
+        return std::string("malformed JSON: ") + simdjson::error_message(err);
       if (key == "resourceType") {
         std::string_view name;
         bundle = !field.value().get_string().get(name) && name == "Bundle";
         if (!bundle) return "expected a JSON array of resources or a Bundle";
       } else if (key == "entry") {
         ondemand::array entries;
-        if (auto err = field.value().get_array().get(entries)) return std::string("Bundle.entry: ") + simdjson::error_message(err);
+        if (auto err = field.value().get_array().get(entries))
+          return std::string("Bundle.entry: ") + simdjson::error_message(err);
         for (auto entry_result : entries) {
           ondemand::object entry;
-          if (auto err = entry_result.get_object().get(entry)) return std::string("Bundle.entry: ") + simdjson::error_message(err);
+          if (auto err = entry_result.get_object().get(entry))
+            return std::string("Bundle.entry: ") + simdjson::error_message(err);
           for (auto entry_member : entry) {
             ondemand::field entry_field;
-            if (auto err = std::move(entry_member).get(entry_field)) return std::string("malformed JSON: ") + simdjson::error_message(err);
+            if (auto err = std::move(entry_member).get(entry_field))
+              return std::string("malformed JSON: ") + simdjson::error_message(err);
             std::string_view entry_key;
-            if (auto err = entry_field.unescaped_key().get(entry_key)) return std::string("malformed JSON: ") + simdjson::error_message(err);
+            if (auto err = entry_field.unescaped_key().get(entry_key))
+              return std::string("malformed JSON: ") + simdjson::error_message(err);
             if (entry_key != "resource") continue;
-            if (auto err = take(entry_field.value())) return std::string("Bundle.entry.resource: ") + simdjson::error_message(err);
+            if (auto err = take(entry_field.value()))
+              return std::string("Bundle.entry.resource: ") + simdjson::error_message(err);
           }
         }
       }
@@ -1250,14 +1338,16 @@ std::string split_group(ondemand::parser& parser, simdjson::padded_string_view l
   } else {
     return "expected a JSON array of resources or a Bundle";
   }
-  if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return "malformed JSON: more than one value on the line";
+  if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
+    return "malformed JSON: more than one value on the line";
   return {};
 }
 
 }  // namespace
 
-core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes& codes, core::CalendarDate as_of,
-                                    std::FILE* in, const Sinks& sinks, std::size_t max_line_bytes) {
+core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes& codes,
+                                    core::CalendarDate as_of, std::FILE* in, const Sinks& sinks,
+                                    std::size_t max_line_bytes) {
   RunResult total;
   total.summary.as_of = as_of;
   ondemand::parser outer;
@@ -1297,12 +1387,16 @@ core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes&
   };
   for (;;) {
     if (!next_line()) {
-      if (std::ferror(in)) return core::Error(core::Errc::io_error, "", std::string("<stdin>: ") + std::strerror(errno));
+      if (std::ferror(in))
+        return core::Error(core::Errc::io_error, "",
+                           std::string("<stdin>: ") + std::strerror(errno));
       break;
     }
     ++line_no;
     if (overlong) {
-      bad.push_back({0, 0, line_no, fmt::format("a line longer than {} bytes (--max-line-bytes): skipped", max_line_bytes)});
+      bad.push_back(
+          {0, 0, line_no,
+           fmt::format("a line longer than {} bytes (--max-line-bytes): skipped", max_line_bytes)});
       ++total.summary.errors;
       flush_errors();
       continue;
@@ -1312,8 +1406,9 @@ core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes&
     const std::size_t size = buffer.size();
     buffer.append(kPadding, ' ');
     const simdjson::padded_string_view line(buffer.data(), size, buffer.size());
-    auto why = size > core::audit::kMaxFileBytes ? std::string("a line of more than 64 GiB")  // 36-bit offsets
-                                                 : split_group(outer, line, resources);
+    auto why = size > core::audit::kMaxFileBytes
+                   ? std::string("a line of more than 64 GiB")  // 36-bit offsets
+                   : split_group(outer, line, resources);
     if (!why.empty()) {
       bad.push_back({0, 0, line_no, std::move(why)});
       ++total.summary.errors;
@@ -1328,8 +1423,9 @@ core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes&
     for (std::size_t index = 0; index < resources.size(); ++index) {
       const std::string_view raw = resources[index];
       const auto offset = static_cast<std::uint64_t>(raw.data() - buffer.data());
-      auto reason = classifier.classify(padded(raw.data(), raw.size(), buffer.data() + buffer.size()),
-                                        core::audit::make_position(0, offset), engine.meds(), fact);
+      auto reason =
+          classifier.classify(padded(raw.data(), raw.size(), buffer.data() + buffer.size()),
+                              core::audit::make_position(0, offset), engine.meds(), fact);
       if (!reason.empty()) {
         bad.push_back({0, 0, line_no, fmt::format("resource {}: {}", index + 1, reason)});
         ++total.summary.errors;
@@ -1349,7 +1445,8 @@ core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes&
           if (static_cast<std::size_t>(resource.data() - buffer.data()) == offset) return resource;
         return std::string_view{};
       }();
-      evidence[pos] = classifier.evidence(padded(raw.data(), raw.size(), buffer.data() + buffer.size()), engine.meds());
+      evidence[pos] = classifier.evidence(
+          padded(raw.data(), raw.size(), buffer.data() + buffer.size()), engine.meds());
     }
     engine.write_flagged(flagged, evidence, sinks);
     // Add this line's counts to the run's.

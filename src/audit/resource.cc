@@ -12,8 +12,8 @@ using simdjson::error_code;
 
 namespace {
 
-#define WILLIS_TRY(expr)                               \
-  do {                                                 \
+#define WILLIS_TRY(expr)                                   \
+  do {                                                     \
     if (const error_code err_ = (expr); err_) return err_; \
   } while (0)
 
@@ -138,7 +138,9 @@ ResourceType type_of(std::string_view name) {
   return ResourceType::other;
 }
 
-std::string malformed(error_code err) { return std::string("malformed JSON: ") + simdjson::error_message(err); }
+std::string malformed(error_code err) {
+  return std::string("malformed JSON: ") + simdjson::error_message(err);
+}
 
 }  // namespace
 
@@ -152,7 +154,9 @@ std::string_view ResourceView::subject_patient() const {
 
 bool has_timing_words(std::string_view text) {
   static constexpr std::string_view kWords[] = {"before", "after", "apart", "separat"};
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  const auto lower = [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
   for (const auto word : kWords) {
     if (text.size() < word.size()) continue;
     for (std::size_t at = 0; at + word.size() <= text.size(); ++at) {
@@ -164,11 +168,13 @@ bool has_timing_words(std::string_view text) {
   return false;
 }
 
-std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view json, ResourceView& out) {
+std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view json,
+                          ResourceView& out) {
   out.type = ResourceType::other;
   out.type_name = out.id = out.subject = out.status = out.text = out.medication_ref = out.date = {};
   out.codings.clear();
-  out.timed = out.has_value = out.has_clinical_status = out.clinical_active = out.verification_excluded = false;
+  out.timed = out.has_value = out.has_clinical_status = out.clinical_active =
+      out.verification_excluded = false;
   out.value = 0;
   out.comparator = out.unit = {};
   out.deceased_date = {};
@@ -181,7 +187,8 @@ std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view
     return err == simdjson::INCORRECT_TYPE ? "malformed JSON: not a JSON object" : malformed(err);
 
   // Dates, kept apart until the type says which one counts.
-  std::string_view authored_on, effective_date_time, period_start, effective_instant, issued, date_asserted;
+  std::string_view authored_on, effective_date_time, period_start, effective_instant, issued,
+      date_asserted;
   std::string_view quantity_code, quantity_unit;
   bool type_is_string = true;
   const auto each = [&](std::string_view key, ondemand::value value) -> error_code {
@@ -195,7 +202,8 @@ std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view
       case 6:
         if (key == "status") return string_of(value, out.status);
         if (key == "issued") return string_of(value, issued);
-        if (key == "dosage") return elements(value, [&](ondemand::value d) { return read_dosage(d, out); });
+        if (key == "dosage")
+          return elements(value, [&](ondemand::value d) { return read_dosage(d, out); });
         break;
       case 7:
         if (key == "subject")
@@ -209,8 +217,10 @@ std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view
       case 12:
         if (key == "resourceType") {
           const error_code err = value.get_string().get(out.type_name);
-          if (err == simdjson::INCORRECT_TYPE) type_is_string = false;
-          else return err;
+          if (err == simdjson::INCORRECT_TYPE)
+            type_is_string = false;
+          else
+            return err;
         }
         if (key == "dateAsserted") return string_of(value, date_asserted);
         break;
@@ -232,7 +242,8 @@ std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view
         if (key == "clinicalStatus") {
           out.has_clinical_status = true;
           return status_codes(value, [&](std::string_view code) {
-            if (code == "active" || code == "recurrence" || code == "relapse") out.clinical_active = true;
+            if (code == "active" || code == "recurrence" || code == "relapse")
+              out.clinical_active = true;
           });
         }
         break;
@@ -250,7 +261,8 @@ std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view
         break;
       case 16:
         if (key == "effectiveInstant") return string_of(value, effective_instant);
-        if (key == "deceasedDateTime") {  // a string: died (on that date); null or another type: absent
+        if (key ==
+            "deceasedDateTime") {  // a string: died (on that date); null or another type: absent
           const error_code err = value.get_string().get(out.deceased_date);
           if (err == simdjson::SUCCESS) out.has_deceased_date = true;
           return err == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : err;
@@ -258,7 +270,8 @@ std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view
         break;
       case 17:
         if (key == "effectiveDateTime") return string_of(value, effective_date_time);
-        if (key == "dosageInstruction") return elements(value, [&](ondemand::value d) { return read_dosage(d, out); });
+        if (key == "dosageInstruction")
+          return elements(value, [&](ondemand::value d) { return read_dosage(d, out); });
         break;
       case 18:
         if (key == "verificationStatus")
@@ -285,11 +298,13 @@ std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view
     if (const error_code err = std::move(member).get(field)) return malformed(err);
     if (const error_code err = each(key_of(field), field.value())) return malformed(err);
   }
-  if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return "malformed JSON: more than one value on the line";
+  if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
+    return "malformed JSON: more than one value on the line";
 
   if (!type_is_string) return "resourceType is not a string";
   if (out.type_name.empty()) return "no resourceType";
-  if (!is_type_name(out.type_name)) return "resourceType \"" + std::string(out.type_name) + "\" is not a FHIR type name";
+  if (!is_type_name(out.type_name))
+    return "resourceType \"" + std::string(out.type_name) + "\" is not a FHIR type name";
   out.type = type_of(out.type_name);
   out.unit = !quantity_code.empty() ? quantity_code : quantity_unit;
   const auto first = [](std::initializer_list<std::string_view> options) {
@@ -308,7 +323,8 @@ std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view
     case ResourceType::condition:
       if (out.subject_patient().empty())
         return std::string(out.type_name) + " without subject.reference \"Patient/ID\"" +
-               (out.subject.empty() ? std::string() : " (it is \"" + std::string(out.subject) + "\")");
+               (out.subject.empty() ? std::string()
+                                    : " (it is \"" + std::string(out.subject) + "\")");
       break;
     default:
       break;

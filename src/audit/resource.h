@@ -31,11 +31,12 @@ struct Coding {
 struct ResourceView {
   ResourceType type = ResourceType::other;
   std::string_view type_name, id, subject, status;
-  std::vector<Coding> codings;      ///< code.coding (Observation, Condition, Medication) or medicationCodeableConcept.coding
+  std::vector<Coding> codings;      ///< code.coding (Observation, Condition, Medication) or
+                                    ///< medicationCodeableConcept.coding
   std::string_view text;            ///< the same concept's text
   std::string_view medication_ref;  ///< medicationReference.reference
-  std::string_view date;            ///< the date field docs/audit.md "Dates" picks for this type ("" = none)
-  bool timed = false;               ///< a dosage has timeOfDay/when or timing words (docs/audit.md indicator 2)
+  std::string_view date;  ///< the date field docs/audit.md "Dates" picks for this type ("" = none)
+  bool timed = false;  ///< a dosage has timeOfDay/when or timing words (docs/audit.md indicator 2)
   // Observation.valueQuantity
   bool has_value = false;
   double value = 0;
@@ -47,10 +48,12 @@ struct ResourceView {
   bool deceased_flag = false;
   // Condition
   bool has_clinical_status = false;
-  bool clinical_active = false;         ///< a clinicalStatus coding is active, recurrence or relapse
-  bool verification_excluded = false;   ///< a verificationStatus coding is refuted or entered-in-error
+  bool clinical_active = false;  ///< a clinicalStatus coding is active, recurrence or relapse
+  bool verification_excluded =
+      false;  ///< a verificationStatus coding is refuted or entered-in-error
 
-  /// The patient id of `subject` ("Patient/ID" -> "ID"); empty when the reference is not of that form.
+  /// The patient id of `subject` ("Patient/ID" -> "ID"); empty when the reference is not of that
+  /// form.
   std::string_view subject_patient() const;
 };
 
@@ -58,7 +61,8 @@ struct ResourceView {
 /// Returns "" when the resource is usable, else why the line is bad, in the words of
 /// docs/audit.md ("malformed JSON: …", "no resourceType", "resourceType \"x\" is not a FHIR type
 /// name", "MedicationRequest without subject.reference \"Patient/ID\"", "Patient without id").
-std::string read_resource(simdjson::ondemand::parser& parser, simdjson::padded_string_view json, ResourceView& out);
+std::string read_resource(simdjson::ondemand::parser& parser, simdjson::padded_string_view json,
+                          ResourceView& out);
 
 /// True when `text` contains, ignoring ASCII case, before / after / apart / separat.
 bool has_timing_words(std::string_view text);

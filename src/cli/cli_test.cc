@@ -24,14 +24,16 @@ CliRun run(const std::string& args) {
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;
   std::array<char, 4096> buffer{};
-  for (std::size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) result.out.append(buffer.data(), n);
+  for (std::size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
+    result.out.append(buffer.data(), n);
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
 
 std::filesystem::path temp_dir() {
-  auto dir = std::filesystem::temp_directory_path() / ("willis-cli-test-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("willis-cli-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir;
 }
@@ -42,16 +44,19 @@ std::string write(const std::filesystem::path& path, const std::string& text) {
 }
 
 TEST(Cli, AssessRejectsABadProfileNamingFileLineAndField) {
-  const auto profile = write(temp_dir() / "bad.yaml", "age: 54\nmedicines:\n  - name: Cipro\n    times: [\"25:00\"]\n");
+  const auto profile = write(temp_dir() / "bad.yaml",
+                             "age: 54\nmedicines:\n  - name: Cipro\n    times: [\"25:00\"]\n");
   const CliRun r = run("assess " + profile);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.out.find("willis: error: " + profile + ":4: medicines[0].times[0]: \"25:00\" is not a 24 h time"),
+  EXPECT_NE(r.out.find("willis: error: " + profile +
+                       ":4: medicines[0].times[0]: \"25:00\" is not a 24 h time"),
             std::string::npos)
       << r.out;
 }
 
 TEST(Cli, AssessJsonIsExactlyOneContractDocument) {
-  const CliRun r = run("assess " + std::string(WILLIS_SOURCE_DIR) + "/examples/typical.yaml --format json");
+  const CliRun r =
+      run("assess " + std::string(WILLIS_SOURCE_DIR) + "/examples/typical.yaml --format json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -69,7 +74,8 @@ TEST(Cli, UnknownProfileKeyIsAnError) {
 }
 
 TEST(Cli, HelpExplainsEveryCommandWithAnExample) {
-  for (const char* command : {"--help", "assess --help", "kb check --help", "kb show --help", "kb report --help"}) {
+  for (const char* command :
+       {"--help", "assess --help", "kb check --help", "kb show --help", "kb report --help"}) {
     const CliRun r = run(command);
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_NE(r.out.find("Example"), std::string::npos) << command << ":\n" << r.out;
@@ -102,10 +108,14 @@ TEST(Cli, KbCheckRefusesABrokenCopyWithFileAndLine) {
 TEST(KbReport, ListsUnverifiedAndOutOfDateEntries) {
   CliRun r = run("kb report --today 2026-12-01");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("threshold:egfr_caution_below"), std::string::npos) << "an entry its sources leave unverified";
-  EXPECT_NE(r.out.find("Out of date (not reviewed in the 12 months before 2026-12-01): 0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("threshold:egfr_caution_below"), std::string::npos)
+      << "an entry its sources leave unverified";
+  EXPECT_NE(r.out.find("Out of date (not reviewed in the 12 months before 2026-12-01): 0"),
+            std::string::npos)
+      << r.out;
   r = run("kb report --today 2028-01-01");
-  EXPECT_EQ(r.out.find("Out of date (not reviewed in the 12 months before 2028-01-01): 0"), std::string::npos)
+  EXPECT_EQ(r.out.find("Out of date (not reviewed in the 12 months before 2028-01-01): 0"),
+            std::string::npos)
       << "every entry is more than 12 months old by 2028";
   EXPECT_EQ(run("kb report --today 2026-13-01").exit_code, 2);
 }
@@ -125,22 +135,27 @@ TEST(CliAudit, CodelistsIsCsvWithHeader) {
   const auto result = run("audit --codelists");
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.out.rfind("list,system,code\n", 0), 0u);
-  EXPECT_NE(result.out.find("\nmagnesium,http://www.nlm.nih.gov/research/umls/rxnorm,6582\n"), std::string::npos);
+  EXPECT_NE(result.out.find("\nmagnesium,http://www.nlm.nih.gov/research/umls/rxnorm,6582\n"),
+            std::string::npos);
   EXPECT_NE(result.out.find("\nrls,http://snomed.info/sct,32914008\n"), std::string::npos);
 }
 
 TEST(CliAudit, ThreadsAndChunkSizeGiveByteIdenticalFiles) {
   const auto dir = temp_dir();
   const std::string fixtures = std::string(WILLIS_SOURCE_DIR) + "/tests/fixtures/audit/";
-  const std::string inputs = fixtures + "mg-egfr-below-30 " + fixtures + "input-handling " + fixtures + "rls-low-iron-untreated";
+  const std::string inputs = fixtures + "mg-egfr-below-30 " + fixtures + "input-handling " +
+                             fixtures + "rls-low-iron-untreated";
   std::string first_summary;
-  for (const std::string& options : {std::string("--threads 1"), std::string("--threads 7 --chunk-size 4096"),
-                                     std::string("--threads 2 --chunk-size 1048576")}) {
+  for (const std::string& options :
+       {std::string("--threads 1"), std::string("--threads 7 --chunk-size 4096"),
+        std::string("--threads 2 --chunk-size 1048576")}) {
     const std::string tag = std::to_string(std::hash<std::string>{}(options));
-    const auto result = run("audit " + inputs + " --as-of 2026-11-22 --format json --no-progress " + options + " --out " +
-                            (dir / (tag + ".ndjson")).string() + " --summary " + (dir / (tag + ".html")).string());
+    const auto result = run("audit " + inputs + " --as-of 2026-11-22 --format json --no-progress " +
+                            options + " --out " + (dir / (tag + ".ndjson")).string() +
+                            " --summary " + (dir / (tag + ".html")).string());
     ASSERT_EQ(result.exit_code, 0) << result.out;
-    const std::string summary = result.out.substr(result.out.find('{'));  // after "willis: N bad lines … FILE"
+    const std::string summary =
+        result.out.substr(result.out.find('{'));  // after "willis: N bad lines … FILE"
     if (first_summary.empty()) {
       first_summary = summary;
       continue;
@@ -167,9 +182,10 @@ TEST(CliAudit, ThreadsAndChunkSizeGiveByteIdenticalFiles) {
 
 TEST(CliAudit, MaxErrorsExitsThreeNamingTheErrorsFile) {
   const auto dir = temp_dir();
-  const auto result = run("audit " + std::string(WILLIS_SOURCE_DIR) +
-                          "/tests/fixtures/audit/input-handling --as-of 2026-11-22 --max-errors 2 --out " +
-                          (dir / "f.ndjson").string());
+  const auto result =
+      run("audit " + std::string(WILLIS_SOURCE_DIR) +
+          "/tests/fixtures/audit/input-handling --as-of 2026-11-22 --max-errors 2 --out " +
+          (dir / "f.ndjson").string());
   EXPECT_EQ(result.exit_code, 3) << result.out;
   EXPECT_NE(result.out.find("--max-errors 2"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("f.ndjson.errors"), std::string::npos) << result.out;
@@ -191,17 +207,21 @@ TEST(CliAudit, BadOptionsNameTheFix) {
 TEST(CliAudit, GroupedReadsStdinWritesFlaggedLines) {
   const auto dir = temp_dir();
   const auto input = dir / "grouped.jsonl";
-  write(input,
-        R"([{"resourceType":"Patient","id":"g1"},{"resourceType":"MedicationRequest","id":"m1","status":"active",)"
-        R"("subject":{"reference":"Patient/g1"},"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"719872"}]}},)"
-        R"({"resourceType":"MedicationStatement","id":"m2","status":"active","subject":{"reference":"Patient/g1"},)"
-        R"("medicationCodeableConcept":{"text":"magnesium citrate"}}])"
-        "\n");
+  write(
+      input,
+      R"([{"resourceType":"Patient","id":"g1"},{"resourceType":"MedicationRequest","id":"m1","status":"active",)"
+      R"("subject":{"reference":"Patient/g1"},"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"719872"}]}},)"
+      R"({"resourceType":"MedicationStatement","id":"m2","status":"active","subject":{"reference":"Patient/g1"},)"
+      R"("medicationCodeableConcept":{"text":"magnesium citrate"}}])"
+      "\n");
   const auto result = run("audit --grouped --as-of 2026-11-22 < " + input.string());
   EXPECT_EQ(result.exit_code, 0) << result.out;
-  EXPECT_EQ(result.out.rfind(R"({"patient":"g1","indicator":"mg-chelator-no-timing")", 0), std::string::npos);
-  EXPECT_NE(result.out.find(R"({"patient":"g1","indicator":"raltegravir-with-mg","evidence":[{"resource":"MedicationRequest/m1")"),
-            std::string::npos)
+  EXPECT_EQ(result.out.rfind(R"({"patient":"g1","indicator":"mg-chelator-no-timing")", 0),
+            std::string::npos);
+  EXPECT_NE(
+      result.out.find(
+          R"({"patient":"g1","indicator":"raltegravir-with-mg","evidence":[{"resource":"MedicationRequest/m1")"),
+      std::string::npos)
       << result.out;
   std::filesystem::remove_all(dir);
 }

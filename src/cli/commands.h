@@ -13,11 +13,12 @@ namespace willis::cli {
 
 /// Options every command can see (given before or after the subcommand).
 struct GlobalOptions {
-  std::string kb_dir;  ///< --kb DIR: load the knowledge base from a folder instead of the embedded one
-  std::string db_path; ///< --db PATH: the diary file; empty = the platform's user data folder
-  int exit_code = 0;   ///< set by the command that ran
+  std::string
+      kb_dir;  ///< --kb DIR: load the knowledge base from a folder instead of the embedded one
+  std::string db_path;  ///< --db PATH: the diary file; empty = the platform's user data folder
+  int exit_code = 0;    ///< set by the command that ran
   const app::Clock* clock = &app::Clock::system();  ///< "now" and "today" (tests inject their own)
-  int argc = 0;        ///< the command line as given (`willis serve` hands it to willis-serve)
+  int argc = 0;  ///< the command line as given (`willis serve` hands it to willis-serve)
   char** argv = nullptr;
 };
 
@@ -28,10 +29,14 @@ void register_assess_commands(CLI::App& app, GlobalOptions& options);
 void register_kb_commands(CLI::App& app, GlobalOptions& options);
 void register_diary_commands(CLI::App& app, GlobalOptions& options);
 void register_trial_commands(CLI::App& app, GlobalOptions& options);
-void register_serve_commands(CLI::App& app, GlobalOptions& options);     ///< willis serve (web app, API, CDS Hooks)
-void register_evidence_commands(CLI::App& app, GlobalOptions& options);  ///< claims, sources, conflicts, ask, foods
-void register_audit_commands(CLI::App& app, GlobalOptions& options);     ///< willis audit (population search)
-void register_completion_commands(CLI::App& app, GlobalOptions& options);  ///< hidden: shell completion scripts
+void register_serve_commands(CLI::App& app,
+                             GlobalOptions& options);  ///< willis serve (web app, API, CDS Hooks)
+void register_evidence_commands(
+    CLI::App& app, GlobalOptions& options);  ///< claims, sources, conflicts, ask, foods
+void register_audit_commands(CLI::App& app,
+                             GlobalOptions& options);  ///< willis audit (population search)
+void register_completion_commands(CLI::App& app,
+                                  GlobalOptions& options);  ///< hidden: shell completion scripts
 
 /// Prints "willis: error: <message>" on stderr (colour only on a TTY) and returns `exit_code`.
 int report_error(const std::string& message, int exit_code = 2);

@@ -78,8 +78,9 @@ core::Result<CalendarDate> parse_date_option(const std::string& flag, const std:
   core::Error error;
   error.code = core::Errc::invalid_value;
   error.path = flag;
-  error.message = "\"" + text + "\" is not a date; use YYYY-MM-DD (e.g. 2026-11-20), today or "
-                                "yesterday";
+  error.message = "\"" + text +
+                  "\" is not a date; use YYYY-MM-DD (e.g. 2026-11-20), today or "
+                  "yesterday";
   return error;
 }
 
@@ -209,8 +210,10 @@ int run_add(const GlobalOptions& global, const AddOptions& options,
   if (!outcome.ok()) return fail(outcome.error(), true);
   std::string summary;
   if (entry.rls) summary += ", RLS " + std::to_string(*entry.rls);
-  if (const auto tib = core::time_in_bed_min(entry)) summary += ", in bed " + std::to_string(*tib) + " min";
-  if (const auto tst = core::total_sleep_min(entry)) summary += ", asleep " + std::to_string(*tst) + " min";
+  if (const auto tib = core::time_in_bed_min(entry))
+    summary += ", in bed " + std::to_string(*tib) + " min";
+  if (const auto tst = core::total_sleep_min(entry))
+    summary += ", asleep " + std::to_string(*tst) + " min";
   if (entry.bed && entry.out_of_bed && entry.wake && entry.sol_min && entry.waso_min)
     summary += ", sleep efficiency " + core::field_text(entry, "se_percent") + " %";
   switch (outcome.value()) {
@@ -261,15 +264,19 @@ int run_list(const GlobalOptions& global, const std::string& from_text, const st
     if (!found.ok()) return fail(found.error());
     entries = std::move(found).value();
   }
-  if (format == "json") write_stdout(store::export_json(entries));
-  else if (format == "csv") write_stdout(store::export_csv(entries));
-  else write_stdout(store::entries_text(entries));
+  if (format == "json")
+    write_stdout(store::export_json(entries));
+  else if (format == "csv")
+    write_stdout(store::export_csv(entries));
+  else
+    write_stdout(store::entries_text(entries));
   return 0;
 }
 
 // ---- diary import ----
 
-int run_import(const GlobalOptions& global, const std::string& file, const std::string& format_text) {
+int run_import(const GlobalOptions& global, const std::string& file,
+               const std::string& format_text) {
   const auto today = global.clock->today();
   if (!today.ok()) return fail(today.error());
   std::string text;
@@ -318,10 +325,11 @@ int run_import(const GlobalOptions& global, const std::string& file, const std::
     std::fprintf(stderr, "willis: nothing was imported\n");
     return 2;
   }
-  std::printf("imported %zu entr%s from %s: %d added, %d replaced (previous versions kept in "
-              "the history), %d unchanged\n",
-              entries.value().size(), entries.value().size() == 1 ? "y" : "ies", source.c_str(),
-              summary.value().added, summary.value().updated, summary.value().unchanged);
+  std::printf(
+      "imported %zu entr%s from %s: %d added, %d replaced (previous versions kept in "
+      "the history), %d unchanged\n",
+      entries.value().size(), entries.value().size() == 1 ? "y" : "ies", source.c_str(),
+      summary.value().added, summary.value().updated, summary.value().unchanged);
   return 0;
 }
 
@@ -334,7 +342,8 @@ struct StartOptions {
   int treatment_weeks = 0;  // 0 = the design's default
   int withdrawal_weeks = core::kDefaultWithdrawalWeeks;
   bool replace = false;
-  std::string primary;  // empty: RLS severity when the stored profile meets the RLS criteria, else sleep onset
+  std::string primary;  // empty: RLS severity when the stored profile meets the RLS criteria, else
+                        // sleep onset
 };
 
 /// The default primary outcome (issue 15): RLS severity when the stored profile meets the four
@@ -347,7 +356,8 @@ core::TrialOutcome default_primary(const store::Diary& diary) {
   if (!profile.ok()) return core::TrialOutcome::rls_severity;
   const auto& s = profile.value().symptoms;
   const bool rls = s.urge_to_move_legs.value_or(false) && s.worse_at_rest.value_or(false) &&
-                   s.relieved_by_movement.value_or(false) && s.worse_evening_or_night.value_or(false) &&
+                   s.relieved_by_movement.value_or(false) &&
+                   s.worse_evening_or_night.value_or(false) &&
                    s.explained_by_other_condition.has_value() && !*s.explained_by_other_condition;
   return rls ? core::TrialOutcome::rls_severity : core::TrialOutcome::sleep_onset;
 }
@@ -370,19 +380,21 @@ int run_start(const GlobalOptions& global, const StartOptions& options) {
     if (!primary) {
       core::Error error;
       error.path = "--primary";
-      error.message = "\"" + options.primary +
-                      "\" is not an outcome; use rls_severity, sleep_onset, sleep_efficiency or sleep_quality";
+      error.message =
+          "\"" + options.primary +
+          "\" is not an outcome; use rls_severity, sleep_onset, sleep_efficiency or sleep_quality";
       return fail(error);
     }
   }
-  const auto baseline = parse_date_option("--baseline-start", options.baseline_start, today.value());
+  const auto baseline =
+      parse_date_option("--baseline-start", options.baseline_start, today.value());
   if (!baseline.ok()) return fail(baseline.error());
   const auto treatment =
       parse_date_option("--treatment-start", options.treatment_start, today.value());
   if (!treatment.ok()) return fail(treatment.error());
   plan.baseline_start = baseline.value();
   plan.treatment_start = treatment.value();
-  plan.treatment_weeks = options.treatment_weeks > 0 ? options.treatment_weeks
+  plan.treatment_weeks = options.treatment_weeks > 0            ? options.treatment_weeks
                          : plan.design == core::TrialDesign::ab ? core::kDefaultTreatmentWeeks
                                                                 : core::kDefaultAbabTreatmentWeeks;
   plan.withdrawal_weeks = options.withdrawal_weeks;
@@ -407,15 +419,18 @@ int run_start(const GlobalOptions& global, const StartOptions& options) {
   plan.primary = primary ? *primary : default_primary(diary.value());
   const auto saved = diary.value().start_trial(plan);
   if (!saved.ok()) return fail(saved.error());
-  std::printf("trial planned (%s), judged on %s:\n", core::to_string(plan.design), core::to_string(plan.primary));
+  std::printf("trial planned (%s), judged on %s:\n", core::to_string(plan.design),
+              core::to_string(plan.primary));
   for (const auto& phase : core::trial_phases(plan))
     std::printf("  %-12s %s to %s (%d days)%s\n", core::to_string(phase.kind),
                 phase.start.str().c_str(), core::add_days(phase.end, -1).str().c_str(),
-                phase.days(), core::takes_magnesium(phase.kind) ? ": take magnesium" : ": no magnesium");
+                phase.days(),
+                core::takes_magnesium(phase.kind) ? ": take magnesium" : ": no magnesium");
   for (const auto& warning : core::plan_warnings(plan))
     std::printf("warning: %s\n", warning.c_str());
-  std::printf("Log every night with `willis diary add`; `willis trial status` says what to do "
-              "each day.\n");
+  std::printf(
+      "Log every night with `willis diary add`; `willis trial status` says what to do "
+      "each day.\n");
   return 0;
 }
 
@@ -448,9 +463,10 @@ std::optional<TrialData> load_trial(const GlobalOptions& global, int& exit_code)
     plan = current.value();
   }
   if (!plan) {
-    report_error("trial: no trial is planned in this diary; start one with `willis trial start "
-                 "--baseline-start YYYY-MM-DD --treatment-start YYYY-MM-DD`",
-                 2);
+    report_error(
+        "trial: no trial is planned in this diary; start one with `willis trial start "
+        "--baseline-start YYYY-MM-DD --treatment-start YYYY-MM-DD`",
+        2);
     return std::nullopt;
   }
   auto entries = diary.value()->entries();
@@ -473,11 +489,12 @@ int run_status(const GlobalOptions& global, const std::string& format) {
   } else {
     write_stdout(store::trial_status_text(data->plan, status));
     if (status.phase != "finished")
-      std::printf("\nLog a night, e.g.: willis diary add --date %s --rls 5 --sleep-quality 3 "
-                "--bed 23:00 --sol 20 --waso 30 --wake 06:45 --out-of-bed 07:00 --mg %s "
-                "--side-effects none\n",
-                core::add_days(data->today, -1).str().c_str(),
-                status.phase == "treatment" || status.phase == "retreatment" ? "300" : "0");
+      std::printf(
+          "\nLog a night, e.g.: willis diary add --date %s --rls 5 --sleep-quality 3 "
+          "--bed 23:00 --sol 20 --waso 30 --wake 06:45 --out-of-bed 07:00 --mg %s "
+          "--side-effects none\n",
+          core::add_days(data->today, -1).str().c_str(),
+          status.phase == "treatment" || status.phase == "retreatment" ? "300" : "0");
   }
   return 0;
 }
@@ -495,7 +512,8 @@ int run_result(const GlobalOptions& global, const std::string& format, const std
   const auto data = load_trial(global, exit_code);
   if (!data) return exit_code;
   const auto kb = app::load_kb(global.kb_dir);
-  if (!kb.errors.empty()) return report_error("the knowledge base has errors: run willis kb check", 2);
+  if (!kb.errors.empty())
+    return report_error("the knowledge base has errors: run willis kb check", 2);
   core::TrialOptions options = core::trial_options_from(kb.kb);
   options.improvement_threshold = threshold;
   const auto result = core::evaluate_trial(data->plan, data->entries, data->today, options);
@@ -557,8 +575,8 @@ void register_diary_commands(CLI::App& app, GlobalOptions& global) {
                   "The evening the night began: YYYY-MM-DD, today or yesterday")
       ->required();
   for (std::size_t idx = 0; idx < std::size(kEntryFlags); ++idx)
-    add_flags->push_back(add->add_option(kEntryFlags[idx].flag, add_options->values[idx],
-                                         kEntryFlags[idx].help));
+    add_flags->push_back(
+        add->add_option(kEntryFlags[idx].flag, add_options->values[idx], kEntryFlags[idx].help));
   add->callback([&global, add_options, add_flags] {
     global.exit_code = run_add(global, *add_options, *add_flags);
   });
@@ -636,18 +654,22 @@ void register_trial_commands(CLI::App& app, GlobalOptions& global) {
       "--treatment-weeks (default 8 for ab, 6 for abab; under 6 gets a warning).\n\n"
       "Examples:\n"
       "  willis trial start --baseline-start 2026-11-01 --treatment-start 2026-11-15\n"
-      "  willis trial start --baseline-start 2026-11-01 --treatment-start 2026-11-15 --design abab");
-  start->add_option("--baseline-start", start_options->baseline_start,
-                    "First baseline day (YYYY-MM-DD)")
+      "  willis trial start --baseline-start 2026-11-01 --treatment-start 2026-11-15 --design "
+      "abab");
+  start
+      ->add_option("--baseline-start", start_options->baseline_start,
+                   "First baseline day (YYYY-MM-DD)")
       ->required();
-  start->add_option("--treatment-start", start_options->treatment_start,
-                    "First day on magnesium (YYYY-MM-DD)")
+  start
+      ->add_option("--treatment-start", start_options->treatment_start,
+                   "First day on magnesium (YYYY-MM-DD)")
       ->required();
   start->add_option("--design", start_options->design, "ab or abab")->capture_default_str();
   start->add_option("--treatment-weeks", start_options->treatment_weeks,
                     "Weeks of each magnesium phase, 4-26 (default 8 for ab, 6 for abab)");
-  start->add_option("--withdrawal-weeks", start_options->withdrawal_weeks,
-                    "ABAB only: weeks off magnesium between the two magnesium phases, 1-8")
+  start
+      ->add_option("--withdrawal-weeks", start_options->withdrawal_weeks,
+                   "ABAB only: weeks off magnesium between the two magnesium phases, 1-8")
       ->capture_default_str();
   start->add_option("--primary", start_options->primary,
                     "What the trial is judged on: rls_severity, sleep_onset, sleep_efficiency or "
@@ -655,7 +677,8 @@ void register_trial_commands(CLI::App& app, GlobalOptions& global) {
                     "criteria, else sleep_onset; rls_severity when no profile is saved)");
   start->add_flag("--replace", start_options->replace,
                   "Replace the current plan (the old one stays in the file)");
-  start->callback([&global, start_options] { global.exit_code = run_start(global, *start_options); });
+  start->callback(
+      [&global, start_options] { global.exit_code = run_start(global, *start_options); });
 
   auto status_format = std::make_shared<std::string>();
   auto* status = trial->add_subcommand(
@@ -663,9 +686,8 @@ void register_trial_commands(CLI::App& app, GlobalOptions& global) {
       "Where the trial stands today: phase, days logged, days missing, and what to do today.\n\n"
       "Examples:\n  willis trial status\n  willis trial status --format json");
   add_format(status, *status_format, "text or json", "text");
-  status->callback([&global, status_format] {
-    global.exit_code = run_status(global, *status_format);
-  });
+  status->callback(
+      [&global, status_format] { global.exit_code = run_status(global, *status_format); });
 
   auto result_format = std::make_shared<std::string>();
   auto result_chart = std::make_shared<std::string>();
@@ -680,8 +702,9 @@ void register_trial_commands(CLI::App& app, GlobalOptions& global) {
       "  willis trial result --chart trial.svg\n  willis trial result --format svg > trial.svg");
   add_format(result, *result_format, "text, json or svg", "text");
   result->add_option("--chart", *result_chart, "Also write the SVG chart to this file");
-  result->add_option("--threshold", *result_threshold,
-                     "Reduction in RLS severity (0-10 points) that counts as improved")
+  result
+      ->add_option("--threshold", *result_threshold,
+                   "Reduction in RLS severity (0-10 points) that counts as improved")
       ->capture_default_str();
   result->callback([&global, result_format, result_chart, result_threshold] {
     global.exit_code = run_result(global, *result_format, *result_chart, *result_threshold);

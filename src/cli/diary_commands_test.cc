@@ -38,9 +38,8 @@ class DiaryCli : public ::testing::Test {
  protected:
   CliRun run(const std::string& args, const std::string& today = "2026-11-21") {
     const std::string command = "env -u XDG_DATA_HOME HOME=" + quote(home_.path()) +
-                                " WILLIS_TODAY=" + today + " " + quote(WILLIS_BINARY) + " " +
-                                args + " >" + quote(home_.file("out")) + " 2>" +
-                                quote(home_.file("err"));
+                                " WILLIS_TODAY=" + today + " " + quote(WILLIS_BINARY) + " " + args +
+                                " >" + quote(home_.file("out")) + " 2>" + quote(home_.file("err"));
     const int status = std::system(command.c_str());
     CliRun result;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -60,7 +59,8 @@ constexpr const char* kIssueExample =
 TEST_F(DiaryCli, TheIssueExampleWorksAndCreatesAPrivateDiary) {
   const CliRun add = run(kIssueExample);
   ASSERT_EQ(add.exit_code, 0) << add.err;
-  EXPECT_EQ(add.out, "added 2026-11-20, RLS 6, in bed 475 min, asleep 365 min, sleep efficiency 76.8 %\n");
+  EXPECT_EQ(add.out,
+            "added 2026-11-20, RLS 6, in bed 475 min, asleep 365 min, sleep efficiency 76.8 %\n");
   struct stat info {};
   ASSERT_EQ(::stat(default_diary().c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
@@ -110,7 +110,8 @@ TEST_F(DiaryCli, ExportImportRoundTripsThroughAnotherDiary) {
     EXPECT_NE(imported.out.find("2 added"), std::string::npos) << imported.out;
     const CliRun twice = run("diary import " + quote(file) + " --db " + quote(other));
     EXPECT_NE(twice.out.find("2 unchanged"), std::string::npos) << twice.out;
-    const CliRun back = run("--db " + quote(other) + std::string(" diary export --format ") + format);
+    const CliRun back =
+        run("--db " + quote(other) + std::string(" diary export --format ") + format);
     EXPECT_EQ(back.out, exported.out);
   }
 }
@@ -120,7 +121,8 @@ TEST_F(DiaryCli, ABadImportRowNamesFileLineAndFieldAndImportsNothing) {
   std::ofstream(file) << "date,rls\n2026-11-01,4\n2026-11-02,11\n";
   const CliRun bad = run("diary import " + quote(file));
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("willis: error: " + file + ":3: rls: 11 is out of range"), std::string::npos)
+  EXPECT_NE(bad.err.find("willis: error: " + file + ":3: rls: 11 is out of range"),
+            std::string::npos)
       << bad.err;
   EXPECT_NE(bad.err.find("nothing was imported"), std::string::npos);
   EXPECT_EQ(run("diary list").out, "No diary entries.\n");
@@ -176,8 +178,8 @@ TEST_F(DiaryCli, TrialStartStatusResult) {
 }
 
 TEST_F(DiaryCli, HelpHasAnExample) {
-  for (const char* command : {"diary add --help", "diary import --help", "trial start --help",
-                              "trial result --help"}) {
+  for (const char* command :
+       {"diary add --help", "diary import --help", "trial start --help", "trial result --help"}) {
     const CliRun help = run(command);
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_NE(help.out.find("Example"), std::string::npos) << command << "\n" << help.out;
@@ -197,7 +199,8 @@ TEST_F(DiaryCli, AddAndImportRefuseADiaryThatListCallsMalformed) {
   {
     auto diary = store::Diary::open(default_diary());
     ASSERT_TRUE(diary.ok());
-    ASSERT_FALSE(diary.value().connection().exec("UPDATE entry SET bed = '25:99' WHERE date = '2026-11-20'"));
+    ASSERT_FALSE(diary.value().connection().exec(
+        "UPDATE entry SET bed = '25:99' WHERE date = '2026-11-20'"));
   }
   const CliRun list = run("diary list");
   ASSERT_NE(list.exit_code, 0) << "the corrupted row is reported by list";
@@ -211,7 +214,8 @@ TEST_F(DiaryCli, AddAndImportRefuseADiaryThatListCallsMalformed) {
   // Nothing was added: the diary still holds only the corrupted 2026-11-20 row.
   auto diary = store::Diary::open(default_diary());
   ASSERT_TRUE(diary.ok());
-  for (const core::CalendarDate date : {core::CalendarDate{2026, 11, 21}, core::CalendarDate{2026, 11, 19}}) {
+  for (const core::CalendarDate date :
+       {core::CalendarDate{2026, 11, 21}, core::CalendarDate{2026, 11, 19}}) {
     const auto found = diary.value().entry(date);
     ASSERT_TRUE(found.ok());
     EXPECT_FALSE(found.value()) << date.str();

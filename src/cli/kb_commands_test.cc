@@ -14,7 +14,8 @@ namespace {
 constexpr std::int64_t kNowUtc = std::int64_t{20788} * 86400 + 2 * 3600;
 
 core::CalendarDate five_hours_behind_utc(app::Clock::TimePoint when) {
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count();
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count();
   return core::CalendarDate::from_serial(static_cast<int>((seconds - 5 * 3600) / 86400));
 }
 

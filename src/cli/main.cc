@@ -13,8 +13,8 @@ namespace {
 
 /// "willis X.Y.Z, knowledge base K, contract C": the three versions a bug report needs.
 std::string version_line() {
-  return std::string("willis ") + willis::kVersion + ", knowledge base " + willis::kKbVersion + ", contract " +
-         willis::core::Assessment{}.schema;
+  return std::string("willis ") + willis::kVersion + ", knowledge base " + willis::kKbVersion +
+         ", contract " + willis::core::Assessment{}.schema;
 }
 
 }  // namespace

@@ -19,14 +19,15 @@
 namespace willis::cli {
 namespace {
 
-/// Where willis-serve may be: beside this program (the build tree) or in ../libexec/willis/ (installed:
-/// /usr/bin/willis and /usr/libexec/willis/willis-serve).
+/// Where willis-serve may be: beside this program (the build tree) or in ../libexec/willis/
+/// (installed: /usr/bin/willis and /usr/libexec/willis/willis-serve).
 std::vector<std::filesystem::path> serve_program_candidates() {
   std::error_code error;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
   if (error) return {};
   const std::filesystem::path dir = self.parent_path();
-  return {dir / "willis-serve", (dir / ".." / "libexec" / "willis" / "willis-serve").lexically_normal()};
+  return {dir / "willis-serve",
+          (dir / ".." / "libexec" / "willis" / "willis-serve").lexically_normal()};
 }
 
 /// Replaces this process with willis-serve and the same arguments; returns only on failure.
@@ -44,11 +45,13 @@ int exec_serve_program(const GlobalOptions& global) {
     return report_error("cannot start " + program + ": " + std::strerror(errno), 1);
   }
   std::string looked;
-  for (const auto& candidate : candidates) looked += (looked.empty() ? "" : " and ") + candidate.string();
+  for (const auto& candidate : candidates)
+    looked += (looked.empty() ? "" : " and ") + candidate.string();
   if (looked.empty()) looked = "(cannot read /proc/self/exe)";
-  return report_error("willis serve needs the web server program willis-serve, which is missing: looked for " +
-                          looked + ". Reinstall the willis package, or build the target willis-serve",
-                      1);
+  return report_error(
+      "willis serve needs the web server program willis-serve, which is missing: looked for " +
+          looked + ". Reinstall the willis package, or build the target willis-serve",
+      1);
 }
 
 }  // namespace
@@ -57,7 +60,8 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
   CLI::App* serve = app.add_subcommand(
       "serve",
       "Start the local web app: profile, assessment, timetable (.ics), diary, trial, a printable "
-      "report for your GP, the evidence behind every claim (Evidence, Sources, Conflicts), an Ask box "
+      "report for your GP, the evidence behind every claim (Evidence, Sources, Conflicts), an Ask "
+      "box "
       "and a food picker, at http://127.0.0.1:8080/. Your data stays in the diary file on this "
       "computer: --db PATH (before or after `serve`) picks the file, by default "
       "$XDG_DATA_HOME/willis/diary.sqlite3 or ~/.local/share/willis/diary.sqlite3.\n"
@@ -65,50 +69,62 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
       "server; forms carry a CSRF token; request bodies over 256 KiB are refused; a request's head "
       "must arrive within 10 s and its body within 30 s; at most --max-connections at once (more "
       "get 503); the log has method, path, status and time only.\n"
-      "Token: --token-file FILE (first line) or the environment variable WILLIS_TOKEN; --token TOKEN "
+      "Token: --token-file FILE (first line) or the environment variable WILLIS_TOKEN; --token "
+      "TOKEN "
       "still works but every user of the computer can read it in `ps`.\n"
       "EHRs: the same server answers CDS Hooks 2.0 (patient-view, order-select, order-sign) at "
       "/cds-services, with CORS on those routes only, Content-Type: application/json, 4 MiB "
       "request bodies and, with a token, `Authorization: Bearer TOKEN`; with --cds-jwks, the EHR's "
       "signed JWT instead (iss, aud, exp, jti checked; keys from a JWKS file, or from a JWKS URL "
-      "given with --cds-jwks: a token's `jku` header must be exactly such a URL, else it is refused "
+      "given with --cds-jwks: a token's `jku` header must be exactly such a URL, else it is "
+      "refused "
       "and nothing is contacted). willis reads missing prefetch from an EHR's "
       "FHIR server only when that server's origin is given with --fhir-allow; otherwise it answers "
       "412 and contacts nothing (docs/fhir.md).\n\n"
       "Examples:\n"
-      "  willis serve                          # http://127.0.0.1:8080/, diary in your user data folder\n"
+      "  willis serve                          # http://127.0.0.1:8080/, diary in your user data "
+      "folder\n"
       "  willis serve --port 0 --db ./my.sqlite3   # any free port, a diary file of your choice\n"
       "  WILLIS_TOKEN=\"$(openssl rand -hex 16)\" willis serve --bind 192.168.1.20 --allow-remote\n"
       "                                        # reachable from your network, only with the token\n"
       "  willis serve --fhir-allow https://ehr.example.org:443 --cds-jwks ehr-jwks.json \\\n"
-      "               --cds-issuer https://ehr.example.org  # an EHR's FHIR server and its signed JWTs\n"
+      "               --cds-issuer https://ehr.example.org  # an EHR's FHIR server and its signed "
+      "JWTs\n"
       "  willis serve --cds-jwks https://ehr.example.org/.well-known/jwks.json \\\n"
-      "               --cds-issuer https://ehr.example.org  # the EHR's keys read from its JWKS URL\n");
-  serve->add_option("--port", options.port, "Port to listen on; 0 picks any free port")->capture_default_str();
-  serve->add_option("--bind", options.bind,
-                    "Address to listen on. Anything but a loopback address (127.0.0.1, ::1, localhost) "
-                    "needs --allow-remote and --token")
+      "               --cds-issuer https://ehr.example.org  # the EHR's keys read from its JWKS "
+      "URL\n");
+  serve->add_option("--port", options.port, "Port to listen on; 0 picks any free port")
+      ->capture_default_str();
+  serve
+      ->add_option(
+          "--bind", options.bind,
+          "Address to listen on. Anything but a loopback address (127.0.0.1, ::1, localhost) "
+          "needs --allow-remote and --token")
       ->capture_default_str();
   serve->add_option("--token", options.token,
                     "Access token every request must carry (the printed link sets it as a cookie); "
                     "at least 16 characters; required off loopback. Visible in `ps`: prefer "
                     "--token-file or WILLIS_TOKEN");
-  serve->add_option("--token-file", options.token_file,
-                    "Read the access token from the first line of FILE (not visible in `ps`); the "
-                    "environment variable WILLIS_TOKEN works too")
+  serve
+      ->add_option("--token-file", options.token_file,
+                   "Read the access token from the first line of FILE (not visible in `ps`); the "
+                   "environment variable WILLIS_TOKEN works too")
       ->check(CLI::ExistingFile);
-  serve->add_option("--fhir-allow", options.fhir_allow,
-                    "An EHR FHIR server willis may read missing prefetch from, as an exact origin "
-                    "http(s)://HOST[:PORT] (repeatable). Without it willis never contacts a fhirServer "
-                    "named in a request");
-  serve->add_option("--cds-jwks", options.cds_jwks,
-                    "A JWKS (JSON Web Key Set) with the public keys of the EHRs allowed to call "
-                    "/cds-services, as a FILE or an http(s) URL (repeatable): their signed JWT bearer "
-                    "token is then required and checked (signature, iss, aud, exp, jti not replayed). "
-                    "A URL is also the allow-list for a token's `jku` header (exact match; any other "
-                    "jku is refused without a connection); its keys are cached for an hour and read "
-                    "again at most once a minute for an unknown `kid`, with a 5 s timeout, a 256 KiB "
-                    "limit and no redirects")
+  serve->add_option(
+      "--fhir-allow", options.fhir_allow,
+      "An EHR FHIR server willis may read missing prefetch from, as an exact origin "
+      "http(s)://HOST[:PORT] (repeatable). Without it willis never contacts a fhirServer "
+      "named in a request");
+  serve
+      ->add_option(
+          "--cds-jwks", options.cds_jwks,
+          "A JWKS (JSON Web Key Set) with the public keys of the EHRs allowed to call "
+          "/cds-services, as a FILE or an http(s) URL (repeatable): their signed JWT bearer "
+          "token is then required and checked (signature, iss, aud, exp, jti not replayed). "
+          "A URL is also the allow-list for a token's `jku` header (exact match; any other "
+          "jku is refused without a connection); its keys are cached for an hour and read "
+          "again at most once a minute for an unknown `kid`, with a 5 s timeout, a 256 KiB "
+          "limit and no redirects")
       ->check([](const std::string& value) -> std::string {
         if (value.rfind("https://", 0) == 0 || value.rfind("http://", 0) == 0) return "";
         return CLI::ExistingFile(value);
@@ -117,25 +133,28 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
                     "An accepted JWT `iss` (repeatable; required with --cds-jwks)");
   serve->add_option("--cds-audience", options.cds_audience,
                     "The JWT `aud` expected; by default http://BIND:PORT/cds-services");
-  serve->add_option("--max-connections", options.max_connections,
-                    "Connections served at once; more are answered 503 at once")
+  serve
+      ->add_option("--max-connections", options.max_connections,
+                   "Connections served at once; more are answered 503 at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
   serve->add_flag("--allow-remote", options.allow_remote,
                   "Allow --bind on an address other machines can reach (needs --token)");
-  serve->add_option("--allow-host", options.allow_hosts,
-                    "Also accept this host name in the Host header (repeatable); by default only the "
-                    "bound address (and localhost on loopback) is accepted");
+  serve->add_option(
+      "--allow-host", options.allow_hosts,
+      "Also accept this host name in the Host header (repeatable); by default only the "
+      "bound address (and localhost on loopback) is accepted");
   serve->add_flag("--quiet", options.quiet, "Do not log requests (logs never contain health data)");
   return serve;
 }
-
 
 void register_serve_commands(CLI::App& app, GlobalOptions& global) {
   auto options = std::make_shared<ServeOptions>();
   // The options were checked here (--help, ranges, existing files); willis-serve parses them again
   // with the same code and does the rest.
-  add_serve_command(app, *options)->callback([&global, options] { global.exit_code = exec_serve_program(global); });
+  add_serve_command(app, *options)->callback([&global, options] {
+    global.exit_code = exec_serve_program(global);
+  });
 }
 
 }  // namespace willis::cli

@@ -19,24 +19,28 @@ struct ServeRun {
 
 ServeRun run(const std::string& args, const std::string& env = "") {
   ServeRun result;
-  const std::string command = "env -u WILLIS_TOKEN " + env + " " + std::string(WILLIS_BINARY) + " " + args + " 2>&1";
+  const std::string command =
+      "env -u WILLIS_TOKEN " + env + " " + std::string(WILLIS_BINARY) + " " + args + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;
   std::array<char, 4096> buffer{};
-  for (std::size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) result.out.append(buffer.data(), n);
+  for (std::size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
+    result.out.append(buffer.data(), n);
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
 
 std::string temp_file(const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / ("willis-serve-test-" + std::to_string(::getpid()));
+  const auto path =
+      std::filesystem::temp_directory_path() / ("willis-serve-test-" + std::to_string(::getpid()));
   std::ofstream(path) << text << "\n";
   return path.string();
 }
 
 TEST(ServeCommand, FhirAllowMustBeAnExactOrigin) {
-  for (const std::string origin : {"http://ehr.example/fhir", "ftp://ehr.example", "ehr.example", "http://u@ehr.example"}) {
+  for (const std::string origin :
+       {"http://ehr.example/fhir", "ftp://ehr.example", "ehr.example", "http://u@ehr.example"}) {
     const ServeRun r = run("serve --port 0 --fhir-allow '" + origin + "'");
     EXPECT_EQ(r.exit_code, 2) << origin << "\n" << r.out;
     EXPECT_NE(r.out.find("--fhir-allow"), std::string::npos) << r.out;
@@ -68,10 +72,11 @@ TEST(ServeCommand, CdsJwksNeedsAnIssuer) {
   std::filesystem::remove(jwks);
 }
 
-// `willis serve` runs the sibling program willis-serve (issue 17); without it, the error names where
-// it was looked for, and help still works.
+// `willis serve` runs the sibling program willis-serve (issue 17); without it, the error names
+// where it was looked for, and help still works.
 TEST(ServeCommand, AMissingServerProgramIsNamedAndHelpStillWorks) {
-  const auto dir = std::filesystem::temp_directory_path() / ("willis-serve-missing-" + std::to_string(::getpid()));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("willis-serve-missing-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir / "bin");
   const auto lone = dir / "bin" / "willis";
   std::filesystem::copy_file(WILLIS_BINARY, lone);
@@ -80,24 +85,29 @@ TEST(ServeCommand, AMissingServerProgramIsNamedAndHelpStillWorks) {
   ASSERT_NE(pipe, nullptr);
   std::string out;
   std::array<char, 4096> buffer{};
-  for (std::size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) out.append(buffer.data(), n);
+  for (std::size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
+    out.append(buffer.data(), n);
   const int status = pclose(pipe);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << out;
   EXPECT_NE(out.find((dir / "bin" / "willis-serve").string()), std::string::npos) << out;
-  EXPECT_NE(out.find((dir / "libexec" / "willis" / "willis-serve").string()), std::string::npos) << out;
+  EXPECT_NE(out.find((dir / "libexec" / "willis" / "willis-serve").string()), std::string::npos)
+      << out;
   const std::string help = lone.string() + " serve --help >/dev/null 2>&1";
   EXPECT_EQ(std::system(help.c_str()), 0);
   std::filesystem::remove_all(dir);
 }
 
 TEST(ServeCommand, CdsJwksTakesAFileOrAnHttpUrl) {
-  // A URL passes the option check (it is read only when a token needs it) and still needs --cds-issuer.
+  // A URL passes the option check (it is read only when a token needs it) and still needs
+  // --cds-issuer.
   const ServeRun url = run("serve --port 0 --cds-jwks http://127.0.0.1:9/jwks.json");
   EXPECT_EQ(url.exit_code, 2) << url.out;
   EXPECT_NE(url.out.find("--cds-issuer"), std::string::npos) << url.out;
   // Anything else must be a file that exists.
-  for (const std::string value : {"ftp://127.0.0.1/jwks.json", "file:///etc/hostname", "no-such-jwks.json"}) {
-    const ServeRun r = run("serve --port 0 --cds-issuer https://ehr.example --cds-jwks '" + value + "'");
+  for (const std::string value :
+       {"ftp://127.0.0.1/jwks.json", "file:///etc/hostname", "no-such-jwks.json"}) {
+    const ServeRun r =
+        run("serve --port 0 --cds-issuer https://ehr.example --cds-jwks '" + value + "'");
     EXPECT_NE(r.exit_code, 0) << value << r.out;
     EXPECT_NE(r.out.find("--cds-jwks"), std::string::npos) << value << r.out;
   }

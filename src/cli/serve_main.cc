@@ -1,7 +1,7 @@
 // src/cli/serve_main.cc: willis-serve, the program behind `willis serve` (the local web app), which
-// `willis serve` starts with its own arguments. Composition only: load the KB, open the diary, start
-// http::WebApp on a cpp-httplib server, stop on Ctrl+C / SIGTERM. Its own program so that `willis`
-// does not load cpp-httplib, libjwt and OpenSSL for every command (issue 17).
+// `willis serve` starts with its own arguments. Composition only: load the KB, open the diary,
+// start http::WebApp on a cpp-httplib server, stop on Ctrl+C / SIGTERM. Its own program so that
+// `willis` does not load cpp-httplib, libjwt and OpenSSL for every command (issue 17).
 #include <CLI/CLI.hpp>
 #include <httplib.h>
 #include <pthread.h>
@@ -37,23 +37,23 @@ namespace {
 /// Shortest access token accepted: 16 characters (e.g. `openssl rand -hex 16` gives 32).
 constexpr std::size_t kMinTokenChars = 16;
 
-
-
 /// The access token from --token-file, WILLIS_TOKEN or --token (in that order), or an error.
 core::Result<std::string> access_token(const ServeOptions& options) {
   if (!options.token_file.empty()) {
     std::ifstream in(options.token_file);
     std::string line;
     if (!in || !std::getline(in, line))
-      return core::Error{core::Errc::io_error, "--token-file", options.token_file + ": cannot read a token from it"};
+      return core::Error{core::Errc::io_error, "--token-file",
+                         options.token_file + ": cannot read a token from it"};
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
     return line;
   }
   if (const char* env = std::getenv("WILLIS_TOKEN"); env && *env) return std::string(env);
   if (!options.token.empty())
-    report_error("warning: --token is visible to every user of this computer (ps); prefer --token-file FILE "
-                 "or the WILLIS_TOKEN environment variable",
-                 0);
+    report_error(
+        "warning: --token is visible to every user of this computer (ps); prefer --token-file FILE "
+        "or the WILLIS_TOKEN environment variable",
+        0);
   return options.token;
 }
 
@@ -68,25 +68,30 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
   for (const auto& origin : options.fhir_allow) {
     const std::string normal = http::normalize_origin(origin);
     if (normal.empty())
-      return report_error("--fhir-allow " + origin + ": give an origin: http(s)://HOST[:PORT], no path");
+      return report_error("--fhir-allow " + origin +
+                          ": give an origin: http(s)://HOST[:PORT], no path");
     fhir_allow.push_back(normal);
   }
   const app::Clock& clock = *global.clock;
   if (const auto today = clock.today(); !today.ok())
     return report_error(today.error().path + ": " + today.error().message);
   if (options.port < 0 || options.port > 65535)
-    return report_error("--port: " + std::to_string(options.port) + " is not a port; use 1-65535, or 0 for any free port");
+    return report_error("--port: " + std::to_string(options.port) +
+                        " is not a port; use 1-65535, or 0 for any free port");
   const bool loopback = http::is_loopback(options.bind);
   if (!loopback && !options.allow_remote)
-    return report_error("--bind " + options.bind +
-                        ": willis serves health data, so it listens on this computer only (127.0.0.1). To "
-                        "let other machines in, add --allow-remote and --token with a secret of at least " +
-                        std::to_string(kMinTokenChars) + " characters");
+    return report_error(
+        "--bind " + options.bind +
+        ": willis serves health data, so it listens on this computer only (127.0.0.1). To "
+        "let other machines in, add --allow-remote and --token with a secret of at least " +
+        std::to_string(kMinTokenChars) + " characters");
   if (!loopback && options.token.size() < kMinTokenChars)
-    return report_error("--token: serving on " + options.bind + " needs an access token of at least " +
-                        std::to_string(kMinTokenChars) + " characters (e.g. --token \"$(openssl rand -hex 16)\")");
+    return report_error("--token: serving on " + options.bind +
+                        " needs an access token of at least " + std::to_string(kMinTokenChars) +
+                        " characters (e.g. --token \"$(openssl rand -hex 16)\")");
   if (!options.token.empty() &&
-      options.token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") !=
+      options.token.find_first_not_of(
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") !=
           std::string::npos)
     return report_error("--token: use letters, digits and - . _ ~ only");
 
@@ -100,7 +105,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
     auto found = app::default_diary_path();
     if (!found.ok()) return report_error(found.error().path + ": " + found.error().message);
     path = found.value();
-    if (auto error = app::create_parent_directories(path)) return report_error(error->path + ": " + error->message);
+    if (auto error = app::create_parent_directories(path))
+      return report_error(error->path + ": " + error->message);
   }
   store::DiaryOptions diary_options;
   diary_options.now = [&clock] { return clock.utc_timestamp(); };
@@ -111,7 +117,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
   web.bind = options.bind;
   web.token = options.token;
   web.allow_hosts = options.allow_hosts;
-  // Today for the pages and the CDS service. The clock's today() was checked above, so it cannot fail.
+  // Today for the pages and the CDS service. The clock's today() was checked above, so it cannot
+  // fail.
   web.today = [&clock] { return clock.today().value(); };
   web.now_utc = [&clock] { return clock.utc_ical(); };
   if (!options.quiet)
@@ -123,7 +130,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
   std::optional<store::AskIndex> ask_index;
   std::optional<store::FoodIndex> food_index;
   if (!evidence.errors.empty()) {
-    for (const auto& error : evidence.errors) report_error("evidence pages off: " + app::describe_error(error), 0);
+    for (const auto& error : evidence.errors)
+      report_error("evidence pages off: " + app::describe_error(error), 0);
   } else if (!foods.ok()) {
     report_error("evidence pages off: " + app::describe_error(foods.error()), 0);
   } else {
@@ -134,7 +142,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
     if (built_ask.ok() && built_food.ok()) {
       ask_index.emplace(std::move(built_ask).value());
       food_index.emplace(std::move(built_food).value());
-      web.evidence = http::EvidenceData{&evidence.evidence, &*ask_index, &foods.value(), &*food_index};
+      web.evidence =
+          http::EvidenceData{&evidence.evidence, &*ask_index, &foods.value(), &*food_index};
     }
   }
 
@@ -166,7 +175,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
     }
     if (jwt_options.audience.empty()) {
       std::string host = http::is_wildcard(options.bind) ? "127.0.0.1" : options.bind;
-      jwt_options.audience = "http://" + host + ":" + std::to_string(options.port) + "/cds-services";
+      jwt_options.audience =
+          "http://" + host + ":" + std::to_string(options.port) + "/cds-services";
     }
     // JWKS URLs are read by the same outbound client as FHIR prefetch, with its timeout.
     jwt_options.fetch_limits.timeout_ms = cds.fetch_timeout_ms;
@@ -174,7 +184,9 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
     auto made = http::CdsJwtVerifier::make(std::move(jwt_options));
     if (!made.ok()) return report_error("--cds-jwks: " + made.error().message);
     jwt = std::move(made).value();
-    web.service_auth = [&jwt](const std::string& bearer, const std::string& request_path) { return jwt->check(bearer, request_path); };
+    web.service_auth = [&jwt](const std::string& bearer, const std::string& request_path) {
+      return jwt->check(bearer, request_path);
+    };
   }
   http::WebApp app(kb.kb, std::move(diary).value(), std::move(web));
   http::ServerLimits limits;
@@ -197,8 +209,9 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
     port = server.bind_to_any_port(options.bind);
     if (port < 0) return report_error("--bind " + options.bind + ": cannot listen on this address");
   } else if (!server.bind_to_port(options.bind, port)) {
-    return report_error("--port " + std::to_string(port) + ": cannot listen on " + options.bind + ":" +
-                        std::to_string(port) + " (in use?); try another port, or --port 0 for any free one");
+    return report_error("--port " + std::to_string(port) + ": cannot listen on " + options.bind +
+                        ":" + std::to_string(port) +
+                        " (in use?); try another port, or --port 0 for any free one");
   }
   app.set_port(port);
 
@@ -208,7 +221,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
     server.stop();
   });
   std::printf("willis serve: %s\n", app.url().c_str());
-  std::printf("Diary: %s\nOpen the address above in your browser. Press Ctrl+C to stop.\n", path.c_str());
+  std::printf("Diary: %s\nOpen the address above in your browser. Press Ctrl+C to stop.\n",
+              path.c_str());
   std::fflush(stdout);
   const bool listened = server.listen_after_bind();
   // If the server stopped for another reason, wake the signal thread so it can end.
@@ -224,8 +238,11 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options_in) {
 
 int main(int argc, char** argv) {
   using namespace willis::cli;
-  // The same command line as `willis serve ...`, parsed by the same code (global options, serve options).
-  CLI::App app{"willis-serve: the web server behind `willis serve`, which starts it with its own arguments.", "willis"};
+  // The same command line as `willis serve ...`, parsed by the same code (global options, serve
+  // options).
+  CLI::App app{
+      "willis-serve: the web server behind `willis serve`, which starts it with its own arguments.",
+      "willis"};
   app.fallthrough();
   app.require_subcommand(1);
   GlobalOptions global;
@@ -233,7 +250,9 @@ int main(int argc, char** argv) {
   global.argv = argv;
   add_global_options(app, global);
   ServeOptions options;
-  add_serve_command(app, options)->callback([&global, &options] { global.exit_code = run_serve(global, options); });
+  add_serve_command(app, options)->callback([&global, &options] {
+    global.exit_code = run_serve(global, options);
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

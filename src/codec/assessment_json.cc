@@ -69,7 +69,8 @@ void write_magnesium(JsonWriter& w, const core::MagnesiumSummary& mg) {
   w.member("supplemental_elemental_mg", mg.supplemental_elemental_mg);
   if (mg.supplemental_low_mg) w.member("supplemental_elemental_low_mg", *mg.supplemental_low_mg);
   write_optional(w, "upper_limit_mg", mg.upper_limit_mg);
-  w.member("upper_limit_source", mg.upper_limit_sources.empty() ? std::string() : mg.upper_limit_sources.front());
+  w.member("upper_limit_source",
+           mg.upper_limit_sources.empty() ? std::string() : mg.upper_limit_sources.front());
   w.key("upper_limit_sources");
   write_strings(w, mg.upper_limit_sources);
   w.member("upper_limit_kind", mg.upper_limit_kind);
@@ -77,8 +78,9 @@ void write_magnesium(JsonWriter& w, const core::MagnesiumSummary& mg) {
   write_optional(w, "dietary_mg", mg.dietary_mg);
   write_optional(w, "reference_intake_mg", mg.reference_intake_mg);
   w.member("reference_intake_kind", mg.reference_intake_kind);
-  w.member("reference_intake_source",
-           mg.reference_intake_sources.empty() ? std::string() : mg.reference_intake_sources.front());
+  w.member("reference_intake_source", mg.reference_intake_sources.empty()
+                                          ? std::string()
+                                          : mg.reference_intake_sources.front());
   w.key("plan");
   if (!mg.plan) {
     w.null();
@@ -192,7 +194,8 @@ void write_assessment(JsonWriter& w, const core::Assessment& a, const core::Kb& 
     w.member("name", lab.name);
     w.member("value", lab.value);
     w.member("unit", lab.unit);
-    if (lab.date) w.member("date", lab.date->str());
+    if (lab.date)
+      w.member("date", lab.date->str());
     else {
       w.key("date");
       w.null();
@@ -225,7 +228,10 @@ void write_assessment(JsonWriter& w, const core::Assessment& a, const core::Kb& 
       const auto& s = found->second;
       w.member("title", s.title);
       w.member("publisher", s.publisher);
-      if (s.year) w.member("year", *s.year); else w.member_null("year");
+      if (s.year)
+        w.member("year", *s.year);
+      else
+        w.member_null("year");
       w.member("url", s.url);
       if (!s.doi.empty()) w.member("doi", s.doi);
       if (!s.pmid.empty()) w.member("pmid", s.pmid);

@@ -12,7 +12,8 @@ namespace willis::codec {
 class JsonWriter;
 
 /// The whole contract document; `sources` is filled from the KB for every cited id.
-std::string assessment_json(const core::Assessment& assessment, const core::Kb& kb, bool pretty = true);
+std::string assessment_json(const core::Assessment& assessment, const core::Kb& kb,
+                            bool pretty = true);
 
 /// Writes the assessment as one JSON object into `w` (for embedding in other documents).
 void write_assessment(JsonWriter& w, const core::Assessment& assessment, const core::Kb& kb);

@@ -32,10 +32,14 @@ std::optional<LabKind> lab_kind(std::string_view name) {
 
 Lab audit_lab(LabKind kind) {
   switch (kind) {
-    case LabKind::ferritin: return Lab::ferritin;
-    case LabKind::tsat: return Lab::tsat;
-    case LabKind::magnesium: return Lab::magnesium;
-    default: return Lab::egfr;
+    case LabKind::ferritin:
+      return Lab::ferritin;
+    case LabKind::tsat:
+      return Lab::tsat;
+    case LabKind::magnesium:
+      return Lab::magnesium;
+    default:
+      return Lab::egfr;
   }
 }
 
@@ -46,7 +50,8 @@ bool contains(const std::vector<std::string>& items, std::string_view item) {
 }  // namespace
 
 AuditCodes::AuditCodes(const core::Kb& kb, const core::NameIndex& names) : kb_(kb), names_(names) {
-  std::set<std::tuple<std::string, std::string, std::string>> rows;  // (system, code, list) per list below
+  std::set<std::tuple<std::string, std::string, std::string>>
+      rows;  // (system, code, list) per list below
   std::vector<std::set<std::pair<std::string, std::string>>> per_list(kb.audit.lists.size());
 
   for (std::size_t list_idx = 0; list_idx < kb.audit.lists.size(); ++list_idx) {
@@ -82,7 +87,8 @@ AuditCodes::AuditCodes(const core::Kb& kb, const core::NameIndex& names) : kb_(k
         for (const auto& cls : med.classes) in = in || contains(kb.rules.exacerbating_classes, cls);
       }
       for (const auto& entry : kb.interactions) {
-        if (entry.kind != "interaction" || !contains(list.interaction_actions, entry.action)) continue;
+        if (entry.kind != "interaction" || !contains(list.interaction_actions, entry.action))
+          continue;
         in = in || contains(entry.medicines, med.id);
         for (const auto& cls : med.classes) in = in || contains(entry.classes, cls);
       }
@@ -122,7 +128,8 @@ AuditCodes::AuditCodes(const core::Kb& kb, const core::NameIndex& names) : kb_(k
     const auto parts = rxnorm::product_ingredients();
     for (const auto& product : rxnorm::products()) {
       bool in = false;
-      for (std::size_t part = product.first; part < std::size_t{product.first} + product.count && !in; ++part)
+      for (std::size_t part = product.first;
+           part < std::size_t{product.first} + product.count && !in; ++part)
         in = ingredient_codes.count(ingredients[parts[part]].rxcui) > 0;
       if (!in) continue;
       codes.emplace(std::string(kRxNormSystem), std::to_string(product.rxcui));
@@ -131,13 +138,16 @@ AuditCodes::AuditCodes(const core::Kb& kb, const core::NameIndex& names) : kb_(k
   }
   for (std::size_t list_idx = 0; list_idx < kb.audit.lists.size(); ++list_idx) {
     // Codes sorted as numbers where they are numbers (RxNorm), else as text.
-    std::vector<std::pair<std::string, std::string>> sorted(per_list[list_idx].begin(), per_list[list_idx].end());
+    std::vector<std::pair<std::string, std::string>> sorted(per_list[list_idx].begin(),
+                                                            per_list[list_idx].end());
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
       if (a.first != b.first) return a.first < b.first;
-      if (a.second.size() != b.second.size() && a.first == kRxNormSystem) return a.second.size() < b.second.size();
+      if (a.second.size() != b.second.size() && a.first == kRxNormSystem)
+        return a.second.size() < b.second.size();
       return a.second < b.second;
     });
-    for (auto& [system, code] : sorted) rows_.push_back({kb.audit.lists[list_idx].id, system, code});
+    for (auto& [system, code] : sorted)
+      rows_.push_back({kb.audit.lists[list_idx].id, system, code});
   }
 }
 
@@ -175,7 +185,8 @@ AuditCodes::TextMatch AuditCodes::medicine_text(std::string_view text) const {
       }
       case core::SupplementMatch::Kind::product: {
         out.known = true;
-        if (auto found = medicine_lists_.find(supplement.id); found != medicine_lists_.end()) out.lists |= found->second;
+        if (auto found = medicine_lists_.find(supplement.id); found != medicine_lists_.end())
+          out.lists |= found->second;
         return true;
       }
       case core::SupplementMatch::Kind::topical:
@@ -192,7 +203,8 @@ AuditCodes::TextMatch AuditCodes::medicine_text(std::string_view text) const {
   }
   out.known = true;
   for (const auto& id : match.ids)
-    if (auto found = medicine_lists_.find(id); found != medicine_lists_.end()) out.lists |= found->second;
+    if (auto found = medicine_lists_.find(id); found != medicine_lists_.end())
+      out.lists |= found->second;
   for (const auto& part : match.unknown) add_supplement(part);
   return out;
 }

@@ -28,7 +28,8 @@ struct CodeListRow {
 ///
 ///     const core::NameIndex names(kb);
 ///     const codec::AuditCodes codes(kb, names);
-///     core::audit::ListMask lists = codes.medicine_code(codec::kRxNormSystem, "2551");  // chelation-partner
+///     core::audit::ListMask lists = codes.medicine_code(codec::kRxNormSystem, "2551");  //
+///     chelation-partner
 class AuditCodes {
  public:
   /// `kb` and `names` must outlive this.
@@ -54,7 +55,9 @@ class AuditCodes {
  private:
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
   };
   using CodeMap = std::unordered_map<std::string, core::audit::ListMask, Hash, std::equal_to<>>;
 

@@ -37,7 +37,8 @@ struct ParsedAuditSummary {
   std::vector<std::vector<std::string>> sources;
 };
 /// Errors (a message): not JSON, a missing or non-integer count, an unknown key shape.
-std::optional<ParsedAuditSummary> parse_audit_summary_json(std::string_view json, std::string& error);
+std::optional<ParsedAuditSummary> parse_audit_summary_json(std::string_view json,
+                                                           std::string& error);
 
 /// The same for a terminal: one row per indicator with numerator/denominator and percent.
 std::string audit_summary_text(const core::audit::Summary& summary, const core::Kb& kb);

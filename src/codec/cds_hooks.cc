@@ -27,16 +27,24 @@ using simdjson::dom::object;
 namespace {
 
 constexpr std::array<CdsService, 3> kServices = {{
-    {"willis-patient-view", CdsHook::patient_view, "patient-view", "willis: magnesium for restless legs and sleep",
-     "When a record is opened and the patient takes magnesium or may have restless legs: is magnesium safe "
-     "(kidney function, heart block, myasthenia), which medicines must be kept apart from it and by how many "
+    {"willis-patient-view", CdsHook::patient_view, "patient-view",
+     "willis: magnesium for restless legs and sleep",
+     "When a record is opened and the patient takes magnesium or may have restless legs: is "
+     "magnesium safe "
+     "(kidney function, heart block, myasthenia), which medicines must be kept apart from it and "
+     "by how many "
      "hours, what to check first (iron), with a cited source for every statement."},
-    {"willis-order-select", CdsHook::order_select, "order-select", "willis: magnesium check of the selected order",
-     "When a medicine is selected: warns if it interacts with magnesium the patient takes (with the separation "
-     "window), if magnesium being ordered is unsafe for this patient (e.g. eGFR below 30), or if the medicine "
+    {"willis-order-select", CdsHook::order_select, "order-select",
+     "willis: magnesium check of the selected order",
+     "When a medicine is selected: warns if it interacts with magnesium the patient takes (with "
+     "the separation "
+     "window), if magnesium being ordered is unsafe for this patient (e.g. eGFR below 30), or if "
+     "the medicine "
      "cannot be checked against magnesium."},
-    {"willis-order-sign", CdsHook::order_sign, "order-sign", "willis: magnesium check before signing",
-     "Before orders are signed: the same checks as willis-order-select over every draft order, assessed "
+    {"willis-order-sign", CdsHook::order_sign, "order-sign",
+     "willis: magnesium check before signing",
+     "Before orders are signed: the same checks as willis-order-select over every draft order, "
+     "assessed "
      "together with the active medicines."},
 }};
 
@@ -92,7 +100,17 @@ std::string md(std::string_view text) {
   out.reserve(text.size() + text.size() / 16);
   for (const char c : text) {
     switch (c) {
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>': case '|': case '~': case '&':
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '|':
+      case '~':
+      case '&':
       case '#':
         out += '\\';
         break;
@@ -107,8 +125,10 @@ std::string md(std::string_view text) {
 std::string percent_encode(std::string_view text) {
   std::string out;
   for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
   }
   return out;
 }
@@ -120,7 +140,8 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
 }
 
 /// A name-based UUID (RFC 9562 version 8: vendor-specific) from the hook instance and the card,
-/// so that the same request gets the same card ids (feedback can refer to them; goldens are stable).
+/// so that the same request gets the same card ids (feedback can refer to them; goldens are
+/// stable).
 std::string card_uuid(std::string_view hook_instance, std::string_view key) {
   auto fnv = [](std::string_view a, std::string_view b, std::uint64_t hash) {
     for (const std::string_view part : {a, std::string_view("\x1f"), b})
@@ -129,10 +150,10 @@ std::string card_uuid(std::string_view hook_instance, std::string_view key) {
   };
   std::uint64_t hi = fnv(hook_instance, key, 0xcbf29ce484222325ULL);
   std::uint64_t lo = fnv(key, hook_instance, 0x84222325cbf29ce4ULL);
-  hi = (hi & ~0xF000ULL) | 0x8000ULL;                      // version 8
+  hi = (hi & ~0xF000ULL) | 0x8000ULL;                         // version 8
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
-  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF, lo >> 48,
-                     lo & 0xFFFFFFFFFFFFULL);
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF,
+                     hi & 0xFFFF, lo >> 48, lo & 0xFFFFFFFFFFFFULL);
 }
 
 /// Writes a parsed JSON value through the one writer (for resources echoed in suggestions).
@@ -152,12 +173,24 @@ void write_element(JsonWriter& w, const element& e) {
       for (const element item : array(e)) write_element(w, item);
       w.end_array();
       break;
-    case simdjson::dom::element_type::STRING: w.value(std::string_view(e.get_string().value_unsafe())); break;
-    case simdjson::dom::element_type::INT64: w.value(static_cast<double>(e.get_int64().value_unsafe())); break;
-    case simdjson::dom::element_type::UINT64: w.value(static_cast<double>(e.get_uint64().value_unsafe())); break;
-    case simdjson::dom::element_type::DOUBLE: w.value(e.get_double().value_unsafe()); break;
-    case simdjson::dom::element_type::BOOL: w.value(e.get_bool().value_unsafe()); break;
-    case simdjson::dom::element_type::NULL_VALUE: w.null(); break;
+    case simdjson::dom::element_type::STRING:
+      w.value(std::string_view(e.get_string().value_unsafe()));
+      break;
+    case simdjson::dom::element_type::INT64:
+      w.value(static_cast<double>(e.get_int64().value_unsafe()));
+      break;
+    case simdjson::dom::element_type::UINT64:
+      w.value(static_cast<double>(e.get_uint64().value_unsafe()));
+      break;
+    case simdjson::dom::element_type::DOUBLE:
+      w.value(e.get_double().value_unsafe());
+      break;
+    case simdjson::dom::element_type::BOOL:
+      w.value(e.get_bool().value_unsafe());
+      break;
+    case simdjson::dom::element_type::NULL_VALUE:
+      w.null();
+      break;
   }
 }
 
@@ -168,7 +201,9 @@ std::string subject_of(const core::Finding& f) {
 
 int index_in(std::string_view field, std::string_view list) {
   // "medicines[3]" -> 3 for list "medicines"; -1 otherwise.
-  if (field.size() < list.size() + 3 || field.substr(0, list.size()) != list || field[list.size()] != '[') return -1;
+  if (field.size() < list.size() + 3 || field.substr(0, list.size()) != list ||
+      field[list.size()] != '[')
+    return -1;
   int value = 0;
   for (std::size_t pos = list.size() + 1; pos < field.size() && field[pos] != ']'; ++pos) {
     if (!std::isdigit(static_cast<unsigned char>(field[pos]))) return -1;
@@ -182,7 +217,8 @@ int index_in(std::string_view field, std::string_view list) {
 struct HookContext {
   std::set<std::string> draft_ids;    // KB ids (medicines, forms, salts, products) of draft orders
   std::set<std::string> draft_slugs;  // unrecognised:<slug> subjects a draft order would produce
-  std::map<std::string, std::size_t> draft_medicine_of;  // KB medicine id -> index in profile.medicines
+  std::map<std::string, std::size_t>
+      draft_medicine_of;         // KB medicine id -> index in profile.medicines
   bool draft_magnesium = false;  // magnesium itself is being ordered
   bool on_magnesium = false;     // the active list has magnesium
   bool rls = false;              // RLS suspected (the engine added its evidence finding)
@@ -194,11 +230,14 @@ bool is_magnesium(const core::Kb& kb, const std::string& id) {
   return med && med->magnesium.has_value();
 }
 
-HookContext hook_context(const FhirProfile& mapped, const core::Assessment& a, const FhirTerms& terms) {
+HookContext hook_context(const FhirProfile& mapped, const core::Assessment& a,
+                         const FhirTerms& terms) {
   HookContext ctx;
   const auto& kb = terms.kb();
-  const std::set<std::size_t> draft_meds(mapped.draft_medicines.begin(), mapped.draft_medicines.end());
-  const std::set<std::size_t> draft_sups(mapped.draft_supplements.begin(), mapped.draft_supplements.end());
+  const std::set<std::size_t> draft_meds(mapped.draft_medicines.begin(),
+                                         mapped.draft_medicines.end());
+  const std::set<std::size_t> draft_sups(mapped.draft_supplements.begin(),
+                                         mapped.draft_supplements.end());
   for (const auto& r : a.resolved) {
     const int med_idx = index_in(r.field, "medicines");
     const int sup_idx = index_in(r.field, "supplements");
@@ -248,11 +287,17 @@ class CardBuilder {
  public:
   CardBuilder(const CdsRequest& request, const CdsService& service, const FhirProfile& mapped,
               const core::Assessment& a, const FhirTerms& terms, const CdsOptions& options)
-      : request_(request), service_(service), mapped_(mapped), a_(a), kb_(terms.kb()), options_(options),
+      : request_(request),
+        service_(service),
+        mapped_(mapped),
+        a_(a),
+        kb_(terms.kb()),
+        options_(options),
         ctx_(hook_context(mapped, a, terms)) {}
 
   std::string render() {
-    std::vector<Card> cards = service_.hook == CdsHook::patient_view ? patient_view_cards() : order_cards();
+    std::vector<Card> cards =
+        service_.hook == CdsHook::patient_view ? patient_view_cards() : order_cards();
     std::stable_sort(cards.begin(), cards.end(), [](const Card& x, const Card& y) {
       return std::tie(x.severity, x.order_now) > std::tie(y.severity, y.order_now);
     });
@@ -291,11 +336,16 @@ class CardBuilder {
       const std::string subject = subject_of(f);
       const bool about_draft = ctx_.draft_ids.count(subject) > 0;
       bool include = false;
-      if (f.kind == "unrecognised") include = ctx_.draft_slugs.count(subject) > 0;
-      else if (f.kind == "interaction") include = (about_draft && mg_in_play) || ctx_.draft_magnesium;
-      else if (f.kind == "depletion" || f.kind == "exacerbating" || f.kind == "treatment") include = about_draft;
-      else if (f.kind == "caution") include = about_draft || (ctx_.draft_magnesium && !kb_.medicine(subject));
-      else if (f.kind == "contraindication" || f.kind == "dose" || f.kind == "red-flag") include = ctx_.draft_magnesium;
+      if (f.kind == "unrecognised")
+        include = ctx_.draft_slugs.count(subject) > 0;
+      else if (f.kind == "interaction")
+        include = (about_draft && mg_in_play) || ctx_.draft_magnesium;
+      else if (f.kind == "depletion" || f.kind == "exacerbating" || f.kind == "treatment")
+        include = about_draft;
+      else if (f.kind == "caution")
+        include = about_draft || (ctx_.draft_magnesium && !kb_.medicine(subject));
+      else if (f.kind == "contraindication" || f.kind == "dose" || f.kind == "red-flag")
+        include = ctx_.draft_magnesium;
       if (include) cards.push_back(finding_card(f, true));
     }
     if (ctx_.draft_magnesium) cards.push_back(summary_card(true));
@@ -304,7 +354,8 @@ class CardBuilder {
 
   void cite(Card& card, const std::vector<std::string>& sources) {
     for (const auto& id : sources)
-      if (std::find(card.sources.begin(), card.sources.end(), id) == card.sources.end()) card.sources.push_back(id);
+      if (std::find(card.sources.begin(), card.sources.end(), id) == card.sources.end())
+        card.sources.push_back(id);
   }
 
   std::string citations(const Card& card) const {
@@ -343,8 +394,8 @@ class CardBuilder {
     card.key = f.id;
     card.severity = f.severity;
     const std::string subject = subject_of(f);
-    card.order_now = order_hook && (ctx_.draft_ids.count(subject) > 0 || ctx_.draft_slugs.count(subject) > 0 ||
-                                    ctx_.draft_magnesium);
+    card.order_now = order_hook && (ctx_.draft_ids.count(subject) > 0 ||
+                                    ctx_.draft_slugs.count(subject) > 0 || ctx_.draft_magnesium);
     card.summary = f.title;
     std::string detail = md(f.detail) + "\n";
     if (!f.see.empty()) detail += "\n**Who to see:** " + md(f.see) + "\n";
@@ -353,8 +404,9 @@ class CardBuilder {
     const core::Medicine* med = kb_.medicine(subject);
     const std::string med_name = med ? med->name : subject;
     if (f.kind == "interaction" && after >= 0 && before >= 0) {
-      detail += fmt::format("\n**Keep apart:** no magnesium from {} h before to {} h after each dose of {}.\n",
-                            core::format_number(before), core::format_number(after), md(med_name));
+      detail += fmt::format(
+          "\n**Keep apart:** no magnesium from {} h before to {} h after each dose of {}.\n",
+          core::format_number(before), core::format_number(after), md(med_name));
       for (const auto& window : f.windows)
         detail += fmt::format("- {}: {} h before, {} h after\n", md(window.source),
                               core::format_number(window.magnesium_before_drug_h),
@@ -362,28 +414,34 @@ class CardBuilder {
       std::string times;
       for (const auto& k : a_.schedule.keep_apart)
         if (k.medicine == subject)
-          times += fmt::format("- {} dose: no magnesium from {} to {}\n", k.drug_time.str(), k.from.str(), k.to.str());
+          times += fmt::format("- {} dose: no magnesium from {} to {}\n", k.drug_time.str(),
+                               k.from.str(), k.to.str());
       if (!times.empty()) detail += "\n**At this patient's times:**\n" + times;
       for (const auto& name : a_.schedule.untimed)
         if (name == subject || (med && name == med->name))
           detail += "\nNo dose times were given for this medicine: ask when it is taken.\n";
       // The order being placed is the interacting medicine: offer the advice as an order note.
-      if (auto it = ctx_.draft_medicine_of.find(subject); order_hook && it != ctx_.draft_medicine_of.end()) {
+      if (auto it = ctx_.draft_medicine_of.find(subject);
+          order_hook && it != ctx_.draft_medicine_of.end()) {
         const std::string& origin = mapped_.medicine_origins[it->second];
         const std::string prefix = "MedicationRequest/";
         if (origin.size() > prefix.size() && origin.compare(0, prefix.size(), prefix) == 0)
           card.suggestion = Suggestion{
               "Add the separation advice to this order",
-              fmt::format("Adds a note to the {} order; the order is otherwise unchanged.", med_name),
+              fmt::format("Adds a note to the {} order; the order is otherwise unchanged.",
+                          med_name),
               origin.substr(prefix.size()),
-              fmt::format("Keep magnesium-containing products (supplements, antacids, laxatives) from {} h before "
+              fmt::format("Keep magnesium-containing products (supplements, antacids, laxatives) "
+                          "from {} h before "
                           "to {} h after each dose of {} (willis).",
                           core::format_number(before), core::format_number(after), med_name)};
       }
     }
     if (!f.verified)
-      detail += "\n_This rests on a knowledge-base entry marked unverified; willis encoded the conservative "
-                "reading._\n";
+      detail +=
+          "\n_This rests on a knowledge-base entry marked unverified; willis encoded the "
+          "conservative "
+          "reading._\n";
     cite(card, f.sources);
     card.detail = detail + footer(card);
     return card;
@@ -394,15 +452,17 @@ class CardBuilder {
     card.key = "unrecognised";
     card.severity = Severity::caution;
     std::vector<std::string> names;
-    std::string detail = "willis could not check these against magnesium; any of them could interact:\n\n";
+    std::string detail =
+        "willis could not check these against magnesium; any of them could interact:\n\n";
     for (const auto* f : findings) {
       card.severity = std::max(card.severity, f->severity);
       names.push_back(f->title);
       detail += "- " + md(f->title) + "\n";
       cite(card, f->sources);
     }
-    card.summary = fmt::format("{} not checked against magnesium: ask a pharmacist",
-                               findings.size() == 1 ? std::string("1 item") : fmt::format("{} items", findings.size()));
+    card.summary = fmt::format(
+        "{} not checked against magnesium: ask a pharmacist",
+        findings.size() == 1 ? std::string("1 item") : fmt::format("{} items", findings.size()));
     card.detail = detail + footer(card);
     return card;
   }
@@ -419,11 +479,13 @@ class CardBuilder {
       card.summary = "Magnesium is not advised for this patient now: see the other cards";
     } else if (plan && !times.empty()) {
       const core::Form* form = kb_.form(plan->form);
-      card.summary = fmt::format("Magnesium: {} {} mg elemental a day at {}; review after {} weeks",
-                                 form ? form->name : plan->form, core::format_number(plan->start_elemental_mg),
-                                 fmt::format("{}", fmt::join(times, " and ")), plan->review_after_weeks);
+      card.summary =
+          fmt::format("Magnesium: {} {} mg elemental a day at {}; review after {} weeks",
+                      form ? form->name : plan->form, core::format_number(plan->start_elemental_mg),
+                      fmt::format("{}", fmt::join(times, " and ")), plan->review_after_weeks);
     } else if (plan) {
-      card.summary = "Magnesium: no dose time is clear of this patient's medicines: ask a pharmacist";
+      card.summary =
+          "Magnesium: no dose time is clear of this patient's medicines: ask a pharmacist";
     } else {
       card.summary = "Magnesium: no self-directed plan for this patient; see the other cards";
     }
@@ -432,7 +494,8 @@ class CardBuilder {
       detail += "**Plan:** " + md(plan->form_reason) + "\n\n";
       for (const auto& dose : a_.schedule.doses)
         detail += fmt::format("- {}: {} mg elemental magnesium{}\n", dose.time.str(),
-                              core::format_number(dose.elemental_mg), dose.with_food ? ", with food" : "");
+                              core::format_number(dose.elemental_mg),
+                              dose.with_food ? ", with food" : "");
       cite(card, plan->form_sources);
     }
     for (const auto& u : a_.schedule.unresolved)
@@ -489,7 +552,8 @@ class CardBuilder {
       w.begin_array();
       w.begin_object();
       w.member("label", "willis report for this patient");
-      w.member("url", replace_all(options_.report_url, "{patientId}", percent_encode(request_.patient_id)));
+      w.member("url", replace_all(options_.report_url, "{patientId}",
+                                  percent_encode(request_.patient_id)));
       w.member("type", "absolute");
       w.end_object();
       w.end_array();
@@ -501,13 +565,15 @@ class CardBuilder {
     // Echo the draft MedicationRequest with one note added: an update action of the whole resource.
     simdjson::dom::parser parser;
     element bundle;
-    if (parser.parse(request_.draft_orders.data(), request_.draft_orders.size()).get(bundle)) return;
+    if (parser.parse(request_.draft_orders.data(), request_.draft_orders.size()).get(bundle))
+      return;
     std::optional<element> resource;
     array entries;
     if (!bundle["entry"].get(entries))
       for (const element entry : entries)
         if (auto r = child(entry, "resource"))
-          if (str(*r, "resourceType") == "MedicationRequest" && str(*r, "id") == card.suggestion->resource_id)
+          if (str(*r, "resourceType") == "MedicationRequest" &&
+              str(*r, "id") == card.suggestion->resource_id)
             resource = *r;
     if (!resource) return;
     w.member("selectionBehavior", "at-most-one");
@@ -568,7 +634,9 @@ class CardBuilder {
 
 // ================================================================= services and discovery
 
-std::span<const CdsService> cds_services() { return kServices; }
+std::span<const CdsService> cds_services() {
+  return kServices;
+}
 
 const CdsService* find_cds_service(std::string_view id) {
   for (const auto& service : kServices)
@@ -579,14 +647,19 @@ const CdsService* find_cds_service(std::string_view id) {
 const std::vector<std::pair<std::string, std::string>>& cds_prefetch_templates() {
   static const std::vector<std::pair<std::string, std::string>> templates = [] {
     std::string codes;
-    for (const auto code : loinc_codes_read()) codes += (codes.empty() ? "" : ",") + std::string("http://loinc.org|") + std::string(code);
+    for (const auto code : loinc_codes_read())
+      codes += (codes.empty() ? "" : ",") + std::string("http://loinc.org|") + std::string(code);
     return std::vector<std::pair<std::string, std::string>>{
         {"patient", "Patient/{{context.patientId}}"},
         {"medicationRequests",
-         "MedicationRequest?patient={{context.patientId}}&status=active,on-hold&_include=MedicationRequest:medication"},
-        {"medicationStatements", "MedicationStatement?patient={{context.patientId}}&status=active,intended,on-hold"},
-        {"conditions", "Condition?patient={{context.patientId}}&clinical-status=active,recurrence,relapse"},
-        {"observations", "Observation?patient={{context.patientId}}&code=" + codes + "&_sort=-date"},
+         "MedicationRequest?patient={{context.patientId}}&status=active,on-hold&_include="
+         "MedicationRequest:medication"},
+        {"medicationStatements",
+         "MedicationStatement?patient={{context.patientId}}&status=active,intended,on-hold"},
+        {"conditions",
+         "Condition?patient={{context.patientId}}&clinical-status=active,recurrence,relapse"},
+        {"observations",
+         "Observation?patient={{context.patientId}}&code=" + codes + "&_sort=-date"},
     };
   }();
   return templates;
@@ -608,7 +681,8 @@ std::string cds_discovery_json() {
     for (const auto& [key, query] : cds_prefetch_templates()) w.member(key, query);
     w.end_object();
     w.member("usageRequirements",
-             "Send the prefetch, or a fhirServer (with fhirAuthorization) willis can read it from. Information, not "
+             "Send the prefetch, or a fhirServer (with fhirAuthorization) willis can read it from. "
+             "Information, not "
              "a diagnosis: willis never advises starting or stopping a prescribed medicine.");
     w.end_object();
   }
@@ -632,7 +706,8 @@ core::Result<CdsRequest> parse_cds_request(std::string_view body, const CdsServi
   simdjson::dom::parser parser;
   element root;
   if (const auto err = parser.parse(body.data(), body.size()).get(root))
-    return Error(Errc::parse_error, "", fmt::format("the body is not JSON: {}", simdjson::error_message(err)));
+    return Error(Errc::parse_error, "",
+                 fmt::format("the body is not JSON: {}", simdjson::error_message(err)));
   if (root.type() != simdjson::dom::element_type::OBJECT)
     return Error(Errc::invalid_type, "", "the body must be a JSON object");
   CdsRequest request;
@@ -640,63 +715,80 @@ core::Result<CdsRequest> parse_cds_request(std::string_view body, const CdsServi
                   std::string& out) -> std::optional<Error> {
     element value;
     if (e[key].get(value) || value.is_null()) {
-      if (required) return Error(Errc::missing_field, path, fmt::format("\"{}\" is required", path));
+      if (required)
+        return Error(Errc::missing_field, path, fmt::format("\"{}\" is required", path));
       return std::nullopt;
     }
     std::string_view s;
-    if (value.get(s)) return Error(Errc::invalid_type, path, fmt::format("\"{}\" must be a string", path));
+    if (value.get(s))
+      return Error(Errc::invalid_type, path, fmt::format("\"{}\" must be a string", path));
     out = std::string(s);
     return std::nullopt;
   };
   if (auto e = text(root, "hook", "hook", true, request.hook)) return *e;
   if (request.hook != service.hook_name)
     return Error(Errc::invalid_value, "hook",
-                       fmt::format("service {} answers the {} hook, not \"{}\"", service.id, service.hook_name, request.hook));
+                 fmt::format("service {} answers the {} hook, not \"{}\"", service.id,
+                             service.hook_name, request.hook));
   if (auto e = text(root, "hookInstance", "hookInstance", true, request.hook_instance)) return *e;
-  if (request.hook_instance.empty()) return Error(Errc::invalid_value, "hookInstance", "\"hookInstance\" is empty");
+  if (request.hook_instance.empty())
+    return Error(Errc::invalid_value, "hookInstance", "\"hookInstance\" is empty");
   if (auto e = text(root, "fhirServer", "fhirServer", false, request.fhir_server)) return *e;
   if (auto auth = child(root, "fhirAuthorization"); auth && !auth->is_null()) {
     if (auth->type() != simdjson::dom::element_type::OBJECT)
-      return Error(Errc::invalid_type, "fhirAuthorization", "\"fhirAuthorization\" must be an object");
-    if (auto e = text(*auth, "access_token", "fhirAuthorization.access_token", true, request.access_token)) return *e;
+      return Error(Errc::invalid_type, "fhirAuthorization",
+                   "\"fhirAuthorization\" must be an object");
+    if (auto e = text(*auth, "access_token", "fhirAuthorization.access_token", true,
+                      request.access_token))
+      return *e;
   }
   const auto context = child(root, "context");
-  if (!context || context->is_null()) return Error(Errc::missing_field, "context", "\"context\" is required");
+  if (!context || context->is_null())
+    return Error(Errc::missing_field, "context", "\"context\" is required");
   if (context->type() != simdjson::dom::element_type::OBJECT)
     return Error(Errc::invalid_type, "context", "\"context\" must be an object");
-  if (auto e = text(*context, "patientId", "context.patientId", true, request.patient_id)) return *e;
+  if (auto e = text(*context, "patientId", "context.patientId", true, request.patient_id))
+    return *e;
   if (auto e = text(*context, "userId", "context.userId", false, request.user_id)) return *e;
-  if (auto e = text(*context, "encounterId", "context.encounterId", false, request.encounter_id)) return *e;
+  if (auto e = text(*context, "encounterId", "context.encounterId", false, request.encounter_id))
+    return *e;
   if (service.hook != CdsHook::patient_view) {
     const auto drafts = child(*context, "draftOrders");
     if (!drafts || drafts->is_null())
-      return Error(Errc::missing_field, "context.draftOrders", "\"context.draftOrders\" (a Bundle) is required");
-    if (drafts->type() != simdjson::dom::element_type::OBJECT || str(*drafts, "resourceType") != "Bundle")
-      return Error(Errc::invalid_type, "context.draftOrders", "\"context.draftOrders\" must be a FHIR Bundle");
+      return Error(Errc::missing_field, "context.draftOrders",
+                   "\"context.draftOrders\" (a Bundle) is required");
+    if (drafts->type() != simdjson::dom::element_type::OBJECT ||
+        str(*drafts, "resourceType") != "Bundle")
+      return Error(Errc::invalid_type, "context.draftOrders",
+                   "\"context.draftOrders\" must be a FHIR Bundle");
     request.draft_orders = simdjson::minify(*drafts);
     if (service.hook == CdsHook::order_select) {
       const auto selections = child(*context, "selections");
       if (!selections || selections->is_null())
-        return Error(Errc::missing_field, "context.selections", "\"context.selections\" is required");
+        return Error(Errc::missing_field, "context.selections",
+                     "\"context.selections\" is required");
       array items;
       if (selections->get(items))
-        return Error(Errc::invalid_type, "context.selections", "\"context.selections\" must be a list");
+        return Error(Errc::invalid_type, "context.selections",
+                     "\"context.selections\" must be a list");
       for (const element item : items) {
         std::string_view s;
         if (item.get(s))
-          return Error(Errc::invalid_type, "context.selections", "\"context.selections\" must list strings");
+          return Error(Errc::invalid_type, "context.selections",
+                       "\"context.selections\" must list strings");
         request.selections.emplace_back(s);
       }
     }
   }
   if (auto prefetch = child(root, "prefetch"); prefetch && !prefetch->is_null()) {
     object items;
-    if (prefetch->get(items)) return Error(Errc::invalid_type, "prefetch", "\"prefetch\" must be an object");
+    if (prefetch->get(items))
+      return Error(Errc::invalid_type, "prefetch", "\"prefetch\" must be an object");
     for (const auto field : items) {
       if (field.value.is_null()) continue;  // the client could not fetch it: willis may
       if (field.value.type() != simdjson::dom::element_type::OBJECT)
         return Error(Errc::invalid_type, "prefetch." + std::string(field.key),
-                           "a prefetch item must be a FHIR resource or Bundle");
+                     "a prefetch item must be a FHIR resource or Bundle");
       request.prefetch.emplace_back(std::string(field.key), simdjson::minify(field.value));
     }
   }
@@ -713,14 +805,16 @@ std::vector<std::string> missing_prefetch(const CdsRequest& request) {
 std::string prefetch_query(std::string_view key, const CdsRequest& request) {
   for (const auto& [name, query] : cds_prefetch_templates())
     if (name == key) {
-      std::string filled = replace_all(query, "{{context.patientId}}", percent_encode(request.patient_id));
+      std::string filled =
+          replace_all(query, "{{context.patientId}}", percent_encode(request.patient_id));
       filled = replace_all(filled, "{{context.userId}}", percent_encode(request.user_id));
       return replace_all(filled, "{{context.encounterId}}", percent_encode(request.encounter_id));
     }
   return {};
 }
 
-core::Result<FhirProfile> cds_profile(const CdsRequest& request, const FhirTerms& terms, const CdsOptions& options) {
+core::Result<FhirProfile> cds_profile(const CdsRequest& request, const FhirTerms& terms,
+                                      const CdsOptions& options) {
   FhirMapper mapper(terms, {options.as_of, options.jurisdiction});
   for (const auto& [key, json] : request.prefetch)
     if (auto error = mapper.add_json(json)) {
@@ -737,24 +831,30 @@ core::Result<FhirProfile> cds_profile(const CdsRequest& request, const FhirTerms
 
 std::string_view cds_indicator(Severity severity) {
   switch (severity) {
-    case Severity::info: return "info";
-    case Severity::caution: return "warning";
-    case Severity::avoid: return "warning";
-    case Severity::urgent: return "critical";
+    case Severity::info:
+      return "info";
+    case Severity::caution:
+      return "warning";
+    case Severity::avoid:
+      return "warning";
+    case Severity::urgent:
+      return "critical";
   }
   return "warning";
 }
 
-std::string cds_response_json(const CdsRequest& request, const CdsService& service, const FhirProfile& mapped,
-                              const core::Assessment& assessment, const FhirTerms& terms, const CdsOptions& options) {
+std::string cds_response_json(const CdsRequest& request, const CdsService& service,
+                              const FhirProfile& mapped, const core::Assessment& assessment,
+                              const FhirTerms& terms, const CdsOptions& options) {
   return CardBuilder(request, service, mapped, assessment, terms, options).render();
 }
 
-core::Result<std::string> cds_answer(const CdsRequest& request, const CdsService& service, const FhirTerms& terms,
-                                     const CdsOptions& options) {
+core::Result<std::string> cds_answer(const CdsRequest& request, const CdsService& service,
+                                     const FhirTerms& terms, const CdsOptions& options) {
   auto mapped = cds_profile(request, terms, options);
   if (!mapped.ok()) {
-    if (mapped.error().code == Errc::parse_error || mapped.error().code == Errc::invalid_type) return mapped.error();
+    if (mapped.error().code == Errc::parse_error || mapped.error().code == Errc::invalid_type)
+      return mapped.error();
     // The data is readable but not enough to assess (no Patient, no birth date): say so in a card
     // rather than fail the EHR's workflow.
     JsonWriter w(false);
@@ -763,7 +863,8 @@ core::Result<std::string> cds_answer(const CdsRequest& request, const CdsService
     w.begin_array();
     w.begin_object();
     w.member("uuid", card_uuid(request.hook_instance, "not-assessed"));
-    w.member("summary", shorten("willis could not check magnesium: " + mapped.error().message, 140));
+    w.member("summary",
+             shorten("willis could not check magnesium: " + mapped.error().message, 140));
     w.member("indicator", "info");
     w.member("detail", md(mapped.error().path + ": " + mapped.error().message));
     w.key("source");
@@ -781,7 +882,8 @@ core::Result<std::string> cds_answer(const CdsRequest& request, const CdsService
   return cds_response_json(request, service, profile, assessment, terms, options);
 }
 
-std::string operation_outcome_json(std::string_view code, std::string_view diagnostics, std::string_view severity) {
+std::string operation_outcome_json(std::string_view code, std::string_view diagnostics,
+                                   std::string_view severity) {
   JsonWriter w(false);
   w.begin_object();
   w.member("resourceType", "OperationOutcome");
@@ -801,9 +903,11 @@ core::Result<int> parse_cds_feedback(std::string_view body) {
   simdjson::dom::parser parser;
   element root;
   if (const auto err = parser.parse(body.data(), body.size()).get(root))
-    return Error(Errc::parse_error, "", fmt::format("the body is not JSON: {}", simdjson::error_message(err)));
+    return Error(Errc::parse_error, "",
+                 fmt::format("the body is not JSON: {}", simdjson::error_message(err)));
   array items;
-  if (root["feedback"].get(items)) return Error(Errc::missing_field, "feedback", "\"feedback\" (a list) is required");
+  if (root["feedback"].get(items))
+    return Error(Errc::missing_field, "feedback", "\"feedback\" (a list) is required");
   int count = 0;
   for (const element item : items) {
     const std::string path = fmt::format("feedback[{}]", count);
@@ -811,10 +915,12 @@ core::Result<int> parse_cds_feedback(std::string_view body) {
       return Error(Errc::invalid_type, path, "each feedback item must be an object");
     for (const char* key : {"card", "outcome", "outcomeTimestamp"})
       if (str(item, key).empty())
-        return Error(Errc::missing_field, path + "." + key, fmt::format("\"{}\" (a string) is required", key));
+        return Error(Errc::missing_field, path + "." + key,
+                     fmt::format("\"{}\" (a string) is required", key));
     const std::string_view outcome = str(item, "outcome");
     if (outcome != "accepted" && outcome != "overridden")
-      return Error(Errc::invalid_value, path + ".outcome", "\"outcome\" must be accepted or overridden");
+      return Error(Errc::invalid_value, path + ".outcome",
+                   "\"outcome\" must be accepted or overridden");
     ++count;
   }
   return count;
@@ -830,11 +936,16 @@ std::vector<std::string> check_cds_response(std::string_view body) {
   int card_idx = 0;
   for (const element card : cards) {
     const std::string at = fmt::format("cards[{}]", card_idx++);
-    auto problem = [&](const std::string& field, const std::string& what) { problems.push_back(at + field + ": " + what); };
+    auto problem = [&](const std::string& field, const std::string& what) {
+      problems.push_back(at + field + ": " + what);
+    };
     std::string_view summary;
-    if (card["summary"].get(summary)) problem(".summary", "missing");
-    else if (utf8_length(summary) >= 140) problem(".summary", fmt::format("{} characters (must be < 140)", utf8_length(summary)));
-    else if (summary.empty()) problem(".summary", "empty");
+    if (card["summary"].get(summary))
+      problem(".summary", "missing");
+    else if (utf8_length(summary) >= 140)
+      problem(".summary", fmt::format("{} characters (must be < 140)", utf8_length(summary)));
+    else if (summary.empty())
+      problem(".summary", "empty");
     const std::string_view indicator = str(card, "indicator");
     if (indicator != "info" && indicator != "warning" && indicator != "critical")
       problem(".indicator", fmt::format("\"{}\" is not info, warning or critical", indicator));
@@ -843,12 +954,15 @@ std::vector<std::string> check_cds_response(std::string_view body) {
     if (!card["detail"].get(detail) && detail.type() != simdjson::dom::element_type::STRING)
       problem(".detail", "not a string");
     const auto source = child(card, "source");
-    if (!source) problem(".source", "missing");
-    else if (str(*source, "label").empty()) problem(".source.label", "missing");
+    if (!source)
+      problem(".source", "missing");
+    else if (str(*source, "label").empty())
+      problem(".source.label", "missing");
     array suggestions;
     const bool has_suggestions = !card["suggestions"].get(suggestions) && suggestions.size() > 0;
     const std::string_view behaviour = str(card, "selectionBehavior");
-    if (has_suggestions && behaviour.empty()) problem(".selectionBehavior", "required with suggestions (cds-resp-6)");
+    if (has_suggestions && behaviour.empty())
+      problem(".selectionBehavior", "required with suggestions (cds-resp-6)");
     if (!behaviour.empty() && behaviour != "at-most-one" && behaviour != "any")
       problem(".selectionBehavior", fmt::format("\"{}\" is not at-most-one or any", behaviour));
     if (has_suggestions) {
@@ -867,8 +981,10 @@ std::vector<std::string> check_cds_response(std::string_view body) {
         for (const element action : actions) {
           const std::string aat = sat + fmt::format(".actions[{}]", action_idx++);
           const std::string_view type = str(action, "type");
-          if (type != "create" && type != "update" && type != "delete") problem(aat + ".type", "not create, update or delete");
-          if (str(action, "description").empty()) problem(aat + ".description", "missing (cds-resp-5)");
+          if (type != "create" && type != "update" && type != "delete")
+            problem(aat + ".type", "not create, update or delete");
+          if (str(action, "description").empty())
+            problem(aat + ".description", "missing (cds-resp-5)");
           if (type == "delete" && (str(action, "resourceId").empty() || child(action, "resource")))
             problem(aat, "a delete needs resourceId and no resource (cds-resp-2)");
           if ((type == "create" || type == "update") && !child(action, "resource"))
@@ -883,7 +999,8 @@ std::vector<std::string> check_cds_response(std::string_view body) {
       int reason_idx = 0;
       for (const element reason : reasons)
         if (str(reason, "display").empty())
-          problem(fmt::format(".overrideReasons[{}].display", reason_idx++), "missing (cds-resp-4)");
+          problem(fmt::format(".overrideReasons[{}].display", reason_idx++),
+                  "missing (cds-resp-4)");
     }
     array links;
     if (!card["links"].get(links)) {
@@ -894,7 +1011,8 @@ std::vector<std::string> check_cds_response(std::string_view body) {
         if (str(link, "url").empty()) problem(lat + ".url", "missing");
         const std::string_view type = str(link, "type");
         if (type != "absolute" && type != "smart") problem(lat + ".type", "not absolute or smart");
-        if (type != "smart" && child(link, "appContext")) problem(lat + ".appContext", "only for smart links (cds-resp-3)");
+        if (type != "smart" && child(link, "appContext"))
+          problem(lat + ".appContext", "only for smart links (cds-resp-3)");
       }
     }
   }

@@ -26,7 +26,7 @@ enum class CdsHook { patient_view, order_select, order_sign };
 
 /// One CDS service as the discovery document lists it.
 struct CdsService {
-  std::string_view id;    ///< "willis-order-select"
+  std::string_view id;  ///< "willis-order-select"
   CdsHook hook;
   std::string_view hook_name;  ///< "order-select"
   std::string_view title, description;
@@ -37,7 +37,8 @@ std::span<const CdsService> cds_services();
 /// The service with this id, or nullptr.
 const CdsService* find_cds_service(std::string_view id);
 
-/// The prefetch templates every service asks for: key -> FHIR query ("Patient/{{context.patientId}}").
+/// The prefetch templates every service asks for: key -> FHIR query
+/// ("Patient/{{context.patientId}}").
 const std::vector<std::pair<std::string, std::string>>& cds_prefetch_templates();
 
 /// The body of GET /cds-services.
@@ -48,9 +49,11 @@ std::string cds_discovery_json();
 struct CdsRequest {
   std::string hook, hook_instance, fhir_server, access_token;
   std::string patient_id, user_id, encounter_id;
-  std::vector<std::string> selections;  ///< order-select: "MedicationRequest/id" of the chosen orders
-  std::string draft_orders;             ///< order-select/-sign: a Bundle, as JSON text
-  std::vector<std::pair<std::string, std::string>> prefetch;  ///< key -> resource JSON (non-null only)
+  std::vector<std::string>
+      selections;            ///< order-select: "MedicationRequest/id" of the chosen orders
+  std::string draft_orders;  ///< order-select/-sign: a Bundle, as JSON text
+  std::vector<std::pair<std::string, std::string>>
+      prefetch;  ///< key -> resource JSON (non-null only)
   const std::string* prefetched(std::string_view key) const;
 };
 
@@ -79,7 +82,8 @@ struct CdsOptions {
 
 /// Request -> profile: prefetch resources (all of them) plus the draft orders, marked as drafts.
 /// Errors: as parse_fhir_profile, with the prefetch key in the path.
-core::Result<FhirProfile> cds_profile(const CdsRequest& request, const FhirTerms& terms, const CdsOptions& options);
+core::Result<FhirProfile> cds_profile(const CdsRequest& request, const FhirTerms& terms,
+                                      const CdsOptions& options);
 
 /// The card indicator for a finding's severity: the one place this mapping lives.
 ///   info -> info; caution and avoid -> warning; urgent -> critical (the issue's table: a hard stop
@@ -87,20 +91,22 @@ core::Result<FhirProfile> cds_profile(const CdsRequest& request, const FhirTerms
 std::string_view cds_indicator(core::Severity severity);
 
 /// The response body {"cards": [...]} for one request. Which findings become cards:
-/// - patient-view: when magnesium is in play (the person takes it, or RLS is suspected), one card per
+/// - patient-view: when magnesium is in play (the person takes it, or RLS is suspected), one card
+/// per
 ///   finding at caution or above (unchecked medicines grouped in one card), plus a summary card
 ///   with the plan and timetable; otherwise no cards.
 /// - order-select / order-sign: only what the draft orders change: a draft that cannot be checked;
 ///   a draft's own interaction, depletion, caution or RLS effects (interactions only when magnesium
 ///   is taken or ordered); and, when magnesium itself is ordered, every contraindication, caution,
 ///   dose and interaction finding plus the summary card.
-std::string cds_response_json(const CdsRequest& request, const CdsService& service, const FhirProfile& mapped,
-                              const core::Assessment& assessment, const FhirTerms& terms, const CdsOptions& options);
+std::string cds_response_json(const CdsRequest& request, const CdsService& service,
+                              const FhirProfile& mapped, const core::Assessment& assessment,
+                              const FhirTerms& terms, const CdsOptions& options);
 
 /// Everything after the adapter has the prefetch: profile, assessment, cards. Returns the
 /// response body, or the Error of cds_profile.
-core::Result<std::string> cds_answer(const CdsRequest& request, const CdsService& service, const FhirTerms& terms,
-                                     const CdsOptions& options);
+core::Result<std::string> cds_answer(const CdsRequest& request, const CdsService& service,
+                                     const FhirTerms& terms, const CdsOptions& options);
 
 /// An OperationOutcome body with one issue ("error", "required", "…").
 std::string operation_outcome_json(std::string_view code, std::string_view diagnostics,

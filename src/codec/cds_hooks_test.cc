@@ -23,7 +23,9 @@ std::string read(const std::string& path) {
   return text.str();
 }
 
-std::string fixture(const std::string& name) { return read("tests/fixtures/cds-hooks/" + name); }
+std::string fixture(const std::string& name) {
+  return read("tests/fixtures/cds-hooks/" + name);
+}
 
 const FhirTerms& terms() {
   static const FhirTerms instance(testing::kb(), testing::names());
@@ -43,15 +45,19 @@ CdsOptions options() {
 }
 
 /// The response body for a fixture request, checked against the spec's card rules.
-std::string answer(const std::string& fixture_name, std::string_view service_id, CdsOptions opts = options()) {
+std::string answer(const std::string& fixture_name, std::string_view service_id,
+                   CdsOptions opts = options()) {
   const auto request = parse_cds_request(fixture(fixture_name), service(service_id));
-  EXPECT_TRUE(request.ok()) << (request.ok() ? "" : request.error().path + ": " + request.error().message);
+  EXPECT_TRUE(request.ok()) << (request.ok()
+                                    ? ""
+                                    : request.error().path + ": " + request.error().message);
   if (!request.ok()) return {};
   EXPECT_TRUE(missing_prefetch(request.value()).empty());
   const auto body = cds_answer(request.value(), service(service_id), terms(), opts);
   EXPECT_TRUE(body.ok());
   if (!body.ok()) return {};
-  for (const auto& problem : check_cds_response(body.value())) ADD_FAILURE() << fixture_name << ": " << problem;
+  for (const auto& problem : check_cds_response(body.value()))
+    ADD_FAILURE() << fixture_name << ": " << problem;
   return body.value();
 }
 
@@ -108,7 +114,8 @@ std::string summaries(const std::vector<CardView>& cards) {
 /// Golden files for rendered cards (STYLE §4.10): WILLIS_UPDATE_GOLDEN=1 rewrites them.
 void expect_golden(const std::string& name, const std::string& body) {
   const std::string path = std::string(WILLIS_SOURCE_DIR) + "/tests/golden/cds-hooks/" + name;
-  if (const char* update = std::getenv("WILLIS_UPDATE_GOLDEN"); update && std::string(update) == "1") {
+  if (const char* update = std::getenv("WILLIS_UPDATE_GOLDEN");
+      update && std::string(update) == "1") {
     std::ofstream(path, std::ios::binary) << body << "\n";
     return;
   }
@@ -116,7 +123,8 @@ void expect_golden(const std::string& name, const std::string& body) {
   ASSERT_TRUE(in) << path << " is missing: run with WILLIS_UPDATE_GOLDEN=1 and review the diff";
   std::ostringstream text;
   text << in.rdbuf();
-  EXPECT_EQ(text.str(), body + "\n") << name << " differs: run with WILLIS_UPDATE_GOLDEN=1 and review the diff";
+  EXPECT_EQ(text.str(), body + "\n")
+      << name << " differs: run with WILLIS_UPDATE_GOLDEN=1 and review the diff";
 }
 
 // ---------------------------------------------------------------- discovery
@@ -158,8 +166,9 @@ TEST(CdsHooks, DiscoveryListsThreeServicesWithTheSpecMembers) {
       ASSERT_FALSE(field.value.get(query));
       EXPECT_NE(query.find("{{context.patientId}}"), std::string::npos);
     }
-    EXPECT_EQ(prefetch, (std::set<std::string>{"patient", "medicationRequests", "medicationStatements", "conditions",
-                                               "observations"}));
+    EXPECT_EQ(prefetch,
+              (std::set<std::string>{"patient", "medicationRequests", "medicationStatements",
+                                     "conditions", "observations"}));
     EXPECT_FALSE(text(s, "description").empty());
   }
   EXPECT_EQ(hooks, (std::map<std::string, std::string>{{"willis-patient-view", "patient-view"},
@@ -172,7 +181,8 @@ TEST(CdsHooks, ObservationPrefetchAsksForEveryLoincCodeRead) {
   request.patient_id = "a b/c";
   const std::string query = prefetch_query("observations", request);
   EXPECT_EQ(query.rfind("Observation?patient=a%20b%2Fc&code=", 0), 0u) << query;
-  for (const auto code : loinc_codes_read()) EXPECT_NE(query.find("http://loinc.org|" + std::string(code)), std::string::npos);
+  for (const auto code : loinc_codes_read())
+    EXPECT_NE(query.find("http://loinc.org|" + std::string(code)), std::string::npos);
   EXPECT_EQ(prefetch_query("patient", request), "Patient/a%20b%2Fc");
   EXPECT_EQ(prefetch_query("nonsense", request), "");
 }
@@ -180,7 +190,8 @@ TEST(CdsHooks, ObservationPrefetchAsksForEveryLoincCodeRead) {
 // ---------------------------------------------------------------- requests
 
 TEST(CdsHooks, ParsesTheSpecPatientViewExample) {
-  const auto request = parse_cds_request(fixture("spec-02-example.json"), service("willis-patient-view"));
+  const auto request =
+      parse_cds_request(fixture("spec-02-example.json"), service("willis-patient-view"));
   ASSERT_TRUE(request.ok()) << request.error().message;
   EXPECT_EQ(request.value().hook_instance, "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea");
   EXPECT_EQ(request.value().fhir_server, "http://hooks.smarthealthit.org:9080");
@@ -199,26 +210,38 @@ TEST(CdsHooks, MalformedRequestsNameTheField) {
   };
   EXPECT_EQ(error_of("{not json", "willis-patient-view").code, core::Errc::parse_error);
   EXPECT_EQ(error_of("[]", "willis-patient-view").code, core::Errc::invalid_type);
-  EXPECT_EQ(error_of(R"({"hookInstance":"x","context":{"patientId":"1"}})", "willis-patient-view").path, "hook");
-  EXPECT_EQ(error_of(R"({"hook":"order-select","hookInstance":"x","context":{"patientId":"1"}})", "willis-patient-view")
+  EXPECT_EQ(
+      error_of(R"({"hookInstance":"x","context":{"patientId":"1"}})", "willis-patient-view").path,
+      "hook");
+  EXPECT_EQ(error_of(R"({"hook":"order-select","hookInstance":"x","context":{"patientId":"1"}})",
+                     "willis-patient-view")
                 .code,
             core::Errc::invalid_value);
-  EXPECT_EQ(error_of(R"({"hook":"patient-view","context":{"patientId":"1"}})", "willis-patient-view").path,
-            "hookInstance");
-  EXPECT_EQ(error_of(R"({"hook":"patient-view","hookInstance":"x"})", "willis-patient-view").path, "context");
-  EXPECT_EQ(error_of(R"({"hook":"patient-view","hookInstance":"x","context":{}})", "willis-patient-view").path,
-            "context.patientId");
-  EXPECT_EQ(error_of(R"({"hook":"order-sign","hookInstance":"x","context":{"patientId":"1"}})", "willis-order-sign").path,
+  EXPECT_EQ(
+      error_of(R"({"hook":"patient-view","context":{"patientId":"1"}})", "willis-patient-view")
+          .path,
+      "hookInstance");
+  EXPECT_EQ(error_of(R"({"hook":"patient-view","hookInstance":"x"})", "willis-patient-view").path,
+            "context");
+  EXPECT_EQ(
+      error_of(R"({"hook":"patient-view","hookInstance":"x","context":{}})", "willis-patient-view")
+          .path,
+      "context.patientId");
+  EXPECT_EQ(error_of(R"({"hook":"order-sign","hookInstance":"x","context":{"patientId":"1"}})",
+                     "willis-order-sign")
+                .path,
             "context.draftOrders");
   EXPECT_EQ(error_of(R"({"hook":"order-select","hookInstance":"x","context":{"patientId":"1",
               "draftOrders":{"resourceType":"Bundle","entry":[]}}})",
                      "willis-order-select")
                 .path,
             "context.selections");
-  EXPECT_EQ(error_of(R"({"hook":"patient-view","hookInstance":"x","context":{"patientId":"1"},"prefetch":{"p":3}})",
-                     "willis-patient-view")
-                .path,
-            "prefetch.p");
+  EXPECT_EQ(
+      error_of(
+          R"({"hook":"patient-view","hookInstance":"x","context":{"patientId":"1"},"prefetch":{"p":3}})",
+          "willis-patient-view")
+          .path,
+      "prefetch.p");
 }
 
 TEST(CdsHooks, NullPrefetchItemsCountAsMissing) {
@@ -245,14 +268,18 @@ TEST(CdsHooks, CiprofloxacinOrderedForAPatientOnMagnesium) {
   ASSERT_NE(card, nullptr) << summaries(cards);
   EXPECT_EQ(card->indicator, "warning");
   EXPECT_TRUE(card->has_override_reasons);
-  EXPECT_NE(card->detail.find("**Keep apart:** no magnesium from 6 h before to 2 h after each dose of Ciprofloxacin"),
-            std::string::npos)
+  EXPECT_NE(
+      card->detail.find(
+          "**Keep apart:** no magnesium from 6 h before to 2 h after each dose of Ciprofloxacin"),
+      std::string::npos)
       << card->detail;
   EXPECT_NE(card->detail.find("**Sources**"), std::string::npos);
   // The advice is offered as a note on the draft order, which is otherwise echoed unchanged.
   ASSERT_TRUE(card->has_suggestions);
   EXPECT_NE(card->suggestion_resource.find(R"("id":"draft-cipro")"), std::string::npos);
-  EXPECT_NE(card->suggestion_resource.find(R"("note":[{"text":"Keep magnesium-containing products)"), std::string::npos)
+  EXPECT_NE(
+      card->suggestion_resource.find(R"("note":[{"text":"Keep magnesium-containing products)"),
+      std::string::npos)
       << card->suggestion_resource;
   // Only what the order changes: no card about the patient's kidneys or iron.
   EXPECT_EQ(cards.size(), 1u) << summaries(cards);
@@ -260,11 +287,13 @@ TEST(CdsHooks, CiprofloxacinOrderedForAPatientOnMagnesium) {
 }
 
 TEST(CdsHooks, MagnesiumOrderedForEgfr25IsAWarningWithOverrideReasons) {
-  const std::string body = answer("willis-order-select-magnesium-egfr25.json", "willis-order-select");
+  const std::string body =
+      answer("willis-order-select-magnesium-egfr25.json", "willis-order-select");
   const auto cards = cards_of(body);
   ASSERT_FALSE(cards.empty());
   EXPECT_EQ(cards.front().indicator, "warning") << summaries(cards);
-  EXPECT_EQ(cards.front().summary, testing::kb().rules.text("kidney_severe").title.substr(0, 139)) << summaries(cards);
+  EXPECT_EQ(cards.front().summary, testing::kb().rules.text("kidney_severe").title.substr(0, 139))
+      << summaries(cards);
   EXPECT_TRUE(cards.front().has_override_reasons);
   EXPECT_FALSE(cards.front().has_suggestions);  // willis never proposes stopping an order
   EXPECT_NE(card_with(cards, "not advised"), nullptr) << summaries(cards);
@@ -272,13 +301,15 @@ TEST(CdsHooks, MagnesiumOrderedForEgfr25IsAWarningWithOverrideReasons) {
 }
 
 TEST(CdsHooks, MagnesiumOrderedWithEgfrAbove90) {
-  const auto cards = cards_of(answer("willis-order-select-magnesium-egfr-gt90.json", "willis-order-select"));
+  const auto cards =
+      cards_of(answer("willis-order-select-magnesium-egfr-gt90.json", "willis-order-select"));
   for (const auto& card : cards) EXPECT_NE(card.indicator, "critical") << summaries(cards);
   EXPECT_EQ(card_with(cards, "kidney"), nullptr) << summaries(cards);
   const CardView* plan = card_with(cards, "Magnesium:");
   ASSERT_NE(plan, nullptr) << summaries(cards);
   EXPECT_EQ(plan->indicator, "info");
-  EXPECT_NE(plan->detail.find("\\>90"), std::string::npos) << "the comparator assumption is shown: " << plan->detail;
+  EXPECT_NE(plan->detail.find("\\>90"), std::string::npos)
+      << "the comparator assumption is shown: " << plan->detail;
 }
 
 TEST(CdsHooks, UnknownMedicationCodeSignedGivesAnUncheckedCard) {
@@ -297,13 +328,16 @@ TEST(CdsHooks, PatientViewWithRestlessLegsAndMagnesium) {
   const auto cards = cards_of(body);
   EXPECT_NE(card_with(cards, "Levothyroxine"), nullptr) << summaries(cards);
   EXPECT_NE(card_with(cards, "Magnesium:"), nullptr) << summaries(cards);
-  EXPECT_NE(body.find(R"("links":[{"label":"willis report for this patient","url":"http://127.0.0.1:8080/report?patient=p1","type":"absolute"}])"),
-            std::string::npos);
+  EXPECT_NE(
+      body.find(
+          R"("links":[{"label":"willis report for this patient","url":"http://127.0.0.1:8080/report?patient=p1","type":"absolute"}])"),
+      std::string::npos);
   expect_golden("patient-view-rls.json", body);
 }
 
 TEST(CdsHooks, PatientViewWithoutMagnesiumOrRlsHasNoCards) {
-  EXPECT_EQ(answer("willis-patient-view-not-in-play.json", "willis-patient-view"), R"({"cards":[]})");
+  EXPECT_EQ(answer("willis-patient-view-not-in-play.json", "willis-patient-view"),
+            R"({"cards":[]})");
 }
 
 TEST(CdsHooks, SameRequestSameCardIds) {
@@ -312,9 +346,10 @@ TEST(CdsHooks, SameRequestSameCardIds) {
 }
 
 TEST(CdsHooks, NoBirthDateGivesAnInfoCardNotAnError) {
-  const auto request = parse_cds_request(R"({"hook":"patient-view","hookInstance":"x","context":{"patientId":"1"},
+  const auto request =
+      parse_cds_request(R"({"hook":"patient-view","hookInstance":"x","context":{"patientId":"1"},
       "prefetch":{"patient":{"resourceType":"Patient","id":"1"}}})",
-                                         service("willis-patient-view"));
+                        service("willis-patient-view"));
   ASSERT_TRUE(request.ok());
   const auto body = cds_answer(request.value(), service("willis-patient-view"), terms(), options());
   ASSERT_TRUE(body.ok());
@@ -324,9 +359,11 @@ TEST(CdsHooks, NoBirthDateGivesAnInfoCardNotAnError) {
 
 TEST(CdsHooks, SummariesAreCutBelow140Characters) {
   const std::string long_name(300, 'x');
-  const std::string request = R"({"hook":"order-sign","hookInstance":"y","context":{"patientId":"p1","draftOrders":
+  const std::string request =
+      R"({"hook":"order-sign","hookInstance":"y","context":{"patientId":"p1","draftOrders":
       {"resourceType":"Bundle","entry":[{"resource":{"resourceType":"MedicationRequest","id":"d","status":"draft",
-      "medicationCodeableConcept":{"text":")" + long_name + R"(\u00e9"}}}]}},
+      "medicationCodeableConcept":{"text":")" +
+      long_name + R"(\u00e9"}}}]}},
       "prefetch":{"patient":{"resourceType":"Patient","id":"p1","birthDate":"1970-01-01"},
       "medicationRequests":{"resourceType":"Bundle"},"medicationStatements":{"resourceType":"Bundle"},
       "conditions":{"resourceType":"Bundle"},"observations":{"resourceType":"Bundle"}}})";
@@ -348,7 +385,8 @@ TEST(CdsHooks, CheckerFindsTheSpecExamplesThatBreakTheRules) {
   const auto twenty_one = check_cds_response(fixture("spec-21-example.json"));
   ASSERT_FALSE(twenty_one.empty());
   EXPECT_EQ(twenty_one[0].rfind("cards[0].indicator", 0), 0u) << twenty_one[0];
-  const auto bad = check_cds_response(R"({"cards":[{"uuid":"u","summary":"s","indicator":"info","source":{"label":"l"},
+  const auto bad = check_cds_response(
+      R"({"cards":[{"uuid":"u","summary":"s","indicator":"info","source":{"label":"l"},
       "suggestions":[{"label":"a","isRecommended":true,"actions":[{"type":"delete","resource":{}}]},
                      {"label":"b","isRecommended":true,"actionSelectionBehavior":"some"}],
       "overrideReasons":[{"code":"c"}],
@@ -358,9 +396,11 @@ TEST(CdsHooks, CheckerFindsTheSpecExamplesThatBreakTheRules) {
     for (const auto& p : bad) out += p + "\n";
     return out;
   }();
-  for (const char* rule : {"cds-resp-6", "cds-resp-5", "cds-resp-2", "cds-resp-7", "cds-resp-4", "cds-resp-3"})
+  for (const char* rule :
+       {"cds-resp-6", "cds-resp-5", "cds-resp-2", "cds-resp-7", "cds-resp-4", "cds-resp-3"})
     EXPECT_NE(all.find(rule), std::string::npos) << rule << "\n" << all;
-  const auto at_most_one = check_cds_response(R"({"cards":[{"uuid":"u","summary":"s","indicator":"info",
+  const auto at_most_one =
+      check_cds_response(R"({"cards":[{"uuid":"u","summary":"s","indicator":"info",
       "source":{"label":"l"},"selectionBehavior":"at-most-one",
       "suggestions":[{"label":"a","isRecommended":true},{"label":"b","isRecommended":true}]}]})");
   ASSERT_EQ(at_most_one.size(), 1u);
@@ -371,16 +411,21 @@ TEST(CdsHooks, FeedbackExamplesFromTheSpec) {
   const auto accepted = parse_cds_feedback(fixture("spec-22-example-suggestion-accepted.json"));
   ASSERT_TRUE(accepted.ok()) << accepted.error().message;
   EXPECT_EQ(accepted.value(), 1);
-  const auto overridden = parse_cds_feedback(fixture("spec-24-example-overridden-guidance-with-overridereason.json"));
+  const auto overridden =
+      parse_cds_feedback(fixture("spec-24-example-overridden-guidance-with-overridereason.json"));
   ASSERT_TRUE(overridden.ok());
-  EXPECT_EQ(parse_cds_feedback(R"({"feedback":[{"card":"c","outcome":"maybe","outcomeTimestamp":"t"}]})").error().path,
-            "feedback[0].outcome");
+  EXPECT_EQ(
+      parse_cds_feedback(R"({"feedback":[{"card":"c","outcome":"maybe","outcomeTimestamp":"t"}]})")
+          .error()
+          .path,
+      "feedback[0].outcome");
   EXPECT_FALSE(parse_cds_feedback("{}").ok());
 }
 
 TEST(CdsHooks, OperationOutcomeShape) {
-  EXPECT_EQ(operation_outcome_json("required", "prefetch missing"),
-            R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"required","diagnostics":"prefetch missing"}]})");
+  EXPECT_EQ(
+      operation_outcome_json("required", "prefetch missing"),
+      R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"required","diagnostics":"prefetch missing"}]})");
 }
 
 }  // namespace

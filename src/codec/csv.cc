@@ -22,7 +22,9 @@ core::Result<std::vector<CsvRecord>> parse_csv(std::string_view text, const std:
         while (true) {
           if (pos >= text.size())
             return core::Error(Errc::parse_error, "csv",
-                              "a quoted field is never closed (not closed by the end of the file); add the closing \"", file, quote_line);
+                               "a quoted field is never closed (not closed by the end of the "
+                               "file); add the closing \"",
+                               file, quote_line);
           const char ch = text[pos++];
           if (ch == '"') {
             if (pos < text.size() && text[pos] == '"') {
@@ -37,13 +39,15 @@ core::Result<std::vector<CsvRecord>> parse_csv(std::string_view text, const std:
         }
         if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r')
           return core::Error(Errc::parse_error, "csv",
-                            "text after a closing quote; quote the whole field and double any "
-                            "\" inside it", file, line);
+                             "text after a closing quote; quote the whole field and double any "
+                             "\" inside it",
+                             file, line);
       } else {
         while (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r') {
           if (text[pos] == '"')
             return core::Error(Errc::parse_error, "csv",
-                              "a \" inside an unquoted field; quote the field and double the \"", file, line);
+                               "a \" inside an unquoted field; quote the field and double the \"",
+                               file, line);
           field += text[pos++];
         }
       }
@@ -58,7 +62,8 @@ core::Result<std::vector<CsvRecord>> parse_csv(std::string_view text, const std:
           ++pos;
           if (pos < text.size() && text[pos] != '\n')
             return core::Error(Errc::parse_error, "csv",
-                              "a bare carriage return; save the file with \\n or \\r\\n line ends", file, line);
+                               "a bare carriage return; save the file with \\n or \\r\\n line ends",
+                               file, line);
         }
         if (pos < text.size()) ++pos;
         ++line;

@@ -30,18 +30,20 @@ std::string verdict_badge(std::string_view verdict);
 
 /// One <article class="claim"> per claim, with data-topic, data-article and data-verdict attributes
 /// for client-side filtering, inside <section class="claims">.
-std::string claims_html(const std::vector<const core::Claim*>& claims, const core::EvidenceSet& evidence,
-                        const HtmlLinks& links = {});
+std::string claims_html(const std::vector<const core::Claim*>& claims,
+                        const core::EvidenceSet& evidence, const HtmlLinks& links = {});
 
 /// One <section class="conflict"> per conflict: a table of positions (authority, date, strength,
 /// what it says, sources; the applied ones marked class="applied") and what willis applies.
-std::string conflicts_html(const std::vector<const core::Conflict*>& conflicts, const HtmlLinks& links = {});
+std::string conflicts_html(const std::vector<const core::Conflict*>& conflicts,
+                           const HtmlLinks& links = {});
 
 /// <dl class="sources">: each source (id as anchor), its verification and what cites it.
 std::string sources_html(const core::Kb& kb, const core::EvidenceSet& evidence);
 
 /// The answers of the Ask box, or the no-match reply with questions for a pharmacist.
-std::string ask_html(const core::AskResult& result, const core::AskSettings& settings, const HtmlLinks& links = {});
+std::string ask_html(const core::AskResult& result, const core::AskSettings& settings,
+                     const HtmlLinks& links = {});
 
 /// <table class="foods">: NDB number, description, mg per 100 g and per portion ("not reported"
 /// when SR28 has no value). Each row has data-ndb-no for the food picker.

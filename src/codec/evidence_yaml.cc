@@ -41,7 +41,8 @@ struct Loader {
 
   std::vector<std::string> read_sources(Fields& fields, const char* key, bool required) {
     auto sources = fields.texts(key, required);
-    if (required && fields.has(key) && sources.empty()) fields.error(Errc::missing_field, key, "must cite at least one source");
+    if (required && fields.has(key) && sources.empty())
+      fields.error(Errc::missing_field, key, "must cite at least one source");
     check_sources(fields, key, sources);
     return sources;
   }
@@ -58,7 +59,8 @@ struct Loader {
     const YAML::Node articles = top.node("articles");
     std::set<std::string> article_ids;
     if (!articles.IsSequence()) {
-      top.error(Errc::missing_field, "articles", "is required: a list of {id, title, publisher, date}");
+      top.error(Errc::missing_field, "articles",
+                "is required: a list of {id, title, publisher, date}");
     } else {
       for (std::size_t idx = 0; idx < articles.size(); ++idx) {
         Fields item(articles[idx], item_path("articles", idx), file, sink);
@@ -68,7 +70,8 @@ struct Loader {
         article.publisher = required_text(item, "publisher");
         article.date = required_text(item, "date");
         item.finish();
-        if (!article_ids.insert(article.id).second) item.error(Errc::invalid_kb, "id", "duplicate article id \"" + article.id + "\"");
+        if (!article_ids.insert(article.id).second)
+          item.error(Errc::invalid_kb, "id", "duplicate article id \"" + article.id + "\"");
         out.articles.push_back(std::move(article));
       }
     }
@@ -85,16 +88,24 @@ struct Loader {
       claim.loc = {file, item.line()};
       claim.id = required_text(item, "id");
       claim.article = required_text(item, "article");
-      claim.topic = item.choice("topic", {"dose", "efficacy", "topical", "safety", "interactions", "diagnosis"}, true).value_or("");
+      claim.topic =
+          item.choice("topic",
+                      {"dose", "efficacy", "topical", "safety", "interactions", "diagnosis"}, true)
+              .value_or("");
       claim.claim = required_text(item, "claim");
-      claim.verdict = item.choice("verdict", {"supported", "partly", "contradicted", "unverifiable"}, true).value_or("");
+      claim.verdict =
+          item.choice("verdict", {"supported", "partly", "contradicted", "unverifiable"}, true)
+              .value_or("");
       claim.explanation = required_text(item, "explanation");
       claim.sources = read_sources(item, "sources", true);
-      if (!claim.id.empty() && !ids.insert(claim.id).second) item.error(Errc::invalid_kb, "id", "duplicate claim id \"" + claim.id + "\"");
+      if (!claim.id.empty() && !ids.insert(claim.id).second)
+        item.error(Errc::invalid_kb, "id", "duplicate claim id \"" + claim.id + "\"");
       if (!claim.article.empty() && !article_ids.count(claim.article))
-        item.error(Errc::invalid_kb, "article", "article \"" + claim.article + "\" is not listed under articles");
+        item.error(Errc::invalid_kb, "article",
+                   "article \"" + claim.article + "\" is not listed under articles");
       if (const auto prefix = seed_article(claim.id); !prefix.empty() && prefix != claim.article)
-        item.error(Errc::invalid_kb, "article", "seed claim " + claim.id + " must belong to article \"" + prefix + "\"");
+        item.error(Errc::invalid_kb, "article",
+                   "seed claim " + claim.id + " must belong to article \"" + prefix + "\"");
       if (claim.explanation.find("\n\n") != std::string::npos)
         item.error(Errc::invalid_value, "explanation", "must be one paragraph");
       item.finish();
@@ -103,7 +114,8 @@ struct Loader {
   }
 
   // Fills a template from a ref; errors are reported at `key` of `fields`.
-  std::string fill(Fields& fields, const char* key, const std::string& text, const core::RefValues& values) {
+  std::string fill(Fields& fields, const char* key, const std::string& text,
+                   const core::RefValues& values) {
     auto filled = core::fill_placeholders(text, values.values);
     if (!filled.ok()) {
       fields.error(Errc::invalid_value, key, filled.error().message);
@@ -116,7 +128,9 @@ struct Loader {
     if (ref.empty()) return {};
     auto resolved = core::resolve_ref(kb, ref);
     if (!resolved.ok()) {
-      fields.error(resolved.error().code == Errc::not_found ? Errc::invalid_kb : Errc::invalid_value, key, resolved.error().message);
+      fields.error(
+          resolved.error().code == Errc::not_found ? Errc::invalid_kb : Errc::invalid_value, key,
+          resolved.error().message);
       return {};
     }
     return resolved.value();
@@ -128,7 +142,8 @@ struct Loader {
     const YAML::Node conflicts = top.node("conflicts");
     top.finish();
     if (!conflicts.IsSequence()) {
-      sink.add(Errc::missing_field, "conflicts", "is required: a list of conflicts", file, line_of(root));
+      sink.add(Errc::missing_field, "conflicts", "is required: a list of conflicts", file,
+               line_of(root));
       return;
     }
     std::set<std::string> ids;
@@ -137,7 +152,10 @@ struct Loader {
       core::Conflict conflict;
       conflict.loc = {file, item.line()};
       conflict.id = required_text(item, "id");
-      conflict.topic = item.choice("topic", {"dose", "efficacy", "topical", "safety", "interactions", "diagnosis"}, true).value_or("");
+      conflict.topic =
+          item.choice("topic",
+                      {"dose", "efficacy", "topical", "safety", "interactions", "diagnosis"}, true)
+              .value_or("");
       conflict.title = required_text(item, "title");
       conflict.summary = required_text(item, "summary");
       conflict.applies_template = required_text(item, "applies");
@@ -164,17 +182,22 @@ struct Loader {
           position.sources = read_sources(p, "sources", false);
           const auto values = resolve(p, "ref", position.ref);
           for (const auto& source : values.sources)
-            if (std::find(position.sources.begin(), position.sources.end(), source) == position.sources.end())
+            if (std::find(position.sources.begin(), position.sources.end(), source) ==
+                position.sources.end())
               position.sources.push_back(source);
           position.date = fill(p, "date", position.date_template, values);
           position.strength = fill(p, "strength", position.strength_template, values);
           position.says = fill(p, "says", position.says_template, values);
-          if (position.sources.empty()) p.error(Errc::missing_field, "sources", "a position needs sources (its own or its ref's)");
+          if (position.sources.empty())
+            p.error(Errc::missing_field, "sources",
+                    "a position needs sources (its own or its ref's)");
           p.finish();
           conflict.positions.push_back(std::move(position));
         }
-        if (std::none_of(conflict.positions.begin(), conflict.positions.end(), [](const auto& p) { return p.applied; }))
-          item.error(Errc::invalid_value, "positions", "mark the position(s) willis applies with applied: true");
+        if (std::none_of(conflict.positions.begin(), conflict.positions.end(),
+                         [](const auto& p) { return p.applied; }))
+          item.error(Errc::invalid_value, "positions",
+                     "mark the position(s) willis applies with applied: true");
       }
       item.finish();
       out.conflicts.push_back(std::move(conflict));
@@ -185,7 +208,8 @@ struct Loader {
     Fields top(root, "", file, sink);
     auto& ask = out.ask;
     const YAML::Node synonyms = top.node("synonyms");
-    if (synonyms.IsDefined() && !synonyms.IsSequence()) top.error(Errc::invalid_type, "synonyms", "expected a list of {words, add}");
+    if (synonyms.IsDefined() && !synonyms.IsSequence())
+      top.error(Errc::invalid_type, "synonyms", "expected a list of {words, add}");
     if (synonyms.IsSequence())
       for (std::size_t idx = 0; idx < synonyms.size(); ++idx) {
         Fields item(synonyms[idx], item_path("synonyms", idx), file, sink);
@@ -216,7 +240,9 @@ EvidenceLoad load_evidence(const std::vector<KbFile>& files, const core::Kb& kb)
   std::set<std::string> seen;
   for (const auto& file : files) {
     if (file.name != kClaimsFile && file.name != kConflictsFile && file.name != kAskFile) {
-      loader.sink.add(Errc::io_error, "", "unknown file in evidence/ (expected claims.yaml, conflicts.yaml, ask.yaml)", file.name, 0);
+      loader.sink.add(Errc::io_error, "",
+                      "unknown file in evidence/ (expected claims.yaml, conflicts.yaml, ask.yaml)",
+                      file.name, 0);
       continue;
     }
     seen.insert(file.name);
@@ -230,7 +256,8 @@ EvidenceLoad load_evidence(const std::vector<KbFile>& files, const core::Kb& kb)
     if (file.name == kAskFile) loader.load_ask(root.value(), file.name);
   }
   for (const char* name : {kClaimsFile, kConflictsFile, kAskFile})
-    if (!seen.count(name)) loader.sink.add(Errc::io_error, "", std::string("evidence/") + name + " is missing", name, 0);
+    if (!seen.count(name))
+      loader.sink.add(Errc::io_error, "", std::string("evidence/") + name + " is missing", name, 0);
   return EvidenceLoad{std::move(loader.out), std::move(loader.sink.errors)};
 }
 
@@ -336,7 +363,8 @@ std::string conflicts_json(const std::vector<const core::Conflict*>& conflicts, 
   return w.take();
 }
 
-std::string ask_json(const core::AskResult& result, const core::AskSettings& settings, bool pretty) {
+std::string ask_json(const core::AskResult& result, const core::AskSettings& settings,
+                     bool pretty) {
   JsonWriter w(pretty);
   w.begin_object();
   w.member("question", result.question);

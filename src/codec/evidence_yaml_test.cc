@@ -31,7 +31,9 @@ std::vector<KbFile> repo_files() {
 const core::EvidenceSet& repo_evidence() {
   static const core::EvidenceSet evidence = [] {
     auto load = load_evidence(repo_files(), testing::kb());
-    for (const auto& error : load.errors) ADD_FAILURE() << error.file << ":" << error.line << ": " << error.path << ": " << error.message;
+    for (const auto& error : load.errors)
+      ADD_FAILURE() << error.file << ":" << error.line << ": " << error.path << ": "
+                    << error.message;
     return std::move(load.evidence);
   }();
   return evidence;
@@ -47,7 +49,9 @@ std::vector<KbFile> with(const std::string& name, const std::string& text) {
 
 std::string messages(const EvidenceLoad& load) {
   std::string out;
-  for (const auto& error : load.errors) out += error.file + ":" + std::to_string(error.line) + ": " + error.path + ": " + error.message + "\n";
+  for (const auto& error : load.errors)
+    out += error.file + ":" + std::to_string(error.line) + ": " + error.path + ": " +
+           error.message + "\n";
   return out;
 }
 
@@ -68,7 +72,8 @@ TEST(EvidenceYaml, EverySeedClaimIsPresentWithItsVerdictAndSources) {
       {"003", "spsuussusppsscupuuuppsssu"},
       {"004", "ccccuccuu"},
   };
-  const std::map<char, std::string> verdicts = {{'s', "supported"}, {'p', "partly"}, {'c', "contradicted"}, {'u', "unverifiable"}};
+  const std::map<char, std::string> verdicts = {
+      {'s', "supported"}, {'p', "partly"}, {'c', "contradicted"}, {'u', "unverifiable"}};
   const auto& evidence = repo_evidence();
   int checked = 0;
   for (const auto& [article, letters] : expected) {
@@ -91,8 +96,11 @@ TEST(EvidenceYaml, EverySeedClaimIsPresentWithItsVerdictAndSources) {
 TEST(EvidenceYaml, EveryClaimCitesKnownSourcesAndUsesKnownTopics) {
   const auto& kb = testing::kb();
   for (const auto& claim : repo_evidence().claims) {
-    EXPECT_NE(std::find(core::kClaimTopics.begin(), core::kClaimTopics.end(), claim.topic), core::kClaimTopics.end()) << claim.id;
-    for (const auto& source : claim.sources) EXPECT_TRUE(kb.sources.count(source)) << claim.id << " cites " << source;
+    EXPECT_NE(std::find(core::kClaimTopics.begin(), core::kClaimTopics.end(), claim.topic),
+              core::kClaimTopics.end())
+        << claim.id;
+    for (const auto& source : claim.sources)
+      EXPECT_TRUE(kb.sources.count(source)) << claim.id << " cites " << source;
   }
 }
 
@@ -101,21 +109,26 @@ TEST(EvidenceYaml, ConflictNumbersComeFromTheKb) {
   const auto* limits = evidence.conflict("upper-limits");
   ASSERT_NE(limits, nullptr);
   ASSERT_GE(limits->positions.size(), 3u);
-  EXPECT_NE(limits->positions[0].says.find("350 mg a day from age 9"), std::string::npos) << limits->positions[0].says;
+  EXPECT_NE(limits->positions[0].says.find("350 mg a day from age 9"), std::string::npos)
+      << limits->positions[0].says;
   EXPECT_EQ(limits->positions[0].date, "1997");
   EXPECT_NE(limits->positions[1].says.find("250 mg a day from age 4"), std::string::npos);
   EXPECT_NE(limits->positions[2].says.find("400 mg a day"), std::string::npos);
 
   const auto* eltrombopag = evidence.conflict("eltrombopag-windows");
   ASSERT_NE(eltrombopag, nullptr);
-  EXPECT_NE(eltrombopag->positions[0].says.find("at least 2 h after the drug, or 4 h before it"), std::string::npos)
+  EXPECT_NE(eltrombopag->positions[0].says.find("at least 2 h after the drug, or 4 h before it"),
+            std::string::npos)
       << eltrombopag->positions[0].says;
   EXPECT_EQ(eltrombopag->positions[0].sources, std::vector<std::string>{"l-promacta"});
-  EXPECT_NE(eltrombopag->applies.find("4 hours after and 4 hours before"), std::string::npos) << eltrombopag->applies;
+  EXPECT_NE(eltrombopag->applies.find("4 hours after and 4 hours before"), std::string::npos)
+      << eltrombopag->applies;
 
   const auto* iron = evidence.conflict("iron-thresholds");
   ASSERT_NE(iron, nullptr);
-  EXPECT_NE(iron->positions[0].says.find("75 ng/mL or below, or TSAT is below 20%"), std::string::npos) << iron->positions[0].says;
+  EXPECT_NE(iron->positions[0].says.find("75 ng/mL or below, or TSAT is below 20%"),
+            std::string::npos)
+      << iron->positions[0].says;
   EXPECT_NE(iron->positions[0].says.find("between 75 and 100"), std::string::npos);
 
   const auto* dopamine = evidence.conflict("dopamine-agonists");
@@ -135,21 +148,31 @@ TEST(EvidenceYaml, RefusesUnknownFieldsSourcesAndArticles) {
       "last_reviewed: 2026-11-22\n"
       "articles:\n  - {id: \"000\", title: t, publisher: p, date: d}\n"
       "claims:\n"
-      "  - {id: \"000-1\", article: \"000\", topic: dose, claim: c, verdict: supported, explanation: e, sources: [no-such-source]}\n"
-      "  - {id: \"000-2\", article: \"001\", topic: dose, claim: c, verdict: supported, explanation: e, sources: [iom1997]}\n"
-      "  - {id: \"000-3\", article: \"000\", topic: food, claim: c, verdict: maybe, explanation: e, sources: [iom1997]}\n"
-      "  - {id: \"000-4\", article: \"000\", topic: dose, claim: c, verdict: partly, explanation: e, sources: [iom1997], colour: red}\n"
-      "  - {id: \"000-4\", article: \"000\", topic: dose, claim: c, verdict: partly, explanation: e, sources: []}\n"
-      "  - {id: \"x-1\", article: \"000\", topic: dose, claim: c, verdict: partly, explanation: e, sources: [iom1997]}\n";
+      "  - {id: \"000-1\", article: \"000\", topic: dose, claim: c, verdict: supported, "
+      "explanation: e, sources: [no-such-source]}\n"
+      "  - {id: \"000-2\", article: \"001\", topic: dose, claim: c, verdict: supported, "
+      "explanation: e, sources: [iom1997]}\n"
+      "  - {id: \"000-3\", article: \"000\", topic: food, claim: c, verdict: maybe, explanation: "
+      "e, sources: [iom1997]}\n"
+      "  - {id: \"000-4\", article: \"000\", topic: dose, claim: c, verdict: partly, explanation: "
+      "e, sources: [iom1997], colour: red}\n"
+      "  - {id: \"000-4\", article: \"000\", topic: dose, claim: c, verdict: partly, explanation: "
+      "e, sources: []}\n"
+      "  - {id: \"x-1\", article: \"000\", topic: dose, claim: c, verdict: partly, explanation: e, "
+      "sources: [iom1997]}\n";
   const auto load = load_evidence(with("claims.yaml", claims), testing::kb());
   const std::string text = messages(load);
-  EXPECT_NE(text.find("claims[0].sources: source \"no-such-source\" is not in kb/sources.yaml"), std::string::npos) << text;
-  EXPECT_NE(text.find("claims[1].article: article \"001\" is not listed"), std::string::npos) << text;
+  EXPECT_NE(text.find("claims[0].sources: source \"no-such-source\" is not in kb/sources.yaml"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("claims[1].article: article \"001\" is not listed"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("claims[2].topic"), std::string::npos) << text;
   EXPECT_NE(text.find("claims[2].verdict"), std::string::npos) << text;
   EXPECT_NE(text.find("claims[3].colour"), std::string::npos) << text;
   EXPECT_NE(text.find("duplicate claim id \"000-4\""), std::string::npos) << text;
-  EXPECT_NE(text.find("claims[4].sources: must cite at least one source"), std::string::npos) << text;
+  EXPECT_NE(text.find("claims[4].sources: must cite at least one source"), std::string::npos)
+      << text;
   EXPECT_EQ(text.find("claims[5]"), std::string::npos) << text;  // non-seed ids may use any article
   for (const auto& error : load.errors) EXPECT_EQ(error.file, "claims.yaml");
 }
@@ -158,9 +181,11 @@ TEST(EvidenceYaml, RefusesConflictRefsAndPlaceholdersTheKbCannotFill) {
   const std::string conflicts =
       "last_reviewed: 2026-11-22\n"
       "conflicts:\n"
-      "  - id: one\n    topic: dose\n    title: t\n    summary: s\n    applies: \"{after_h}\"\n    applies_ref: \"interaction:no-such\"\n"
+      "  - id: one\n    topic: dose\n    title: t\n    summary: s\n    applies: \"{after_h}\"\n    "
+      "applies_ref: \"interaction:no-such\"\n"
       "    positions:\n"
-      "      - {authority: a, date: \"{year}\", strength: s, says: \"{mg} and {colour}\", ref: \"upper_limit:us:9\", applied: true}\n"
+      "      - {authority: a, date: \"{year}\", strength: s, says: \"{mg} and {colour}\", ref: "
+      "\"upper_limit:us:9\", applied: true}\n"
       "      - {authority: b, date: d, strength: s, says: \"{mg}\", ref: \"upper_limit:us:7\"}\n"
       "      - {authority: c, date: d, strength: s, says: x, ref: \"bogus:1\"}\n"
       "      - {authority: d, date: d, strength: s, says: x}\n"
@@ -168,12 +193,27 @@ TEST(EvidenceYaml, RefusesConflictRefsAndPlaceholdersTheKbCannotFill) {
       "    positions:\n      - {authority: a, date: d, strength: s, says: x, sources: [iom1997]}\n";
   const auto load = load_evidence(with("conflicts.yaml", conflicts), testing::kb());
   const std::string text = messages(load);
-  EXPECT_NE(text.find("conflicts[0].applies_ref: reference \"interaction:no-such\" names no interaction"), std::string::npos) << text;
-  EXPECT_NE(text.find("conflicts[0].positions[0].says: placeholder {colour} cannot be filled"), std::string::npos) << text;
-  EXPECT_NE(text.find("conflicts[0].positions[1].ref: reference \"upper_limit:us:7\" names no upper-limit row"), std::string::npos) << text;
-  EXPECT_NE(text.find("conflicts[0].positions[2].ref: reference \"bogus:1\" has an unknown form"), std::string::npos) << text;
-  EXPECT_NE(text.find("conflicts[0].positions[3].sources: a position needs sources"), std::string::npos) << text;
-  EXPECT_NE(text.find("conflicts[1].positions: a conflict needs at least two positions"), std::string::npos) << text;
+  EXPECT_NE(
+      text.find("conflicts[0].applies_ref: reference \"interaction:no-such\" names no interaction"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("conflicts[0].positions[0].says: placeholder {colour} cannot be filled"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(
+          "conflicts[0].positions[1].ref: reference \"upper_limit:us:7\" names no upper-limit row"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("conflicts[0].positions[2].ref: reference \"bogus:1\" has an unknown form"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("conflicts[0].positions[3].sources: a position needs sources"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("conflicts[1].positions: a conflict needs at least two positions"),
+            std::string::npos)
+      << text;
 }
 
 TEST(EvidenceYaml, RefusesUnknownAndMissingFiles) {
@@ -189,7 +229,11 @@ TEST(EvidenceYaml, ClaimsJsonHasTheContractShape) {
   const auto* claim = repo_evidence().claim("004-6");
   ASSERT_NE(claim, nullptr);
   const std::string json = claims_json({claim}, false);
-  EXPECT_EQ(json.rfind("{\"claims\":[{\"id\":\"004-6\",\"article\":\"004\",\"topic\":\"topical\",\"claim\":", 0), 0u) << json;
+  EXPECT_EQ(
+      json.rfind(
+          "{\"claims\":[{\"id\":\"004-6\",\"article\":\"004\",\"topic\":\"topical\",\"claim\":", 0),
+      0u)
+      << json;
   EXPECT_NE(json.find("\"verdict\":\"contradicted\""), std::string::npos);
   EXPECT_NE(json.find("\"sources\":[\"grober2017\"]"), std::string::npos);
 }
@@ -212,15 +256,19 @@ TEST(EvidenceYaml, CitationsCoverKbEntriesClaimsAndConflicts) {
     EXPECT_NE(std::find(iom.begin(), iom.end(), by), iom.end()) << by;
   const auto& promacta = cited.at("l-promacta");
   EXPECT_NE(std::find(promacta.begin(), promacta.end(), "interaction:eltrombopag"), promacta.end());
-  EXPECT_NE(std::find(promacta.begin(), promacta.end(), "conflict:eltrombopag-windows"), promacta.end());
+  EXPECT_NE(std::find(promacta.begin(), promacta.end(), "conflict:eltrombopag-windows"),
+            promacta.end());
 }
 
 TEST(EvidenceHtml, EscapesEverythingFromData) {
-  EXPECT_EQ(html::escape("<script>alert('x') & \"y\"</script>"), "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
+  EXPECT_EQ(html::escape("<script>alert('x') & \"y\"</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
   EXPECT_EQ(verdict_badge("partly"), "<span class=\"verdict verdict-partly\">Partly true</span>");
   core::EvidenceSet evidence;
   evidence.articles = {{"000", "A <b>title</b>", "P&Q", "2026"}};
-  core::Claim claim{"000-1", "000", "dose", "<img src=x onerror=alert(1)>", "supported", "Because \"x\" < y", {"iom1997"}, {}};
+  core::Claim claim{
+      "000-1",     "000", "dose", "<img src=x onerror=alert(1)>", "supported", "Because \"x\" < y",
+      {"iom1997"}, {}};
   evidence.claims = {claim};
   const std::string html = claims_html({&evidence.claims[0]}, evidence);
   EXPECT_EQ(html.find("<img"), std::string::npos) << html;
@@ -234,7 +282,8 @@ TEST(EvidenceHtml, RendersConflictsWithTheAppliedPositionMarked) {
   const auto* conflict = repo_evidence().conflict("eltrombopag-windows");
   ASSERT_NE(conflict, nullptr);
   const std::string html = conflicts_html({conflict});
-  EXPECT_NE(html.find("<tr class=\"applied\"><td>European Union: Revolade SmPC"), std::string::npos) << html;
+  EXPECT_NE(html.find("<tr class=\"applied\"><td>European Union: Revolade SmPC"), std::string::npos)
+      << html;
   EXPECT_NE(html.find("What willis applies, and why:"), std::string::npos);
 }
 

@@ -97,10 +97,14 @@ struct SleepLoinc {
   std::string_view why;  // for not_mapped: why it is not a profile answer
 };
 constexpr std::array<SleepLoinc, 4> kSleepLoinc = {{
-    {"64491-4", SleepItem::witnessed_pauses, ""},    // Has anyone noticed that you quit breathing during your sleep?
-    {"64494-8", SleepItem::nodded_off_driving, ""},  // Have you ever nodded off or fallen asleep while driving a vehicle?
-    {"64487-2", SleepItem::not_mapped, "it asks about any snoring, not loud snoring"},        // Do you snore?
-    {"64488-0", SleepItem::not_mapped, "its loudness answers are not ones willis has verified"},  // Your snoring is:
+    {"64491-4", SleepItem::witnessed_pauses,
+     ""},  // Has anyone noticed that you quit breathing during your sleep?
+    {"64494-8", SleepItem::nodded_off_driving,
+     ""},  // Have you ever nodded off or fallen asleep while driving a vehicle?
+    {"64487-2", SleepItem::not_mapped,
+     "it asks about any snoring, not loud snoring"},  // Do you snore?
+    {"64488-0", SleepItem::not_mapped,
+     "its loudness answers are not ones willis has verified"},  // Your snoring is:
 }};
 
 const SleepLoinc* sleep_loinc(std::string_view code) {
@@ -119,8 +123,8 @@ std::optional<bool> yes_no_answer(std::string_view code) {
 // does not map is reported by name, not only counted.
 bool looks_like_sleep(std::string name) {
   for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  for (const char* word : {"sleep", "snor", "apnoea", "apnea", "epworth", "insomnia", "stop-bang", "stopbang",
-                           "stop bang", "drows", "somnol", "nocturia"})
+  for (const char* word : {"sleep", "snor", "apnoea", "apnea", "epworth", "insomnia", "stop-bang",
+                           "stopbang", "stop bang", "drows", "somnol", "nocturia"})
     if (name.find(word) != std::string::npos) return true;
   return false;
 }
@@ -140,19 +144,19 @@ struct EventTime {
   int default_offset;          // minutes; applied before the event for AC*, after it otherwise
 };
 constexpr std::array<EventTime, 26> kEvents = {{
-    {"WAKE", {7 * 60, -1, -1}, 0},      {"PHS", {7 * 60, -1, -1}, 0},
-    {"MORN", {8 * 60, -1, -1}, 0},      {"MORN.early", {7 * 60, -1, -1}, 0},
-    {"MORN.late", {10 * 60, -1, -1}, 0}, {"NOON", {12 * 60, -1, -1}, 0},
-    {"AFT", {14 * 60, -1, -1}, 0},      {"AFT.early", {13 * 60, -1, -1}, 0},
-    {"AFT.late", {16 * 60, -1, -1}, 0}, {"EVE", {19 * 60, -1, -1}, 0},
-    {"EVE.early", {18 * 60, -1, -1}, 0}, {"EVE.late", {20 * 60, -1, -1}, 0},
-    {"NIGHT", {22 * 60, -1, -1}, 0},    {"HS", {22 * 60 + 30, -1, -1}, 0},
-    {"C", {8 * 60, 13 * 60, 19 * 60}, 0}, {"CM", {8 * 60, -1, -1}, 0},
-    {"CD", {13 * 60, -1, -1}, 0},       {"CV", {19 * 60, -1, -1}, 0},
+    {"WAKE", {7 * 60, -1, -1}, 0},          {"PHS", {7 * 60, -1, -1}, 0},
+    {"MORN", {8 * 60, -1, -1}, 0},          {"MORN.early", {7 * 60, -1, -1}, 0},
+    {"MORN.late", {10 * 60, -1, -1}, 0},    {"NOON", {12 * 60, -1, -1}, 0},
+    {"AFT", {14 * 60, -1, -1}, 0},          {"AFT.early", {13 * 60, -1, -1}, 0},
+    {"AFT.late", {16 * 60, -1, -1}, 0},     {"EVE", {19 * 60, -1, -1}, 0},
+    {"EVE.early", {18 * 60, -1, -1}, 0},    {"EVE.late", {20 * 60, -1, -1}, 0},
+    {"NIGHT", {22 * 60, -1, -1}, 0},        {"HS", {22 * 60 + 30, -1, -1}, 0},
+    {"C", {8 * 60, 13 * 60, 19 * 60}, 0},   {"CM", {8 * 60, -1, -1}, 0},
+    {"CD", {13 * 60, -1, -1}, 0},           {"CV", {19 * 60, -1, -1}, 0},
     {"AC", {8 * 60, 13 * 60, 19 * 60}, 30}, {"ACM", {8 * 60, -1, -1}, 30},
-    {"ACD", {13 * 60, -1, -1}, 30},     {"ACV", {19 * 60, -1, -1}, 30},
+    {"ACD", {13 * 60, -1, -1}, 30},         {"ACV", {19 * 60, -1, -1}, 30},
     {"PC", {8 * 60, 13 * 60, 19 * 60}, 30}, {"PCM", {8 * 60, -1, -1}, 30},
-    {"PCD", {13 * 60, -1, -1}, 30},     {"PCV", {19 * 60, -1, -1}, 30},
+    {"PCD", {13 * 60, -1, -1}, 30},         {"PCV", {19 * 60, -1, -1}, 30},
 }};
 
 // Doses per day spread over the day: 1-4 a day on the usual medicine-round times (08:00, then
@@ -217,13 +221,16 @@ void for_each(const element& e, const char* key, F&& each) {
 
 std::string lower(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return out;
 }
 
 std::string trim_copy(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   return std::string(text);
 }
 
@@ -273,10 +280,12 @@ Concept concept_of(const element& cc) {
 std::string unit_key(std::string_view unit) {
   std::string out;
   for (const char c : unit)
-    if (!std::isspace(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   // "µ" (U+00B5) and "μ" (U+03BC) are both written for micro.
   for (const std::string_view micro : {"\xc2\xb5", "\xce\xbc"})
-    for (std::size_t at; (at = out.find(micro)) != std::string::npos;) out.replace(at, micro.size(), "u");
+    for (std::size_t at; (at = out.find(micro)) != std::string::npos;)
+      out.replace(at, micro.size(), "u");
   return out;
 }
 
@@ -294,7 +303,8 @@ std::optional<double> convert_lab(LabKind kind, double value, std::string_view u
       if (u.rfind("ml/min", 0) == 0) return value;
       return std::nullopt;
     case LabKind::magnesium:
-      // sources: facts-s6-computed (same atomic weight) (computed from Mg = 24.305 g/mol, valence 2): mmol/L × 2.431 = mg/dL; mEq/L ÷ 2.
+      // sources: facts-s6-computed (same atomic weight) (computed from Mg = 24.305 g/mol, valence
+      // 2): mmol/L × 2.431 = mg/dL; mEq/L ÷ 2.
       if (u == "mmol/l") return value;
       if (u == "mg/dl") return value * 10.0 / 24.305;
       if (u == "mg/l") return value / 24.305;
@@ -319,12 +329,15 @@ std::string dose_unit(std::string_view unit) {
 /// How many units (tablets, capsules) a dose is; nullopt when the dose is in another unit.
 std::optional<double> unit_count(const std::optional<core::Quantity>& dose) {
   if (!dose) return std::nullopt;
-  if (dose->unit.empty() || dose->unit == "tablet" || dose->unit == "capsule" || dose->unit == "sachet")
+  if (dose->unit.empty() || dose->unit == "tablet" || dose->unit == "capsule" ||
+      dose->unit == "sachet")
     return dose->value;
   return std::nullopt;
 }
 
-std::string format_minutes(int minutes) { return ClockTime{minutes}.str(); }
+std::string format_minutes(int minutes) {
+  return ClockTime{minutes}.str();
+}
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
   std::string out;
@@ -360,7 +373,8 @@ std::optional<double> lab_value_in_profile_unit(LabKind kind, double value, std:
   return convert_lab(kind, value, unit);
 }
 
-std::vector<std::string> snomed_codes_of_condition(const core::Kb& kb, std::string_view condition_id) {
+std::vector<std::string> snomed_codes_of_condition(const core::Kb& kb,
+                                                   std::string_view condition_id) {
   std::vector<std::string> codes;
   const core::Condition* condition = kb.condition(std::string(condition_id));
   if (!condition) return codes;
@@ -371,8 +385,8 @@ std::vector<std::string> snomed_codes_of_condition(const core::Kb& kb, std::stri
       // The mapper applies an extra only when no KB condition already lists the code.
       bool listed_elsewhere = false;
       for (const auto& other : kb.conditions)
-        listed_elsewhere = listed_elsewhere ||
-                           std::find(other.snomed.begin(), other.snomed.end(), extra.code) != other.snomed.end();
+        listed_elsewhere = listed_elsewhere || std::find(other.snomed.begin(), other.snomed.end(),
+                                                         extra.code) != other.snomed.end();
       if (!listed_elsewhere) codes.emplace_back(extra.code);
     }
   return codes;
@@ -385,7 +399,8 @@ bool looks_like_fhir(std::string_view text) {
   if (pos >= text.size() || text[pos] != '{') return false;
   // The first document (or NDJSON line) names a resourceType; a profile never has that key.
   const std::size_t line_end = text.find('\n', pos);
-  const std::string_view first = text.substr(pos, line_end == std::string_view::npos ? text.npos : line_end - pos);
+  const std::string_view first =
+      text.substr(pos, line_end == std::string_view::npos ? text.npos : line_end - pos);
   if (first.find("\"resourceType\"") != std::string_view::npos) return true;
   return text.find("\"resourceType\"") != std::string_view::npos;
 }
@@ -416,14 +431,19 @@ FhirTerms::FhirTerms(const core::Kb& kb, const core::NameIndex& names)
     : kb_(kb), names_(names), tables_(std::make_unique<Tables>()) {
   auto& t = *tables_;
   for (const auto& med : kb.medicines)
-    for (const long code : med.rxnorm) t.rx_kb.emplace(code, Part{Part::medicine, med.id, med.name, ""});
+    for (const long code : med.rxnorm)
+      t.rx_kb.emplace(code, Part{Part::medicine, med.id, med.name, ""});
   for (const auto& form : kb.forms)
-    for (const long code : form.rxnorm) t.rx_kb.emplace(code, Part{Part::form, form.id, form.name, ""});
-  for (auto& [code, part] : t.rx_kb) part.rx_name = std::string(rxnorm::ingredient_name(code).value_or(""));
+    for (const long code : form.rxnorm)
+      t.rx_kb.emplace(code, Part{Part::form, form.id, form.name, ""});
+  for (auto& [code, part] : t.rx_kb)
+    part.rx_name = std::string(rxnorm::ingredient_name(code).value_or(""));
   for (const auto& med : kb.medicines)
-    for (const auto& code : med.atc) t.atc_kb.emplace(code, Part{Part::medicine, med.id, med.name, ""});
+    for (const auto& code : med.atc)
+      t.atc_kb.emplace(code, Part{Part::medicine, med.id, med.name, ""});
   for (const auto& form : kb.forms)
-    for (const auto& code : form.atc) t.atc_kb.emplace(code, Part{Part::form, form.id, form.name, ""});
+    for (const auto& code : form.atc)
+      t.atc_kb.emplace(code, Part{Part::form, form.id, form.name, ""});
   for (const auto& condition : kb.conditions)
     for (const auto& code : condition.snomed) t.snomed_kb.emplace(code, condition.id);
   for (const auto& extra : kSnomedExtras)
@@ -515,19 +535,23 @@ struct FhirMapper::Impl {
   int obs_outside = 0, cond_outside = 0, obs_no_value = 0;
   std::vector<std::string> obs_bad_unit;
   std::vector<SleepRecord> sleep_answers;
-  std::vector<std::string> sleep_not_used;  // sleep-looking Observations willis does not read, each named
+  std::vector<std::string>
+      sleep_not_used;  // sleep-looking Observations willis does not read, each named
   std::size_t order = 0;
   simdjson::dom::parser parser;
 
   // ---- reading resources ----
 
-  std::optional<Error> add(const element& resource, std::string_view full_url, bool draft, int depth) {
+  std::optional<Error> add(const element& resource, std::string_view full_url, bool draft,
+                           int depth) {
     object obj;
-    if (resource.get(obj)) return Error(Errc::invalid_type, "resource", "expected a FHIR resource (a JSON object)");
+    if (resource.get(obj))
+      return Error(Errc::invalid_type, "resource", "expected a FHIR resource (a JSON object)");
     const std::string_view type = str(resource, "resourceType");
     if (type.empty())
       return Error(Errc::missing_field, "resourceType",
-                   "not a FHIR resource: no \"resourceType\" (expected a Bundle, a resource or NDJSON of resources)");
+                   "not a FHIR resource: no \"resourceType\" (expected a Bundle, a resource or "
+                   "NDJSON of resources)");
     ++order;
     if (type == "Bundle") {
       if (depth > 8) return Error(Errc::invalid_value, "Bundle", "Bundles nested more than 8 deep");
@@ -540,12 +564,18 @@ struct FhirMapper::Impl {
       });
       return failure;
     }
-    if (type == "Patient") read_patient(resource, full_url);
-    else if (type == "MedicationRequest" || type == "MedicationStatement") read_med(resource, type, full_url, draft);
-    else if (type == "Medication") read_medication(resource, full_url);
-    else if (type == "Observation") read_observation(resource);
-    else if (type == "Condition") read_condition(resource);
-    else ++skipped_types[std::string(type)];
+    if (type == "Patient")
+      read_patient(resource, full_url);
+    else if (type == "MedicationRequest" || type == "MedicationStatement")
+      read_med(resource, type, full_url, draft);
+    else if (type == "Medication")
+      read_medication(resource, full_url);
+    else if (type == "Observation")
+      read_observation(resource);
+    else if (type == "Condition")
+      read_condition(resource);
+    else
+      ++skipped_types[std::string(type)];
     return std::nullopt;
   }
 
@@ -560,7 +590,8 @@ struct FhirMapper::Impl {
     patient.full_url = std::string(full_url);
     patient.birth_date = std::string(str(r, "birthDate"));
     patient.gender = std::string(str(r, "gender"));
-    patient.deceased = boolean(r, "deceasedBoolean").value_or(false) || !str(r, "deceasedDateTime").empty();
+    patient.deceased =
+        boolean(r, "deceasedBoolean").value_or(false) || !str(r, "deceasedDateTime").empty();
     for_each(r, "address", [&](const element& address) {
       if (patient.country.empty()) patient.country = std::string(str(address, "country"));
     });
@@ -576,7 +607,8 @@ struct FhirMapper::Impl {
     MedicationInfo info;
     if (auto code = child(r, "code")) info.code = concept_of(*code);
     for_each(r, "ingredient", [&](const element& ingredient) {
-      if (auto item = child(ingredient, "itemCodeableConcept")) info.ingredients.push_back(concept_of(*item));
+      if (auto item = child(ingredient, "itemCodeableConcept"))
+        info.ingredients.push_back(concept_of(*item));
     });
     return info;
   }
@@ -590,7 +622,8 @@ struct FhirMapper::Impl {
 
   static Dosage read_dosage(const element& d) {
     Dosage out;
-    out.as_needed = boolean(d, "asNeededBoolean").value_or(false) || child(d, "asNeededCodeableConcept").has_value();
+    out.as_needed = boolean(d, "asNeededBoolean").value_or(false) ||
+                    child(d, "asNeededCodeableConcept").has_value();
     if (auto timing = child(d, "timing")) {
       if (auto code = child(*timing, "code")) {
         const Concept c = concept_of(*code);
@@ -600,7 +633,8 @@ struct FhirMapper::Impl {
         for_each(*repeat, "timeOfDay", [&](const element& t) {
           std::string_view text;
           if (t.get(text)) return;
-          if (auto parsed = core::parse_clock_time(text.substr(0, 5))) out.time_of_day.push_back(*parsed);
+          if (auto parsed = core::parse_clock_time(text.substr(0, 5)))
+            out.time_of_day.push_back(*parsed);
         });
         for_each(*repeat, "when", [&](const element& w) {
           std::string_view text;
@@ -612,20 +646,24 @@ struct FhirMapper::Impl {
           if (*offset >= 0 && *offset <= kMaxOffsetMinutes && std::floor(*offset) == *offset)
             out.offset = static_cast<int>(*offset);
           else
-            out.unreadable = fmt::format("offset {:g} min is not a whole number of minutes from 0 to {}; "
-                                         "no time assumed", *offset, kMaxOffsetMinutes);
+            out.unreadable = fmt::format(
+                "offset {:g} min is not a whole number of minutes from 0 to {}; "
+                "no time assumed",
+                *offset, kMaxOffsetMinutes);
         }
         out.frequency = number(*repeat, "frequency");
         if (out.frequency && !(*out.frequency >= 1 && *out.frequency <= kMaxFrequency &&
                                std::floor(*out.frequency) == *out.frequency)) {
-          out.unreadable = fmt::format("frequency {:g} is not a whole number from 1 to {}; no time assumed",
-                                       *out.frequency, kMaxFrequency);
+          out.unreadable =
+              fmt::format("frequency {:g} is not a whole number from 1 to {}; no time assumed",
+                          *out.frequency, kMaxFrequency);
           out.frequency.reset();
         }
         out.period = number(*repeat, "period");
         if (out.period && !(*out.period > 0 && *out.period <= kMaxPeriod)) {
-          out.unreadable = fmt::format("period {:g} is not above 0 and at most {:g}; no time assumed",
-                                       *out.period, kMaxPeriod);
+          out.unreadable =
+              fmt::format("period {:g} is not above 0 and at most {:g}; no time assumed",
+                          *out.period, kMaxPeriod);
           out.period.reset();
         }
         out.period_unit = std::string(str(*repeat, "periodUnit"));
@@ -648,8 +686,10 @@ struct FhirMapper::Impl {
   void read_med(const element& r, std::string_view type, std::string_view full_url, bool draft) {
     const std::string status(str(r, "status"));
     const bool request = type == "MedicationRequest";
-    static const std::set<std::string, std::less<>> kRequestCounted = {"active", "on-hold", "draft", "unknown"};
-    static const std::set<std::string, std::less<>> kStatementCounted = {"active", "intended", "on-hold", "unknown"};
+    static const std::set<std::string, std::less<>> kRequestCounted = {"active", "on-hold", "draft",
+                                                                       "unknown"};
+    static const std::set<std::string, std::less<>> kStatementCounted = {"active", "intended",
+                                                                         "on-hold", "unknown"};
     const bool counted = draft || (request ? kRequestCounted : kStatementCounted).count(status) > 0;
     if (!counted) {
       ++med_ignored[{std::string(type), status.empty() ? "no status" : status}];
@@ -661,7 +701,7 @@ struct FhirMapper::Impl {
     }
     MedRecord rec;
     const std::string_view id = str(r, "id");
-    rec.label = !id.empty() ? fmt::format("{}/{}", type, id)
+    rec.label = !id.empty()         ? fmt::format("{}/{}", type, id)
                 : !full_url.empty() ? std::string(full_url)
                                     : fmt::format("{} without id", type);
     rec.subject = subject_of(r);
@@ -674,9 +714,11 @@ struct FhirMapper::Impl {
       rec.medication_display = std::string(str(*ref, "display"));
     }
     for_each(r, "contained", [&](const element& c) {
-      if (str(c, "resourceType") == "Medication") rec.contained["#" + std::string(str(c, "id"))] = medication_info(c);
+      if (str(c, "resourceType") == "Medication")
+        rec.contained["#" + std::string(str(c, "id"))] = medication_info(c);
     });
-    for_each(r, request ? "dosageInstruction" : "dosage", [&](const element& d) { rec.dosages.push_back(read_dosage(d)); });
+    for_each(r, request ? "dosageInstruction" : "dosage",
+             [&](const element& d) { rec.dosages.push_back(read_dosage(d)); });
     meds.push_back(std::move(rec));
   }
 
@@ -698,7 +740,8 @@ struct FhirMapper::Impl {
       return;
     }
     const std::string status(str(r, "status"));
-    if (status != "final" && status != "amended" && status != "corrected" && status != "preliminary") {
+    if (status != "final" && status != "amended" && status != "corrected" &&
+        status != "preliminary") {
       ++obs_skipped_status[status.empty() ? "without status" : status];
       return;
     }
@@ -708,7 +751,8 @@ struct FhirMapper::Impl {
     rec.subject = subject_of(r);
     rec.order = ++order;
     const std::string_view when = effective_time(r);
-    // The day it was measured: a partial date ("2024-03") counts from its first day (older is safer).
+    // The day it was measured: a partial date ("2024-03") counts from its first day (older is
+    // safer).
     if (const auto parsed = core::parse_fhir_datetime(when)) {
       rec.when = parsed->utc_seconds;
       rec.date = parsed->date.first_day();
@@ -753,28 +797,34 @@ struct FhirMapper::Impl {
       if (coding.system == kLoinc && (entry = sleep_loinc(coding.code))) break;
     std::vector<std::string> shown{code.text};
     for (const auto& coding : code.codings) shown.push_back(coding.display);
-    const bool sleepy_name = std::any_of(shown.begin(), shown.end(), [](const std::string& n) { return looks_like_sleep(n); });
+    const bool sleepy_name = std::any_of(shown.begin(), shown.end(),
+                                         [](const std::string& n) { return looks_like_sleep(n); });
     const std::string_view id = str(r, "id");
-    const std::string label = entry ? fmt::format("Observation/{} (LOINC {} \"{}\")", id, entry->code, code.label())
-                                    : fmt::format("Observation/{} (\"{}\")", id, code.label());
+    const std::string label =
+        entry ? fmt::format("Observation/{} (LOINC {} \"{}\")", id, entry->code, code.label())
+              : fmt::format("Observation/{} (\"{}\")", id, code.label());
     if (!entry) {
       if (!sleepy_name) {
         ++obs_outside;
         return;
       }
       // Fail closed: it looks like a sleep answer, so it is named, not just counted.
-      sleep_not_used.push_back(fmt::format(
-          "{} looks like a sleep answer, but its code is not one willis maps to the sleep questions: not used. "
-          "Answer the sleep questions in the profile instead.", label));
+      sleep_not_used.push_back(
+          fmt::format("{} looks like a sleep answer, but its code is not one willis maps to the "
+                      "sleep questions: not used. "
+                      "Answer the sleep questions in the profile instead.",
+                      label));
       return;
     }
     if (entry->item == SleepItem::not_mapped) {
-      sleep_not_used.push_back(fmt::format("{} is a sleep question willis recognises but does not map ({}): not used.",
-                                           label, entry->why));
+      sleep_not_used.push_back(
+          fmt::format("{} is a sleep question willis recognises but does not map ({}): not used.",
+                      label, entry->why));
       return;
     }
     const std::string status(str(r, "status"));
-    if (status != "final" && status != "amended" && status != "corrected" && status != "preliminary") {
+    if (status != "final" && status != "amended" && status != "corrected" &&
+        status != "preliminary") {
       ++obs_skipped_status[status.empty() ? "without status" : status];
       return;
     }
@@ -792,8 +842,9 @@ struct FhirMapper::Impl {
           if (auto yn = yes_no_answer(coding.code)) answer = yn;
     }
     if (!answer) {
-      sleep_not_used.push_back(fmt::format("{}: {}; only Yes or No (valueBoolean, LOINC LA33-6 / LA32-8) is read: not used.",
-                                           label, has_value ? "the answer is not a yes or no willis reads" : "no answer"));
+      sleep_not_used.push_back(fmt::format(
+          "{}: {}; only Yes or No (valueBoolean, LOINC LA33-6 / LA32-8) is read: not used.", label,
+          has_value ? "the answer is not a yes or no willis reads" : "no answer"));
       return;
     }
     SleepRecord rec;
@@ -823,7 +874,8 @@ struct FhirMapper::Impl {
       ++cond_inactive[verification];
       return;
     }
-    if (!clinical.empty() && clinical != "active" && clinical != "recurrence" && clinical != "relapse") {
+    if (!clinical.empty() && clinical != "active" && clinical != "recurrence" &&
+        clinical != "relapse") {
       ++cond_inactive[clinical];
       return;
     }
@@ -841,7 +893,8 @@ struct FhirMapper::Impl {
       std::vector<std::string> candidates{code.text};
       for (const auto& coding : code.codings) candidates.push_back(coding.display);
       for (auto name : candidates) {
-        if (const auto paren = name.rfind(" ("); paren != std::string::npos && name.back() == ')') name.resize(paren);
+        if (const auto paren = name.rfind(" ("); paren != std::string::npos && name.back() == ')')
+          name.resize(paren);
         if (name.empty()) continue;
         if (auto found = names.condition(name)) {
           id = *found;
@@ -855,7 +908,8 @@ struct FhirMapper::Impl {
       std::string name = code.text;
       for (const auto& coding : code.codings)
         if (name.empty()) name = coding.display;
-      if (const auto paren = name.rfind(" ("); paren != std::string::npos && !name.empty() && name.back() == ')')
+      if (const auto paren = name.rfind(" (");
+          paren != std::string::npos && !name.empty() && name.back() == ')')
         name.resize(paren);
       if (name.empty())
         for (const auto& coding : code.codings)
@@ -875,19 +929,21 @@ struct FhirMapper::Impl {
     if (!patient.full_url.empty() && reference == patient.full_url) return true;
     if (patient.id.empty()) return false;
     const std::string local = "Patient/" + patient.id;
-    return reference == local ||
-           (reference.size() > local.size() && reference.compare(reference.size() - local.size() - 1, std::string::npos,
-                                                                 "/" + local) == 0);
+    return reference == local || (reference.size() > local.size() &&
+                                  reference.compare(reference.size() - local.size() - 1,
+                                                    std::string::npos, "/" + local) == 0);
   }
 
   const MedicationInfo* find_medication(const MedRecord& rec) const {
     if (rec.medication_ref.empty()) return nullptr;
-    if (auto it = rec.contained.find(rec.medication_ref); it != rec.contained.end()) return &it->second;
+    if (auto it = rec.contained.find(rec.medication_ref); it != rec.contained.end())
+      return &it->second;
     if (auto it = medications.find(rec.medication_ref); it != medications.end()) return &it->second;
     // An absolute reference to a Medication known by Type/id.
     const auto slash = rec.medication_ref.rfind("/Medication/");
     if (slash != std::string::npos)
-      if (auto it = medications.find(rec.medication_ref.substr(slash + 1)); it != medications.end()) return &it->second;
+      if (auto it = medications.find(rec.medication_ref.substr(slash + 1)); it != medications.end())
+        return &it->second;
     return nullptr;
   }
 
@@ -899,7 +955,8 @@ struct FhirMapper::Impl {
   Part part_for_ingredient(long ing) const {
     if (auto it = tables.rx_kb.find(ing); it != tables.rx_kb.end()) return it->second;
     const std::string name(rxnorm::ingredient_name(ing).value_or(""));
-    return Part{Part::unknown, "", name.empty() ? fmt::format("RxNorm ingredient {}", ing) : name, name};
+    return Part{Part::unknown, "", name.empty() ? fmt::format("RxNorm ingredient {}", ing) : name,
+                name};
   }
 
   std::optional<Resolved> resolve_codes(const Concept& code_concept) const {
@@ -907,7 +964,8 @@ struct FhirMapper::Impl {
       if (coding.system != kRxNorm) continue;
       const auto code = to_long(coding.code);
       if (!code) continue;
-      if (auto it = tables.rx_kb.find(*code); it != tables.rx_kb.end()) return Resolved{{it->second}, "RxNorm " + coding.code};
+      if (auto it = tables.rx_kb.find(*code); it != tables.rx_kb.end())
+        return Resolved{{it->second}, "RxNorm " + coding.code};
       const auto ingredients = rxnorm::product_ingredient_codes(*code);
       if (ingredients.empty()) continue;
       Resolved resolved{{}, "RxNorm " + coding.code};
@@ -916,13 +974,15 @@ struct FhirMapper::Impl {
     }
     for (const auto& coding : code_concept.codings) {
       if (coding.system != kAtc) continue;
-      if (auto it = tables.atc_kb.find(coding.code); it != tables.atc_kb.end()) return Resolved{{it->second}, "ATC " + coding.code};
+      if (auto it = tables.atc_kb.find(coding.code); it != tables.atc_kb.end())
+        return Resolved{{it->second}, "ATC " + coding.code};
     }
     return std::nullopt;
   }
 
   // The strength of one ingredient in an RxNorm-style name: "magnesium oxide 400 MG Oral Tablet".
-  static std::optional<std::pair<double, bool>> strength_in(const std::string& display, const std::string& ingredient) {
+  static std::optional<std::pair<double, bool>> strength_in(const std::string& display,
+                                                            const std::string& ingredient) {
     if (ingredient.empty()) return std::nullopt;
     const std::string text = lower(display);
     const auto at = text.find(lower(ingredient));
@@ -930,7 +990,9 @@ struct FhirMapper::Impl {
     std::size_t pos = at + ingredient.size();
     while (pos < text.size() && text[pos] == ' ') ++pos;
     const std::size_t start = pos;
-    while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) || text[pos] == '.')) ++pos;
+    while (pos < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[pos])) || text[pos] == '.'))
+      ++pos;
     if (pos == start) return std::nullopt;
     const double value = std::strtod(text.substr(start, pos - start).c_str(), nullptr);
     while (pos < text.size() && text[pos] == ' ') ++pos;
@@ -964,10 +1026,13 @@ struct FhirMapper::Impl {
       std::optional<double> per_day;
       if (d.frequency && d.period && *d.period > 0) {
         static const std::map<std::string, double, std::less<>> kPerDay = {
-            {"s", 86400}, {"min", 1440}, {"h", 24}, {"d", 1}, {"wk", 1.0 / 7}, {"mo", 1.0 / 30}, {"a", 1.0 / 365}};
-        if (auto it = kPerDay.find(d.period_unit); it != kPerDay.end()) per_day = *d.frequency * it->second / *d.period;
+            {"s", 86400},    {"min", 1440},    {"h", 24},       {"d", 1},
+            {"wk", 1.0 / 7}, {"mo", 1.0 / 30}, {"a", 1.0 / 365}};
+        if (auto it = kPerDay.find(d.period_unit); it != kPerDay.end())
+          per_day = *d.frequency * it->second / *d.period;
         if (per_day && !(std::isfinite(*per_day) && *per_day <= kMaxFrequency)) {
-          out.assumed.push_back(fmt::format("{:g} doses a day is not possible; no time assumed", *per_day));
+          out.assumed.push_back(
+              fmt::format("{:g} doses a day is not possible; no time assumed", *per_day));
           continue;
         }
       } else if (d.frequency && d.period_unit.empty() && !d.period) {
@@ -975,8 +1040,9 @@ struct FhirMapper::Impl {
       }
       if (!per_day && !d.code.empty()) {
         static const std::map<std::string, double, std::less<>> kCodes = {
-            {"QD", 1}, {"BID", 2}, {"TID", 3}, {"QID", 4}, {"QOD", 0.5}, {"Q1H", 24}, {"Q2H", 12},
-            {"Q3H", 8}, {"Q4H", 6}, {"Q6H", 4}, {"Q8H", 3}, {"WK", 1.0 / 7}, {"MO", 1.0 / 30}};
+            {"QD", 1},   {"BID", 2},      {"TID", 3},      {"QID", 4}, {"QOD", 0.5},
+            {"Q1H", 24}, {"Q2H", 12},     {"Q3H", 8},      {"Q4H", 6}, {"Q6H", 4},
+            {"Q8H", 3},  {"WK", 1.0 / 7}, {"MO", 1.0 / 30}};
         if (d.code == "AM") {
           minutes.insert(8 * 60);
           out.assumed.push_back("AM -> 08:00");
@@ -991,7 +1057,8 @@ struct FhirMapper::Impl {
       }
       if (!d.when.empty()) {
         for (const auto& code : d.when) {
-          const auto* event = std::find_if(kEvents.begin(), kEvents.end(), [&](const EventTime& e) { return e.code == code; });
+          const auto* event = std::find_if(kEvents.begin(), kEvents.end(),
+                                           [&](const EventTime& e) { return e.code == code; });
           if (event == kEvents.end()) {
             out.assumed.push_back(code + " (not a time willis knows; ignored)");
             continue;
@@ -1002,13 +1069,17 @@ struct FhirMapper::Impl {
           for (const int base : event->minutes) {
             if (base < 0) continue;
             // An unspecific meal code with N doses a day is the first N meals.
-            if (event->minutes[1] >= 0 && per_day && meals >= std::max(1, static_cast<int>(std::lround(*per_day)))) break;
+            if (event->minutes[1] >= 0 && per_day &&
+                meals >= std::max(1, static_cast<int>(std::lround(*per_day))))
+              break;
             ++meals;
-            const int at = ((base + (before ? -offset : offset)) % core::kMinutesPerDay + core::kMinutesPerDay) %
+            const int at = ((base + (before ? -offset : offset)) % core::kMinutesPerDay +
+                            core::kMinutesPerDay) %
                            core::kMinutesPerDay;
             minutes.insert(at);
-            out.assumed.push_back(fmt::format("{}{} -> {}", code, d.offset ? fmt::format(" offset {} min", *d.offset) : "",
-                                              format_minutes(at)));
+            out.assumed.push_back(fmt::format(
+                "{}{} -> {}", code, d.offset ? fmt::format(" offset {} min", *d.offset) : "",
+                format_minutes(at)));
           }
         }
         continue;
@@ -1021,9 +1092,10 @@ struct FhirMapper::Impl {
         const int doses = std::clamp(static_cast<int>(std::lround(*per_day)), 1, 24);
         const auto spread_times = spread(doses);
         for (const auto& t : spread_times) minutes.insert(t.minutes);
-        out.assumed.push_back(*per_day < 1 ? fmt::format("{:g} doses a day -> {}", *per_day, times_text(spread_times))
-                                           : fmt::format("{} a day -> {}", plural(doses, "dose", "doses"),
-                                                         times_text(spread_times)));
+        out.assumed.push_back(
+            *per_day < 1 ? fmt::format("{:g} doses a day -> {}", *per_day, times_text(spread_times))
+                         : fmt::format("{} a day -> {}", plural(doses, "dose", "doses"),
+                                       times_text(spread_times)));
         if (!out.per_day) out.per_day = doses;
       }
     }
@@ -1040,10 +1112,11 @@ struct FhirMapper::Impl {
       if (code_concept.empty()) code_concept = medication->code;
       ingredient_concepts = medication->ingredients;
     } else if (!rec.medication_ref.empty() && code_concept.empty()) {
-      out.notes.push_back(fmt::format("{}: the Medication \"{}\" it refers to was not in the input; {}.", rec.label,
-                                      rec.medication_ref,
-                                      rec.medication_display.empty() ? "the medicine could not be identified"
-                                                                      : "its display text was used"));
+      out.notes.push_back(
+          fmt::format("{}: the Medication \"{}\" it refers to was not in the input; {}.", rec.label,
+                      rec.medication_ref,
+                      rec.medication_display.empty() ? "the medicine could not be identified"
+                                                     : "its display text was used"));
       code_concept.text = rec.medication_display;
     }
     std::string display = code_concept.label();
@@ -1068,9 +1141,11 @@ struct FhirMapper::Impl {
     if (display.empty()) display = fmt::format("unidentified medicine ({})", rec.label);
 
     const Timing timing = timing_of(rec.dosages);
-    const std::optional<core::Quantity> dose = rec.dosages.empty() ? std::nullopt : rec.dosages.front().dose;
+    const std::optional<core::Quantity> dose =
+        rec.dosages.empty() ? std::nullopt : rec.dosages.front().dose;
     if (!timing.assumed.empty())
-      out.notes.push_back(fmt::format("Times assumed for \"{}\" ({}): {}.", display, rec.label, join(timing.assumed, "; ")));
+      out.notes.push_back(fmt::format("Times assumed for \"{}\" ({}): {}.", display, rec.label,
+                                      join(timing.assumed, "; ")));
     if (timing.as_needed && timing.times.empty())
       out.notes.push_back(fmt::format("\"{}\" is taken as needed: no times were given.", display));
 
@@ -1092,15 +1167,17 @@ struct FhirMapper::Impl {
       if (!code_concept.codings.empty()) {
         std::vector<std::string> codes;
         for (const auto& c : code_concept.codings)
-          codes.push_back(c.system == kRxNorm ? "RxNorm " + c.code
+          codes.push_back(c.system == kRxNorm   ? "RxNorm " + c.code
                           : c.system == kSnomed ? "SNOMED CT " + c.code
                           : c.system == kAtc    ? "ATC " + c.code
                           : c.system.empty()    ? c.code
                                                 : c.system + "|" + c.code);
         const auto match = names.medicine(display);
-        const bool named = !match.ids.empty() || names.supplement(display).kind != core::SupplementMatch::Kind::unknown;
-        out.notes.push_back(fmt::format("\"{}\" ({}): code {} is not in willis's tables; {}.", display, rec.label,
-                                        join(codes, ", "), named ? "identified by its name" : "checked by its name"));
+        const bool named = !match.ids.empty() ||
+                           names.supplement(display).kind != core::SupplementMatch::Kind::unknown;
+        out.notes.push_back(fmt::format("\"{}\" ({}): code {} is not in willis's tables; {}.",
+                                        display, rec.label, join(codes, ", "),
+                                        named ? "identified by its name" : "checked by its name"));
       }
       add_medicine(display);
       return;
@@ -1108,7 +1185,10 @@ struct FhirMapper::Impl {
 
     std::vector<const Part*> medicines, forms, unknown;
     for (const auto& part : resolved->parts)
-      (part.kind == Part::medicine ? medicines : part.kind == Part::form ? forms : unknown).push_back(&part);
+      (part.kind == Part::medicine ? medicines
+       : part.kind == Part::form   ? forms
+                                   : unknown)
+          .push_back(&part);
 
     if (!medicines.empty()) {
       // Keep the display text when the engine's name resolution reads it as exactly these
@@ -1130,21 +1210,26 @@ struct FhirMapper::Impl {
       // converts a compound amount with the salt's fraction).
       core::SupplementEntry supplement;
       const auto by_name = names.supplement(display);
-      supplement.name = resolved->parts.size() == 1 && by_name.form_id == part->id ? display : part->name;
+      supplement.name =
+          resolved->parts.size() == 1 && by_name.form_id == part->id ? display : part->name;
       supplement.times = timing.times;
       supplement.per_day = timing.per_day.value_or(1);
       supplement.prescribed = rec.request;
       if (auto strength = strength_in(display, part->rx_name)) {
         const auto [mg, per_ml] = *strength;
         std::optional<double> amount;
-        if (per_ml && dose && dose->unit == "ml") amount = mg * dose->value;
-        else if (!per_ml && dose && dose->unit == "mg") amount = dose->value;
-        else if (!per_ml) amount = mg * unit_count(dose).value_or(1);
+        if (per_ml && dose && dose->unit == "ml")
+          amount = mg * dose->value;
+        else if (!per_ml && dose && dose->unit == "mg")
+          amount = dose->value;
+        else if (!per_ml)
+          amount = mg * unit_count(dose).value_or(1);
         if (amount) {
           supplement.amount_mg = *amount;
           supplement.amount_basis = core::AmountBasis::compound;
           out.notes.push_back(fmt::format(
-              "\"{}\": {} mg of {} per dose read from the product name and counted as the salt's weight (RxNorm "
+              "\"{}\": {} mg of {} per dose read from the product name and counted as the salt's "
+              "weight (RxNorm "
               "strengths are usually the salt; check the label's elemental magnesium){}.",
               display, core::format_number(*amount), part->name,
               !dose && !per_ml ? "; one unit per dose assumed" : ""));
@@ -1162,8 +1247,9 @@ struct FhirMapper::Impl {
         add_medicine(display);
       } else {
         add_medicine(join(unknown_names, ", "));
-        out.notes.push_back(fmt::format("\"{}\" ({}): ingredients not in willis's knowledge base: {}.", display,
-                                        resolved->via, join(unknown_names, ", ")));
+        out.notes.push_back(
+            fmt::format("\"{}\" ({}): ingredients not in willis's knowledge base: {}.", display,
+                        resolved->via, join(unknown_names, ", ")));
       }
     }
   }
@@ -1172,54 +1258,66 @@ struct FhirMapper::Impl {
     FhirProfile out;
     if (!patient.present)
       return Error(Errc::missing_field, "Patient",
-                   "no Patient resource: willis needs the patient's birth date and sex (add the Patient to the Bundle)");
+                   "no Patient resource: willis needs the patient's birth date and sex (add the "
+                   "Patient to the Bundle)");
     out.patient_id = patient.id;
     auto& p = out.profile;
 
     // Age at as_of, from the birth date (a partial date is read as its latest day: the younger
     // age, whose rules are the stricter ones).
     if (patient.birth_date.empty())
-      return Error(Errc::missing_field, "Patient.birthDate", "the Patient has no birthDate: willis needs the age");
+      return Error(Errc::missing_field, "Patient.birthDate",
+                   "the Patient has no birthDate: willis needs the age");
     auto birth = core::parse_fhir_date(patient.birth_date);
     if (!birth)
       return Error(Errc::invalid_value, "Patient.birthDate",
-                   fmt::format("\"{}\" is not a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)", patient.birth_date));
+                   fmt::format("\"{}\" is not a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                               patient.birth_date));
     if (birth->precision < 3) {
       if (birth->precision < 2) birth->month = 12;
       birth->day = core::days_in_month(birth->year, birth->month);
-      out.notes.push_back(fmt::format("Birth date \"{}\" is partial: {}-{:02}-{:02} assumed (the younger age).",
-                                      patient.birth_date, birth->year, birth->month, birth->day));
+      out.notes.push_back(
+          fmt::format("Birth date \"{}\" is partial: {}-{:02}-{:02} assumed (the younger age).",
+                      patient.birth_date, birth->year, birth->month, birth->day));
     }
     const auto& today = options.as_of;
-    if (std::tie(birth->year, birth->month, birth->day) > std::tie(today.year, today.month, today.day))
+    if (std::tie(birth->year, birth->month, birth->day) >
+        std::tie(today.year, today.month, today.day))
       return Error(Errc::invalid_value, "Patient.birthDate",
-                   fmt::format("birth date {} is after the assessment date {}", patient.birth_date, today.str()));
+                   fmt::format("birth date {} is after the assessment date {}", patient.birth_date,
+                               today.str()));
     int age = today.year - birth->year;
     if (std::tie(today.month, today.day) < std::tie(birth->month, birth->day)) --age;
     p.age = age;
     p.as_of = today;
-    if (patient.gender == "female") p.sex = core::Sex::female;
-    else if (patient.gender == "male") p.sex = core::Sex::male;
+    if (patient.gender == "female")
+      p.sex = core::Sex::female;
+    else if (patient.gender == "male")
+      p.sex = core::Sex::male;
     if (patient.deceased) out.notes.push_back("The Patient is recorded as deceased.");
 
     if (options.jurisdiction) {
       p.jurisdiction = *options.jurisdiction;
     } else if (!patient.country.empty()) {
-      static const std::set<std::string, std::less<>> kUs = {"us", "usa", "united states", "united states of america"};
-      static const std::set<std::string, std::less<>> kUk = {"gb", "gbr", "uk", "united kingdom", "england",
-                                                             "scotland", "wales", "northern ireland"};
+      static const std::set<std::string, std::less<>> kUs = {"us", "usa", "united states",
+                                                             "united states of america"};
+      static const std::set<std::string, std::less<>> kUk = {
+          "gb", "gbr", "uk", "united kingdom", "england", "scotland", "wales", "northern ireland"};
       static const std::set<std::string, std::less<>> kEu = {
           "at", "be", "bg", "hr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "gr", "hu", "ie",
           "it", "lv", "lt", "lu", "mt", "nl", "pl", "pt", "ro", "sk", "si", "es", "se"};
       const std::string country = lower(trim_copy(patient.country));
       std::optional<core::Jurisdiction> found;
-      if (kUs.count(country)) found = core::Jurisdiction::us;
-      else if (kUk.count(country)) found = core::Jurisdiction::uk;
-      else if (kEu.count(country)) found = core::Jurisdiction::eu;
+      if (kUs.count(country))
+        found = core::Jurisdiction::us;
+      else if (kUk.count(country))
+        found = core::Jurisdiction::uk;
+      else if (kEu.count(country))
+        found = core::Jurisdiction::eu;
       if (found) {
         p.jurisdiction = *found;
-        out.notes.push_back(fmt::format("Jurisdiction {} from the Patient's address ({}).", core::to_string(*found),
-                                        patient.country));
+        out.notes.push_back(fmt::format("Jurisdiction {} from the Patient's address ({}).",
+                                        core::to_string(*found), patient.country));
       }
     }
 
@@ -1233,9 +1331,10 @@ struct FhirMapper::Impl {
       map_medicine(rec, out);
     }
     if (!out.draft_medicines.empty() || !out.draft_supplements.empty())
-      out.notes.push_back(fmt::format("{} assessed together with the active list.",
-                                      plural(static_cast<int>(out.draft_medicines.size() + out.draft_supplements.size()),
-                                             "draft order", "draft orders")));
+      out.notes.push_back(fmt::format(
+          "{} assessed together with the active list.",
+          plural(static_cast<int>(out.draft_medicines.size() + out.draft_supplements.size()),
+                 "draft order", "draft orders")));
 
     // Labs: the latest observation of each kind (ties: the later in the input).
     std::map<LabKind, const ObsRecord*> latest;
@@ -1257,21 +1356,38 @@ struct FhirMapper::Impl {
         // Honoured conservatively: a bound is read as just beyond itself, on the side it points to,
         // so "<30" is below 30 and ">1.0" mmol/L is above 1.0; the true value may be further out.
         const double step = kind == LabKind::magnesium ? 0.01 : 0.1;
-        if (obs->comparator[0] == '<') value -= step;
-        else if (obs->comparator[0] == '>') value += step;
-        out.notes.push_back(fmt::format("{} was reported as \"{}\": used as {}; the true value may be further {}.",
-                                        obs->label, obs->given, core::format_number(value),
-                                        obs->comparator[0] == '<' ? "below" : "above"));
+        if (obs->comparator[0] == '<')
+          value -= step;
+        else if (obs->comparator[0] == '>')
+          value += step;
+        out.notes.push_back(fmt::format(
+            "{} was reported as \"{}\": used as {}; the true value may be further {}.", obs->label,
+            obs->given, core::format_number(value), obs->comparator[0] == '<' ? "below" : "above"));
       }
       // A FHIR result always has a date; one that cannot be read counts as out of date.
       const core::CalendarDate date = obs->date.value_or(core::CalendarDate{1900, 1, 1});
-      if (!obs->date) out.notes.push_back(fmt::format("{} has no readable date: counted as out of date.", obs->label));
+      if (!obs->date)
+        out.notes.push_back(
+            fmt::format("{} has no readable date: counted as out of date.", obs->label));
       switch (kind) {
-        case LabKind::ferritin: p.labs.ferritin_ng_ml = value; p.labs.ferritin_date = date; break;
-        case LabKind::tsat: p.labs.tsat_percent = value; p.labs.tsat_date = date; break;
-        case LabKind::egfr: p.labs.egfr = value; p.labs.egfr_date = date; break;
-        case LabKind::magnesium: p.labs.serum_magnesium_mmol_l = value; p.labs.serum_magnesium_date = date; break;
-        default: break;
+        case LabKind::ferritin:
+          p.labs.ferritin_ng_ml = value;
+          p.labs.ferritin_date = date;
+          break;
+        case LabKind::tsat:
+          p.labs.tsat_percent = value;
+          p.labs.tsat_date = date;
+          break;
+        case LabKind::egfr:
+          p.labs.egfr = value;
+          p.labs.egfr_date = date;
+          break;
+        case LabKind::magnesium:
+          p.labs.serum_magnesium_mmol_l = value;
+          p.labs.serum_magnesium_date = date;
+          break;
+        default:
+          break;
       }
     }
 
@@ -1287,26 +1403,32 @@ struct FhirMapper::Impl {
           continue;
         }
         if (rec.item == SleepItem::witnessed_pauses) {
-          if (!pauses || std::tie(rec.when, rec.order) > std::tie(pauses->when, pauses->order)) pauses = &rec;
+          if (!pauses || std::tie(rec.when, rec.order) > std::tie(pauses->when, pauses->order))
+            pauses = &rec;
         } else if (rec.item == SleepItem::nodded_off_driving) {
           if (rec.answer) {
-            if (!driving_yes || std::tie(rec.when, rec.order) > std::tie(driving_yes->when, driving_yes->order))
+            if (!driving_yes ||
+                std::tie(rec.when, rec.order) > std::tie(driving_yes->when, driving_yes->order))
               driving_yes = &rec;
           } else {
-            out.notes.push_back(fmt::format("{} answered No: not used (never nodding off at the wheel does not mean not "
-                                            "feeling sleepy while driving).", rec.label));
+            out.notes.push_back(fmt::format(
+                "{} answered No: not used (never nodding off at the wheel does not mean not "
+                "feeling sleepy while driving).",
+                rec.label));
           }
         }
       }
       if (pauses) {
         p.sleep.witnessed_pauses = pauses->answer;
         p.sleep.given = true;
-        out.notes.push_back(fmt::format("{} read as sleep.witnessed_pauses: {}.", pauses->label, pauses->answer ? "yes" : "no"));
+        out.notes.push_back(fmt::format("{} read as sleep.witnessed_pauses: {}.", pauses->label,
+                                        pauses->answer ? "yes" : "no"));
       }
       if (driving_yes) {
         p.sleep.sleepy_while_driving = true;
         p.sleep.given = true;
-        out.notes.push_back(fmt::format("{} answered Yes: read as sleep.sleepy_while_driving: yes.", driving_yes->label));
+        out.notes.push_back(fmt::format("{} answered Yes: read as sleep.sleepy_while_driving: yes.",
+                                        driving_yes->label));
       }
     }
 
@@ -1322,24 +1444,30 @@ struct FhirMapper::Impl {
 
     // What was not used, counted.
     for (const auto& [what, count] : med_ignored)
-      out.notes.push_back(fmt::format("{} with status {} {} not used (only active, on-hold and draft orders count).",
-                                      plural(count, what.first, what.first + "s"), what.second,
-                                      count == 1 ? "was" : "were"));
+      out.notes.push_back(fmt::format(
+          "{} with status {} {} not used (only active, on-hold and draft orders count).",
+          plural(count, what.first, what.first + "s"), what.second, count == 1 ? "was" : "were"));
     for (const auto& [status, count] : obs_skipped_status)
-      out.notes.push_back(fmt::format("{} with status {} not used.", plural(count, "Observation", "Observations"), status));
-    for (const auto& bad : obs_bad_unit) out.notes.push_back(fmt::format("{}: unit not convertible; not used.", bad));
+      out.notes.push_back(fmt::format("{} with status {} not used.",
+                                      plural(count, "Observation", "Observations"), status));
+    for (const auto& bad : obs_bad_unit)
+      out.notes.push_back(fmt::format("{}: unit not convertible; not used.", bad));
     if (obs_no_value)
-      out.notes.push_back(fmt::format("{} without a usable value not used.", plural(obs_no_value, "Observation", "Observations")));
+      out.notes.push_back(fmt::format("{} without a usable value not used.",
+                                      plural(obs_no_value, "Observation", "Observations")));
     for (const auto& note : sleep_not_used) out.notes.push_back(note);
     if (obs_outside)
       out.notes.push_back(fmt::format("{} outside the knowledge base's value sets {} not used.",
-                                      plural(obs_outside, "Observation", "Observations"), obs_outside == 1 ? "was" : "were"));
+                                      plural(obs_outside, "Observation", "Observations"),
+                                      obs_outside == 1 ? "was" : "were"));
     if (cond_outside)
-      out.notes.push_back(fmt::format("{} outside the knowledge base's value sets {} checked by {} name.",
-                                      plural(cond_outside, "Condition", "Conditions"), cond_outside == 1 ? "was" : "were",
-                                      cond_outside == 1 ? "its" : "their"));
+      out.notes.push_back(
+          fmt::format("{} outside the knowledge base's value sets {} checked by {} name.",
+                      plural(cond_outside, "Condition", "Conditions"),
+                      cond_outside == 1 ? "was" : "were", cond_outside == 1 ? "its" : "their"));
     for (const auto& [status, count] : cond_inactive)
-      out.notes.push_back(fmt::format("{} with status {} not used.", plural(count, "Condition", "Conditions"), status));
+      out.notes.push_back(fmt::format("{} with status {} not used.",
+                                      plural(count, "Condition", "Conditions"), status));
     if (!skipped_types.empty()) {
       std::vector<std::string> parts;
       int total = 0;
@@ -1347,12 +1475,13 @@ struct FhirMapper::Impl {
         parts.push_back(fmt::format("{} {}", type, count));
         total += count;
       }
-      out.notes.push_back(fmt::format("{} of types willis does not use skipped: {}.", plural(total, "resource", "resources"),
-                                      join(parts, ", ")));
+      out.notes.push_back(fmt::format("{} of types willis does not use skipped: {}.",
+                                      plural(total, "resource", "resources"), join(parts, ", ")));
     }
     if (other_subject || other_patients)
-      out.notes.push_back(fmt::format("{} about another patient not used.",
-                                      plural(other_subject + other_patients, "resource", "resources")));
+      out.notes.push_back(
+          fmt::format("{} about another patient not used.",
+                      plural(other_subject + other_patients, "resource", "resources")));
     return out;
   }
 };
@@ -1363,18 +1492,22 @@ FhirMapper::~FhirMapper() = default;
 FhirMapper::FhirMapper(FhirMapper&&) noexcept = default;
 FhirMapper& FhirMapper::operator=(FhirMapper&&) noexcept = default;
 
-std::optional<Error> FhirMapper::add(const element& resource, std::string_view full_url, bool draft) {
+std::optional<Error> FhirMapper::add(const element& resource, std::string_view full_url,
+                                     bool draft) {
   return impl_->add(resource, full_url, draft, 0);
 }
 
 std::optional<Error> FhirMapper::add_json(std::string_view json, bool draft) {
   element doc;
   if (const auto err = impl_->parser.parse(json.data(), json.size()).get(doc))
-    return Error(Errc::parse_error, "", fmt::format("not valid JSON: {}", simdjson::error_message(err)));
+    return Error(Errc::parse_error, "",
+                 fmt::format("not valid JSON: {}", simdjson::error_message(err)));
   return impl_->add(doc, {}, draft, 0);
 }
 
-core::Result<FhirProfile> FhirMapper::finish() && { return impl_->finish(); }
+core::Result<FhirProfile> FhirMapper::finish() && {
+  return impl_->finish();
+}
 
 core::Result<FhirProfile> parse_fhir_profile(std::string_view text, const std::string& source_name,
                                              const FhirTerms& terms, const FhirOptions& options) {

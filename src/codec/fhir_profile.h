@@ -96,8 +96,8 @@ class FhirMapper {
   /// Adds one parsed resource (a Bundle is unpacked). `full_url` is its Bundle entry's fullUrl,
   /// if any. `draft` marks orders being placed now (CDS Hooks draftOrders): counted whatever
   /// their status. Errors: invalid_type / missing_field when it is not a FHIR resource.
-  std::optional<core::Error> add(const simdjson::dom::element& resource, std::string_view full_url = {},
-                                 bool draft = false);
+  std::optional<core::Error> add(const simdjson::dom::element& resource,
+                                 std::string_view full_url = {}, bool draft = false);
   /// The same from JSON text (one resource or Bundle). Errors: parse_error, as add().
   std::optional<core::Error> add_json(std::string_view json, bool draft = false);
 
@@ -131,12 +131,13 @@ LabKind lab_kind_of_loinc(std::string_view code);
 std::vector<std::string_view> loinc_codes_read();
 
 /// A lab value in the unit the Profile uses (ferritin ng/mL = µg/L, TSAT %, eGFR mL/min/1.73 m²
-/// for any unit starting "mL/min", magnesium mmol/L from mg/dL, mg/L or mEq/L); case, spaces and the
-/// micro sign are ignored. nullopt when the unit cannot be converted.
+/// for any unit starting "mL/min", magnesium mmol/L from mg/dL, mg/L or mEq/L); case, spaces and
+/// the micro sign are ignored. nullopt when the unit cannot be converted.
 std::optional<double> lab_value_in_profile_unit(LabKind kind, double value, std::string_view unit);
 
 /// SNOMED CT codes that map to a KB condition: its own `snomed` codes and the extra CKD codes of
 /// docs/fhir.md that the mapper applies to it.
-std::vector<std::string> snomed_codes_of_condition(const core::Kb& kb, std::string_view condition_id);
+std::vector<std::string> snomed_codes_of_condition(const core::Kb& kb,
+                                                   std::string_view condition_id);
 
 }  // namespace willis::codec

@@ -30,11 +30,14 @@ const FhirTerms& terms() {
 
 FhirProfile map_text(const std::string& text, const std::string& name = "input") {
   auto mapped = parse_fhir_profile(text, name, terms(), {kAsOf, std::nullopt});
-  EXPECT_TRUE(mapped.ok()) << (mapped.ok() ? "" : mapped.error().path + ": " + mapped.error().message);
+  EXPECT_TRUE(mapped.ok()) << (mapped.ok() ? ""
+                                           : mapped.error().path + ": " + mapped.error().message);
   return mapped.ok() ? std::move(mapped).value() : FhirProfile{};
 }
 
-FhirProfile map_fixture(const std::string& path) { return map_text(fixture(path), path); }
+FhirProfile map_fixture(const std::string& path) {
+  return map_text(fixture(path), path);
+}
 
 core::Error error_of(const std::string& text) {
   auto mapped = parse_fhir_profile(text, "input", terms(), {kAsOf, std::nullopt});
@@ -43,7 +46,8 @@ core::Error error_of(const std::string& text) {
 }
 
 bool has_note(const FhirProfile& p, const std::string& part) {
-  return std::any_of(p.notes.begin(), p.notes.end(), [&](const std::string& n) { return n.find(part) != std::string::npos; });
+  return std::any_of(p.notes.begin(), p.notes.end(),
+                     [&](const std::string& n) { return n.find(part) != std::string::npos; });
 }
 
 std::string all_notes(const FhirProfile& p) {
@@ -64,7 +68,9 @@ const core::MedicineEntry* medicine(const FhirProfile& p, const std::string& nam
   return nullptr;
 }
 
-core::Assessment assess(const FhirProfile& p) { return core::assess(testing::kb(), testing::names(), p.profile); }
+core::Assessment assess(const FhirProfile& p) {
+  return core::assess(testing::kb(), testing::names(), p.profile);
+}
 
 bool has_finding(const core::Assessment& a, const std::string& prefix) {
   return std::any_of(a.findings.begin(), a.findings.end(),
@@ -76,7 +82,8 @@ using Times = std::vector<std::string>;
 TEST(FhirProfile, DetectsFhirFromTheContent) {
   EXPECT_TRUE(looks_like_fhir(R"({"resourceType": "Bundle", "type": "collection"})"));
   EXPECT_TRUE(looks_like_fhir("\n  {\"id\": \"x\", \"resourceType\": \"Patient\"}"));
-  EXPECT_TRUE(looks_like_fhir("{\"resourceType\":\"Patient\"}\n{\"resourceType\":\"Condition\"}\n"));
+  EXPECT_TRUE(
+      looks_like_fhir("{\"resourceType\":\"Patient\"}\n{\"resourceType\":\"Condition\"}\n"));
   EXPECT_FALSE(looks_like_fhir("age: 54\nmedicines: []\n"));
   EXPECT_FALSE(looks_like_fhir(R"({"age": 54, "medicines": []})"));
   EXPECT_FALSE(looks_like_fhir(""));
@@ -99,7 +106,8 @@ TEST(FhirProfile, CollectionBundleWithUrnUuidReferences) {
   EXPECT_EQ(times_of(mg.times), (Times{"22:30"}));  // HS: before sleep, assumed
   EXPECT_TRUE(has_note(p, "Times assumed for \"Magnesium oxide 400 mg tablet\"")) << all_notes(p);
   EXPECT_TRUE(has_note(p, "1 MedicationRequest with status stopped was not used")) << all_notes(p);
-  EXPECT_TRUE(has_note(p, "1 MedicationRequest with status entered-in-error was not used")) << all_notes(p);
+  EXPECT_TRUE(has_note(p, "1 MedicationRequest with status entered-in-error was not used"))
+      << all_notes(p);
 
   const auto a = assess(p);
   const auto* cipro = a.finding("interaction:ciprofloxacin");
@@ -120,7 +128,8 @@ TEST(FhirProfile, SearchsetLabsLatestConvertedAndComparatorHonoured) {
   EXPECT_NEAR(*p.profile.labs.serum_magnesium_mmol_l, 2.1 / 2.431, 1e-3);
   EXPECT_EQ(p.profile.labs.ferritin_ng_ml, 48);  // µg/L = ng/mL
   EXPECT_EQ(p.profile.labs.tsat_percent, 18);
-  EXPECT_TRUE(has_note(p, "1 Observation outside the knowledge base's value sets was not used")) << all_notes(p);
+  EXPECT_TRUE(has_note(p, "1 Observation outside the knowledge base's value sets was not used"))
+      << all_notes(p);
   EXPECT_TRUE(has_note(p, "1 Observation with status cancelled not used")) << all_notes(p);
   EXPECT_TRUE(has_note(p, "OperationOutcome 1")) << all_notes(p);
 
@@ -184,9 +193,11 @@ TEST(FhirProfile, DocumentBundleConditionsAndPregnancyStatus) {
   EXPECT_EQ(p.profile.age, 36);
   const auto& c = p.profile.conditions;
   EXPECT_NE(std::find(c.begin(), c.end(), "severe-renal-impairment"), c.end());
-  EXPECT_NE(std::find(c.begin(), c.end(), "chronic-kidney-disease"), c.end());  // 709044004, codec value set
-  EXPECT_NE(std::find(c.begin(), c.end(), "myasthenia-gravis"), c.end());       // by its text
-  EXPECT_EQ(std::find(c.begin(), c.end(), "restless-legs-syndrome"), c.end());  // resolved: not active
+  EXPECT_NE(std::find(c.begin(), c.end(), "chronic-kidney-disease"),
+            c.end());  // 709044004, codec value set
+  EXPECT_NE(std::find(c.begin(), c.end(), "myasthenia-gravis"), c.end());  // by its text
+  EXPECT_EQ(std::find(c.begin(), c.end(), "restless-legs-syndrome"),
+            c.end());  // resolved: not active
   EXPECT_FALSE(p.profile.pregnant);
   EXPECT_TRUE(has_note(p, "1 Condition with status resolved not used")) << all_notes(p);
   EXPECT_TRUE(has_note(p, "Composition 1")) << all_notes(p);
@@ -236,17 +247,19 @@ TEST(FhirProfile, NdjsonUnknownCodesTimingAndSkips) {
   ASSERT_TRUE(mom->amount);
   EXPECT_EQ(mom->amount->value, 10);
   EXPECT_EQ(mom->amount->unit, "ml");
-  EXPECT_TRUE(has_note(p, "1 MedicationStatement with status completed was not used")) << all_notes(p);
+  EXPECT_TRUE(has_note(p, "1 MedicationStatement with status completed was not used"))
+      << all_notes(p);
   ASSERT_TRUE(p.profile.labs.serum_magnesium_mmol_l);
   EXPECT_NEAR(*p.profile.labs.serum_magnesium_mmol_l, 0.69, 1e-9);  // "<0.7": just below
-  EXPECT_FALSE(p.profile.labs.ferritin_ng_ml);                       // pmol/L: not converted
+  EXPECT_FALSE(p.profile.labs.ferritin_ng_ml);                      // pmol/L: not converted
   EXPECT_TRUE(has_note(p, "unit not convertible")) << all_notes(p);
   EXPECT_TRUE(p.profile.conditions.empty());  // the Condition is about someone else
   EXPECT_TRUE(has_note(p, "1 resource about another patient not used")) << all_notes(p);
   EXPECT_TRUE(has_note(p, "Encounter 1")) << all_notes(p);
 
   const auto a = assess(p);
-  EXPECT_TRUE(has_finding(a, "unrecognised:zorbaquine")) << "unknown medicine must reach the engine";
+  EXPECT_TRUE(has_finding(a, "unrecognised:zorbaquine"))
+      << "unknown medicine must reach the engine";
   EXPECT_NE(a.finding("caution:child"), nullptr);
   EXPECT_NE(a.finding("caution:low-serum-magnesium"), nullptr);
 }
@@ -257,7 +270,8 @@ TEST(FhirProfile, ErrorsNameWhatIsMissing) {
   const auto future = error_of(R"({"resourceType":"Patient","birthDate":"2027-01-01"})");
   EXPECT_EQ(future.code, core::Errc::invalid_value);
   EXPECT_EQ(error_of(R"({"id":"x"})").path, "resourceType");
-  const auto bad_line = error_of("{\"resourceType\":\"Patient\",\"birthDate\":\"1970-01-01\"}\n{\"resourceType\": oops}\n");
+  const auto bad_line = error_of(
+      "{\"resourceType\":\"Patient\",\"birthDate\":\"1970-01-01\"}\n{\"resourceType\": oops}\n");
   EXPECT_EQ(bad_line.code, core::Errc::parse_error);
   EXPECT_EQ(bad_line.line, 2);
 }
@@ -307,14 +321,18 @@ TEST(FhirProfile, SyntheaPatientWithAlendronateAndIron) {
   EXPECT_TRUE(has_note(p, "MedicationRequests with status stopped were not used")) << all_notes(p);
   EXPECT_TRUE(has_note(p, "AllergyIntolerance")) << all_notes(p);
   // Conditions willis cannot identify go to the engine by name (issue 12): never only a count.
-  EXPECT_TRUE(has_note(p, "Conditions outside the knowledge base's value sets were checked by their name")) << all_notes(p);
+  EXPECT_TRUE(
+      has_note(p, "Conditions outside the knowledge base's value sets were checked by their name"))
+      << all_notes(p);
 
   const auto a = assess(p);
   EXPECT_NE(a.finding("interaction:alendronic-acid"), nullptr);
   bool unrecognised_condition = false;
   for (const auto& f : a.findings)
-    if (f.kind == "unrecognised" && f.detail.find("condition") != std::string::npos) unrecognised_condition = true;
-  EXPECT_TRUE(unrecognised_condition) << "an unidentified FHIR Condition must be an unrecognised: finding";
+    if (f.kind == "unrecognised" && f.detail.find("condition") != std::string::npos)
+      unrecognised_condition = true;
+  EXPECT_TRUE(unrecognised_condition)
+      << "an unidentified FHIR Condition must be an unrecognised: finding";
   EXPECT_TRUE(a.schedule.doses.empty()) << "no dose times while a condition is unchecked";
   EXPECT_TRUE(has_finding(a, "interaction:ferrous"));
   EXPECT_FALSE(has_finding(a, "unrecognised:simvastatin"));  // a KB medicine with no window
@@ -335,7 +353,8 @@ TEST(CodecRxNormTable, EveryKbCodeWasInTheGeneration) {
   const auto generated = rxnorm::kb_codes_at_generation();
   auto check = [&](const std::string& id, long code) {
     EXPECT_TRUE(std::binary_search(generated.begin(), generated.end(), code))
-        << id << " has RxNorm " << code << ", which src/codec/rxnorm_table.cc was not generated with";
+        << id << " has RxNorm " << code
+        << ", which src/codec/rxnorm_table.cc was not generated with";
   };
   for (const auto& med : testing::kb().medicines)
     for (const long code : med.rxnorm) check(med.id, code);
@@ -363,19 +382,22 @@ std::string sleep_bundle(const std::string& observations) {
 std::string sleep_obs(const std::string& id, const std::string& code, const std::string& value,
                       const std::string& when = "2026-11-01", const std::string& status = "final") {
   return R"(,{"resource":{"resourceType":"Observation","id":")" + id + R"(","status":")" + status +
-         R"(","code":{"coding":[{"system":"http://loinc.org","code":")" + code + R"("}]},"effectiveDateTime":")" + when +
-         R"(",)" + value + "}}";
+         R"(","code":{"coding":[{"system":"http://loinc.org","code":")" + code +
+         R"("}]},"effectiveDateTime":")" + when + R"(",)" + value + "}}";
 }
 
-constexpr const char* kYes = R"("valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA33-6","display":"Yes"}]})";
-constexpr const char* kNo = R"("valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA32-8","display":"No"}]})";
+constexpr const char* kYes =
+    R"("valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA33-6","display":"Yes"}]})";
+constexpr const char* kNo =
+    R"("valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA32-8","display":"No"}]})";
 
 TEST(FhirProfile, SleepReferralMapsWhatHasACodeAndNamesTheRest) {
   const auto p = map_fixture("fhir/collection-sleep.json");
   EXPECT_EQ(p.profile.age, 63);
   EXPECT_EQ(p.profile.jurisdiction, core::Jurisdiction::uk);
   // Insomnia (SNOMED CT 193462001) maps through kb/conditions.yaml.
-  EXPECT_NE(std::find(p.profile.conditions.begin(), p.profile.conditions.end(), "insomnia"), p.profile.conditions.end());
+  EXPECT_NE(std::find(p.profile.conditions.begin(), p.profile.conditions.end(), "insomnia"),
+            p.profile.conditions.end());
   // Berlin items (LOINC panel 62636-6): witnessed pauses Yes, nodded off while driving Yes.
   EXPECT_TRUE(p.profile.sleep.given);
   ASSERT_TRUE(p.profile.sleep.witnessed_pauses.has_value()) << all_notes(p);
@@ -389,9 +411,12 @@ TEST(FhirProfile, SleepReferralMapsWhatHasACodeAndNamesTheRest) {
   // The Epworth total has no code willis maps: named as a sleep answer not used, never read (no
   // number cast), and not lumped in with the other unknown Observations.
   EXPECT_FALSE(p.profile.sleep.epworth_total.has_value());
-  EXPECT_TRUE(has_note(p, "Observation/ess-local (\"Epworth Sleepiness Scale total score\") looks like a sleep answer"))
+  EXPECT_TRUE(has_note(
+      p,
+      "Observation/ess-local (\"Epworth Sleepiness Scale total score\") looks like a sleep answer"))
       << all_notes(p);
-  EXPECT_TRUE(has_note(p, "1 Observation outside the knowledge base's value sets was not used")) << all_notes(p);  // BMI
+  EXPECT_TRUE(has_note(p, "1 Observation outside the knowledge base's value sets was not used"))
+      << all_notes(p);  // BMI
 
   const auto a = assess(p);
   EXPECT_NE(a.finding("sleep:drowsy-driving"), nullptr);
@@ -405,7 +430,8 @@ TEST(FhirProfile, SleepReferralMapsWhatHasACodeAndNamesTheRest) {
 
 TEST(FhirProfile, SleepAnswersYesNoLatestAndFailClosed) {
   {  // No to stopped breathing is read; no to "ever nodded off" sets nothing (not "not sleepy").
-    const auto p = map_text(sleep_bundle(sleep_obs("a", "64491-4", kNo) + sleep_obs("b", "64494-8", R"("valueBoolean":false)")));
+    const auto p = map_text(sleep_bundle(sleep_obs("a", "64491-4", kNo) +
+                                         sleep_obs("b", "64494-8", R"("valueBoolean":false)")));
     ASSERT_TRUE(p.profile.sleep.witnessed_pauses.has_value());
     EXPECT_FALSE(*p.profile.sleep.witnessed_pauses);
     EXPECT_FALSE(p.profile.sleep.sleepy_while_driving.has_value());
@@ -426,35 +452,42 @@ TEST(FhirProfile, SleepAnswersYesNoLatestAndFailClosed) {
   }
   {  // A frequency answer (not yes/no) is not guessed: reported, not used.
     const auto p = map_text(sleep_bundle(sleep_obs(
-        "f", "64491-4", R"("valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA-FREQ-X","display":"3-4 times a week"}]})")));
+        "f", "64491-4",
+        R"("valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA-FREQ-X","display":"3-4 times a week"}]})")));
     EXPECT_FALSE(p.profile.sleep.witnessed_pauses.has_value());
     EXPECT_FALSE(p.profile.sleep.given);
     EXPECT_TRUE(has_note(p, "Observation/f (LOINC 64491-4")) << all_notes(p);
     EXPECT_TRUE(has_note(p, "not a yes or no willis reads")) << all_notes(p);
   }
   {  // No value at all: reported.
-    const auto p = map_text(sleep_bundle(sleep_obs("e", "64491-4", R"("note":[{"text":"asked"}])")));
+    const auto p =
+        map_text(sleep_bundle(sleep_obs("e", "64491-4", R"("note":[{"text":"asked"}])")));
     EXPECT_FALSE(p.profile.sleep.witnessed_pauses.has_value());
     EXPECT_TRUE(has_note(p, "Observation/e (LOINC 64491-4")) << all_notes(p);
   }
   {  // Status: cancelled answers are not used, counted like any Observation.
-    const auto p = map_text(sleep_bundle(sleep_obs("c", "64491-4", kYes, "2026-11-01", "cancelled")));
+    const auto p =
+        map_text(sleep_bundle(sleep_obs("c", "64491-4", kYes, "2026-11-01", "cancelled")));
     EXPECT_FALSE(p.profile.sleep.witnessed_pauses.has_value());
     EXPECT_TRUE(has_note(p, "1 Observation with status cancelled not used")) << all_notes(p);
   }
   {  // About another patient: not used.
-    const std::string other = R"(,{"resource":{"resourceType":"Observation","id":"o","status":"final","subject":{"reference":"Patient/someone-else"},
+    const std::string other =
+        R"(,{"resource":{"resourceType":"Observation","id":"o","status":"final","subject":{"reference":"Patient/someone-else"},
       "code":{"coding":[{"system":"http://loinc.org","code":"64491-4"}]},"effectiveDateTime":"2026-11-01",)" +
-                              std::string(kYes) + "}}";
+        std::string(kYes) + "}}";
     const auto p = map_text(sleep_bundle(other));
     EXPECT_FALSE(p.profile.sleep.witnessed_pauses.has_value());
     EXPECT_TRUE(has_note(p, "about another patient not used")) << all_notes(p);
   }
   {  // A sleep-looking Observation with an unknown LOINC code: named, not dropped.
-    const std::string obs = R"(,{"resource":{"resourceType":"Observation","id":"stop","status":"final",
+    const std::string obs =
+        R"(,{"resource":{"resourceType":"Observation","id":"stop","status":"final",
       "code":{"coding":[{"system":"http://loinc.org","code":"00000-0","display":"STOP-Bang total score"}]},"valueInteger":6}})";
     const auto p = map_text(sleep_bundle(obs));
-    EXPECT_TRUE(has_note(p, "Observation/stop (\"STOP-Bang total score\") looks like a sleep answer")) << all_notes(p);
+    EXPECT_TRUE(
+        has_note(p, "Observation/stop (\"STOP-Bang total score\") looks like a sleep answer"))
+        << all_notes(p);
     EXPECT_FALSE(has_note(p, "outside the knowledge base's value sets")) << all_notes(p);
   }
   {  // Nothing about sleep: no sleep block, non-sleep notes as before.
@@ -469,8 +502,10 @@ TEST(FhirProfile, SleepApnoeaConditionMapsAndSuppressesTheSuspicion) {
   // "possible sleep apnoea" finding even with witnessed pauses and sleepiness at the wheel.
   const std::string cond = R"j(,{"resource":{"resourceType":"Condition","id":"osa",
       "code":{"coding":[{"system":"http://snomed.info/sct","code":"78275009","display":"Obstructive sleep apnea syndrome (disorder)"}]}}})j";
-  const auto p = map_text(sleep_bundle(cond + sleep_obs("a", "64491-4", kYes) + sleep_obs("b", "64494-8", kYes)));
-  EXPECT_NE(std::find(p.profile.conditions.begin(), p.profile.conditions.end(), "obstructive-sleep-apnoea"),
+  const auto p = map_text(
+      sleep_bundle(cond + sleep_obs("a", "64491-4", kYes) + sleep_obs("b", "64494-8", kYes)));
+  EXPECT_NE(std::find(p.profile.conditions.begin(), p.profile.conditions.end(),
+                      "obstructive-sleep-apnoea"),
             p.profile.conditions.end());
   const auto a = assess(p);
   EXPECT_EQ(a.finding("sleep:apnoea-assess"), nullptr);

@@ -15,7 +15,8 @@ namespace willis::codec {
 /// Columns are found by header name; an empty mg_per_100g stays "not reported".
 /// Errors: parse_error with the file and line (bad quoting, missing column, a number that is not
 /// one, a portion of an unknown food, a duplicate ndb_no).
-core::Result<core::FoodTable> parse_food_table(std::string_view foods_csv, std::string_view portions_csv);
+core::Result<core::FoodTable> parse_food_table(std::string_view foods_csv,
+                                               std::string_view portions_csv);
 
 /// A food list read from YAML:
 ///

@@ -19,8 +19,11 @@ std::string read(const std::string& relative) {
 
 const core::FoodTable& sr28() {
   static const core::FoodTable table = [] {
-    auto parsed = parse_food_table(read("data/usda-sr28-magnesium/foods.csv"), read("data/usda-sr28-magnesium/portions.csv"));
-    if (!parsed.ok()) ADD_FAILURE() << parsed.error().file << ":" << parsed.error().line << ": " << parsed.error().message;
+    auto parsed = parse_food_table(read("data/usda-sr28-magnesium/foods.csv"),
+                                   read("data/usda-sr28-magnesium/portions.csv"));
+    if (!parsed.ok())
+      ADD_FAILURE() << parsed.error().file << ":" << parsed.error().line << ": "
+                    << parsed.error().message;
     return parsed.ok() ? std::move(parsed).value() : core::FoodTable{};
   }();
   return table;
@@ -28,8 +31,10 @@ const core::FoodTable& sr28() {
 
 const char* const kFoods =
     "ndb_no,food_group_code,food_group,long_desc,short_desc,mg_per_100g\r\n"
-    "12063,1200,Nut and Seed Products,\"Nuts, almonds, dry roasted, without salt added\",\"ALMONDS,DRY RSTD\",279\r\n"
-    "01117,0100,Dairy and Egg Products,\"Yogurt, plain, low fat, \"\"12 g\"\" protein\",YOGURT,17\r\n"
+    "12063,1200,Nut and Seed Products,\"Nuts, almonds, dry roasted, without salt "
+    "added\",\"ALMONDS,DRY RSTD\",279\r\n"
+    "01117,0100,Dairy and Egg Products,\"Yogurt, plain, low fat, \"\"12 g\"\" "
+    "protein\",YOGURT,17\r\n"
     "33879,,,,\"BABYFOOD,FINGER SNACKS\",\r\n";
 const char* const kPortions =
     "ndb_no,seq,amount,measure_desc,gram_weight\r\n"
@@ -56,19 +61,23 @@ TEST(FoodCsv, ParsesQuotesCrlfAndNotReportedValues) {
   EXPECT_EQ(table.find("01117")->portions[1].measure(), "0.5 container (4 oz)");
   const auto* snack = table.find("33879");
   ASSERT_NE(snack, nullptr);
-  EXPECT_EQ(snack->description, "BABYFOOD,FINGER SNACKS");  // short description when there is no long one
-  EXPECT_FALSE(snack->mg_per_100g.has_value());              // not reported, never zero
+  EXPECT_EQ(snack->description,
+            "BABYFOOD,FINGER SNACKS");           // short description when there is no long one
+  EXPECT_FALSE(snack->mg_per_100g.has_value());  // not reported, never zero
 }
 
 TEST(FoodCsv, ReportsBadInputWithFileAndLine) {
-  auto bad_number = parse_food_table("ndb_no,food_group,long_desc,short_desc,mg_per_100g\n12063,g,a,b,lots\n", kPortions);
+  auto bad_number = parse_food_table(
+      "ndb_no,food_group,long_desc,short_desc,mg_per_100g\n12063,g,a,b,lots\n", kPortions);
   ASSERT_FALSE(bad_number.ok());
   EXPECT_EQ(bad_number.error().file, "foods.csv");
   EXPECT_EQ(bad_number.error().line, 2);
-  auto unclosed = parse_food_table("ndb_no,food_group,long_desc,short_desc,mg_per_100g\n12063,g,\"a,b,5\n", kPortions);
+  auto unclosed = parse_food_table(
+      "ndb_no,food_group,long_desc,short_desc,mg_per_100g\n12063,g,\"a,b,5\n", kPortions);
   ASSERT_FALSE(unclosed.ok());
   EXPECT_NE(unclosed.error().message.find("not closed"), std::string::npos);
-  auto orphan = parse_food_table(kFoods, "ndb_no,seq,amount,measure_desc,gram_weight\n99999,1,1,cup,10\n");
+  auto orphan =
+      parse_food_table(kFoods, "ndb_no,seq,amount,measure_desc,gram_weight\n99999,1,1,cup,10\n");
   ASSERT_FALSE(orphan.ok());
   EXPECT_EQ(orphan.error().file, "portions.csv");
   auto missing = parse_food_table("ndb_no,long_desc\n", kPortions);
@@ -100,11 +109,12 @@ TEST(FoodCsv, ExampleFoodListEstimateMatchesHandComputedValues) {
   ASSERT_TRUE(estimate.ok()) << estimate.error().message;
   const auto& items = estimate.value().items;
   ASSERT_EQ(items.size(), 5u);
-  EXPECT_NEAR(*items[0].mg_per_day, 279 * 28.35 / 100, 1e-9);    // almonds, 1 oz: 79.0965
-  EXPECT_NEAR(*items[1].mg_per_day, 87 * 180 / 100.0 * 2 / 7, 1e-9);  // spinach, 1 cup twice a week: 44.74
-  EXPECT_NEAR(*items[2].mg_per_day, 27 * 118 / 100.0, 1e-9);     // banana, medium: 31.86
-  EXPECT_NEAR(*items[3].mg_per_day, 17 * 227 / 100.0, 1e-9);     // yoghurt, 8 oz container: 38.59
-  EXPECT_NEAR(*items[4].mg_per_day, 39 * 150 / 100.0, 1e-9);     // brown rice, 150 g: 58.5
+  EXPECT_NEAR(*items[0].mg_per_day, 279 * 28.35 / 100, 1e-9);  // almonds, 1 oz: 79.0965
+  EXPECT_NEAR(*items[1].mg_per_day, 87 * 180 / 100.0 * 2 / 7,
+              1e-9);                                          // spinach, 1 cup twice a week: 44.74
+  EXPECT_NEAR(*items[2].mg_per_day, 27 * 118 / 100.0, 1e-9);  // banana, medium: 31.86
+  EXPECT_NEAR(*items[3].mg_per_day, 17 * 227 / 100.0, 1e-9);  // yoghurt, 8 oz container: 38.59
+  EXPECT_NEAR(*items[4].mg_per_day, 39 * 150 / 100.0, 1e-9);  // brown rice, 150 g: 58.5
   EXPECT_NEAR(estimate.value().total_mg_per_day, 252.789357, 1e-6);
   EXPECT_TRUE(estimate.value().complete());
   const std::string json = food_estimate_json(estimate.value(), false);
@@ -115,7 +125,8 @@ TEST(FoodCsv, ExampleFoodListEstimateMatchesHandComputedValues) {
 TEST(FoodCsv, NotReportedFoodMakesTheEstimateALowerBound) {
   auto parsed = parse_food_table(kFoods, kPortions);
   ASSERT_TRUE(parsed.ok());
-  const auto list = parse_food_list("foods:\n  - {ndb_no: \"12063\", grams: 100}\n  - {ndb_no: 33879, grams: 50}\n", "f.yaml");
+  const auto list = parse_food_list(
+      "foods:\n  - {ndb_no: \"12063\", grams: 100}\n  - {ndb_no: 33879, grams: 50}\n", "f.yaml");
   ASSERT_TRUE(list.errors.empty());
   auto estimate = core::estimate_diet(parsed.value(), list.items);
   ASSERT_TRUE(estimate.ok());
@@ -137,8 +148,11 @@ TEST(FoodCsv, FoodListIsStrict) {
       "  - {portion: \"1 oz\"}\n",
       "my-foods.yaml");
   std::string text;
-  for (const auto& error : list.errors) text += error.file + ":" + std::to_string(error.line) + ": " + error.path + ": " + error.message + "\n";
-  EXPECT_NE(text.find("my-foods.yaml:2: foods[0].grams: give either portion"), std::string::npos) << text;
+  for (const auto& error : list.errors)
+    text += error.file + ":" + std::to_string(error.line) + ": " + error.path + ": " +
+            error.message + "\n";
+  EXPECT_NE(text.find("my-foods.yaml:2: foods[0].grams: give either portion"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("foods[1].ndb_no: \"123456\" is not a 5-digit"), std::string::npos) << text;
   EXPECT_NE(text.find("foods[2].per"), std::string::npos) << text;
   EXPECT_NE(text.find("foods[3].colour"), std::string::npos) << text;
@@ -152,7 +166,8 @@ TEST(FoodCsv, FoodsJsonHasTheContractShape) {
   ASSERT_NE(almonds, nullptr);
   const std::string json = foods_json({almonds}, false);
   EXPECT_EQ(json,
-            "{\"foods\":[{\"ndb_no\":\"12063\",\"description\":\"Nuts, almonds, dry roasted, without salt added\","
+            "{\"foods\":[{\"ndb_no\":\"12063\",\"description\":\"Nuts, almonds, dry roasted, "
+            "without salt added\","
             "\"group\":\"Nut and Seed Products\",\"mg_per_100g\":279,\"portions\":["
             "{\"measure\":\"1 cup whole kernels\",\"grams\":138,\"mg\":385},"
             "{\"measure\":\"1 oz (22 whole kernels)\",\"grams\":28.35,\"mg\":79}]}]}");

@@ -9,13 +9,26 @@ std::string escape(std::string_view text) {
   out.reserve(text.size() + text.size() / 8);
   for (const char ch : text) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '\0': out += "\xEF\xBF\xBD"; break;  // U+FFFD: a NUL never reaches the browser
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '\0':
+        out += "\xEF\xBF\xBD";
+        break;  // U+FFFD: a NUL never reaches the browser
+      default:
+        out += ch;
     }
   }
   return out;
@@ -90,7 +103,8 @@ std::string page(const PageMeta& meta, const Raw& main) {
       "<form class=\"ask-box\" role=\"search\" action=\"/ask\" method=\"get\">"
       "<label for=\"ask-q\">Ask about magnesium</label> "
       "<input id=\"ask-q\" name=\"q\" type=\"search\" value=\"{6}\" maxlength=\"300\" "
-      "placeholder=\"can I take magnesium with levothyroxine?\"> <button type=\"submit\">Ask</button></form>\n"
+      "placeholder=\"can I take magnesium with levothyroxine?\"> <button "
+      "type=\"submit\">Ask</button></form>\n"
       "<p class=\"disclaimer\" role=\"note\"><strong>Information, not a diagnosis.</strong> "
       "{3}</p>\n</header>\n"
       "<main id=\"main\" tabindex=\"-1\">\n{4}</main>\n"
@@ -107,8 +121,8 @@ Raw csrf_field(std::string_view token) {
 std::string field_id(std::string_view name) {
   std::string id = "f-";
   for (const char ch : name) {
-    const bool keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                      ch == '_' || ch == '-';
+    const bool keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
     id += keep ? ch : '-';
   }
   return id;
@@ -124,10 +138,10 @@ Raw error_summary(const std::vector<FieldError>& errors) {
       items += format("<li><a href=\"#{}\">{}</a>: {}</li>", field_id(error.field), error.field,
                       error.message);
   }
-  return Raw{format(
-      "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"error-summary\">\n"
-      "<h2>Please check this</h2>\n<ul>{}</ul>\n</div>\n",
-      Raw{items})};
+  return Raw{
+      format("<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"error-summary\">\n"
+             "<h2>Please check this</h2>\n<ul>{}</ul>\n</div>\n",
+             Raw{items})};
 }
 
 std::string error_for(const std::vector<FieldError>& errors, std::string_view field) {
@@ -143,25 +157,28 @@ std::string described_by(const std::string& id, bool hint, bool error) {
   return ids.empty() ? std::string() : format(" aria-describedby=\"{}\"", ids);
 }
 
-std::string hint_and_error(const std::string& id, const std::string& hint, const std::string& error) {
+std::string hint_and_error(const std::string& id, const std::string& hint,
+                           const std::string& error) {
   std::string out;
   if (!hint.empty()) out += format("<p class=\"hint\" id=\"{}-hint\">{}</p>", id, hint);
   if (!error.empty())
-    out += format("<p class=\"field-error\" id=\"{}-err\"><span aria-hidden=\"true\">\u26A0</span> {}</p>",
-                  id, error);
+    out += format(
+        "<p class=\"field-error\" id=\"{}-err\"><span aria-hidden=\"true\">\u26A0</span> {}</p>",
+        id, error);
   return out;
 }
 
-std::string input_field(const FormData& form, const std::vector<FieldError>& errors, const InputSpec& in,
-                        std::string_view focus) {
+std::string input_field(const FormData& form, const std::vector<FieldError>& errors,
+                        const InputSpec& in, std::string_view focus) {
   const std::string id = field_id(in.name);
   const std::string error = error_for(errors, in.name);
   return format(
       "<div class=\"field{0}\"><label for=\"{1}\">{2}</label>{3}<input type=\"{4}\" id=\"{1}\" "
       "name=\"{5}\" value=\"{6}\"{7}{8}{9}{10}></div>\n",
-      Raw{error.empty() ? "" : " has-error"}, id, in.label, Raw{hint_and_error(id, in.hint, error)}, in.type,
-      in.name, form.get(in.name), Raw{in.attrs.empty() ? "" : " " + in.attrs},
-      Raw{described_by(id, !in.hint.empty(), !error.empty())}, Raw{error.empty() ? "" : " aria-invalid=\"true\""},
+      Raw{error.empty() ? "" : " has-error"}, id, in.label, Raw{hint_and_error(id, in.hint, error)},
+      in.type, in.name, form.get(in.name), Raw{in.attrs.empty() ? "" : " " + in.attrs},
+      Raw{described_by(id, !in.hint.empty(), !error.empty())},
+      Raw{error.empty() ? "" : " aria-invalid=\"true\""},
       Raw{!focus.empty() && focus == in.name ? " autofocus" : ""});
 }
 

@@ -63,7 +63,9 @@ struct FormData {
   bool has(std::string_view name) const;
   /// Replaces every value of `name` with one value.
   void set(std::string_view name, std::string value);
-  void add(std::string name, std::string value) { fields.emplace_back(std::move(name), std::move(value)); }
+  void add(std::string name, std::string value) {
+    fields.emplace_back(std::move(name), std::move(value));
+  }
 };
 
 /// A problem with one form field, shown beside it.
@@ -77,12 +79,12 @@ enum class Nav { start, profile, assessment, timetable, diary, trial, report, ev
 
 /// What the layout needs besides the page's own content.
 struct PageMeta {
-  std::string title;          ///< the page's own title ("Your assessment")
+  std::string title;  ///< the page's own title ("Your assessment")
   Nav nav = Nav::none;
-  std::string disclaimer;     ///< the KB's "information, not a diagnosis" text
+  std::string disclaimer;  ///< the KB's "information, not a diagnosis" text
   std::string kb_version;
   std::vector<std::string> stylesheets;  ///< extra /static/… stylesheets (print CSS)
-  std::string question;       ///< the Ask box's current question (the /ask page fills it in)
+  std::string question;  ///< the Ask box's current question (the /ask page fills it in)
 };
 
 /// A whole HTML document: lang, landmarks (header/nav/main/footer), skip link, the stylesheet
@@ -109,11 +111,12 @@ struct InputSpec {
   std::string type = "text";
   std::string attrs;  ///< extra attributes: fixed text from the caller, never user data
 };
-std::string input_field(const FormData& form, const std::vector<FieldError>& errors, const InputSpec& spec,
-                        std::string_view focus = {});
+std::string input_field(const FormData& form, const std::vector<FieldError>& errors,
+                        const InputSpec& spec, std::string_view focus = {});
 
 /// The hint and error paragraphs for a field with element id `id` (either may be empty).
-std::string hint_and_error(const std::string& id, const std::string& hint, const std::string& error);
+std::string hint_and_error(const std::string& id, const std::string& hint,
+                           const std::string& error);
 /// ` aria-describedby="…"` for a field with a hint and/or an error, or "".
 std::string described_by(const std::string& id, bool hint, bool error);
 

@@ -11,42 +11,57 @@ constexpr core::Severity kSeverities[] = {core::Severity::urgent, core::Severity
 /// A shape as well as a colour, so severity never rests on colour alone.
 const char* severity_icon(core::Severity severity) {
   switch (severity) {
-    case core::Severity::urgent: return "\u203C";  // ‼
-    case core::Severity::avoid: return "\u26D4";   // ⛔
-    case core::Severity::caution: return "\u26A0";  // ⚠
-    case core::Severity::info: return "\u2139";     // ℹ
+    case core::Severity::urgent:
+      return "\u203C";  // ‼
+    case core::Severity::avoid:
+      return "\u26D4";  // ⛔
+    case core::Severity::caution:
+      return "\u26A0";  // ⚠
+    case core::Severity::info:
+      return "\u2139";  // ℹ
   }
   return "";
 }
 
 const char* severity_heading(core::Severity severity) {
   switch (severity) {
-    case core::Severity::urgent: return "Urgent: get medical help";
-    case core::Severity::avoid: return "Avoid: do not take magnesium without a clinician";
-    case core::Severity::caution: return "Caution";
-    case core::Severity::info: return "For information";
+    case core::Severity::urgent:
+      return "Urgent: get medical help";
+    case core::Severity::avoid:
+      return "Avoid: do not take magnesium without a clinician";
+    case core::Severity::caution:
+      return "Caution";
+    case core::Severity::info:
+      return "For information";
   }
   return "";
 }
 
-std::string hours_text(double hours) { return number_text(hours, 1) + " h"; }
+std::string hours_text(double hours) {
+  return number_text(hours, 1) + " h";
+}
 
-std::string mg(double value) { return number_text(value, 0) + " mg"; }
+std::string mg(double value) {
+  return number_text(value, 0) + " mg";
+}
 
 std::string window_table(const core::Finding& finding, const Citations& citations) {
   if (finding.windows.empty()) return {};
   std::string rows;
   for (const auto& window : finding.windows)
-    rows += format("<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
-                   Raw{citations.marks({window.source})}, hours_text(window.magnesium_before_drug_h),
-                   hours_text(window.magnesium_after_drug_h));
-  const std::string caption = finding.windows.size() > 1
-                                  ? "Hours without magnesium around each dose. Each source is shown; the "
-                                    "timetable keeps the longest gap."
-                                  : "Hours without magnesium around each dose.";
+    rows +=
+        format("<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
+               Raw{citations.marks({window.source})}, hours_text(window.magnesium_before_drug_h),
+               hours_text(window.magnesium_after_drug_h));
+  const std::string caption =
+      finding.windows.size() > 1
+          ? "Hours without magnesium around each dose. Each source is shown; the "
+            "timetable keeps the longest gap."
+          : "Hours without magnesium around each dose.";
   return format(
       "<table class=\"windows\"><caption>{}</caption><thead><tr><th scope=\"col\">Source</th>"
-      "<th scope=\"col\">Before a dose</th><th scope=\"col\">After a dose</th></tr></thead><tbody>{}</tbody></table>",
+      "<th scope=\"col\">Before a dose</th><th scope=\"col\">After a "
+      "dose</th></tr></thead><tbody>{}</tbody></table>",
       caption, Raw{rows});
 }
 
@@ -56,16 +71,18 @@ std::string card(const core::Finding& finding, std::size_t index, const Citation
   std::string sources;
   for (const auto& source_id : finding.sources) {
     const auto found = kb.sources.find(source_id);
-    sources += format("<li value=\"{}\">{}</li>", citations.number(source_id),
-                      Raw{found == kb.sources.end() ? escape(source_id) : citation_html(found->second)});
+    sources +=
+        format("<li value=\"{}\">{}</li>", citations.number(source_id),
+               Raw{found == kb.sources.end() ? escape(source_id) : citation_html(found->second)});
   }
   std::string body = format("<p class=\"detail\">{}</p>", finding.detail);
   if (!finding.see.empty())
     body += format("<p class=\"see\"><strong>Who to see:</strong> {}</p>", finding.see);
   body += window_table(finding, citations);
   if (!finding.verified)
-    body += "<p class=\"unverified\">This rests on a knowledge-base entry not yet checked against "
-            "its source; willis takes the cautious reading.</p>";
+    body +=
+        "<p class=\"unverified\">This rests on a knowledge-base entry not yet checked against "
+        "its source; willis takes the cautious reading.</p>";
   const char* sev = core::to_string(finding.severity);
   return format(
       "<article class=\"card sev-{0}\" aria-labelledby=\"{1}\" data-finding=\"{2}\">\n"
@@ -106,10 +123,14 @@ std::string Citations::marks(const std::vector<std::string>& ids, std::string_vi
 
 const char* severity_label(core::Severity severity) {
   switch (severity) {
-    case core::Severity::urgent: return "Urgent";
-    case core::Severity::avoid: return "Avoid";
-    case core::Severity::caution: return "Caution";
-    case core::Severity::info: return "For information";
+    case core::Severity::urgent:
+      return "Urgent";
+    case core::Severity::avoid:
+      return "Avoid";
+    case core::Severity::caution:
+      return "Caution";
+    case core::Severity::info:
+      return "For information";
   }
   return "";
 }
@@ -129,7 +150,8 @@ std::string citation_html(const core::Source& source) {
   return out;
 }
 
-std::string references_html(const Citations& citations, const core::Kb& kb, std::string_view prefix) {
+std::string references_html(const Citations& citations, const core::Kb& kb,
+                            std::string_view prefix) {
   std::string items;
   for (const auto& id : citations.ids()) {
     const auto found = kb.sources.find(id);
@@ -146,7 +168,8 @@ std::string verdict_html(const core::Assessment& a) {
     for (const auto& finding : a.findings) {
       if (finding.severity < core::Severity::avoid) continue;
       items += format("<li><strong>{}</strong>", finding.title);
-      if (!finding.see.empty()) items += format(" — <span class=\"who\">see: {}</span>", finding.see);
+      if (!finding.see.empty())
+        items += format(" — <span class=\"who\">see: {}</span>", finding.see);
       items += "</li>\n";
     }
     const bool urgent = a.verdict == core::Severity::urgent;
@@ -162,9 +185,10 @@ std::string verdict_html(const core::Assessment& a) {
                : "willis gives no magnesium plan or timetable. The cards below say whom to see "
                  "and why.");
   }
-  const char* words = a.verdict == core::Severity::caution
-                          ? "Magnesium may be possible, with the cautions below."
-                          : "Nothing in your profile stands in the way of a careful magnesium trial.";
+  const char* words =
+      a.verdict == core::Severity::caution
+          ? "Magnesium may be possible, with the cautions below."
+          : "Nothing in your profile stands in the way of a careful magnesium trial.";
   return format(
       "<p class=\"verdict verdict-{0}\"><span class=\"icon\" aria-hidden=\"true\">{1}</span> "
       "<strong>Overall: {2}.</strong> {3}</p>\n",
@@ -200,10 +224,11 @@ std::string magnesium_html(const core::Assessment& a, const Citations& citations
            " elemental a day (the label's elemental figure decides)";
   rows += format("<dt>From supplements, antacids and laxatives</dt><dd>{}</dd>", from);
   if (m.upper_limit_mg)
-    rows += format("<dt>Upper limit for you</dt><dd>{} a day ({}) {}{}</dd>", mg(*m.upper_limit_mg),
-                   m.upper_limit_kind == "ul" ? "upper level" : "guidance level",
-                   Raw{citations.marks(m.upper_limit_sources)},
-                   Raw{m.upper_limit_note.empty() ? std::string() : format(" <br>{}", m.upper_limit_note)});
+    rows += format(
+        "<dt>Upper limit for you</dt><dd>{} a day ({}) {}{}</dd>", mg(*m.upper_limit_mg),
+        m.upper_limit_kind == "ul" ? "upper level" : "guidance level",
+        Raw{citations.marks(m.upper_limit_sources)},
+        Raw{m.upper_limit_note.empty() ? std::string() : format(" <br>{}", m.upper_limit_note)});
   else
     rows += "<dt>Upper limit for you</dt><dd>none can be set at this age</dd>";
   if (m.dietary_mg)
@@ -259,18 +284,21 @@ std::string assessment_page(const core::Assessment& a, const core::Kb& kb) {
     std::string items;
     for (const auto& u : a.schedule.unresolved) items += format("<li>{} {}</li>", u.reason, u.ask);
     for (const auto& name : a.schedule.untimed)
-      items += format("<li>{}: no times given, so the timetable cannot keep magnesium away from "
-                      "it. Add its times to your profile.</li>",
-                      name);
-    out += format("<section aria-labelledby=\"h-unresolved\"><h2 id=\"h-unresolved\">Timetable "
-                  "problems</h2><ul>{}</ul></section>\n",
-                  Raw{items});
+      items += format(
+          "<li>{}: no times given, so the timetable cannot keep magnesium away from "
+          "it. Add its times to your profile.</li>",
+          name);
+    out += format(
+        "<section aria-labelledby=\"h-unresolved\"><h2 id=\"h-unresolved\">Timetable "
+        "problems</h2><ul>{}</ul></section>\n",
+        Raw{items});
   }
   if (!a.notes.empty()) {
     std::string items;
     for (const auto& note : a.notes) items += format("<li>{}</li>", note);
-    out += format("<section aria-labelledby=\"h-notes\"><h2 id=\"h-notes\">Notes</h2><ul>{}</ul></section>\n",
-                  Raw{items});
+    out += format(
+        "<section aria-labelledby=\"h-notes\"><h2 id=\"h-notes\">Notes</h2><ul>{}</ul></section>\n",
+        Raw{items});
   }
   if (!a.resolved.empty()) {
     std::string rows;
@@ -286,8 +314,9 @@ std::string assessment_page(const core::Assessment& a, const core::Kb& kb) {
         "</thead><tbody>{}</tbody></table></details>\n",
         Raw{rows});
   }
-  out += format("<section aria-labelledby=\"h-refs\"><h2 id=\"h-refs\">Sources</h2>\n{}</section>\n",
-                Raw{references_html(citations, kb)});
+  out +=
+      format("<section aria-labelledby=\"h-refs\"><h2 id=\"h-refs\">Sources</h2>\n{}</section>\n",
+             Raw{references_html(citations, kb)});
   out += format("<p class=\"meta\">Knowledge base {} · {} rules · contract {}</p>\n", a.kb_version,
                 core::to_string(a.jurisdiction), a.schema);
   return out;

@@ -34,7 +34,8 @@ const char* severity_label(core::Severity severity);
 std::string citation_html(const core::Source& source);
 
 /// The numbered reference list (ol with id="ref-n" items).
-std::string references_html(const Citations& citations, const core::Kb& kb, std::string_view prefix = "ref");
+std::string references_html(const Citations& citations, const core::Kb& kb,
+                            std::string_view prefix = "ref");
 
 /// The verdict: urgent and avoid as an unmistakable alert listing whom to see; otherwise a
 /// one-line summary.

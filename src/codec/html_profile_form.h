@@ -25,6 +25,7 @@ struct ProfileFormView {
 };
 
 /// The Profile page body.
-std::string profile_form_page(const FormData& form, const core::Kb& kb, const ProfileFormView& view);
+std::string profile_form_page(const FormData& form, const core::Kb& kb,
+                              const ProfileFormView& view);
 
 }  // namespace willis::codec::html

@@ -17,11 +17,11 @@ struct ReportInput {
   const core::Assessment* assessment = nullptr;  ///< null when no profile was saved yet
   const core::Profile* profile = nullptr;
   const core::Kb* kb = nullptr;
-  std::string generated;                          ///< YYYY-MM-DD
+  std::string generated;  ///< YYYY-MM-DD
   std::optional<core::TrialPlan> plan;
   std::optional<core::TrialResult> result;
-  std::string chart_svg;                          ///< the trial chart, or ""
-  std::string paper = "a4";                       ///< "a4" or "letter" (which print CSS is linked)
+  std::string chart_svg;     ///< the trial chart, or ""
+  std::string paper = "a4";  ///< "a4" or "letter" (which print CSS is linked)
 };
 
 /// A profile as a short description list (what the clinician needs to read the findings).

@@ -18,7 +18,8 @@ constexpr const char* kScript = "<script>alert(1)</script>";
 
 core::Profile profile_from(const std::string& json) {
   auto parsed = parse_profile(json, "test");
-  EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().path + ": " + parsed.error().message);
+  EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? ""
+                                           : parsed.error().path + ": " + parsed.error().message);
   return parsed.ok() ? parsed.value() : core::Profile{};
 }
 
@@ -27,21 +28,25 @@ void expect_inert(const std::string& html) {
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_EQ(html.find("alert(1)</script>"), std::string::npos);
   std::size_t scripts = 0;
-  for (auto pos = html.find("<script"); pos != std::string::npos; pos = html.find("<script", pos + 1)) {
-    EXPECT_EQ(html.compare(pos, 32, "<script src=\"/static/app.js\" def"), 0) << html.substr(pos, 60);
+  for (auto pos = html.find("<script"); pos != std::string::npos;
+       pos = html.find("<script", pos + 1)) {
+    EXPECT_EQ(html.compare(pos, 32, "<script src=\"/static/app.js\" def"), 0)
+        << html.substr(pos, 60);
     ++scripts;
   }
   EXPECT_LE(scripts, 1u);
 }
 
 TEST(Html, EscapesTheFiveCharacters) {
-  EXPECT_EQ(escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  EXPECT_EQ(escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   EXPECT_EQ(escape("plain text"), "plain text");
 }
 
 TEST(Html, FormatEscapesStringsButNotRawOrNumbers) {
-  EXPECT_EQ(format("<p title=\"{}\">{} {} {}</p>", std::string("\"x\""), kScript, Raw{"<b>ok</b>"}, 42),
-            "<p title=\"&quot;x&quot;\">&lt;script&gt;alert(1)&lt;/script&gt; <b>ok</b> 42</p>");
+  EXPECT_EQ(
+      format("<p title=\"{}\">{} {} {}</p>", std::string("\"x\""), kScript, Raw{"<b>ok</b>"}, 42),
+      "<p title=\"&quot;x&quot;\">&lt;script&gt;alert(1)&lt;/script&gt; <b>ok</b> 42</p>");
 }
 
 TEST(Html, PageHasLanguageLandmarksDisclaimerAndNoInlineScript) {
@@ -52,7 +57,8 @@ TEST(Html, PageHasLanguageLandmarksDisclaimerAndNoInlineScript) {
   meta.kb_version = "2026.11.0";
   const std::string html = page(meta, Raw{"<h1>x</h1>"});
   EXPECT_NE(html.find("<html lang=\"en\">"), std::string::npos);
-  for (const char* landmark : {"<header", "<nav aria-label=\"Main\"", "<main id=\"main\"", "<footer"})
+  for (const char* landmark :
+       {"<header", "<nav aria-label=\"Main\"", "<main id=\"main\"", "<footer"})
     EXPECT_NE(html.find(landmark), std::string::npos) << landmark;
   EXPECT_NE(html.find("information, not a diagnosis"), std::string::npos);
   EXPECT_NE(html.find("<a href=\"/diary\" aria-current=\"page\">Diary</a>"), std::string::npos);
@@ -95,7 +101,8 @@ TEST(Html, UrgentVerdictIsAnAlertBeforeEveryCardAndHasNoPlan) {
   EXPECT_NE(html.find("Urgent: get medical help now"), std::string::npos);
   EXPECT_NE(html.find("No magnesium plan"), std::string::npos);
   // The severity is written in words, not only in colour.
-  EXPECT_NE(html.find("<p class=\"sev\"><span class=\"icon\" aria-hidden=\"true\">"), std::string::npos);
+  EXPECT_NE(html.find("<p class=\"sev\"><span class=\"icon\" aria-hidden=\"true\">"),
+            std::string::npos);
 }
 
 TEST(Html, CardsAreGroupedBySeverityWithExpandableCitations) {
@@ -108,8 +115,10 @@ TEST(Html, CardsAreGroupedBySeverityWithExpandableCitations) {
   const auto card = html.find("data-finding=\"interaction:ciprofloxacin\"");
   const auto summary = html.find("<details class=\"sources\"><summary>Sources (", card);
   ASSERT_NE(summary, std::string::npos);
-  EXPECT_LT(html.find("<p class=\"detail\">", card), summary) << "the detail comes before the sources";
-  EXPECT_EQ(html.compare(summary, 55, "<details class=\"sources\"><summary>Sources (1)</summary>"), 0)
+  EXPECT_LT(html.find("<p class=\"detail\">", card), summary)
+      << "the detail comes before the sources";
+  EXPECT_EQ(html.compare(summary, 55, "<details class=\"sources\"><summary>Sources (1)</summary>"),
+            0)
       << html.substr(summary, 80);
   EXPECT_NE(html.find("<a href=\"https://"), std::string::npos) << "citations link to their source";
   const auto caution = html.find("id=\"group-caution\"");
@@ -135,7 +144,8 @@ TEST(Html, ProfileFormLabelsEveryInputAndPutsRedFlagsFirst) {
   EXPECT_NE(html.find("value=\"token&quot;&lt;\""), std::string::npos);
   EXPECT_LT(html.find("class=\"section redflags\""), html.find("name=\"age\""));
   EXPECT_NE(html.find("name=\"medicines[1].name\""), std::string::npos);
-  EXPECT_NE(html.find("id=\"f-medicines-1--times-err\""), std::string::npos) << "the error shows at its field";
+  EXPECT_NE(html.find("id=\"f-medicines-1--times-err\""), std::string::npos)
+      << "the error shows at its field";
   // Every input, select and textarea (outside the row template) has a label for its id.
   const std::string body = html.substr(0, html.find("<template"));
   for (const char* tag : {"<input ", "<select ", "<textarea "}) {

@@ -38,15 +38,25 @@ std::string ics_escape_text(std::string_view text) {
   for (std::size_t idx = 0; idx < text.size(); ++idx) {
     const char ch = text[idx];
     switch (ch) {
-      case '\\': out += "\\\\"; break;
-      case ';': out += "\\;"; break;
-      case ',': out += "\\,"; break;
-      case '\n': out += "\\n"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case ';':
+        out += "\\;";
+        break;
+      case ',':
+        out += "\\,";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
       case '\r':
         if (idx + 1 < text.size() && text[idx + 1] == '\n') break;  // CRLF -> one \n
         out += "\\n";
         break;
-      case '\t': out += ch; break;
+      case '\t':
+        out += ch;
+        break;
       default:
         if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) break;  // not allowed in TEXT
         out += ch;
@@ -110,12 +120,14 @@ IcsCalendar timetable_calendar(const core::Assessment& assessment, const core::P
   IcsCalendar calendar;
   calendar.name = "willis timetable";
   calendar.dtstamp = std::move(dtstamp);
-  const std::string footer = "From willis: information, not a diagnosis. Discuss any change with "
-                             "your GP or pharmacist.";
+  const std::string footer =
+      "From willis: information, not a diagnosis. Discuss any change with "
+      "your GP or pharmacist.";
   std::set<std::string> used;
   const auto unique = [&](std::string uid) {
     std::string candidate = uid + "@willis";
-    for (int copy = 2; used.count(candidate); ++copy) candidate = fmt::format("{}-{}@willis", uid, copy);
+    for (int copy = 2; used.count(candidate); ++copy)
+      candidate = fmt::format("{}-{}@willis", uid, copy);
     used.insert(candidate);
     return candidate;
   };
@@ -125,15 +137,16 @@ IcsCalendar timetable_calendar(const core::Assessment& assessment, const core::P
   if (assessment.magnesium.plan) form = assessment.magnesium.plan->form;
   for (const auto& dose : schedule.doses) {
     IcsEvent event;
-    event.summary = "Magnesium " + mg_text(dose.elemental_mg) + " mg" + (dose.with_food ? " with food" : "");
-    std::string description = "Take magnesium" + (form.empty() ? std::string() : " (" + form + ")") +
-                              ": " + mg_text(dose.elemental_mg) + " mg elemental" +
-                              (dose.with_food ? ", with food" : "") + ".";
+    event.summary =
+        "Magnesium " + mg_text(dose.elemental_mg) + " mg" + (dose.with_food ? " with food" : "");
+    std::string description =
+        "Take magnesium" + (form.empty() ? std::string() : " (" + form + ")") + ": " +
+        mg_text(dose.elemental_mg) + " mg elemental" + (dose.with_food ? ", with food" : "") + ".";
     if (!schedule.keep_apart.empty()) {
       description += "\nKeep it away from:";
       for (const auto& window : schedule.keep_apart)
-        description += "\n- " + window.name + " at " + window.drug_time.str() + ": no magnesium from " +
-                       window.from.str() + " to " + window.to.str();
+        description += "\n- " + window.name + " at " + window.drug_time.str() +
+                       ": no magnesium from " + window.from.str() + " to " + window.to.str();
     }
     event.description = description + "\n" + footer;
     event.start_date = first_day;
@@ -148,7 +161,8 @@ IcsCalendar timetable_calendar(const core::Assessment& assessment, const core::P
       std::string description = medicine.name + " at " + time.str() + ".";
       for (const auto& window : schedule.keep_apart)
         if (window.name == medicine.name && window.drug_time == time)
-          description += "\nNo magnesium from " + window.from.str() + " to " + window.to.str() + ".";
+          description +=
+              "\nNo magnesium from " + window.from.str() + " to " + window.to.str() + ".";
       event.description = description + "\n" + footer;
       event.start_date = first_day;
       event.start = time;

@@ -20,8 +20,8 @@ namespace willis::codec {
 
 /// One event, repeated every day from its first date when `daily`.
 struct IcsEvent {
-  std::string uid;                ///< globally unique and stable, e.g. "mg-1600-1a2b3c4d@willis"
-  std::string summary;            ///< the calendar entry's title
+  std::string uid;      ///< globally unique and stable, e.g. "mg-1600-1a2b3c4d@willis"
+  std::string summary;  ///< the calendar entry's title
   std::string description;
   core::CalendarDate start_date;  ///< first day
   core::ClockTime start;          ///< local (floating) time

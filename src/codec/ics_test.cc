@@ -13,7 +13,8 @@ namespace {
 
 std::size_t count(const std::string& text, std::string_view needle) {
   std::size_t found = 0;
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++found;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+    ++found;
   return found;
 }
 
@@ -48,7 +49,8 @@ std::vector<std::string> physical_lines(const std::string& text) {
 TEST(Ics, EscapesTextValues) {
   EXPECT_EQ(ics_escape_text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
   EXPECT_EQ(ics_escape_text("line one\r\nline two"), "line one\\nline two");
-  EXPECT_EQ(ics_escape_text(std::string("bell\x07tab\t", 9)), "belltab\t");  // control chars dropped, TAB kept
+  EXPECT_EQ(ics_escape_text(std::string("bell\x07tab\t", 9)),
+            "belltab\t");  // control chars dropped, TAB kept
   EXPECT_EQ(ics_escape_text("Levothyroxine 75 microgram"), "Levothyroxine 75 microgram");
 }
 
@@ -84,7 +86,8 @@ TEST(Ics, FoldingNeverSplitsAUtf8Character) {
     EXPECT_FALSE(last >= 0xC0) << "line ends inside a character";
     const std::size_t first_index = physical.front() == ' ' ? 1 : 0;
     if (physical.size() > first_index) {
-      EXPECT_NE(static_cast<unsigned char>(physical[first_index]) & 0xC0, 0x80) << "line starts inside a character";
+      EXPECT_NE(static_cast<unsigned char>(physical[first_index]) & 0xC0, 0x80)
+          << "line starts inside a character";
     }
   }
   EXPECT_EQ(unfold(folded), line + "\r\n");
@@ -124,10 +127,12 @@ TEST(Ics, TimetableCalendarHasEveryDoseAndMedicineTime) {
       {"name": "Ciprofloxacin 500 mg tablets", "times": ["08:00", "20:00"]}
     ],
     "day": {"wake": "07:00", "sleep": "23:00"}
-  })", "p");
+  })",
+                                    "p");
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   const auto a = core::assess(testing::kb(), testing::names(), parsed.value());
-  const auto calendar = timetable_calendar(a, parsed.value(), core::CalendarDate{2026, 11, 20}, "20261120T120000Z");
+  const auto calendar =
+      timetable_calendar(a, parsed.value(), core::CalendarDate{2026, 11, 20}, "20261120T120000Z");
   EXPECT_EQ(calendar.events.size(), a.schedule.doses.size() + 3);
   const std::string text = ics_write(calendar);
   EXPECT_EQ(count(text, "BEGIN:VEVENT"), calendar.events.size());

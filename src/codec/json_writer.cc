@@ -41,14 +41,30 @@ void append_quoted(std::string& out, std::string_view text) {
     out.append(text.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '<': out += "\\u003c"; break;  // safe to embed in HTML <script> blocks
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '<':
+        out += "\\u003c";
+        break;  // safe to embed in HTML <script> blocks
       default: {
         char escaped[8];
         std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
@@ -129,7 +145,8 @@ void JsonWriter::value(double number) {
     return;
   }
   char text[32];
-  const double rounded = std::round(number * 1e6) / 1e6;  // hides binary noise such as 0.30000000000000004
+  const double rounded =
+      std::round(number * 1e6) / 1e6;  // hides binary noise such as 0.30000000000000004
   if (std::fabs(rounded - std::round(rounded)) < 1e-9 && std::fabs(rounded) < 1e15)
     std::snprintf(text, sizeof text, "%.0f", rounded);
   else

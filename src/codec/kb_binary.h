@@ -1,5 +1,6 @@
 // src/codec/kb_binary.h: a loaded, checked KB as a compact binary image, made at build time by
-// willis_kbc so that start-up does not parse YAML (YAML parsing took ~90 ms; this takes well under 1 ms).
+// willis_kbc so that start-up does not parse YAML (YAML parsing took ~90 ms; this takes well under
+// 1 ms).
 #pragma once
 
 #include <string>

@@ -31,8 +31,9 @@ core::Jurisdiction jurisdiction_field(Fields& fields) {
 }
 
 core::Severity severity_field(Fields& fields, bool allow_urgent) {
-  const auto text = allow_urgent ? fields.choice("severity", {"info", "caution", "avoid", "urgent"}, true)
-                                 : fields.choice("severity", {"info", "caution", "avoid"}, true);
+  const auto text = allow_urgent
+                        ? fields.choice("severity", {"info", "caution", "avoid", "urgent"}, true)
+                        : fields.choice("severity", {"info", "caution", "avoid"}, true);
   return text ? *core::parse_severity(*text) : core::Severity::caution;
 }
 
@@ -105,7 +106,8 @@ void read_salts(Fields& top, core::Kb& kb) {
 void read_age_range(Fields& f, double& from, std::optional<double>& below) {
   from = f.number("age_from_y", 0, 150, true).value_or(0);
   below = f.number("age_below_y", 0, 200);
-  if (below && *below <= from) f.error(Errc::invalid_value, "age_below_y", "must be above age_from_y");
+  if (below && *below <= from)
+    f.error(Errc::invalid_value, "age_below_y", "must be above age_from_y");
 }
 
 void read_intakes(Fields& top, core::Kb& kb) {
@@ -129,7 +131,8 @@ void read_intakes(Fields& top, core::Kb& kb) {
     read_age_range(f, limit.age_from_y, limit.age_below_y);
     limit.determinable = f.boolean("determinable").value_or(true);
     limit.mg = f.number("mg", 1, 5000, limit.determinable);
-    if (!limit.determinable && limit.mg) f.error(Errc::invalid_kb, "mg", "must be absent when determinable is false");
+    if (!limit.determinable && limit.mg)
+      f.error(Errc::invalid_kb, "mg", "must be absent when determinable is false");
     limit.kind = f.choice("kind", {"ul", "guidance-level"}).value_or("ul");
     limit.counts = f.texts("counts", true);
     limit.note = f.text("note").value_or("");
@@ -166,8 +169,10 @@ void read_medicines(Fields& top, core::Kb& kb) {
       content.per_ml = m.number("per_ml", 0.1, 1000);
       content.per = m.choice("per", {"tablet", "capsule", "sachet", "gram", "dose"}).value_or("");
       if (content.per.empty() && !content.per_ml)
-        m.error(Errc::missing_field, "per", "give per_ml (liquids) or per (tablet | capsule | sachet | gram | dose)");
-      content.use = m.choice("use", {"antacid", "laxative", "supplement", "medicine"}, true).value_or("");
+        m.error(Errc::missing_field, "per",
+                "give per_ml (liquids) or per (tablet | capsule | sachet | gram | dose)");
+      content.use =
+          m.choice("use", {"antacid", "laxative", "supplement", "medicine"}, true).value_or("");
       m.text("note");
       m.finish();
       med.magnesium = content;
@@ -194,8 +199,10 @@ void read_interactions(Fields& top, core::Kb& kb) {
     for_each_item(f, "windows", entry.action == "separate", [&](Fields& w) {
       core::Window window;
       window.source = w.text("source", true).value_or("");
-      window.magnesium_after_drug_h = w.number("magnesium_after_drug_h", 0, kMaxHours, true).value_or(0);
-      window.magnesium_before_drug_h = w.number("magnesium_before_drug_h", 0, kMaxHours, true).value_or(0);
+      window.magnesium_after_drug_h =
+          w.number("magnesium_after_drug_h", 0, kMaxHours, true).value_or(0);
+      window.magnesium_before_drug_h =
+          w.number("magnesium_before_drug_h", 0, kMaxHours, true).value_or(0);
       window.wording = w.text("wording").value_or("");
       window.verified = w.boolean("verified").value_or(true);
       w.text("note");
@@ -208,8 +215,10 @@ void read_interactions(Fields& top, core::Kb& kb) {
 
 core::FindingTemplate read_finding(Fields& f) {
   core::FindingTemplate finding;
-  finding.kind = f.choice("kind", {"contraindication", "caution", "rls", "exacerbating", "evidence", "info"}, true)
-                     .value_or("");
+  finding.kind =
+      f.choice("kind", {"contraindication", "caution", "rls", "exacerbating", "evidence", "info"},
+               true)
+          .value_or("");
   finding.severity = severity_field(f, false);
   finding.title = f.text("title", true).value_or("");
   finding.detail = f.text("detail", true).value_or("");
@@ -261,7 +270,8 @@ void read_red_flags(Fields& top, core::Kb& kb) {
         if (auto text = s.text(j, true)) flag.see[j] = *text;
       s.finish();
     } else {
-      f.error(Errc::missing_field, "see", "give whom to see per jurisdiction: {uk: …, us: …, eu: …}");
+      f.error(Errc::missing_field, "see",
+              "give whom to see per jurisdiction: {uk: …, us: …, eu: …}");
     }
     flag.prov = f.provenance();
     kb.red_flags.push_back(std::move(flag));
@@ -283,10 +293,15 @@ void read_treatments(Fields& top, core::Kb& kb) {
     t.guideline = f.text("guideline", true).value_or("");
     if (auto year = f.integer("year", 1900, 2100)) t.year = static_cast<int>(*year);
     t.age_from_y = f.number("age_from_y", 0, 130);
-    t.direction = f.choice("direction", {"for", "against", "against-standard-use", "licensed",
-                                         "off-label-use", "not-graded"}, true).value_or("");
-    t.strength = f.choice("strength", {"strong", "conditional", "level-a", "level-b", "level-c",
-                                       "not-graded"}, true).value_or("");
+    t.direction = f.choice("direction",
+                           {"for", "against", "against-standard-use", "licensed", "off-label-use",
+                            "not-graded"},
+                           true)
+                      .value_or("");
+    t.strength =
+        f.choice("strength",
+                 {"strong", "conditional", "level-a", "level-b", "level-c", "not-graded"}, true)
+            .value_or("");
     t.certainty = f.choice("certainty", {"high", "moderate", "low", "very-low", "not-stated"}, true)
                       .value_or("");
     t.population = f.text("population").value_or("");
@@ -366,7 +381,8 @@ void read_rules(Fields& top, core::Kb& kb) {
     rule.ferritin_treat_at_or_below = f.number("ferritin_treat_at_or_below", 0, 1000).value_or(-1);
     rule.ferritin_treat_below = f.number("ferritin_treat_below", 0, 1000).value_or(-1);
     if (rule.ferritin_treat_at_or_below < 0 && rule.ferritin_treat_below < 0)
-      f.error(Errc::missing_field, "ferritin_treat_below", "give ferritin_treat_below or ferritin_treat_at_or_below");
+      f.error(Errc::missing_field, "ferritin_treat_below",
+              "give ferritin_treat_below or ferritin_treat_at_or_below");
     rule.tsat_treat_below = f.number("tsat_treat_below", 0, 100, true).value_or(20);
     rule.ferritin_iv_only_up_to = f.number("ferritin_iv_only_up_to", 0, 1000);
     f.text("note");
@@ -400,7 +416,8 @@ void read_rules(Fields& top, core::Kb& kb) {
   {
     const YAML::Node routes = top.node("route_words");
     Fields r(routes, "route_words", top.file(), top.sink());
-    for (const char* route : {"eye", "ear", "nose", "skin", "inhaled", "injected", "rectal", "vaginal"})
+    for (const char* route :
+         {"eye", "ear", "nose", "skin", "inhaled", "injected", "rectal", "vaginal"})
       rules.route_words[route] = r.texts(route, true);
     r.finish();
   }
@@ -426,8 +443,8 @@ void read_indicators(Fields& top, core::Kb& kb) {
     list.lab = f.choice("lab", {"egfr", "ferritin", "tsat", "magnesium"}).value_or("");
     f.text("note");
     list.loc = {f.file(), f.line()};
-    const bool medicine = !list.classes.empty() || !list.medicines.empty() || list.all_forms || !list.rule.empty() ||
-                          !list.interaction_actions.empty();
+    const bool medicine = !list.classes.empty() || !list.medicines.empty() || list.all_forms ||
+                          !list.rule.empty() || !list.interaction_actions.empty();
     const int kinds = int(medicine) + int(!list.conditions.empty()) + int(!list.lab.empty());
     if (kinds != 1)
       f.error(Errc::invalid_kb, "id",
@@ -471,11 +488,11 @@ struct FileReader {
 };
 
 constexpr FileReader kReaders[] = {
-    {"sources.yaml", &read_sources},         {"salts.yaml", &read_salts},
-    {"intakes.yaml", &read_intakes},         {"medicines.yaml", &read_medicines},
+    {"sources.yaml", &read_sources},           {"salts.yaml", &read_salts},
+    {"intakes.yaml", &read_intakes},           {"medicines.yaml", &read_medicines},
     {"interactions.yaml", &read_interactions}, {"conditions.yaml", &read_conditions},
-    {"red_flags.yaml", &read_red_flags},     {"treatments.yaml", &read_treatments},
-    {"evidence.yaml", &read_evidence},       {"rules.yaml", &read_rules},
+    {"red_flags.yaml", &read_red_flags},       {"treatments.yaml", &read_treatments},
+    {"evidence.yaml", &read_evidence},         {"rules.yaml", &read_rules},
     {"indicators.yaml", &read_indicators},
 };
 
@@ -488,7 +505,8 @@ KbLoad load_kb(const std::vector<KbFile>& files) {
   for (const auto& file : files) by_name[file.name] = &file;
   if (auto version = by_name.find("VERSION"); version != by_name.end()) {
     std::string text = version->second->text;
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) text.pop_back();
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r'))
+      text.pop_back();
     load.kb.version = text;
   } else {
     sink.add(Errc::invalid_kb, "", "VERSION is missing", "VERSION", 0);
@@ -516,7 +534,9 @@ KbLoad load_kb(const std::vector<KbFile>& files) {
     if (name == "VERSION") continue;
     bool known = false;
     for (const auto& reader : kReaders) known = known || name == reader.name;
-    if (!known) sink.add(Errc::invalid_kb, "", "unknown KB file (expected one of the files in kb/README.md)", name, 0);
+    if (!known)
+      sink.add(Errc::invalid_kb, "", "unknown KB file (expected one of the files in kb/README.md)",
+               name, 0);
   }
   if (sink.empty()) {
     for (auto& error : core::check_kb(load.kb)) sink.errors.push_back(std::move(error));

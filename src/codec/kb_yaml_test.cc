@@ -40,13 +40,15 @@ TEST(KbYaml, TheEmbeddedCopyIsTheSourceTreeCopy) {
   ASSERT_TRUE(embedded.ok());
   auto real = real_files();
   ASSERT_EQ(embedded.value().size(), real.size());
-  for (const auto& f : embedded.value()) EXPECT_EQ(f.text, file(real, f.name).text) << f.name << " is stale: rebuild";
+  for (const auto& f : embedded.value())
+    EXPECT_EQ(f.text, file(real, f.name).text) << f.name << " is stale: rebuild";
 }
 
 TEST(KbYaml, RefusesASaltWhoseFractionDoesNotMatchItsFormula) {
   auto files = real_files();
   auto& salts = file(files, "salts.yaml").text;
-  salts = std::regex_replace(salts, std::regex("elemental_percent: 60\\.3"), "elemental_percent: 50.3");
+  salts =
+      std::regex_replace(salts, std::regex("elemental_percent: 60\\.3"), "elemental_percent: 50.3");
   const auto load = load_kb(files);
   EXPECT_TRUE(has_error(load, "salts.yaml", "% magnesium")) << "expected a formula mismatch";
 }
@@ -62,7 +64,8 @@ TEST(KbYaml, RefusesAnUnknownSourceAndAnUnknownField) {
 
   files = real_files();
   auto& rules = file(files, "rules.yaml").text;
-  rules = std::regex_replace(rules, std::regex("\n  egfr_caution_below:\n"), "\n  egfr_caution_below:\n    vlaue: 3\n",
+  rules = std::regex_replace(rules, std::regex("\n  egfr_caution_below:\n"),
+                             "\n  egfr_caution_below:\n    vlaue: 3\n",
                              std::regex_constants::format_first_only);
   load = load_kb(files);
   ASSERT_FALSE(load.errors.empty());

@@ -31,7 +31,8 @@ std::vector<core::ClockTime> read_times(Fields& f, const char* key) {
   }
   for (std::size_t idx = 0; idx < list.size(); ++idx) {
     const std::string path = item_path(f.child_path(key), idx);
-    const auto parsed = list[idx].IsScalar() ? core::parse_clock_time(list[idx].Scalar()) : std::nullopt;
+    const auto parsed =
+        list[idx].IsScalar() ? core::parse_clock_time(list[idx].Scalar()) : std::nullopt;
     if (!parsed) {
       f.sink().add(Errc::invalid_time, path,
                    fmt::format("\"{}\" is not a 24 h time (use HH:MM, 00:00 to 23:59)",
@@ -48,7 +49,9 @@ std::optional<core::ClockTime> read_time(Fields& f, const char* key) {
   const auto text = f.text(key);
   if (!text) return std::nullopt;
   const auto parsed = core::parse_clock_time(*text);
-  if (!parsed) f.error(Errc::invalid_time, key, fmt::format("\"{}\" is not a 24 h time (use HH:MM, 00:00 to 23:59)", *text));
+  if (!parsed)
+    f.error(Errc::invalid_time, key,
+            fmt::format("\"{}\" is not a 24 h time (use HH:MM, 00:00 to 23:59)", *text));
   return parsed;
 }
 
@@ -80,7 +83,9 @@ void read_lab(Fields& labs, const char* key, double min, double max, std::option
   value = lab.number("value", min, max, true);
   if (auto text = lab.text("date")) {
     date = core::parse_date(*text);
-    if (!date) lab.error(Errc::invalid_value, "date", fmt::format("\"{}\" is not a date (use YYYY-MM-DD)", *text));
+    if (!date)
+      lab.error(Errc::invalid_value, "date",
+                fmt::format("\"{}\" is not a date (use YYYY-MM-DD)", *text));
   }
   lab.finish();
 }
@@ -88,7 +93,8 @@ void read_lab(Fields& labs, const char* key, double min, double max, std::option
 Fields sub(Fields& parent, const char* key, bool& present) {
   const YAML::Node node = parent.node(key);
   present = node.IsDefined() && !node.IsNull();
-  return Fields(present ? node : YAML::Node(YAML::NodeType::Map), parent.child_path(key), parent.file(), parent.sink());
+  return Fields(present ? node : YAML::Node(YAML::NodeType::Map), parent.child_path(key),
+                parent.file(), parent.sink());
 }
 
 }  // namespace
@@ -99,51 +105,64 @@ std::optional<core::Quantity> parse_quantity(std::string_view text) {
   const std::string rest(text.substr(pos));
   char* end = nullptr;
   const double value = std::strtod(rest.c_str(), &end);
-  if (end == rest.c_str() || !(value > 0) || !std::isfinite(value) || value > 1e9) return std::nullopt;
+  if (end == rest.c_str() || !(value > 0) || !std::isfinite(value) || value > 1e9)
+    return std::nullopt;
   std::string unit;
   for (const char* c = end; *c; ++c)
-    if (!std::isspace(static_cast<unsigned char>(*c))) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
-  if (unit == "mls" || unit == "millilitres" || unit == "milliliters" || unit == "millilitre" || unit == "milliliter") unit = "ml";
+    if (!std::isspace(static_cast<unsigned char>(*c)))
+      unit += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+  if (unit == "mls" || unit == "millilitres" || unit == "milliliters" || unit == "millilitre" ||
+      unit == "milliliter")
+    unit = "ml";
   if (unit == "tablets" || unit == "tabs" || unit == "tab") unit = "tablet";
   if (unit == "capsules" || unit == "caps") unit = "capsule";
   if (unit == "sachets") unit = "sachet";
   if (unit == "milligrams" || unit == "milligram") unit = "mg";
   if (unit == "grams" || unit == "gram" || unit == "gm" || unit == "gms") unit = "g";
-  if (unit == "micrograms" || unit == "microgram" || unit == "ug" || unit == "\xc2\xb5g" || unit == "\xce\xbcg") unit = "mcg";
+  if (unit == "micrograms" || unit == "microgram" || unit == "ug" || unit == "\xc2\xb5g" ||
+      unit == "\xce\xbcg")
+    unit = "mcg";
   if (unit == "millimoles" || unit == "millimole" || unit == "mmols") unit = "mmol";
   if (unit == "milliequivalents" || unit == "milliequivalent" || unit == "meqs") unit = "meq";
   if (unit == "litre" || unit == "litres" || unit == "liter" || unit == "liters") unit = "l";
   if (unit == "gummies") unit = "gummy";
   if (unit == "lozenges") unit = "lozenge";
   if (unit == "teaspoons" || unit == "teaspoonful" || unit == "teaspoonfuls") unit = "teaspoon";
-  static const char* const kUnits[] = {"ml", "tablet", "capsule", "sachet", "mg", "g", "mcg", "mmol", "meq", "l", "",
-                                       "dose", "doses", "teaspoon", "tsp", "gummy", "lozenge"};
+  static const char* const kUnits[] = {"ml",    "tablet",   "capsule", "sachet", "mg",     "g",
+                                       "mcg",   "mmol",     "meq",     "l",      "",       "dose",
+                                       "doses", "teaspoon", "tsp",     "gummy",  "lozenge"};
   for (const char* known : kUnits)
     if (unit == known) {
-      if (unit == "teaspoon" || unit == "tsp") return core::Quantity{value * 5, "ml"};  // a 5 mL spoon
+      if (unit == "teaspoon" || unit == "tsp")
+        return core::Quantity{value * 5, "ml"};  // a 5 mL spoon
       if (unit == "doses") unit = "dose";
       return core::Quantity{value, unit};
     }
   return std::nullopt;
 }
 
-core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std::string& source_name) {
+core::Result<core::Profile> profile_from_node(const YAML::Node& node,
+                                              const std::string& source_name) {
   ErrorSink sink;
   core::Profile p;
   if (!node.IsMap()) {
-    return core::Error{Errc::invalid_type, "(top level)", "a profile is a map of keys such as age, medicines, labs",
-                       source_name, line_of(node)};
+    return core::Error{Errc::invalid_type, "(top level)",
+                       "a profile is a map of keys such as age, medicines, labs", source_name,
+                       line_of(node)};
   }
   Fields top(node, "", source_name, sink);
   if (auto j = top.choice("jurisdiction", {"uk", "us", "eu"}))
-    p.jurisdiction = *j == "us" ? core::Jurisdiction::us : *j == "eu" ? core::Jurisdiction::eu : core::Jurisdiction::uk;
+    p.jurisdiction = *j == "us"   ? core::Jurisdiction::us
+                     : *j == "eu" ? core::Jurisdiction::eu
+                                  : core::Jurisdiction::uk;
   if (auto age = top.number("age", 0, kMaxAge, true)) p.age = *age;
   if (auto sex = top.choice("sex", {"female", "male"}))
     p.sex = *sex == "female" ? core::Sex::female : core::Sex::male;
   p.pregnant = top.boolean("pregnant").value_or(false);
   p.breastfeeding = top.boolean("breastfeeding").value_or(false);
   if (p.sex == core::Sex::male && (p.pregnant || p.breastfeeding))
-    top.error(Errc::invalid_value, p.pregnant ? "pregnant" : "breastfeeding", "is true but sex is male");
+    top.error(Errc::invalid_value, p.pregnant ? "pregnant" : "breastfeeding",
+              "is true but sex is male");
   p.conditions = top.texts("conditions");
 
   bool present = false;
@@ -152,7 +171,8 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
     read_lab(labs, "ferritin_ng_ml", 0, 100000, p.labs.ferritin_ng_ml, p.labs.ferritin_date);
     read_lab(labs, "tsat_percent", 0, 100, p.labs.tsat_percent, p.labs.tsat_date);
     read_lab(labs, "egfr", 0, 250, p.labs.egfr, p.labs.egfr_date);
-    read_lab(labs, "serum_magnesium_mmol_l", 0, 20, p.labs.serum_magnesium_mmol_l, p.labs.serum_magnesium_date);
+    read_lab(labs, "serum_magnesium_mmol_l", 0, 20, p.labs.serum_magnesium_mmol_l,
+             p.labs.serum_magnesium_date);
     labs.finish();
   }
   {
@@ -174,19 +194,26 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
       entry.amount = parse_quantity(*amount);
       if (!entry.amount)
         m.error(Errc::invalid_amount, "amount",
-                fmt::format("\"{}\" is not a positive amount with a unit (e.g. \"10 ml\", \"2 tablets\", \"400 mg\")", *amount));
+                fmt::format("\"{}\" is not a positive amount with a unit (e.g. \"10 ml\", \"2 "
+                            "tablets\", \"400 mg\")",
+                            *amount));
     }
     if (auto basis = m.choice("amount_basis", {"elemental", "compound"}))
-      entry.amount_basis = *basis == "compound" ? core::AmountBasis::compound : core::AmountBasis::elemental;
+      entry.amount_basis =
+          *basis == "compound" ? core::AmountBasis::compound : core::AmountBasis::elemental;
     entry.times = read_times(m, "times");
     if (auto per_day = m.integer("per_day", 1, 24)) entry.per_day = static_cast<int>(*per_day);
     entry.prescribed = m.boolean("prescribed").value_or(false);
-    if (auto route = m.choice("route", {"oral", "eye", "ear", "nose", "skin", "inhaled", "injected", "rectal", "vaginal"}))
+    if (auto route = m.choice("route", {"oral", "eye", "ear", "nose", "skin", "inhaled", "injected",
+                                        "rectal", "vaginal"}))
       entry.route = core::parse_route(*route);
     if (auto every = m.choice("every", {"day", "week", "month"}))
-      entry.every = *every == "week" ? core::Every::week : *every == "month" ? core::Every::month : core::Every::day;
+      entry.every = *every == "week"    ? core::Every::week
+                    : *every == "month" ? core::Every::month
+                                        : core::Every::day;
     if (auto on_day = m.text("on_day")) {
-      static const char* const kDays[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+      static const char* const kDays[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                          "friday", "saturday", "sunday"};
       std::string day = *on_day;
       for (auto& c : day) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       const bool weekday = std::find(std::begin(kDays), std::end(kDays), day) != std::end(kDays);
@@ -194,7 +221,10 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
       const long date = std::strtol(day.c_str(), &end, 10);
       const bool month_day = end && *end == '\0' && !day.empty() && date >= 1 && date <= 31;
       if (!weekday && !month_day)
-        m.error(Errc::invalid_value, "on_day", fmt::format("\"{}\" is not a weekday (monday..sunday) or a day of the month (1..31)", *on_day));
+        m.error(
+            Errc::invalid_value, "on_day",
+            fmt::format("\"{}\" is not a weekday (monday..sunday) or a day of the month (1..31)",
+                        *on_day));
       else if (!entry.every)
         entry.every = weekday ? core::Every::week : core::Every::month;
       entry.on_day = day;
@@ -207,22 +237,28 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
     if (s.has("amount_mg")) {
       const auto amount = s.number("amount_mg", -1e12, 1e12);
       if (amount && !(*amount > 0))
-        s.error(Errc::invalid_amount, "amount_mg", fmt::format("{} is not a positive amount in mg", *amount));
+        s.error(Errc::invalid_amount, "amount_mg",
+                fmt::format("{} is not a positive amount in mg", *amount));
       else if (amount && *amount > 1000000)
-        s.error(Errc::invalid_amount, "amount_mg", fmt::format("{} mg per dose is not possible; check the unit", *amount));
+        s.error(Errc::invalid_amount, "amount_mg",
+                fmt::format("{} mg per dose is not possible; check the unit", *amount));
       else
         entry.amount_mg = amount;
     }
     if (auto amount = s.text("amount")) {
-      if (entry.amount_mg) s.error(Errc::invalid_value, "amount", "give amount or amount_mg, not both");
+      if (entry.amount_mg)
+        s.error(Errc::invalid_value, "amount", "give amount or amount_mg, not both");
       entry.amount = parse_quantity(*amount);
       if (!entry.amount)
         s.error(Errc::invalid_amount, "amount",
-                fmt::format("\"{}\" is not a positive amount with a unit willis reads (mg, g, mcg, mmol, mEq, ml, "
-                            "tablet, capsule, sachet)", *amount));
+                fmt::format("\"{}\" is not a positive amount with a unit willis reads (mg, g, mcg, "
+                            "mmol, mEq, ml, "
+                            "tablet, capsule, sachet)",
+                            *amount));
     }
     if (auto basis = s.choice("amount_basis", {"elemental", "compound"})) {
-      entry.amount_basis = *basis == "compound" ? core::AmountBasis::compound : core::AmountBasis::elemental;
+      entry.amount_basis =
+          *basis == "compound" ? core::AmountBasis::compound : core::AmountBasis::elemental;
       entry.amount_basis_given = true;
     }
     if (auto per_day = s.integer("per_day", 1, 24)) entry.per_day = static_cast<int>(*per_day);
@@ -249,23 +285,31 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
     if (sl.has("difficulty")) {
       const YAML::Node d = sl.node("difficulty");
       std::vector<std::string> kinds;
-      if (d.IsScalar()) kinds.push_back(d.Scalar());
+      if (d.IsScalar())
+        kinds.push_back(d.Scalar());
       else if (d.IsSequence()) {
         for (const auto& item : d)
-          if (item.IsScalar()) kinds.push_back(item.Scalar());
-          else sl.error(Errc::invalid_type, "difficulty", "expected falling_asleep, staying_asleep or waking_early");
+          if (item.IsScalar())
+            kinds.push_back(item.Scalar());
+          else
+            sl.error(Errc::invalid_type, "difficulty",
+                     "expected falling_asleep, staying_asleep or waking_early");
       } else if (!d.IsNull()) {
-        sl.error(Errc::invalid_type, "difficulty", "expected falling_asleep, staying_asleep or waking_early, or a list of them");
+        sl.error(Errc::invalid_type, "difficulty",
+                 "expected falling_asleep, staying_asleep or waking_early, or a list of them");
       }
       for (const auto& kind : kinds) {
         if (kind != "falling_asleep" && kind != "staying_asleep" && kind != "waking_early")
           sl.error(Errc::invalid_value, "difficulty",
-                   fmt::format("\"{}\" is not one of falling_asleep, staying_asleep, waking_early", kind));
-        else if (std::find(p.sleep.difficulty.begin(), p.sleep.difficulty.end(), kind) == p.sleep.difficulty.end())
+                   fmt::format("\"{}\" is not one of falling_asleep, staying_asleep, waking_early",
+                               kind));
+        else if (std::find(p.sleep.difficulty.begin(), p.sleep.difficulty.end(), kind) ==
+                 p.sleep.difficulty.end())
           p.sleep.difficulty.push_back(kind);
       }
     }
-    if (auto n = sl.integer("nights_per_week", 0, 7)) p.sleep.nights_per_week = static_cast<int>(*n);
+    if (auto n = sl.integer("nights_per_week", 0, 7))
+      p.sleep.nights_per_week = static_cast<int>(*n);
     p.sleep.months = sl.number("months", 0, 1200);
     p.sleep.daytime_impact = sl.boolean("daytime_impact");
     p.sleep.snoring_loud = sl.boolean("snoring_loud");
@@ -289,7 +333,8 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
       p.day.sleep = *sleep;
       p.day.sleep_given = true;
     }
-    if (p.day.wake == p.day.sleep) day.error(Errc::invalid_value, "sleep", "is the same time as wake");
+    if (p.day.wake == p.day.sleep)
+      day.error(Errc::invalid_value, "sleep", "is the same time as wake");
     p.day.meals = read_times(day, "meals");
     day.finish();
   }
@@ -303,8 +348,10 @@ core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std:
     // A misspelt key explains the errors it causes ("ag" -> missing age): report it first.
     auto first = sink.errors.begin();
     for (auto it = sink.errors.begin(); it != sink.errors.end(); ++it) {
-      const bool it_unknown = it->code == Errc::unknown_field, first_unknown = first->code == Errc::unknown_field;
-      if ((it_unknown && !first_unknown) || (it_unknown == first_unknown && it->line < first->line)) first = it;
+      const bool it_unknown = it->code == Errc::unknown_field,
+                 first_unknown = first->code == Errc::unknown_field;
+      if ((it_unknown && !first_unknown) || (it_unknown == first_unknown && it->line < first->line))
+        first = it;
     }
     return *first;
   }

@@ -22,7 +22,8 @@ namespace willis::codec {
 core::Result<core::Profile> parse_profile(std::string_view text, const std::string& source_name);
 
 /// The same, from an already parsed node (the vector runner embeds profiles in its files).
-core::Result<core::Profile> profile_from_node(const YAML::Node& node, const std::string& source_name);
+core::Result<core::Profile> profile_from_node(const YAML::Node& node,
+                                              const std::string& source_name);
 
 /// "10 ml", "2 tablets", "400mg" -> Quantity; nullopt when unreadable.
 std::optional<core::Quantity> parse_quantity(std::string_view text);

@@ -25,7 +25,8 @@ medicines:
 supplements:
   - {name: magnesium citrate, amount_mg: 1000, amount_basis: compound}
 day: {wake: "07:00", sleep: "23:00"}
-)", "p.yaml");
+)",
+                               "p.yaml");
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_EQ(p.value().jurisdiction, core::Jurisdiction::us);
   EXPECT_EQ(p.value().medicines[0].times.size(), 2u);
@@ -39,7 +40,8 @@ TEST(ProfileCodec, JsonWithTabsIsAccepted) {
 }
 
 TEST(ProfileCodec, ErrorsNameTheFieldAndLine) {
-  auto e = error_of("age: 54\nmedicines:\n  - name: a\n  - name: b\n    times: [\"07:00\", \"25:00\"]\n");
+  auto e = error_of(
+      "age: 54\nmedicines:\n  - name: a\n  - name: b\n    times: [\"07:00\", \"25:00\"]\n");
   EXPECT_EQ(e.code, core::Errc::invalid_time);
   EXPECT_EQ(e.path, "medicines[1].times[1]");
   EXPECT_EQ(e.line, 5);

@@ -1,11 +1,13 @@
-// src/codec/rxnorm_table.h: RxNorm drug codes -> ingredient codes (an NLM RxNorm subset, generated).
+// src/codec/rxnorm_table.h: RxNorm drug codes -> ingredient codes (an NLM RxNorm subset,
+// generated).
 //
 // Why a generated C++ table and not a KB file: the KB loader refuses files it does not know, and
 // this is terminology, not clinical knowledge (nothing here is cited or reviewed by a clinician).
 // A constexpr table needs no parsing at start-up, no CMake change and no file at run time; the
-// generator (tools/gen_rxnorm_table.py, from the shipped subset data/rxnorm/rxnorm-subset.tsv) records
-// the KB codes it was made for; a unit test fails when kb/ gains a code the table was not generated
-// with, and ctest rxnorm-table-up-to-date when the table is not what the subset generates.
+// generator (tools/gen_rxnorm_table.py, from the shipped subset data/rxnorm/rxnorm-subset.tsv)
+// records the KB codes it was made for; a unit test fails when kb/ gains a code the table was not
+// generated with, and ctest rxnorm-table-up-to-date when the table is not what the subset
+// generates.
 #pragma once
 
 #include <cstdint>

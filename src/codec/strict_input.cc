@@ -16,10 +16,14 @@ std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t pos) 
   if (lead < 0x80) return {lead, 1};
   std::size_t length = 0;
   char32_t cp = 0, min = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) length = 2, cp = lead & 0x1F, min = 0x80;
-  else if (lead >= 0xE0 && lead <= 0xEF) length = 3, cp = lead & 0x0F, min = 0x800;
-  else if (lead >= 0xF0 && lead <= 0xF4) length = 4, cp = lead & 0x07, min = 0x10000;
-  else return {0, 0};
+  if (lead >= 0xC2 && lead <= 0xDF)
+    length = 2, cp = lead & 0x1F, min = 0x80;
+  else if (lead >= 0xE0 && lead <= 0xEF)
+    length = 3, cp = lead & 0x0F, min = 0x800;
+  else if (lead >= 0xF0 && lead <= 0xF4)
+    length = 4, cp = lead & 0x07, min = 0x10000;
+  else
+    return {0, 0};
   if (pos + length > text.size()) return {0, 0};
   for (std::size_t idx = 1; idx < length; ++idx) {
     if ((byte(pos + idx) & 0xC0) != 0x80) return {0, 0};
@@ -32,13 +36,15 @@ std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t pos) 
 std::optional<std::string> control_problem(char32_t cp, Lines lines) {
   if (lines == Lines::multi && (cp == '\n' || cp == '\t')) return std::nullopt;
   if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
-    const char* name = cp == 0x1B ? " (ESC, which starts terminal escape sequences)"
+    const char* name = cp == 0x1B   ? " (ESC, which starts terminal escape sequences)"
                        : cp == '\n' ? " (a line break, not allowed in this field)"
                        : cp == '\r' ? " (carriage return)"
                        : cp == '\t' ? " (tab)"
-                       : cp == 0 ? " (NUL)"
-                       : cp == 0x9B ? " (CSI, which starts terminal escape sequences)" : "";
-    return fmt::format("holds the control character U+{:04X}{}; remove it", static_cast<unsigned>(cp), name);
+                       : cp == 0    ? " (NUL)"
+                       : cp == 0x9B ? " (CSI, which starts terminal escape sequences)"
+                                    : "";
+    return fmt::format("holds the control character U+{:04X}{}; remove it",
+                       static_cast<unsigned>(cp), name);
   }
   return std::nullopt;
 }
@@ -73,14 +79,18 @@ class JsonCheck {
   std::optional<core::Error> error_;
 
   void fail(core::Errc code, const std::string& path, std::string message, int line) {
-    if (!error_) error_ = core::Error{code, path.empty() ? "(top level)" : path, std::move(message), file_, line};
+    if (!error_)
+      error_ =
+          core::Error{code, path.empty() ? "(top level)" : path, std::move(message), file_, line};
     throw Syntax{};
   }
   void skip_ws() {
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
-      if (c == '\n') ++line_;
-      else if (c != ' ' && c != '\t' && c != '\r') break;
+      if (c == '\n')
+        ++line_;
+      else if (c != ' ' && c != '\t' && c != '\r')
+        break;
       ++pos_;
     }
   }
@@ -99,10 +109,14 @@ class JsonCheck {
     for (int idx = 0; idx < 4; ++idx) {
       const char c = text_[pos_++];
       value <<= 4;
-      if (c >= '0' && c <= '9') value |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') value |= static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') value |= static_cast<unsigned>(c - 'A' + 10);
-      else throw Syntax{};
+      if (c >= '0' && c <= '9')
+        value |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        value |= static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        value |= static_cast<unsigned>(c - 'A' + 10);
+      else
+        throw Syntax{};
     }
     return value;
   }
@@ -146,28 +160,46 @@ class JsonCheck {
         ++pos_;
         char32_t cp = 0;
         switch (escape) {
-          case '"': case '\\': case '/': cp = static_cast<unsigned char>(escape); break;
-          case 'b': cp = '\b'; break;
-          case 'f': cp = '\f'; break;
-          case 'n': cp = '\n'; break;
-          case 'r': cp = '\r'; break;
-          case 't': cp = '\t'; break;
+          case '"':
+          case '\\':
+          case '/':
+            cp = static_cast<unsigned char>(escape);
+            break;
+          case 'b':
+            cp = '\b';
+            break;
+          case 'f':
+            cp = '\f';
+            break;
+          case 'n':
+            cp = '\n';
+            break;
+          case 'r':
+            cp = '\r';
+            break;
+          case 't':
+            cp = '\t';
+            break;
           case 'u': {
             cp = hex4();
             if (cp >= 0xD800 && cp <= 0xDBFF) {
               if (pos_ + 2 > text_.size() || text_[pos_] != '\\' || text_[pos_ + 1] != 'u')
-                fail(core::Errc::invalid_value, path, "holds a lone UTF-16 surrogate escape; it is not text", line);
+                fail(core::Errc::invalid_value, path,
+                     "holds a lone UTF-16 surrogate escape; it is not text", line);
               pos_ += 2;
               const unsigned low = hex4();
               if (low < 0xDC00 || low > 0xDFFF)
-                fail(core::Errc::invalid_value, path, "holds a lone UTF-16 surrogate escape; it is not text", line);
+                fail(core::Errc::invalid_value, path,
+                     "holds a lone UTF-16 surrogate escape; it is not text", line);
               cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
             } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-              fail(core::Errc::invalid_value, path, "holds a lone UTF-16 surrogate escape; it is not text", line);
+              fail(core::Errc::invalid_value, path,
+                   "holds a lone UTF-16 surrogate escape; it is not text", line);
             }
             break;
           }
-          default: throw Syntax{};
+          default:
+            throw Syntax{};
         }
         check(cp);
         append_utf8(out, cp);
@@ -188,7 +220,8 @@ class JsonCheck {
   void value(int depth, const std::string& path) {
     skip_ws();
     if (depth > kMaxDepth)
-      fail(core::Errc::parse_error, path, fmt::format("is nested deeper than {} levels", kMaxDepth), line_);
+      fail(core::Errc::parse_error, path, fmt::format("is nested deeper than {} levels", kMaxDepth),
+           line_);
     const char c = peek();
     if (c == '{') {
       ++pos_;
@@ -244,7 +277,9 @@ class JsonCheck {
     }
     // A number or literal: its syntax is the parser's business.
     const std::size_t start = pos_;
-    while (pos_ < text_.size() && std::string_view(",]}: \t\r\n\"{[").find(text_[pos_]) == std::string_view::npos) ++pos_;
+    while (pos_ < text_.size() &&
+           std::string_view(",]}: \t\r\n\"{[").find(text_[pos_]) == std::string_view::npos)
+      ++pos_;
     if (pos_ == start) throw Syntax{};
   }
 };
@@ -281,8 +316,9 @@ std::optional<std::string> text_problem(std::string_view text, Lines lines) {
   for (std::size_t pos = 0; pos < text.size();) {
     const auto [cp, length] = decode(text, pos);
     if (length == 0)
-      return fmt::format("is not valid UTF-8 (byte 0x{:02x} at position {}); save the file as UTF-8",
-                         static_cast<unsigned char>(text[pos]), pos);
+      return fmt::format(
+          "is not valid UTF-8 (byte 0x{:02x} at position {}); save the file as UTF-8",
+          static_cast<unsigned char>(text[pos]), pos);
     if (auto problem = control_problem(cp, lines)) return problem;
     pos += length;
   }

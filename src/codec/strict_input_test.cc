@@ -52,14 +52,16 @@ TEST(StrictInput, DuplicateYamlKeyInAProfileIsAnErrorWithItsLine) {
 
 TEST(StrictInput, DuplicateKeyDeepInAProfileIsAnError) {
   const auto error = profile_error(
-      "age: 60\nmedicines:\n  - name: ciprofloxacin\n    times: [\"08:00\"]\n    name: levothyroxine\n");
+      "age: 60\nmedicines:\n  - name: ciprofloxacin\n    times: [\"08:00\"]\n    name: "
+      "levothyroxine\n");
   EXPECT_EQ(error.path, "medicines[0].name");
   EXPECT_EQ(error.line, 5);
 }
 
 TEST(StrictInput, DuplicateJsonKeyInAProfileIsAnErrorWithItsLine) {
   const auto error = profile_error(
-      "{\n  \"age\": 60,\n  \"medicines\": [],\n  \"medicines\": [{\"name\": \"ciprofloxacin\"}]\n}\n",
+      "{\n  \"age\": 60,\n  \"medicines\": [],\n  \"medicines\": [{\"name\": "
+      "\"ciprofloxacin\"}]\n}\n",
       "p.json");
   EXPECT_EQ(error.code, core::Errc::parse_error);
   EXPECT_EQ(error.path, "medicines");
@@ -68,7 +70,8 @@ TEST(StrictInput, DuplicateJsonKeyInAProfileIsAnErrorWithItsLine) {
 
 TEST(StrictInput, ASecondYamlDocumentIsAnError) {
   // Before: everything after `---` was ignored.
-  const auto error = profile_error("age: 60\nmedicines: []\n---\nmedicines: [{name: ciprofloxacin}]\n");
+  const auto error =
+      profile_error("age: 60\nmedicines: []\n---\nmedicines: [{name: ciprofloxacin}]\n");
   EXPECT_EQ(error.code, core::Errc::parse_error);
   EXPECT_GE(error.line, 3);
   EXPECT_NE(error.message.find("more than one YAML document"), std::string::npos) << error.message;
@@ -78,9 +81,11 @@ TEST(StrictInput, ASecondYamlDocumentIsAnError) {
 
 TEST(StrictInput, DuplicateKeyInAKbFileIsAnErrorWithFileAndLine) {
   std::vector<KbFile> files;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(WILLIS_SOURCE_DIR) + "/kb")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(WILLIS_SOURCE_DIR) + "/kb")) {
     const auto name = entry.path().filename().string();
-    if (name == "VERSION" || entry.path().extension() == ".yaml") files.push_back({name, read(entry.path())});
+    if (name == "VERSION" || entry.path().extension() == ".yaml")
+      files.push_back({name, read(entry.path())});
   }
   ASSERT_TRUE(load_kb(files).errors.empty());
   for (auto& file : files)
@@ -93,14 +98,16 @@ TEST(StrictInput, DuplicateKeyInAKbFileIsAnErrorWithFileAndLine) {
   ASSERT_FALSE(load.errors.empty());
   EXPECT_EQ(load.errors.front().file, "rules.yaml");
   EXPECT_GT(load.errors.front().line, 0);
-  EXPECT_NE(load.errors.front().message.find("twice"), std::string::npos) << load.errors.front().message;
+  EXPECT_NE(load.errors.front().message.find("twice"), std::string::npos)
+      << load.errors.front().message;
 }
 
 TEST(StrictInput, DuplicateKeyInEvidenceYamlIsAnError) {
   std::vector<KbFile> files;
   for (const char* name : {"claims.yaml", "conflicts.yaml", "ask.yaml"})
     files.push_back({name, read(std::filesystem::path(WILLIS_SOURCE_DIR) / "evidence" / name)});
-  files[0].text = "last_reviewed: 2026-11-22\nlast_reviewed: 2026-11-23\n" + files[0].text.substr(files[0].text.find("articles:"));
+  files[0].text = "last_reviewed: 2026-11-22\nlast_reviewed: 2026-11-23\n" +
+                  files[0].text.substr(files[0].text.find("articles:"));
   const auto load = load_evidence(files, testing::kb());
   ASSERT_FALSE(load.errors.empty());
   EXPECT_EQ(load.errors.front().file, "claims.yaml");
@@ -109,7 +116,8 @@ TEST(StrictInput, DuplicateKeyInEvidenceYamlIsAnError) {
 
 TEST(StrictInput, JsonCheckFindsDuplicatesAtAnyDepthWithTheLine) {
   EXPECT_FALSE(check_json(R"({"a": 1, "b": {"a": 2}})", "f.json"));
-  const auto error = check_json("{\"entry\": [\n {\"resource\": {\"id\": \"x\",\n \"id\": \"y\"}}]}", "f.json");
+  const auto error =
+      check_json("{\"entry\": [\n {\"resource\": {\"id\": \"x\",\n \"id\": \"y\"}}]}", "f.json");
   ASSERT_TRUE(error);
   EXPECT_EQ(error->path, "entry[0].resource.id");
   EXPECT_EQ(error->line, 3);
@@ -135,7 +143,8 @@ TEST(StrictInput, FhirBundleWithADuplicateKeyIsRefused) {
 TEST(StrictInput, CdsRequestWithADuplicateKeyIsRefused) {
   const CdsService* service = find_cds_service("willis-patient-view");
   ASSERT_NE(service, nullptr);
-  const std::string body = read(std::filesystem::path(WILLIS_SOURCE_DIR) / "tests/fixtures/cds-hooks/willis-patient-view-rls.json");
+  const std::string body = read(std::filesystem::path(WILLIS_SOURCE_DIR) /
+                                "tests/fixtures/cds-hooks/willis-patient-view-rls.json");
   ASSERT_TRUE(parse_cds_request(body, *service).ok());
   const auto at = body.find("\"hook\"");
   ASSERT_NE(at, std::string::npos);
@@ -154,7 +163,8 @@ FhirProfile map_with_offset(const std::string& offset) {
     {"resource":{"resourceType":"Patient","id":"p","birthDate":"1960-01-01"}},
     {"resource":{"resourceType":"MedicationRequest","status":"active",
       "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"205770"}]},
-      "dosageInstruction":[{"timing":{"repeat":{"when":["ACM"],"offset":)" + offset + "}}}]}}]}";
+      "dosageInstruction":[{"timing":{"repeat":{"when":["ACM"],"offset":)" +
+                             offset + "}}}]}}]}";
   auto mapped = parse_fhir_profile(bundle, "b.json", terms, {kAsOf, std::nullopt});
   EXPECT_TRUE(mapped.ok()) << (mapped.ok() ? "" : mapped.error().message);
   return mapped.ok() ? std::move(mapped).value() : FhirProfile{};
@@ -187,7 +197,8 @@ TEST(StrictInput, InvalidUtf8AndControlCharactersInAProfileAreErrors) {
   const auto escape = profile_error("age: 60\nmedicines: [{name: \"cipro\\e[2J\"}]\n");
   EXPECT_EQ(escape.path, "medicines[0].name");
   EXPECT_NE(escape.message.find("U+001B"), std::string::npos) << escape.message;
-  const auto csi = profile_error("{\"age\": 60, \"medicines\": [{\"name\": \"cipro\\u009b2J\"}]}", "p.json");
+  const auto csi =
+      profile_error("{\"age\": 60, \"medicines\": [{\"name\": \"cipro\\u009b2J\"}]}", "p.json");
   EXPECT_NE(csi.message.find("U+009B"), std::string::npos) << csi.message;
   const auto newline = profile_error("age: 60\nmedicines: [{name: \"cipro\\nfloxacin\"}]\n");
   EXPECT_EQ(newline.path, "medicines[0].name");
@@ -216,14 +227,17 @@ TEST(StrictInput, JsonOutputIsValidUtf8WhateverTheInput) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   ASSERT_EQ(parser.parse(out).get(root), simdjson::SUCCESS) << out;
-  EXPECT_EQ(std::string(root["name"].get_string().value()), "cipro\xEF\xBF\xBD\xEF\xBF\xBD \xe2\x82\xac \xc2\x9b");
+  EXPECT_EQ(std::string(root["name"].get_string().value()),
+            "cipro\xEF\xBF\xBD\xEF\xBF\xBD \xe2\x82\xac \xc2\x9b");
 }
 
 TEST(StrictInput, TerminalEscapesNeverReachTheTextReport) {
   core::Assessment a;
   a.kb_version = "test";
   a.disclaimer = "disclaimer";
-  a.notes.push_back("Unrecognised medicine \"evil\x1b[2J\x1b]0;title\x07\xc2\x9b" "31m\"");
+  a.notes.push_back(
+      "Unrecognised medicine \"evil\x1b[2J\x1b]0;title\x07\xc2\x9b"
+      "31m\"");
   const std::string report = text_report(a, testing::kb(), false);
   EXPECT_EQ(report.find('\x1b'), std::string::npos) << report;
   EXPECT_EQ(report.find('\x07'), std::string::npos) << report;

@@ -40,20 +40,28 @@ struct Style {
 
 const char* severity_colour(core::Severity s) {
   switch (s) {
-    case core::Severity::urgent: return "1;37;41";
-    case core::Severity::avoid: return "1;31";
-    case core::Severity::caution: return "1;33";
-    case core::Severity::info: return "36";
+    case core::Severity::urgent:
+      return "1;37;41";
+    case core::Severity::avoid:
+      return "1;31";
+    case core::Severity::caution:
+      return "1;33";
+    case core::Severity::info:
+      return "36";
   }
   return "0";
 }
 
 const char* severity_heading(core::Severity s) {
   switch (s) {
-    case core::Severity::urgent: return "URGENT: get medical help";
-    case core::Severity::avoid: return "AVOID: do not take magnesium without a clinician";
-    case core::Severity::caution: return "CAUTION";
-    case core::Severity::info: return "INFORMATION";
+    case core::Severity::urgent:
+      return "URGENT: get medical help";
+    case core::Severity::avoid:
+      return "AVOID: do not take magnesium without a clinician";
+    case core::Severity::caution:
+      return "CAUTION";
+    case core::Severity::info:
+      return "INFORMATION";
   }
   return "";
 }
@@ -71,12 +79,14 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
   };
 
   std::string out;
-  out += style("1", "willis assessment") + fmt::format("  (knowledge base {}, {} rules)\n", terminal_safe(a.kb_version),
-                                                      core::to_string(a.jurisdiction));
+  out += style("1", "willis assessment") + fmt::format("  (knowledge base {}, {} rules)\n",
+                                                       terminal_safe(a.kb_version),
+                                                       core::to_string(a.jurisdiction));
   out += "Verdict: " + style(severity_colour(a.verdict), core::to_string(a.verdict)) + "\n";
   out += wrap(a.disclaimer, 0) + "\n";
 
-  for (const auto severity : {core::Severity::urgent, core::Severity::avoid, core::Severity::caution, core::Severity::info}) {
+  for (const auto severity : {core::Severity::urgent, core::Severity::avoid,
+                              core::Severity::caution, core::Severity::info}) {
     bool heading = false;
     for (const auto& f : a.findings) {
       if (f.severity != severity) continue;
@@ -84,7 +94,9 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
         out += style(severity_colour(severity), severity_heading(severity)) + "\n";
         heading = true;
       }
-      out += wrap("- " + f.title + " " + cite(f.sources) + (f.verified ? "" : " (rests on an unverified KB entry)"), 0);
+      out += wrap("- " + f.title + " " + cite(f.sources) +
+                      (f.verified ? "" : " (rests on an unverified KB entry)"),
+                  0);
       out += wrap(f.detail, 4);
       if (!f.see.empty()) out += wrap("Who to see: " + f.see, 4);
     }
@@ -93,33 +105,47 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
 
   const auto& mg = a.magnesium;
   out += style("1", "Magnesium") + "\n";
-  out += fmt::format("  From supplements, antacids and laxatives: {:.0f} mg elemental a day", mg.supplemental_elemental_mg);
-  if (mg.supplemental_low_mg) out += fmt::format(" (between {:.0f} and {:.0f}; the label's elemental figure decides)", *mg.supplemental_low_mg, mg.supplemental_elemental_mg);
+  out += fmt::format("  From supplements, antacids and laxatives: {:.0f} mg elemental a day",
+                     mg.supplemental_elemental_mg);
+  if (mg.supplemental_low_mg)
+    out += fmt::format(" (between {:.0f} and {:.0f}; the label's elemental figure decides)",
+                       *mg.supplemental_low_mg, mg.supplemental_elemental_mg);
   out += "\n";
   if (mg.upper_limit_mg)
     out += fmt::format("  Upper limit for you: {:.0f} mg a day ({}) {}\n", *mg.upper_limit_mg,
-                       mg.upper_limit_kind == "ul" ? "upper level" : "guidance level", cite(mg.upper_limit_sources));
+                       mg.upper_limit_kind == "ul" ? "upper level" : "guidance level",
+                       cite(mg.upper_limit_sources));
   else
     out += "  Upper limit for you: none can be set at this age\n";
-  if (mg.dietary_mg) out += fmt::format("  From food: about {:.0f} mg a day (food never counts toward the limit)\n", *mg.dietary_mg);
+  if (mg.dietary_mg)
+    out += fmt::format("  From food: about {:.0f} mg a day (food never counts toward the limit)\n",
+                       *mg.dietary_mg);
   if (mg.reference_intake_mg)
-    out += fmt::format("  Reference intake ({}): {:.0f} mg a day {}\n", mg.reference_intake_kind, *mg.reference_intake_mg,
-                       cite(mg.reference_intake_sources));
+    out += fmt::format("  Reference intake ({}): {:.0f} mg a day {}\n", mg.reference_intake_kind,
+                       *mg.reference_intake_mg, cite(mg.reference_intake_sources));
   if (mg.plan) {
     const auto& plan = *mg.plan;
-    out += fmt::format("  Plan: magnesium {}, start {:.0f} mg elemental a day, never above {:.0f} mg; review after {} weeks {}\n",
-                       terminal_safe(plan.form), plan.start_elemental_mg, plan.max_elemental_mg, plan.review_after_weeks, cite(plan.form_sources));
+    out += fmt::format(
+        "  Plan: magnesium {}, start {:.0f} mg elemental a day, never above {:.0f} mg; review "
+        "after {} weeks {}\n",
+        terminal_safe(plan.form), plan.start_elemental_mg, plan.max_elemental_mg,
+        plan.review_after_weeks, cite(plan.form_sources));
     out += wrap(plan.form_reason, 4);
   } else {
-    out += "  Plan: none. " + std::string(a.verdict >= core::Severity::avoid ? "The verdict rules out a magnesium plan; see above for whom to see." : "See the findings above.") + "\n";
+    out += "  Plan: none. " +
+           std::string(a.verdict >= core::Severity::avoid
+                           ? "The verdict rules out a magnesium plan; see above for whom to see."
+                           : "See the findings above.") +
+           "\n";
   }
   out += "\n";
 
   if (!a.labs.empty()) {
     out += style("1", "Labs used") + "\n";
     for (const auto& lab : a.labs)
-      out += fmt::format("  {}: {} {} ({}){}\n", lab.name, lab.name == "serum_magnesium_mmol_l" ? fmt::format("{:.2f}", lab.value)
-                                                                                                 : core::format_number(lab.value),
+      out += fmt::format("  {}: {} {} ({}){}\n", lab.name,
+                         lab.name == "serum_magnesium_mmol_l" ? fmt::format("{:.2f}", lab.value)
+                                                              : core::format_number(lab.value),
                          lab.unit, lab.date ? "measured " + lab.date->str() : "date not given",
                          lab.out_of_date ? " - out of date" : "");
     out += "\n";
@@ -127,16 +153,20 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
 
   const auto& s = a.schedule;
   if (mg.plan || !s.unresolved.empty()) {
-    out += style("1", "Timetable") + fmt::format("  (awake {} to {})\n", s.wake.str(), s.sleep.str());
+    out +=
+        style("1", "Timetable") + fmt::format("  (awake {} to {})\n", s.wake.str(), s.sleep.str());
     if (s.doses.empty() && !s.unresolved.empty()) out += "  No dose times until these are fixed:\n";
     for (const auto& dose : s.doses)
-      out += fmt::format("  {}  magnesium {:.0f} mg{}\n", dose.time.str(), dose.elemental_mg, dose.with_food ? " with food" : "");
+      out += fmt::format("  {}  magnesium {:.0f} mg{}\n", dose.time.str(), dose.elemental_mg,
+                         dose.with_food ? " with food" : "");
     for (const auto& day : s.on_days)
       for (const auto& dose : day.doses)
-        out += fmt::format("  On {}: {}  magnesium {:.0f} mg instead\n", day.day, dose.time.str(), dose.elemental_mg);
+        out += fmt::format("  On {}: {}  magnesium {:.0f} mg instead\n", day.day, dose.time.str(),
+                           dose.elemental_mg);
     for (const auto& k : s.keep_apart)
-      out += fmt::format("  {}  {}: no magnesium from {} to {}{}\n", k.drug_time.str(), terminal_safe(k.name), k.from.str(),
-                         k.to.str(), k.day.empty() ? "" : " (on " + terminal_safe(k.day) + " only)");
+      out += fmt::format("  {}  {}: no magnesium from {} to {}{}\n", k.drug_time.str(),
+                         terminal_safe(k.name), k.from.str(), k.to.str(),
+                         k.day.empty() ? "" : " (on " + terminal_safe(k.day) + " only)");
     for (const auto& u : s.unresolved) out += wrap("- " + u.ask, 2);
     out += "\n";
   }
@@ -153,8 +183,10 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
     std::string line = fmt::format("[{}] {}", number.at(id), src.title);
     if (!src.publisher.empty()) line += ". " + src.publisher;
     if (src.year) line += fmt::format(", {}", *src.year);
-    if (!src.doi.empty()) line += ". doi:" + src.doi;
-    else if (!src.url.empty()) line += ". " + src.url;
+    if (!src.doi.empty())
+      line += ". doi:" + src.doi;
+    else if (!src.url.empty())
+      line += ". " + src.url;
     out += wrap(line, 0);
   }
   return out;

@@ -12,23 +12,25 @@ using core::DiaryEntry;
 
 std::size_t count(const std::string& text, std::string_view needle) {
   std::size_t found = 0;
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++found;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+    ++found;
   return found;
 }
 
 TEST(TrialChart, EscapesEveryText) {
-  EXPECT_EQ(html::escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");  // &#39; and &apos; are the same character in XML
+  EXPECT_EQ(html::escape("a<b>&\"c'"),
+            "a&lt;b&gt;&amp;&quot;c&#39;");  // &#39; and &apos; are the same character in XML
   EXPECT_EQ(html::escape("plain"), "plain");
 }
 
 TEST(TrialChart, RollingMeanNeedsFourOfSevenDays) {
-  std::vector<std::optional<double>> daily = {6, 6, 6, std::nullopt, 2, std::nullopt, std::nullopt,
-                                              std::nullopt, std::nullopt};
+  std::vector<std::optional<double>> daily = {
+      6, 6, 6, std::nullopt, 2, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
   const auto means = rolling_mean_7(daily);
-  EXPECT_FALSE(means[2]);         // 3 values so far
+  EXPECT_FALSE(means[2]);          // 3 values so far
   EXPECT_DOUBLE_EQ(*means[4], 5);  // 6, 6, 6, 2
   EXPECT_DOUBLE_EQ(*means[6], 5);
-  EXPECT_FALSE(means[7]);         // days 1..7 hold only 6, 6, 2
+  EXPECT_FALSE(means[7]);  // days 1..7 hold only 6, 6, 2
   EXPECT_FALSE(means[8]);
 }
 

@@ -17,7 +17,8 @@ bool looks_like_date(const std::string& text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
   for (const std::size_t idx : {0, 1, 2, 3, 5, 6, 8, 9})
     if (text[idx] < '0' || text[idx] > '9') return false;
-  const int month = (text[5] - '0') * 10 + (text[6] - '0'), day = (text[8] - '0') * 10 + (text[9] - '0');
+  const int month = (text[5] - '0') * 10 + (text[6] - '0'),
+            day = (text[8] - '0') * 10 + (text[9] - '0');
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 }  // namespace
@@ -50,7 +51,8 @@ std::string Fields::child_path(const char* key) const {
 
 void Fields::error(Errc code, const char* key, const std::string& message) {
   const YAML::Node value = map_.IsMap() ? map_[key] : YAML::Node();
-  sink_.add(code, child_path(key), message, file_, value.IsDefined() ? line_of(value) : line_of(map_));
+  sink_.add(code, child_path(key), message, file_,
+            value.IsDefined() ? line_of(value) : line_of(map_));
 }
 
 bool Fields::has(const char* key) const {
@@ -83,10 +85,11 @@ std::optional<double> Fields::number(const char* key, double min, double max, bo
     return std::nullopt;
   }
   double number = 0;
-  if (!value.IsScalar() || !YAML::convert<double>::decode(value, number) || !std::isfinite(number) ||
-      value.Tag() == "!") {  // a quoted "45" is text, not a number
-    error(Errc::invalid_type, key, fmt::format("expected a number, got \"{}\"",
-                                               value.IsScalar() ? value.Scalar() : "a list or map"));
+  if (!value.IsScalar() || !YAML::convert<double>::decode(value, number) ||
+      !std::isfinite(number) || value.Tag() == "!") {  // a quoted "45" is text, not a number
+    error(Errc::invalid_type, key,
+          fmt::format("expected a number, got \"{}\"",
+                      value.IsScalar() ? value.Scalar() : "a list or map"));
     return std::nullopt;
   }
   if (number < min || number > max) {
@@ -157,14 +160,16 @@ std::vector<long> Fields::integers(const char* key) {
   return out;
 }
 
-std::optional<std::string> Fields::choice(const char* key, std::initializer_list<const char*> allowed,
+std::optional<std::string> Fields::choice(const char* key,
+                                          std::initializer_list<const char*> allowed,
                                           bool required) {
   auto value = text(key, required);
   if (!value) return std::nullopt;
   for (const char* option : allowed)
     if (*value == option) return value;
   std::string options;
-  for (const char* option : allowed) options += (options.empty() ? "" : " | ") + std::string(option);
+  for (const char* option : allowed)
+    options += (options.empty() ? "" : " | ") + std::string(option);
   error(Errc::invalid_value, key, fmt::format("\"{}\" is not one of: {}", *value, options));
   return std::nullopt;
 }
@@ -177,7 +182,8 @@ core::Provenance Fields::provenance(bool sources_required) {
   prov.verified = boolean("verified").value_or(true);
   prov.last_reviewed = text("last_reviewed", sources_required).value_or("");
   if (!prov.last_reviewed.empty() && !looks_like_date(prov.last_reviewed))
-    error(Errc::invalid_value, "last_reviewed", "\"" + prov.last_reviewed + "\" is not a date (use YYYY-MM-DD)");
+    error(Errc::invalid_value, "last_reviewed",
+          "\"" + prov.last_reviewed + "\" is not a date (use YYYY-MM-DD)");
   prov.loc = core::SourceLoc{file_, line()};
   return prov;
 }
@@ -211,10 +217,13 @@ struct DocumentCounter : YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
   void OnMapEnd() override {}
 };
 
@@ -249,7 +258,8 @@ struct StrictWalk {
       const std::string& key = entry.first.Scalar();
       const std::string child = path.empty() ? key : path + "." + key;
       if (auto problem = text_problem(key, Lines::single))
-        return core::Error{Errc::invalid_value, child, "a key " + *problem, file, line_of(entry.first)};
+        return core::Error{Errc::invalid_value, child, "a key " + *problem, file,
+                           line_of(entry.first)};
       const int line = line_of(entry.first);
       if (const auto [first, inserted] = seen.emplace(key, line); !inserted)
         return core::Error{Errc::parse_error, child,
@@ -266,7 +276,8 @@ struct StrictWalk {
 
 }  // namespace
 
-core::Result<YAML::Node> parse_yaml_text(std::string_view text, const std::string& file, Lines values) {
+core::Result<YAML::Node> parse_yaml_text(std::string_view text, const std::string& file,
+                                         Lines values) {
   // Bytes first: yaml-cpp passes invalid UTF-8 and raw control characters through untouched.
   if (const auto bad = invalid_utf8_at(text); bad != std::string_view::npos)
     return core::Error{Errc::parse_error, "",

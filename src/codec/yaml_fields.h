@@ -1,5 +1,6 @@
 // src/codec/yaml_fields.h: strict reading of YAML/JSON maps with path and line in every error.
-// One reader for the KB and the profile, so "unknown field" and "wrong type" mean the same everywhere.
+// One reader for the KB and the profile, so "unknown field" and "wrong type" mean the same
+// everywhere.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -19,7 +20,8 @@ namespace willis::codec {
 /// Collects errors instead of stopping at the first (the KB check reports all of them).
 struct ErrorSink {
   std::vector<core::Error> errors;
-  void add(core::Errc code, std::string path, std::string message, const std::string& file, int line);
+  void add(core::Errc code, std::string path, std::string message, const std::string& file,
+           int line);
   bool empty() const { return errors.empty(); }
 };
 

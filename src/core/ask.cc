@@ -105,24 +105,31 @@ std::string verdict_words(const std::string& verdict) {
 
 const char* jurisdiction_name(Jurisdiction jurisdiction) {
   switch (jurisdiction) {
-    case Jurisdiction::us: return "United States";
-    case Jurisdiction::uk: return "United Kingdom";
-    case Jurisdiction::eu: return "European Union";
+    case Jurisdiction::us:
+      return "United States";
+    case Jurisdiction::uk:
+      return "United Kingdom";
+    case Jurisdiction::eu:
+      return "European Union";
   }
   return "";
 }
 
 std::string age_range(double from, const std::optional<double>& below) {
   if (!below) return format_quantity(from) + " y and over";
-  if (*below < 1) return format_quantity(from * 12) + "-" + format_quantity(*below * 12) + " months";
+  if (*below < 1)
+    return format_quantity(from * 12) + "-" + format_quantity(*below * 12) + " months";
   return format_quantity(from) + "-" + format_quantity(*below - 1) + " y";
 }
 
 // Words that help a question find each kind of entry; searched, never shown.
 const std::map<std::string, std::string>& kind_keywords() {
   static const std::map<std::string, std::string> words = {
-      {"interaction", "interact interaction interactions together same time apart separate space gap hours timing wait before after"},
-      {"depletion", "lower lowers low level levels deplete depletes deficiency deficient loss lose"},
+      {"interaction",
+       "interact interaction interactions together same time apart separate space gap hours timing "
+       "wait before after"},
+      {"depletion",
+       "lower lowers low level levels deplete depletes deficiency deficient loss lose"},
       {"caution", "caution careful effect"},
       {"contraindication", "safe avoid contraindicated condition"},
       {"rls", "mimic mimics confused mistaken look like restless legs"},
@@ -130,8 +137,11 @@ const std::map<std::string, std::string>& kind_keywords() {
       {"evidence", "evidence study studies trial trials research work works help helps effective"},
       {"treatment", "guideline guidelines recommend recommended recommendation treatment option"},
       {"red-flag", "urgent emergency serious danger warning sign"},
-      {"upper-limit", "upper limit maximum max most too much safe tolerable ul overdose adult adults children"},
-      {"reference-intake", "need daily recommended intake rda rni allowance requirement how much adult adults children"},
+      {"upper-limit",
+       "upper limit maximum max most too much safe tolerable ul overdose adult adults children"},
+      {"reference-intake",
+       "need daily recommended intake rda rni allowance requirement how much adult adults "
+       "children"},
       {"form", "form forms type types elemental content percent contains"},
       {"medicine", "contains content elemental product"},
       {"claim", "true myth claim claims"},
@@ -144,9 +154,12 @@ const std::map<std::string, std::string>& kind_keywords() {
 
 const char* jurisdiction_words(Jurisdiction jurisdiction) {
   switch (jurisdiction) {
-    case Jurisdiction::us: return "us usa america american united states";
-    case Jurisdiction::uk: return "uk britain british england scotland wales nhs united kingdom";
-    case Jurisdiction::eu: return "eu europe european efsa union";
+    case Jurisdiction::us:
+      return "us usa america american united states";
+    case Jurisdiction::uk:
+      return "uk britain british england scotland wales nhs united kingdom";
+    case Jurisdiction::eu:
+      return "eu europe european efsa union";
   }
   return "";
 }
@@ -163,7 +176,8 @@ AskDoc make_doc(std::string kind, const std::string& id) {
 void add_interactions(const Kb& kb, std::vector<AskDoc>& docs) {
   for (const auto& entry : kb.interactions) {
     AskDoc doc = make_doc(entry.kind, entry.id);
-    Values values = {{"after_h", format_quantity(entry.after_h())}, {"before_h", format_quantity(entry.before_h())}};
+    Values values = {{"after_h", format_quantity(entry.after_h())},
+                     {"before_h", format_quantity(entry.before_h())}};
     std::vector<std::string> explicit_names, names, members, class_names;
     for (const auto& id : entry.medicines)
       if (const Medicine* med = kb.medicine(id)) {
@@ -180,8 +194,9 @@ void add_interactions(const Kb& kb, std::vector<AskDoc>& docs) {
     }
     doc.title = fill_known(entry.title, values);
     doc.text = fill_known(entry.detail, values);
-    doc.title_medicine = explicit_names.empty() ? join(class_names, " / ") : join(explicit_names, " / ");
-    doc.text_medicine = !explicit_names.empty() ? explicit_names.front()
+    doc.title_medicine =
+        explicit_names.empty() ? join(class_names, " / ") : join(explicit_names, " / ");
+    doc.text_medicine = !explicit_names.empty()    ? explicit_names.front()
                         : doc.class_covers.empty() ? doc.title_medicine
                                                    : kb.medicine(doc.class_covers.front())->name;
     doc.names = join(names, "; ");
@@ -210,7 +225,8 @@ void add_exacerbating(const Kb& kb, std::vector<AskDoc>& docs) {
     doc.title = fill_known(text->second.title, {{"group", cls->name}});
     doc.text = fill_known(text->second.detail, {{"group", cls->name}});
     doc.title_medicine = cls->name;
-    doc.text_medicine = doc.class_covers.empty() ? cls->name : kb.medicine(doc.class_covers.front())->name;
+    doc.text_medicine =
+        doc.class_covers.empty() ? cls->name : kb.medicine(doc.class_covers.front())->name;
     doc.names = cls->name;
     doc.members = join(members, "; ");
     doc.sources = text->second.prov.sources;
@@ -249,11 +265,13 @@ void add_conditions(const Kb& kb, std::vector<AskDoc>& docs) {
 void add_rule_texts(const Kb& kb, std::vector<AskDoc>& docs) {
   const auto threshold = [&kb](const char* name) {
     const auto found = kb.rules.thresholds.find(name);
-    return found == kb.rules.thresholds.end() ? std::string("?") : format_quantity(found->second.value);
+    return found == kb.rules.thresholds.end() ? std::string("?")
+                                              : format_quantity(found->second.value);
   };
   std::vector<std::string> kidney_names;
   for (const auto& condition : kb.conditions)
-    if (condition.has_role("kidney") || condition.has_role("kidney-moderate") || condition.has_role("kidney-severe")) {
+    if (condition.has_role("kidney") || condition.has_role("kidney-moderate") ||
+        condition.has_role("kidney-severe")) {
       kidney_names.push_back(condition.name);
       add_unique(kidney_names, condition.synonyms);
     }
@@ -263,13 +281,23 @@ void add_rule_texts(const Kb& kb, std::vector<AskDoc>& docs) {
     std::string names;
   };
   const std::vector<Pick> picks = {
-      {"kidney_severe", {{"reason", ""}, {"threshold", threshold("egfr_contraindicated_below")}}, join(kidney_names, "; ")},
-      {"iron_check", {{"missing", "ferritin and TSAT"}}, "iron; ferritin; transferrin saturation; blood test"},
-      {"dose_topical", {{"name", "A magnesium oil, spray, cream, flakes or bath"}}, "topical; oil; spray; cream; lotion; flakes; bath; skin; transdermal"},
+      {"kidney_severe",
+       {{"reason", ""}, {"threshold", threshold("egfr_contraindicated_below")}},
+       join(kidney_names, "; ")},
+      {"iron_check",
+       {{"missing", "ferritin and TSAT"}},
+       "iron; ferritin; transferrin saturation; blood test"},
+      {"dose_topical",
+       {{"name", "A magnesium oil, spray, cream, flakes or bath"}},
+       "topical; oil; spray; cream; lotion; flakes; bath; skin; transdermal"},
       {"plan_trial", {{"weeks", threshold("plan_review_weeks")}}, "how long; weeks; diary; trial"},
       {"plan_form_reason", {}, "citrate; which form; best form"},
-      {"plan_form_reason_sensitive", {}, "glycinate; sensitive stomach; diarrhoea; diarrhea; laxative"},
-      {"dopamine_agonist", {{"medicine", "A dopamine agonist"}, {"sides", ""}}, "dopamine agonist; augmentation; pramipexole; ropinirole; rotigotine"},
+      {"plan_form_reason_sensitive",
+       {},
+       "glycinate; sensitive stomach; diarrhoea; diarrhea; laxative"},
+      {"dopamine_agonist",
+       {{"medicine", "A dopamine agonist"}, {"sides", ""}},
+       "dopamine agonist; augmentation; pramipexole; ropinirole; rotigotine"},
   };
   for (const auto& pick : picks) {
     const auto text = kb.rules.texts.find(pick.name);
@@ -310,10 +338,12 @@ void add_treatments(const Kb& kb, std::vector<AskDoc>& docs) {
         names.push_back(medicine_names(*med));
       }
     doc.names = join(names, "; ");
-    doc.body = entry.population + " " + treatment_words(entry.direction) + " " + treatment_words(entry.strength);
+    doc.body = entry.population + " " + treatment_words(entry.direction) + " " +
+               treatment_words(entry.strength);
     if (entry.direction == "not-graded") doc.keywords += " status no recommendation";
     doc.sources = entry.prov.sources;
-    if (!entry.superseded_by.empty()) doc.rank_weight = 0.8;  // an older guideline ranks below its successor
+    if (!entry.superseded_by.empty())
+      doc.rank_weight = 0.8;  // an older guideline ranks below its successor
     docs.push_back(std::move(doc));
   }
 }
@@ -324,12 +354,14 @@ void add_evidence(const Kb& kb, std::vector<AskDoc>& docs) {
     doc.title = entry.title;
     doc.text = entry.detail;
     std::vector<std::string> body;
-    for (const auto& study : entry.studies) body.push_back(study.name + ": " + study.design + "; " + study.dose + "; " + study.result);
+    for (const auto& study : entry.studies)
+      body.push_back(study.name + ": " + study.design + "; " + study.dose + "; " + study.result);
     doc.body = join(body, " ");
     doc.keywords += " " + entry.topic;
     doc.sources = entry.prov.sources;
     for (const auto& study : entry.studies) add_unique(doc.sources, {study.source});
-    doc.rank_weight = 1.25;  // the KB's graded summary answers "does it work" before any single claim
+    doc.rank_weight =
+        1.25;  // the KB's graded summary answers "does it work" before any single claim
     docs.push_back(std::move(doc));
   }
 }
@@ -337,13 +369,16 @@ void add_evidence(const Kb& kb, std::vector<AskDoc>& docs) {
 void add_intakes(const Kb& kb, std::vector<AskDoc>& docs) {
   for (const auto jurisdiction : {Jurisdiction::us, Jurisdiction::uk, Jurisdiction::eu}) {
     AskDoc limit = make_doc("upper-limit", to_string(jurisdiction));
-    limit.title = std::string("Upper limit for magnesium from supplements and medicines (") + jurisdiction_name(jurisdiction) + ")";
+    limit.title = std::string("Upper limit for magnesium from supplements and medicines (") +
+                  jurisdiction_name(jurisdiction) + ")";
     std::vector<std::string> rows, notes;
     for (const auto& row : kb.upper_limits) {
       if (row.jurisdiction != jurisdiction) continue;
       rows.push_back(age_range(row.age_from_y, row.age_below_y) + ": " +
-                     (row.mg ? format_quantity(*row.mg) + " mg a day (" + (row.kind == "ul" ? "upper limit" : treatment_words(row.kind)) + ")"
-                             : "none can be set"));
+                     (row.mg
+                          ? format_quantity(*row.mg) + " mg a day (" +
+                                (row.kind == "ul" ? "upper limit" : treatment_words(row.kind)) + ")"
+                          : "none can be set"));
       add_unique(notes, {row.note});
       add_unique(limit.sources, row.prov.sources);
     }
@@ -355,18 +390,23 @@ void add_intakes(const Kb& kb, std::vector<AskDoc>& docs) {
     rows.clear();
     std::string kinds;
     for (const auto& row : kb.reference_intakes) {
-      if (row.jurisdiction != jurisdiction || (row.sex == "any" && row.age_from_y >= 14)) continue;  // skip "sex not given" fallbacks
+      if (row.jurisdiction != jurisdiction || (row.sex == "any" && row.age_from_y >= 14))
+        continue;  // skip "sex not given" fallbacks
       std::string who = row.sex == "any" ? "" : row.sex == "male" ? "men" : "women";
       if (row.state != "any") who = row.state == "pregnant" ? "pregnancy" : row.state;
       std::string kind = row.kind;
-      std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      std::transform(kind.begin(), kind.end(), kind.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
       if (kinds.find(kind) == std::string::npos) kinds += (kinds.empty() ? "" : "/") + kind;
-      rows.push_back(age_range(row.age_from_y, row.age_below_y) + (who.empty() ? "" : " " + who) + ": " + format_quantity(row.mg) + " mg (" + kind + ")");
+      rows.push_back(age_range(row.age_from_y, row.age_below_y) + (who.empty() ? "" : " " + who) +
+                     ": " + format_quantity(row.mg) + " mg (" + kind + ")");
       add_unique(intake.sources, row.prov.sources);
     }
     if (rows.empty()) continue;
-    intake.title = std::string("How much magnesium people need each day, from food and supplements together (") +
-                   jurisdiction_name(jurisdiction) + ", " + kinds + ")";
+    intake.title =
+        std::string(
+            "How much magnesium people need each day, from food and supplements together (") +
+        jurisdiction_name(jurisdiction) + ", " + kinds + ")";
     intake.text = join(rows, "; ") + ".";
     intake.keywords += std::string(" ") + jurisdiction_words(jurisdiction);
     docs.push_back(std::move(intake));
@@ -381,12 +421,14 @@ void add_forms(const Kb& kb, std::vector<AskDoc>& docs) {
     add_unique(names, form.synonyms);
     for (const auto& salt : kb.salts) {
       if (salt.form != form.id) continue;
-      parts.push_back(salt.name + " (" + salt.formula + "): " + format_quantity(salt.percent()) + "% magnesium");
+      parts.push_back(salt.name + " (" + salt.formula + "): " + format_quantity(salt.percent()) +
+                      "% magnesium");
       add_unique(names, {salt.name});
       add_unique(names, salt.synonyms);
       add_unique(doc.sources, salt.prov.sources);
     }
-    doc.text = join(parts, "; ") + "." + (form.laxative ? " Also classed as an osmotic laxative (ATC A06AD)." : "");
+    doc.text = join(parts, "; ") + "." +
+               (form.laxative ? " Also classed as an osmotic laxative (ATC A06AD)." : "");
     doc.names = join(names, "; ");
     add_unique(doc.sources, form.prov.sources);
     docs.push_back(std::move(doc));
@@ -399,8 +441,10 @@ void add_forms(const Kb& kb, std::vector<AskDoc>& docs) {
     const Salt* salt = kb.salt(mg.salt);
     std::string unit = mg.per_ml ? format_quantity(*mg.per_ml) + " mL" : mg.per;
     doc.text = format_quantity(mg.elemental_mg) + " mg of elemental magnesium per " + unit +
-               (mg.salt_mg ? " (" + format_quantity(*mg.salt_mg) + " mg of " + (salt ? salt->name : mg.salt) + ")" : "") + "; used as " +
-               mg.use + ".";
+               (mg.salt_mg ? " (" + format_quantity(*mg.salt_mg) + " mg of " +
+                                 (salt ? salt->name : mg.salt) + ")"
+                           : "") +
+               "; used as " + mg.use + ".";
     doc.covers = {med.id};
     doc.names = medicine_names(med);
     doc.sources = med.prov.sources;
@@ -422,14 +466,18 @@ void add_evidence_set(const EvidenceSet& evidence, std::vector<AskDoc>& docs) {
     doc.title = conflict.title;
     doc.text = conflict.summary + " What willis applies: " + conflict.applies;
     std::vector<std::string> body;
-    for (const auto& position : conflict.positions) body.push_back(position.authority + " (" + position.strength + "): " + position.says);
+    for (const auto& position : conflict.positions)
+      body.push_back(position.authority + " (" + position.strength + "): " + position.says);
     doc.body = join(body, " ");
     doc.keywords += " " + conflict.topic;
     for (const auto& position : conflict.positions) {
       const auto& who = position.authority;
-      if (who.find("United States") != std::string::npos || who.find("US ") != std::string::npos) doc.keywords += " us usa american";
-      if (who.find("European") != std::string::npos || who.find("EU") != std::string::npos) doc.keywords += " eu europe european";
-      if (who.find("United Kingdom") != std::string::npos || who.find("UK") != std::string::npos) doc.keywords += " uk britain british";
+      if (who.find("United States") != std::string::npos || who.find("US ") != std::string::npos)
+        doc.keywords += " us usa american";
+      if (who.find("European") != std::string::npos || who.find("EU") != std::string::npos)
+        doc.keywords += " eu europe european";
+      if (who.find("United Kingdom") != std::string::npos || who.find("UK") != std::string::npos)
+        doc.keywords += " uk britain british";
     }
     doc.sources = conflict.all_sources();
     docs.push_back(std::move(doc));
@@ -440,7 +488,8 @@ void add_sources(const Kb& kb, std::vector<AskDoc>& docs) {
   for (const auto& [id, source] : kb.sources) {
     AskDoc doc = make_doc("source", id);
     doc.title = source.title;
-    doc.text = source.publisher + (source.year ? ", " + std::to_string(*source.year) : "") + ". " + source.verified_how;
+    doc.text = source.publisher + (source.year ? ", " + std::to_string(*source.year) : "") + ". " +
+               source.verified_how;
     doc.names = id_words(id);
     doc.sources = {id};
     doc.rank_weight = 0.5;  // the entries that cite a source answer better than the source itself
@@ -487,7 +536,9 @@ std::vector<std::string> ask_words(std::string_view text) {
 namespace {
 
 // The question's words as names are normalized (core/names.h), split into words.
-std::vector<std::string> question_words(std::string_view text) { return ask_words(normalize_name(text)); }
+std::vector<std::string> question_words(std::string_view text) {
+  return ask_words(normalize_name(text));
+}
 
 struct MedicineSpan {
   std::size_t start = 0, length = 0;
@@ -506,9 +557,13 @@ std::vector<MedicineSpan> medicine_spans(const std::vector<std::string>& words, 
   }
   std::vector<MedicineSpan> spans;
   for (std::size_t start = 0; start < words.size(); ++start) {
-    for (std::size_t length = std::min<std::size_t>(4, words.size() - start); length >= 1; --length) {
-      std::vector<std::string> phrase(words.begin() + static_cast<long>(start), words.begin() + static_cast<long>(start + length));
-      if (std::all_of(phrase.begin(), phrase.end(), [&ignored](const std::string& word) { return contains(ignored, word); })) continue;
+    for (std::size_t length = std::min<std::size_t>(4, words.size() - start); length >= 1;
+         --length) {
+      std::vector<std::string> phrase(words.begin() + static_cast<long>(start),
+                                      words.begin() + static_cast<long>(start + length));
+      if (std::all_of(phrase.begin(), phrase.end(),
+                      [&ignored](const std::string& word) { return contains(ignored, word); }))
+        continue;
       const auto hit = tables->medicines.find(join(phrase, " "));
       if (hit != tables->medicines.end()) {
         spans.push_back({start, length, hit->second});
@@ -547,7 +602,8 @@ AskQuery make_ask_query(std::string_view question, const AskSettings& settings, 
         if (searchable(words[pos])) add_unique(concept_terms, {words[pos]});
       }
       for (const auto& word : question_words(id_words(span.id)))
-        if (searchable(word) && !std::all_of(word.begin(), word.end(), [](unsigned char c) { return std::isdigit(c); }))
+        if (searchable(word) &&
+            !std::all_of(word.begin(), word.end(), [](unsigned char c) { return std::isdigit(c); }))
           add_unique(concept_terms, {word});
       if (!concept_terms.empty()) query.concepts.push_back(concept_terms);
     }
@@ -558,18 +614,22 @@ AskQuery make_ask_query(std::string_view question, const AskSettings& settings, 
   for (const auto& synonym : settings.synonyms) {
     std::vector<std::string> concept_terms;
     bool found = false;
-    std::vector<std::vector<std::string>> phrases;  // longest first: "leg cramps at night" before "leg cramps"
+    std::vector<std::vector<std::string>>
+        phrases;  // longest first: "leg cramps at night" before "leg cramps"
     for (const auto& phrase : synonym.words) phrases.push_back(question_words(phrase));
-    std::stable_sort(phrases.begin(), phrases.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    std::stable_sort(phrases.begin(), phrases.end(),
+                     [](const auto& a, const auto& b) { return a.size() > b.size(); });
     for (const auto& phrase_words : phrases) {
       if (phrase_words.empty() || phrase_words.size() > words.size()) continue;
       for (std::size_t start = 0; start + phrase_words.size() <= words.size(); ++start) {
-        if (!std::equal(phrase_words.begin(), phrase_words.end(), words.begin() + static_cast<long>(start)) ||
+        if (!std::equal(phrase_words.begin(), phrase_words.end(),
+                        words.begin() + static_cast<long>(start)) ||
             !all_free(consumed, start, phrase_words.size()))
           continue;
         found = true;
         for (std::size_t pos = 0; pos < phrase_words.size(); ++pos) consumed[start + pos] = true;
-        if (phrase_words.size() == 1 && searchable(phrase_words.front())) add_unique(concept_terms, {phrase_words.front()});
+        if (phrase_words.size() == 1 && searchable(phrase_words.front()))
+          add_unique(concept_terms, {phrase_words.front()});
       }
     }
     if (!found) continue;
@@ -585,8 +645,9 @@ AskQuery make_ask_query(std::string_view question, const AskSettings& settings, 
       add_unique(weak, {word});
       continue;
     }
-    const bool known = std::any_of(query.concepts.begin(), query.concepts.end(),
-                                   [&word](const std::vector<std::string>& c) { return contains(c, word); });
+    const bool known =
+        std::any_of(query.concepts.begin(), query.concepts.end(),
+                    [&word](const std::vector<std::string>& c) { return contains(c, word); });
     if (!known) query.concepts.push_back({word});
   }
   const auto add_term = [&query, &settings](const std::string& word) {
@@ -600,13 +661,16 @@ AskQuery make_ask_query(std::string_view question, const AskSettings& settings, 
   return query;
 }
 
-std::vector<std::string> mentioned_medicines(std::string_view question, const Kb& kb, const std::vector<std::string>& ignored) {
+std::vector<std::string> mentioned_medicines(std::string_view question, const Kb& kb,
+                                             const std::vector<std::string>& ignored) {
   std::vector<std::string> found;
-  for (const auto& span : medicine_spans(question_words(question), kb, ignored)) add_unique(found, {span.id});
+  for (const auto& span : medicine_spans(question_words(question), kb, ignored))
+    add_unique(found, {span.id});
   return found;
 }
 
-AskAnswer render_answer(const AskDoc& doc, const std::vector<std::string>& mentioned, const Kb& kb, double score) {
+AskAnswer render_answer(const AskDoc& doc, const std::vector<std::string>& mentioned, const Kb& kb,
+                        double score) {
   AskAnswer answer;
   answer.kb_id = doc.kb_id;
   answer.kind = doc.kind;

@@ -7,8 +7,10 @@
 
 namespace willis::core {
 
-const std::vector<std::string> kClaimTopics = {"dose", "efficacy", "topical", "safety", "interactions", "diagnosis"};
-const std::vector<std::string> kClaimVerdicts = {"supported", "partly", "contradicted", "unverifiable"};
+const std::vector<std::string> kClaimTopics = {"dose",   "efficacy",     "topical",
+                                               "safety", "interactions", "diagnosis"};
+const std::vector<std::string> kClaimVerdicts = {"supported", "partly", "contradicted",
+                                                 "unverifiable"};
 
 namespace {
 
@@ -17,7 +19,8 @@ std::vector<std::string> split(std::string_view text, char separator) {
   std::size_t start = 0;
   while (true) {
     const auto end = text.find(separator, start);
-    parts.emplace_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    parts.emplace_back(
+        text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
@@ -30,7 +33,8 @@ void add_unique(std::vector<std::string>& list, const std::vector<std::string>& 
 }
 
 // The year of the first source that has one (sources.yaml), or nothing.
-void add_year(const Kb& kb, const std::vector<std::string>& sources, RefValues& out, std::optional<int> own = {}) {
+void add_year(const Kb& kb, const std::vector<std::string>& sources, RefValues& out,
+              std::optional<int> own = {}) {
   if (own) {
     out.values["year"] = std::to_string(*own);
     return;
@@ -68,7 +72,9 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 }
 
 Error not_found(std::string_view ref, std::string_view what) {
-  return Error{Errc::not_found, "", "reference \"" + std::string(ref) + "\" names no " + std::string(what) + " in the knowledge base"};
+  return Error{Errc::not_found, "",
+               "reference \"" + std::string(ref) + "\" names no " + std::string(what) +
+                   " in the knowledge base"};
 }
 
 }  // namespace
@@ -123,7 +129,8 @@ Result<RefValues> resolve_ref(const Kb& kb, std::string_view ref) {
     const auto jurisdiction = jurisdiction_of(parts[1]);
     const auto age = number_of(parts[2]);
     for (const auto& row : kb.upper_limits) {
-      if (!jurisdiction || !age || row.jurisdiction != *jurisdiction || row.age_from_y != *age) continue;
+      if (!jurisdiction || !age || row.jurisdiction != *jurisdiction || row.age_from_y != *age)
+        continue;
       if (row.mg) out.values["mg"] = format_quantity(*row.mg);
       out.values["kind"] = row.kind == "ul" ? "upper limit (UL)" : treatment_words(row.kind);
       out.values["counts"] = join(row.counts, ", ");
@@ -139,8 +146,8 @@ Result<RefValues> resolve_ref(const Kb& kb, std::string_view ref) {
     const auto jurisdiction = jurisdiction_of(parts[1]);
     const auto age = number_of(parts[2]);
     for (const auto& row : kb.reference_intakes) {
-      if (!jurisdiction || !age || row.jurisdiction != *jurisdiction || row.age_from_y != *age || row.sex != parts[3] ||
-          row.state != "any")
+      if (!jurisdiction || !age || row.jurisdiction != *jurisdiction || row.age_from_y != *age ||
+          row.sex != parts[3] || row.state != "any")
         continue;
       out.values["mg"] = format_quantity(row.mg);
       std::string kind_upper = row.kind;
@@ -168,7 +175,10 @@ Result<RefValues> resolve_ref(const Kb& kb, std::string_view ref) {
       const Window* found = nullptr;
       for (const auto& window : entry.windows) {
         if (window.source != parts[2]) continue;
-        if (found) return Error{Errc::invalid_value, "", "reference \"" + std::string(ref) + "\" is ambiguous: the entry has two windows from that source"};
+        if (found)
+          return Error{Errc::invalid_value, "",
+                       "reference \"" + std::string(ref) +
+                           "\" is ambiguous: the entry has two windows from that source"};
         found = &window;
       }
       if (!found) return not_found(ref, "window from that source in that interaction");
@@ -185,10 +195,13 @@ Result<RefValues> resolve_ref(const Kb& kb, std::string_view ref) {
     const auto jurisdiction = jurisdiction_of(parts[1]);
     for (const auto& rule : kb.rules.iron) {
       if (!jurisdiction || rule.jurisdiction != *jurisdiction) continue;
-      if (rule.ferritin_treat_at_or_below >= 0) out.values["ferritin_at_or_below"] = format_quantity(rule.ferritin_treat_at_or_below);
-      if (rule.ferritin_treat_below >= 0) out.values["ferritin_below"] = format_quantity(rule.ferritin_treat_below);
+      if (rule.ferritin_treat_at_or_below >= 0)
+        out.values["ferritin_at_or_below"] = format_quantity(rule.ferritin_treat_at_or_below);
+      if (rule.ferritin_treat_below >= 0)
+        out.values["ferritin_below"] = format_quantity(rule.ferritin_treat_below);
       out.values["tsat_below"] = format_quantity(rule.tsat_treat_below);
-      if (rule.ferritin_iv_only_up_to) out.values["iv_up_to"] = format_quantity(*rule.ferritin_iv_only_up_to);
+      if (rule.ferritin_iv_only_up_to)
+        out.values["iv_up_to"] = format_quantity(*rule.ferritin_iv_only_up_to);
       out.sources = rule.prov.sources;
       add_year(kb, out.sources, out);
       return out;
@@ -217,13 +230,15 @@ Result<RefValues> resolve_ref(const Kb& kb, std::string_view ref) {
     add_year(kb, out.sources, out);
     return out;
   }
-  return Error{Errc::invalid_value, "",
-               "reference \"" + std::string(ref) +
-                   "\" has an unknown form; use upper_limit:JUR:AGE, reference_intake:JUR:AGE:SEX, "
-                   "window:INTERACTION:SOURCE, interaction:ID, iron:JUR, treatment:ID or threshold:NAME"};
+  return Error{
+      Errc::invalid_value, "",
+      "reference \"" + std::string(ref) +
+          "\" has an unknown form; use upper_limit:JUR:AGE, reference_intake:JUR:AGE:SEX, "
+          "window:INTERACTION:SOURCE, interaction:ID, iron:JUR, treatment:ID or threshold:NAME"};
 }
 
-Result<std::string> fill_placeholders(std::string_view text, const std::map<std::string, std::string, std::less<>>& values) {
+Result<std::string> fill_placeholders(
+    std::string_view text, const std::map<std::string, std::string, std::less<>>& values) {
   std::string out;
   out.reserve(text.size());
   std::size_t pos = 0;
@@ -240,7 +255,9 @@ Result<std::string> fill_placeholders(std::string_view text, const std::map<std:
     const std::string_view name = text.substr(open + 1, close - open - 1);
     const auto found = values.find(name);
     if (found == values.end())
-      return Error{Errc::invalid_value, "", "placeholder {" + std::string(name) + "} cannot be filled (the ref gives no such value)"};
+      return Error{
+          Errc::invalid_value, "",
+          "placeholder {" + std::string(name) + "} cannot be filled (the ref gives no such value)"};
     out += found->second;
     pos = close + 1;
   }
@@ -251,7 +268,8 @@ Result<std::string> fill_placeholders(std::string_view text, const std::map<std:
 
 namespace willis::core {
 
-std::map<std::string, std::vector<std::string>> source_citations(const Kb& kb, const EvidenceSet& evidence) {
+std::map<std::string, std::vector<std::string>> source_citations(const Kb& kb,
+                                                                 const EvidenceSet& evidence) {
   std::map<std::string, std::vector<std::string>> cited;
   for (const auto& [id, source] : kb.sources) cited[id];
   const auto cite = [&cited](const std::vector<std::string>& sources, const std::string& by) {
@@ -264,10 +282,12 @@ std::map<std::string, std::vector<std::string>> source_citations(const Kb& kb, c
   for (const auto& form : kb.forms) cite(form.prov.sources, "form:" + form.id);
   for (const auto& salt : kb.salts) cite(salt.prov.sources, "salt:" + salt.id);
   for (const auto& row : kb.reference_intakes)
-    cite(row.prov.sources, std::string("reference-intake:") + to_string(row.jurisdiction) + ":" + age(row.age_from_y) + ":" +
-                               row.sex + (row.state == "any" ? "" : ":" + row.state));
+    cite(row.prov.sources, std::string("reference-intake:") + to_string(row.jurisdiction) + ":" +
+                               age(row.age_from_y) + ":" + row.sex +
+                               (row.state == "any" ? "" : ":" + row.state));
   for (const auto& row : kb.upper_limits)
-    cite(row.prov.sources, std::string("upper-limit:") + to_string(row.jurisdiction) + ":" + age(row.age_from_y));
+    cite(row.prov.sources,
+         std::string("upper-limit:") + to_string(row.jurisdiction) + ":" + age(row.age_from_y));
   for (const auto& cls : kb.classes) cite(cls.prov.sources, "class:" + cls.id);
   for (const auto& med : kb.medicines) cite(med.prov.sources, "medicine:" + med.id);
   for (const auto& entry : kb.interactions) {
@@ -276,19 +296,24 @@ std::map<std::string, std::vector<std::string>> source_citations(const Kb& kb, c
     for (const auto& window : entry.windows) cite({window.source}, by);
   }
   for (const auto& condition : kb.conditions)
-    if (condition.finding) cite(condition.finding->prov.sources, condition.finding->kind + ":" + condition.id);
+    if (condition.finding)
+      cite(condition.finding->prov.sources, condition.finding->kind + ":" + condition.id);
   for (const auto& flag : kb.red_flags) cite(flag.prov.sources, "red-flag:" + flag.id);
-  for (const auto& treatment : kb.treatments) cite(treatment.prov.sources, "treatment:" + treatment.id);
+  for (const auto& treatment : kb.treatments)
+    cite(treatment.prov.sources, "treatment:" + treatment.id);
   for (const auto& entry : kb.evidence) {
     cite(entry.prov.sources, "evidence:" + entry.id);
     for (const auto& study : entry.studies) cite({study.source}, "evidence:" + entry.id);
   }
-  for (const auto& [name, threshold] : kb.rules.thresholds) cite(threshold.prov.sources, "threshold:" + name);
+  for (const auto& [name, threshold] : kb.rules.thresholds)
+    cite(threshold.prov.sources, "threshold:" + name);
   for (const auto& [name, text] : kb.rules.texts) cite(text.prov.sources, "rule-text:" + name);
-  for (const auto& rule : kb.rules.iron) cite(rule.prov.sources, std::string("iron:") + to_string(rule.jurisdiction));
+  for (const auto& rule : kb.rules.iron)
+    cite(rule.prov.sources, std::string("iron:") + to_string(rule.jurisdiction));
   cite(kb.rules.irls_prov.sources, "irls-bands");
   for (const auto& claim : evidence.claims) cite(claim.sources, "claim:" + claim.id);
-  for (const auto& conflict : evidence.conflicts) cite(conflict.all_sources(), "conflict:" + conflict.id);
+  for (const auto& conflict : evidence.conflicts)
+    cite(conflict.all_sources(), "conflict:" + conflict.id);
   cite(evidence.ask.no_match_sources, "ask:no-match");
   return cited;
 }

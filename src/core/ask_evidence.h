@@ -38,7 +38,8 @@ struct ConflictPosition {
 
 struct Conflict {
   std::string id, topic, title, summary;
-  std::string applies_template, applies_ref, applies;  ///< applies = template filled from applies_ref
+  std::string applies_template, applies_ref,
+      applies;  ///< applies = template filled from applies_ref
   std::vector<ConflictPosition> positions;
   std::vector<std::string> sources;  ///< the conflict's own sources (the positions carry theirs)
   SourceLoc loc;
@@ -94,12 +95,14 @@ Result<RefValues> resolve_ref(const Kb& kb, std::string_view ref);
 
 /// `text` with every {name} replaced from `values`. Errors: invalid_value naming the first
 /// placeholder that `values` lacks (an unclosed '{' is also an error).
-Result<std::string> fill_placeholders(std::string_view text, const std::map<std::string, std::string, std::less<>>& values);
+Result<std::string> fill_placeholders(
+    std::string_view text, const std::map<std::string, std::string, std::less<>>& values);
 
 /// Every source id in the KB -> what cites it, in KB order: "interaction:ciprofloxacin",
 /// "medicine:levothyroxine", "upper-limit:us:9", "claim:000-14", "conflict:upper-limits", ...
 /// Sources nothing cites map to an empty list.
-std::map<std::string, std::vector<std::string>> source_citations(const Kb& kb, const EvidenceSet& evidence);
+std::map<std::string, std::vector<std::string>> source_citations(const Kb& kb,
+                                                                 const EvidenceSet& evidence);
 
 /// A number as people write it: 4, 0.5, 28.35 (no trailing zeros, at most 2 decimals).
 std::string format_quantity(double value);

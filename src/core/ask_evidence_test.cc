@@ -39,10 +39,12 @@ TEST(AskEvidence, ResolvesEveryRefFormFromTheKb) {
   auto effective = resolve_ref(kb, "interaction:alendronic-acid");
   ASSERT_TRUE(effective.ok());
   EXPECT_EQ(effective.value().values.at("after_h"), "4");
-  EXPECT_EQ(resolve_ref(kb, "window:alendronic-acid:l-fosamax").value().values.at("after_h"), "0.5");
+  EXPECT_EQ(resolve_ref(kb, "window:alendronic-acid:l-fosamax").value().values.at("after_h"),
+            "0.5");
   EXPECT_EQ(resolve_ref(kb, "iron:uk").value().values.count("ferritin_at_or_below"), 0u);
   EXPECT_EQ(resolve_ref(kb, "iron:uk").value().values.at("ferritin_below"), "75");
-  EXPECT_EQ(resolve_ref(kb, "treatment:aasm-pramipexole").value().values.at("direction"), "against standard use");
+  EXPECT_EQ(resolve_ref(kb, "treatment:aasm-pramipexole").value().values.at("direction"),
+            "against standard use");
   EXPECT_EQ(resolve_ref(kb, "reference_intake:uk:19:female").value().values.at("mg"), "270");
   EXPECT_EQ(resolve_ref(kb, "threshold:plan_review_weeks").value().values.at("value"), "8");
   EXPECT_EQ(resolve_ref(kb, "treatment:nope").error().code, Errc::not_found);
@@ -56,7 +58,8 @@ TEST(AskEvidence, QueryDropsStopWordsAndAddsSynonyms) {
   settings.weak_words = {"magnesium", "take"};
   settings.synonyms = {{{"water pill"}, {"diuretic", "water tablets"}}};
   const auto query = make_ask_query("Can I take magnesium with my water pill?", settings);
-  EXPECT_EQ(query.terms, (std::vector<std::string>{"diuretic", "water", "tablets", "take", "magnesium"}));
+  EXPECT_EQ(query.terms,
+            (std::vector<std::string>{"diuretic", "water", "tablets", "take", "magnesium"}));
   EXPECT_EQ(query.informative, (std::vector<std::string>{"diuretic", "water", "tablets"}));
   ASSERT_EQ(query.concepts.size(), 1u);  // the phrase and what it adds are one concept
   EXPECT_TRUE(make_ask_query("Can I take magnesium?", settings).informative.empty());
@@ -64,13 +67,17 @@ TEST(AskEvidence, QueryDropsStopWordsAndAddsSynonyms) {
 
 TEST(AskEvidence, FindsMedicinesByBrandAndFillsThemIn) {
   const auto& kb = testing::kb();
-  EXPECT_EQ(mentioned_medicines("Is Synthroid ok with magnesium?", kb, {"magnesium"}), std::vector<std::string>{"levothyroxine"});
-  EXPECT_EQ(mentioned_medicines("milk of magnesia and digoxin", kb, {"magnesium"}), (std::vector<std::string>{"milk-of-magnesia", "digoxin"}));
+  EXPECT_EQ(mentioned_medicines("Is Synthroid ok with magnesium?", kb, {"magnesium"}),
+            std::vector<std::string>{"levothyroxine"});
+  EXPECT_EQ(mentioned_medicines("milk of magnesia and digoxin", kb, {"magnesium"}),
+            (std::vector<std::string>{"milk-of-magnesia", "digoxin"}));
   EvidenceSet none;
   const auto docs = build_ask_docs(kb, none);
-  const auto ppi = std::find_if(docs.begin(), docs.end(), [](const AskDoc& d) { return d.kb_id == "depletion:ppi"; });
+  const auto ppi = std::find_if(docs.begin(), docs.end(),
+                                [](const AskDoc& d) { return d.kb_id == "depletion:ppi"; });
   ASSERT_NE(ppi, docs.end());
-  const auto answer = render_answer(*ppi, mentioned_medicines("does nexium lower magnesium", kb, {"magnesium"}), kb, 1);
+  const auto answer = render_answer(
+      *ppi, mentioned_medicines("does nexium lower magnesium", kb, {"magnesium"}), kb, 1);
   EXPECT_EQ(answer.title.rfind("Esomeprazole:", 0), 0u) << answer.title;
   EXPECT_EQ(answer.text.find("{medicine}"), std::string::npos);
   const auto general = render_answer(*ppi, {}, kb, 1);

@@ -25,10 +25,12 @@ std::string format_number(double value) {
   return text;
 }
 
-std::string fill_text(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
+std::string fill_text(std::string text,
+                      const std::vector<std::pair<std::string, std::string>>& values) {
   for (const auto& [name, value] : values) {
     const std::string placeholder = "{" + name + "}";
-    for (std::size_t at = 0; (at = text.find(placeholder, at)) != std::string::npos; at += value.size())
+    for (std::size_t at = 0; (at = text.find(placeholder, at)) != std::string::npos;
+         at += value.size())
       text.replace(at, placeholder.size(), value);
   }
   return text;
@@ -72,10 +74,12 @@ struct Item {
   Route route = Route::oral;
   Every every = Every::day;
   std::string on_day;
-  std::vector<const Medicine*> medicines;  ///< KB medicines it names (magnesium products are in `magnesium`)
-  std::vector<std::string> unknown;        ///< the name, or parts of it, that willis does not know
-  SupplementMatch magnesium;               ///< kind unknown: no magnesium in it
-  bool magnesium_in_combination = false;   ///< magnesium is one part of a combination (amount not attributable)
+  std::vector<const Medicine*>
+      medicines;  ///< KB medicines it names (magnesium products are in `magnesium`)
+  std::vector<std::string> unknown;  ///< the name, or parts of it, that willis does not know
+  SupplementMatch magnesium;         ///< kind unknown: no magnesium in it
+  bool magnesium_in_combination =
+      false;  ///< magnesium is one part of a combination (amount not attributable)
 };
 
 /// Strength written in a name ("Magnesium 10 mmol effervescent", "magnesium citrate 200 mg").
@@ -91,14 +95,17 @@ std::optional<Quantity> strength_in_name(const std::string& name) {
   for (std::size_t idx = 0; idx < words.size(); ++idx) {
     std::string number = words[idx], unit;
     std::size_t digits = 0;
-    while (digits < number.size() && (std::isdigit(static_cast<unsigned char>(number[digits])) || number[digits] == '.')) ++digits;
+    while (digits < number.size() &&
+           (std::isdigit(static_cast<unsigned char>(number[digits])) || number[digits] == '.'))
+      ++digits;
     if (digits == 0) continue;
     unit = number.substr(digits);
     number = number.substr(0, digits);
     if (unit.empty() && idx + 1 < words.size()) unit = words[idx + 1];
     const double value = std::atof(number.c_str());
     if (!(value > 0)) continue;
-    if (unit == "mg" || unit == "mmol" || unit == "g" || unit == "mcg" || unit == "meq") return Quantity{value, unit};
+    if (unit == "mg" || unit == "mmol" || unit == "g" || unit == "mcg" || unit == "meq")
+      return Quantity{value, unit};
   }
   return std::nullopt;
 }
@@ -122,8 +129,8 @@ std::optional<double> ion_mg(const Quantity& q) {
 }
 
 bool count_unit(const std::string& unit) {
-  return unit.empty() || unit == "tablet" || unit == "capsule" || unit == "sachet" || unit == "dose" ||
-         unit == "gummy" || unit == "lozenge";
+  return unit.empty() || unit == "tablet" || unit == "capsule" || unit == "sachet" ||
+         unit == "dose" || unit == "gummy" || unit == "lozenge";
 }
 
 class Assessor {
@@ -160,7 +167,8 @@ class Assessor {
                std::string detail, std::string see, const Provenance& prov) {
     const std::string id = kind + ":" + subject;
     // One finding per subject; an index keeps this linear however many items a profile lists.
-    if (const auto found = finding_index_.find(id); found != finding_index_.end()) return out_.findings[found->second];
+    if (const auto found = finding_index_.find(id); found != finding_index_.end())
+      return out_.findings[found->second];
     finding_index_.emplace(id, out_.findings.size());
     Finding f;
     f.id = id;
@@ -175,11 +183,11 @@ class Assessor {
     return out_.findings.back();
   }
 
-  Finding& add_text(const std::string& kind, const std::string& subject, const std::string& text_name,
-                    const Values& values) {
+  Finding& add_text(const std::string& kind, const std::string& subject,
+                    const std::string& text_name, const Values& values) {
     const RuleText& text = rules_.text(text_name);
-    return add(kind, subject, text.severity, fill_text(text.title, values), fill_text(text.detail, values),
-               fill_text(text.see, values), text.prov);
+    return add(kind, subject, text.severity, fill_text(text.title, values),
+               fill_text(text.detail, values), fill_text(text.see, values), text.prov);
   }
 
   double threshold(const char* name) const { return rules_.threshold(name).value; }
@@ -200,13 +208,15 @@ class Assessor {
 
   bool rls_suspected() const {
     const auto& s = p_.symptoms;
-    return has_condition_role("rls") || s.urge_to_move_legs.value_or(false) || s.worse_at_rest.value_or(false) ||
-           s.relieved_by_movement.value_or(false) || s.worse_evening_or_night.value_or(false) ||
-           s.irls_total.value_or(0) > 0;
+    return has_condition_role("rls") || s.urge_to_move_legs.value_or(false) ||
+           s.worse_at_rest.value_or(false) || s.relieved_by_movement.value_or(false) ||
+           s.worse_evening_or_night.value_or(false) || s.irls_total.value_or(0) > 0;
   }
 
   std::string suggestion_text(const std::optional<std::string>& suggestion) const {
-    return suggestion ? " Did you mean \"" + *suggestion + "\"? (willis does not correct names by itself.)" : "";
+    return suggestion
+               ? " Did you mean \"" + *suggestion + "\"? (willis does not correct names by itself.)"
+               : "";
   }
 
   // ---- names ----
@@ -220,7 +230,8 @@ class Assessor {
       item.basis = entry.amount_basis;
       item.times = entry.times;
       item.per_day = entry.times.empty() ? entry.per_day.value_or(1)
-                                         : std::max<int>(static_cast<int>(entry.times.size()), entry.per_day.value_or(0));
+                                         : std::max<int>(static_cast<int>(entry.times.size()),
+                                                         entry.per_day.value_or(0));
       item.per_day_assumed = entry.times.empty() && !entry.per_day;
       item.prescribed = entry.prescribed;
       item.on_day = entry.on_day;
@@ -233,11 +244,16 @@ class Assessor {
       item.field = "supplements[" + std::to_string(idx) + "]";
       item.name = entry.name;
       item.listed_as_supplement = true;
-      if (entry.amount) item.amount = entry.amount;
-      else if (entry.amount_mg) item.amount = Quantity{*entry.amount_mg, "mg"};
-      if (entry.amount_basis_given || entry.amount_basis == AmountBasis::compound) item.basis = entry.amount_basis;
+      if (entry.amount)
+        item.amount = entry.amount;
+      else if (entry.amount_mg)
+        item.amount = Quantity{*entry.amount_mg, "mg"};
+      if (entry.amount_basis_given || entry.amount_basis == AmountBasis::compound)
+        item.basis = entry.amount_basis;
       item.times = entry.times;
-      item.per_day = entry.times.empty() ? entry.per_day : std::max<int>(entry.per_day, static_cast<int>(entry.times.size()));
+      item.per_day = entry.times.empty()
+                         ? entry.per_day
+                         : std::max<int>(entry.per_day, static_cast<int>(entry.times.size()));
       item.prescribed = entry.prescribed;
       resolve(item, std::nullopt, std::nullopt);
       items_.push_back(std::move(item));
@@ -266,8 +282,9 @@ class Assessor {
         if (has_phrase(normalized, word)) item.every = Every::month;
     }
     const SupplementMatch as_magnesium = names_.supplement(item.name);
-    // A route read from the name of a combination ("Aralen/iron sucrose (intravenous)") could belong
-    // to one part only: keep every part's oral window (fail closed) unless `route:` was given.
+    // A route read from the name of a combination ("Aralen/iron sucrose (intravenous)") could
+    // belong to one part only: keep every part's oral window (fail closed) unless `route:` was
+    // given.
     const auto name_route_is_ambiguous = [&](std::size_t parts) {
       if (!route && parts > 1) item.route = Route::oral;
     };
@@ -309,17 +326,21 @@ class Assessor {
     }
     // Text that names magnesium is never read as something without it ("Calcium Magnesium Zinc"):
     // the magnesium is there, in an amount willis cannot attribute (fail closed).
-    if (item.magnesium.kind == SupplementMatch::Kind::unknown && has_phrase(normalized, "magnesium")) {
+    if (item.magnesium.kind == SupplementMatch::Kind::unknown &&
+        has_phrase(normalized, "magnesium")) {
       item.magnesium.kind = SupplementMatch::Kind::form;
       item.magnesium.id = "magnesium";
       item.magnesium_in_combination = true;
     }
-    if (item.magnesium_in_combination && item.unknown.empty() && item.amount && !item.medicines.empty() &&
+    if (item.magnesium_in_combination && item.unknown.empty() && item.amount &&
+        !item.medicines.empty() &&
         std::all_of(item.medicines.begin(), item.medicines.end(), [&](const Medicine* med) {
-          return std::any_of(med->classes.begin(), med->classes.end(),
-                             [&](const std::string& cls) { return contains(rules_.sleep_blend_classes, cls); });
+          return std::any_of(med->classes.begin(), med->classes.end(), [&](const std::string& cls) {
+            return contains(rules_.sleep_blend_classes, cls);
+          });
         }))
-      item.magnesium_in_combination = false;  // a sleep blend: `amount` is its magnesium (docs/contract.md)
+      item.magnesium_in_combination =
+          false;  // a sleep blend: `amount` is its magnesium (docs/contract.md)
     if (item.magnesium_in_combination && item.medicines.empty() && item.unknown.empty() &&
         item.magnesium.kind != SupplementMatch::Kind::unknown && match.ids.size() <= 1)
       item.magnesium_in_combination = false;
@@ -331,19 +352,22 @@ class Assessor {
     if (item.magnesium.kind != SupplementMatch::Kind::unknown && !item.magnesium.id.empty())
       resolution.ids.push_back(item.magnesium.id);
     out_.resolved.push_back(std::move(resolution));
-    const bool known_parts = !item.medicines.empty() || item.magnesium.kind != SupplementMatch::Kind::unknown;
+    const bool known_parts =
+        !item.medicines.empty() || item.magnesium.kind != SupplementMatch::Kind::unknown;
     for (const auto& part : item.unknown) {
       const bool supplement_text = item.listed_as_supplement && !known_parts;
-      add_text("unrecognised", names_.slug(part), supplement_text ? "unrecognised_supplement" : "unrecognised_medicine",
+      add_text("unrecognised", names_.slug(part),
+               supplement_text ? "unrecognised_supplement" : "unrecognised_medicine",
                {{"name", part},
-                {"suggestion", suggestion_text(supplement_text ? names_.suggest_supplement(part) : names_.suggest_medicine(part))}});
+                {"suggestion", suggestion_text(supplement_text ? names_.suggest_supplement(part)
+                                                               : names_.suggest_medicine(part))}});
       unresolve(item.field, part, "unknown", "unresolved_unknown", {{"name", part}});
     }
   }
 
   /// Something the timetable (and, for unknowns and amounts, the plan) must wait for.
-  void unresolve(const std::string& field, const std::string& what, const std::string& missing, const char* text_name,
-                 const Values& values) {
+  void unresolve(const std::string& field, const std::string& what, const std::string& missing,
+                 const char* text_name, const Values& values) {
     const RuleText& text = rules_.text(text_name);
     Unresolved u;
     u.medicines = {what};
@@ -367,7 +391,8 @@ class Assessor {
                  {{"name", name}, {"suggestion", suggestion_text(names_.suggest_condition(name))}});
         // A condition willis does not know could rule magnesium out, so the plan and the
         // timetable wait for it (fail closed); kidney words also count as kidney disease.
-        unresolve(resolution.field, name, "unknown-condition", "unresolved_condition", {{"name", name}});
+        unresolve(resolution.field, name, "unknown-condition", "unresolved_condition",
+                  {{"name", name}});
         if (names_.mentions_kidneys(name)) unknown_kidney_condition_ = name;
       }
       out_.resolved.push_back(std::move(resolution));
@@ -383,16 +408,19 @@ class Assessor {
       const auto id = names_.red_flag(given);
       const RedFlag* flag = id ? kb_.red_flag(*id) : nullptr;
       if (!flag) {
-        add_text("unrecognised", names_.slug(given), "unrecognised_flag", {{"name", given}, {"suggestion", ""}});
-        unresolve(resolution.field, given, "unknown-symptom", "unresolved_symptom", {{"name", given}});
+        add_text("unrecognised", names_.slug(given), "unrecognised_flag",
+                 {{"name", given}, {"suggestion", ""}});
+        unresolve(resolution.field, given, "unknown-symptom", "unresolved_symptom",
+                  {{"name", given}});
         out_.resolved.push_back(std::move(resolution));
         continue;
       }
       resolution.ids.push_back(flag->id);
       out_.resolved.push_back(std::move(resolution));
       const auto see = flag->see.count(jurisdiction) ? flag->see.at(jurisdiction) : std::string();
-      Finding& f = add("red-flag", flag->id, Severity::urgent, flag->title,
-                       flag->action + " Possible cause: " + flag->possible_cause + ".", see, flag->prov);
+      Finding& f =
+          add("red-flag", flag->id, Severity::urgent, flag->title,
+              flag->action + " Possible cause: " + flag->possible_cause + ".", see, flag->prov);
       f.data.emplace_back("emergency", flag->emergency);
     }
   }
@@ -403,9 +431,11 @@ class Assessor {
       add_text("contraindication", "infant", "infant", {});
     } else if (!adult()) {
       const auto limit = upper_limit();
-      // A sleep-only profile (no RLS symptoms) gets sleep wording (issue 15); every other keeps "child".
+      // A sleep-only profile (no RLS symptoms) gets sleep wording (issue 15); every other keeps
+      // "child".
       add_text("caution", "child", sleep_only() ? "child_sleep" : "child",
-               {{"age", format_number(p_.age)}, {"limit", limit && limit->mg ? format_number(*limit->mg) : "no"}});
+               {{"age", format_number(p_.age)},
+                {"limit", limit && limit->mg ? format_number(*limit->mg) : "no"}});
     }
   }
 
@@ -413,12 +443,14 @@ class Assessor {
   /// From this age, or with kidney disease, an old eGFR or serum magnesium does not count.
   bool labs_must_be_recent() const {
     return p_.age >= threshold("lab_freshness_age_from_y") || has_condition_role("kidney") ||
-           has_condition_role("kidney-moderate") || has_condition_role("kidney-severe") || !unknown_kidney_condition_.empty();
+           has_condition_role("kidney-moderate") || has_condition_role("kidney-severe") ||
+           !unknown_kidney_condition_.empty();
   }
 
   /// A dated result older than the freshness limit, or dated when "today" is unknown.
   bool out_of_date(const std::optional<CalendarDate>& date) const {
-    if (!date) return false;  // a plain number is the person's current value (the contract allows it)
+    if (!date)
+      return false;  // a plain number is the person's current value (the contract allows it)
     if (!p_.as_of) return true;
     return days_between(*date, *p_.as_of) > threshold("lab_fresh_days");
   }
@@ -457,7 +489,8 @@ class Assessor {
     const std::optional<double> usable = egfr && !(stale && recent_needed) ? egfr : std::nullopt;
     std::string reason;
     if (egfr && *egfr < severe_below) {
-      reason = "Your eGFR is " + format_number(*egfr) + " mL/min/1.73m2 (" + dated(p_.labs.egfr_date) + ").";
+      reason = "Your eGFR is " + format_number(*egfr) + " mL/min/1.73m2 (" +
+               dated(p_.labs.egfr_date) + ").";
     } else {
       for (const auto& id : condition_ids_)
         if (const Condition* c = kb_.condition(id); c && c->has_role("kidney-severe"))
@@ -470,40 +503,48 @@ class Assessor {
       f.data.emplace_back("egfr_threshold", severe_below);
       return;
     }
-    const bool kidney_disease = has_condition_role("kidney") || has_condition_role("kidney-moderate") ||
+    const bool kidney_disease = has_condition_role("kidney") ||
+                                has_condition_role("kidney-moderate") ||
                                 !unknown_kidney_condition_.empty();
     if (egfr && !usable) {
-      const std::string why = kidney_disease ? "you have kidney disease"
-                                             : "you are " + format_number(threshold("lab_freshness_age_from_y")) + " or older";
+      const std::string why =
+          kidney_disease
+              ? "you have kidney disease"
+              : "you are " + format_number(threshold("lab_freshness_age_from_y")) + " or older";
       const Values values = {{"value", format_number(*egfr)},
                              {"date", p_.labs.egfr_date ? p_.labs.egfr_date->str() : "no date"},
                              {"months", format_number(threshold("lab_fresh_days") / 30.5)},
                              {"why", why},
                              {"threshold", format_number(severe_below)}};
       if (kidney_disease) {
-        Finding& f = add_text("contraindication", "kidney-function-unknown", "kidney_out_of_date", values);
+        Finding& f =
+            add_text("contraindication", "kidney-function-unknown", "kidney_out_of_date", values);
         f.data.emplace_back("egfr", *egfr);
         f.data.emplace_back("egfr_out_of_date", true);
         return;
       }
       // 65 or older, no kidney disease listed: the old result does not count; ask for a new one.
-      add_text("caution", "egfr-out-of-date", "egfr_out_of_date", values).data.emplace_back("egfr", *egfr);
+      add_text("caution", "egfr-out-of-date", "egfr_out_of_date", values)
+          .data.emplace_back("egfr", *egfr);
       return;
     }
     if (usable && *usable < caution_below) {
-      Finding& f = add_text("caution", "chronic-kidney-disease", "kidney_caution", {{"egfr", format_number(*usable)}});
+      Finding& f = add_text("caution", "chronic-kidney-disease", "kidney_caution",
+                            {{"egfr", format_number(*usable)}});
       f.data.emplace_back("egfr", *usable);
       if (!threshold_prov("egfr_caution_below").verified) f.verified = false;
       return;
     }
     if (usable) return;
     if (has_condition_role("kidney") || !unknown_kidney_condition_.empty()) {
-      add_text("contraindication", "kidney-function-unknown", "kidney_unknown", {{"threshold", format_number(severe_below)}});
+      add_text("contraindication", "kidney-function-unknown", "kidney_unknown",
+               {{"threshold", format_number(severe_below)}});
       return;
     }
     for (const auto& id : condition_ids_)
       if (const Condition* c = kb_.condition(id); c && c->has_role("kidney-moderate"))
-        add_text("caution", "ckd-stage-3", "kidney_stage3", {{"name", c->name}, {"threshold", format_number(severe_below)}});
+        add_text("caution", "ckd-stage-3", "kidney_stage3",
+                 {{"name", c->name}, {"threshold", format_number(severe_below)}});
   }
 
   bool takes_medicine(const std::string& id) const {
@@ -520,12 +561,14 @@ class Assessor {
     const bool stale = out_of_date(p_.labs.serum_magnesium_date) && labs_must_be_recent();
     // Abnormal results count however old they are; an old normal result is only noted.
     if (*mg < threshold("serum_mg_severe_below")) {
-      const std::string digoxin =
-          takes_medicine("digoxin")
-              ? " You take digoxin: low magnesium makes digoxin side effects, including dangerous heart rhythms, more likely."
-              : "";
+      const std::string digoxin = takes_medicine("digoxin")
+                                      ? " You take digoxin: low magnesium makes digoxin side "
+                                        "effects, including dangerous heart rhythms, more likely."
+                                      : "";
       Finding& f = add_text("contraindication", "severe-hypomagnesaemia", "serum_mg_severe",
-                            {{"value", value}, {"threshold", two_decimals(threshold("serum_mg_severe_below"))}, {"digoxin", digoxin}});
+                            {{"value", value},
+                             {"threshold", two_decimals(threshold("serum_mg_severe_below"))},
+                             {"digoxin", digoxin}});
       f.data.emplace_back("serum_magnesium_mmol_l", *mg);
     } else if (*mg > threshold("serum_mg_high_above")) {
       add_text("contraindication", "hypermagnesaemia", "serum_mg_high",
@@ -588,8 +631,10 @@ class Assessor {
   /// The day a weekly or monthly medicine's window applies, as the timetable names it.
   static std::string window_day(const Item& item) {
     if (item.every == Every::day) return "";
-    if (item.every == Every::week) return item.on_day.empty() ? "the day you take it (weekly)" : item.on_day;
-    return item.on_day.empty() ? "the day you take it (monthly)" : "day " + item.on_day + " of the month";
+    if (item.every == Every::week)
+      return item.on_day.empty() ? "the day you take it (weekly)" : item.on_day;
+    return item.on_day.empty() ? "the day you take it (monthly)"
+                               : "day " + item.on_day + " of the month";
   }
 
   void medicine_findings() {
@@ -601,8 +646,9 @@ class Assessor {
             const bool separate = std::string(kind) == "interaction" && entry->action == "separate";
             if (separate && item.route != Route::oral) {
               // Eye drops, creams, inhalers and injections do not meet magnesium in the gut.
-              Finding& f = add_text("interaction", med->id + "-" + to_string(item.route), "route_not_oral",
-                                    {{"medicine", med->name}, {"name", item.name}, {"route", to_string(item.route)}});
+              Finding& f = add_text(
+                  "interaction", med->id + "-" + to_string(item.route), "route_not_oral",
+                  {{"medicine", med->name}, {"name", item.name}, {"route", to_string(item.route)}});
               for (const auto& source : entry->prov.sources)
                 if (!contains(f.sources, source)) f.sources.push_back(source);
               f.data.emplace_back("route", std::string(to_string(item.route)));
@@ -619,7 +665,8 @@ class Assessor {
                 f.data.emplace_back("magnesium_after_drug_h", entry->after_h());
                 f.data.emplace_back("magnesium_before_drug_h", entry->before_h());
                 for (const auto& window : entry->windows) {
-                  f.windows.push_back({window.source, window.magnesium_after_drug_h, window.magnesium_before_drug_h});
+                  f.windows.push_back({window.source, window.magnesium_after_drug_h,
+                                       window.magnesium_before_drug_h});
                   if (!contains(f.sources, window.source)) f.sources.push_back(window.source);
                   if (!window.verified) f.verified = false;
                 }
@@ -627,11 +674,12 @@ class Assessor {
             }
             // Every listing of the medicine keeps its window, not only the first.
             if (separate) {
-              windows_.push_back(TimedWindow{med->id, item.name, item.times, entry->after_h(), entry->before_h(),
-                                             window_day(item)});
+              windows_.push_back(TimedWindow{med->id, item.name, item.times, entry->after_h(),
+                                             entry->before_h(), window_day(item)});
               if (item.every != Every::day) f.data.emplace_back("day", window_day(item));
               if (item.times.empty())
-                unresolve(item.field, med->id, "time", "unresolved_untimed", {{"medicine", med->name}, {"name", item.name}});
+                unresolve(item.field, med->id, "time", "unresolved_untimed",
+                          {{"medicine", med->name}, {"name", item.name}});
             }
           }
         }
@@ -648,11 +696,14 @@ class Assessor {
       if (group.empty() && contains(rules_.exacerbating_classes, cls))
         for (const auto& c : kb_.classes)
           if (c.id == cls) group = c.name;
-    if (group.empty() || sleep_only()) return;  // sleep-only: sleep:medicine-may-disturb speaks instead
-    add_text("exacerbating", med.id, "exacerbating_medicine", {{"medicine", med.name}, {"group", group}});
+    if (group.empty() || sleep_only())
+      return;  // sleep-only: sleep:medicine-may-disturb speaks instead
+    add_text("exacerbating", med.id, "exacerbating_medicine",
+             {{"medicine", med.name}, {"group", group}});
   }
 
-  /// How one treatment entry reads in a sentence: "AASM 2024 (us, eu): against standard use, conditional".
+  /// How one treatment entry reads in a sentence: "AASM 2024 (us, eu): against standard use,
+  /// conditional".
   std::string describe(const Treatment& t) const {
     std::string text = t.guideline;
     if (const auto source = kb_.sources.find(t.guideline); source != kb_.sources.end()) {
@@ -675,7 +726,8 @@ class Assessor {
     for (const auto& t : kb_.treatments)
       if (contains(t.medicines, med.id)) about.push_back(&t);
     if (about.empty()) return;
-    const bool augmentation = std::any_of(about.begin(), about.end(), [](const Treatment* t) { return t->id == "augmentation"; });
+    const bool augmentation = std::any_of(
+        about.begin(), about.end(), [](const Treatment* t) { return t->id == "augmentation"; });
     if (augmentation) {
       std::vector<std::string> sides;
       Provenance prov = rules_.text("dopamine_agonist").prov;
@@ -686,9 +738,11 @@ class Assessor {
           if (!contains(prov.sources, s)) prov.sources.push_back(s);
       }
       const RuleText& text = rules_.text("dopamine_agonist");
-      const Values values = {{"medicine", med.name}, {"sides", sides.empty() ? "" : "What guidelines say: " + join(sides, " ", " ")}};
-      add("treatment", med.id, text.severity, fill_text(text.title, values), fill_text(text.detail, values),
-          text.see, prov);
+      const Values values = {
+          {"medicine", med.name},
+          {"sides", sides.empty() ? "" : "What guidelines say: " + join(sides, " ", " ")}};
+      add("treatment", med.id, text.severity, fill_text(text.title, values),
+          fill_text(text.detail, values), text.see, prov);
       return;
     }
     for (const Treatment* t : about) {
@@ -696,8 +750,8 @@ class Assessor {
       const RuleText& text = rules_.text("advised_against");
       const std::string guideline = kb_.sources.count(t->guideline) ? describe(*t) : t->guideline;
       const Values values = {{"medicine", med.name}, {"guideline", guideline}, {"note", t->note}};
-      add("treatment", med.id, text.severity, fill_text(text.title, values), fill_text(text.detail, values),
-          text.see, t->prov);
+      add("treatment", med.id, text.severity, fill_text(text.title, values),
+          fill_text(text.detail, values), text.see, t->prov);
       return;
     }
   }
@@ -720,14 +774,17 @@ class Assessor {
       if (intake.sex != "any" && intake.sex != sex) continue;
       if (intake.state == "pregnant" && !pregnant()) continue;
       if (intake.state == "breastfeeding" && !breastfeeding()) continue;
-      if (intake.state == "not-pregnant-or-breastfeeding" && (pregnant() || breastfeeding())) continue;
+      if (intake.state == "not-pregnant-or-breastfeeding" && (pregnant() || breastfeeding()))
+        continue;
       return &intake;
     }
     return nullptr;
   }
 
-  /// Elemental magnesium per dose of a KB product; nullopt when the amount's unit cannot be read for it.
-  std::optional<double> product_per_dose(const Item& item, const MagnesiumContent& content, bool& assumed) const {
+  /// Elemental magnesium per dose of a KB product; nullopt when the amount's unit cannot be read
+  /// for it.
+  std::optional<double> product_per_dose(const Item& item, const MagnesiumContent& content,
+                                         bool& assumed) const {
     if (!item.amount) {
       assumed = true;  // one labelled unit (one tablet, sachet or 5 mL dose), said in the notes
       return content.elemental_mg;
@@ -743,7 +800,8 @@ class Assessor {
       if (!content.per_ml) return std::nullopt;
       return (q.unit == "l" ? q.value * 1000 : q.value) / *content.per_ml * content.elemental_mg;
     }
-    // A count must be of the unit the label states ("1 sachet" of a tablet product is not countable).
+    // A count must be of the unit the label states ("1 sachet" of a tablet product is not
+    // countable).
     const bool same_unit = q.unit.empty() || q.unit == "dose" || q.unit == content.per;
     if (count_unit(q.unit) && !content.per_ml && same_unit) return q.value * content.elemental_mg;
     return std::nullopt;
@@ -755,8 +813,10 @@ class Assessor {
     const int per_day = item.per_day;
     auto not_counted = [&](const std::string& hint) {
       c.counted = false;
-      add_text("dose", "amount-not-counted", "unresolved_amount", {{"name", item.name}, {"hint", hint}});
-      unresolve(item.field, item.name, "amount", "unresolved_amount", {{"name", item.name}, {"hint", hint}});
+      add_text("dose", "amount-not-counted", "unresolved_amount",
+               {{"name", item.name}, {"hint", hint}});
+      unresolve(item.field, item.name, "amount", "unresolved_amount",
+                {{"name", item.name}, {"hint", hint}});
     };
     if (item.prescribed) prescribed_.push_back(&item);
     if (match.kind == SupplementMatch::Kind::topical) {
@@ -774,17 +834,21 @@ class Assessor {
       bool assumed = false;
       const auto per_dose = product_per_dose(item, content, assumed);
       if (!per_dose) {
-        not_counted(content.per_ml ? "in mL, or in mg of " + content.salt
-                                   : "as a number of " + (content.per.empty() ? std::string("tablets") : content.per + "s") +
-                                         ", or mg");
+        not_counted(content.per_ml
+                        ? "in mL, or in mg of " + content.salt
+                        : "as a number of " +
+                              (content.per.empty() ? std::string("tablets") : content.per + "s") +
+                              ", or mg");
       } else {
         c.elemental_mg_per_day = *per_dose * per_day;
         if (assumed)
-          out_.notes.push_back("Magnesium in \"" + item.name + "\" counted as one " +
-                               (content.per_ml ? format_number(*content.per_ml) + " mL dose" : content.per) +
-                               " per dose (no amount given).");
+          out_.notes.push_back(
+              "Magnesium in \"" + item.name + "\" counted as one " +
+              (content.per_ml ? format_number(*content.per_ml) + " mL dose" : content.per) +
+              " per dose (no amount given).");
         if (item.per_day_assumed)
-          out_.notes.push_back("\"" + item.name + "\" counted once a day (no times or doses per day given).");
+          out_.notes.push_back("\"" + item.name +
+                               "\" counted once a day (no times or doses per day given).");
       }
       if (content.use == "supplement" || item.listed_as_supplement) {
         if (const Salt* salt = kb_.salt(content.salt)) current_forms_.push_back(salt->form);
@@ -798,7 +862,8 @@ class Assessor {
         amount = strength_in_name(item.name);
         if (amount && amount->unit == "mg" && !item.basis)
           out_.notes.push_back("The " + format_number(amount->value) + " mg in \"" + item.name +
-                               "\" was counted as elemental magnesium (the higher count); if the label means the whole salt, "
+                               "\" was counted as elemental magnesium (the higher count); if the "
+                               "label means the whole salt, "
                                "set amount_basis: compound.");
       }
       current_forms_.push_back(match.form_id);
@@ -810,9 +875,10 @@ class Assessor {
       } else if (auto ion = ion_mg(*amount)) {
         c.elemental_mg_per_day = *ion * per_day;
       } else if (auto mass = mass_mg(*amount)) {
-        // Grams of a salt ("Epsom salts 10 g") are the salt's weight: no one takes grams of elemental
-        // magnesium. Otherwise the contract's default: elemental, as labels state it.
-        const AmountBasis basis = item.basis.value_or(amount->unit == "g" ? AmountBasis::compound : AmountBasis::elemental);
+        // Grams of a salt ("Epsom salts 10 g") are the salt's weight: no one takes grams of
+        // elemental magnesium. Otherwise the contract's default: elemental, as labels state it.
+        const AmountBasis basis = item.basis.value_or(amount->unit == "g" ? AmountBasis::compound
+                                                                          : AmountBasis::elemental);
         if (basis == AmountBasis::elemental) {
           c.elemental_mg_per_day = *mass * per_day;
         } else {
@@ -820,7 +886,9 @@ class Assessor {
           double low = 100, high = 0;
           for (const auto& salt : kb_.salts) {
             if (!match.form_id.empty() || match.kind == SupplementMatch::Kind::salt)
-              if (match.kind == SupplementMatch::Kind::salt ? salt.id != match.id : salt.form != match.form_id) continue;
+              if (match.kind == SupplementMatch::Kind::salt ? salt.id != match.id
+                                                            : salt.form != match.form_id)
+                continue;
             low = std::min(low, salt.percent());
             high = std::max(high, salt.percent());
           }
@@ -837,7 +905,9 @@ class Assessor {
           }
         }
       } else {
-        not_counted("in mg, g or mmol of magnesium: willis knows no strength or concentration for '" + item.name + "'");
+        not_counted(
+            "in mg, g or mmol of magnesium: willis knows no strength or concentration for '" +
+            item.name + "'");
       }
     }
     if (item.prescribed && c.counted) prescribed_mg_ += c.elemental_mg_per_day;
@@ -866,10 +936,12 @@ class Assessor {
       mg.upper_limit_sources = limit->prov.sources;
       mg.upper_limit_note = limit->note;
       if (!limit->prov.verified)
-        out_.notes.push_back("The upper limit used (" + (limit->mg ? format_number(*limit->mg) + " mg" : std::string("none")) +
+        out_.notes.push_back("The upper limit used (" +
+                             (limit->mg ? format_number(*limit->mg) + " mg" : std::string("none")) +
                              ") rests on a KB entry marked unverified: " + limit->note);
     }
-    // Magnesium prescribed as treatment is outside the supplement limit (the prescriber's to judge).
+    // Magnesium prescribed as treatment is outside the supplement limit (the prescriber's to
+    // judge).
     if (limit && limit->mg && total - prescribed_mg_ > *limit->mg + 1e-9) {
       const std::string authority = limit->jurisdiction == Jurisdiction::uk   ? "UK"
                                     : limit->jurisdiction == Jurisdiction::us ? "US"
@@ -890,8 +962,9 @@ class Assessor {
     if (!intake && p_.jurisdiction != Jurisdiction::us) {
       intake = reference_intake(Jurisdiction::us);
       if (intake)
-        out_.notes.push_back(std::string("No ") + (p_.jurisdiction == Jurisdiction::uk ? "UK" : "EU") +
-                             " reference intake is encoded for this age/sex/state; the US RDA is shown.");
+        out_.notes.push_back(
+            std::string("No ") + (p_.jurisdiction == Jurisdiction::uk ? "UK" : "EU") +
+            " reference intake is encoded for this age/sex/state; the US RDA is shown.");
     }
     if (intake) {
       mg.reference_intake_mg = intake->mg;
@@ -903,12 +976,17 @@ class Assessor {
       if (intake) {
         const double diet = *p_.diet_magnesium_mg_per_day;
         const std::string comparison =
-            diet >= intake->mg ? "Your food alone reaches it." : "Your food gives about " + format_number(diet / intake->mg * 100) + " % of it; more magnesium-rich food is one option.";
-        const std::string kind = intake->kind == "rda" ? "recommended dietary allowance (RDA)"
-                                 : intake->kind == "rni" ? "reference nutrient intake (RNI)" : "adequate intake (AI)";
+            diet >= intake->mg ? "Your food alone reaches it."
+                               : "Your food gives about " + format_number(diet / intake->mg * 100) +
+                                     " % of it; more magnesium-rich food is one option.";
+        const std::string kind = intake->kind == "rda"   ? "recommended dietary allowance (RDA)"
+                                 : intake->kind == "rni" ? "reference nutrient intake (RNI)"
+                                                         : "adequate intake (AI)";
         Finding& f = add_text("dose", "diet", "dose_diet",
-                              {{"diet", format_number(diet)}, {"reference", format_number(intake->mg)},
-                               {"reference_kind", kind}, {"comparison", comparison}});
+                              {{"diet", format_number(diet)},
+                               {"reference", format_number(intake->mg)},
+                               {"reference_kind", kind},
+                               {"comparison", comparison}});
         for (const auto& s : intake->prov.sources)
           if (!contains(f.sources, s)) f.sources.push_back(s);
       }
@@ -918,12 +996,14 @@ class Assessor {
   // ---- RLS ----
   void rls_rules() {
     const auto& s = p_.symptoms;
-    if (s.explained_by_other_condition.value_or(false)) add_text("rls", "other-explanation", "other_explanation", {});
+    if (s.explained_by_other_condition.value_or(false))
+      add_text("rls", "other-explanation", "other_explanation", {});
     if (s.irls_total) {
       std::string band;
       for (const auto& b : rules_.irls_bands)
         if (*s.irls_total >= b.from && *s.irls_total <= b.to) band = b.label;
-      Finding& f = add_text("rls", "severity", "irls_severity", {{"total", std::to_string(*s.irls_total)}, {"band", band}});
+      Finding& f = add_text("rls", "severity", "irls_severity",
+                            {{"total", std::to_string(*s.irls_total)}, {"band", band}});
       f.data.emplace_back("irls_total", static_cast<double>(*s.irls_total));
       f.data.emplace_back("band", band);
     }
@@ -940,8 +1020,8 @@ class Assessor {
       missing.push_back("not explained by another condition");
     if (missing.empty()) {
       add_text("rls", "criteria-met", "criteria_met", {});
-    } else if (s.urge_to_move_legs || s.worse_at_rest || s.relieved_by_movement || s.worse_evening_or_night ||
-               s.explained_by_other_condition) {
+    } else if (s.urge_to_move_legs || s.worse_at_rest || s.relieved_by_movement ||
+               s.worse_evening_or_night || s.explained_by_other_condition) {
       add_text("rls", "criteria-not-met", "criteria_not_met", {{"missing", join(missing)}});
     }
   }
@@ -968,28 +1048,35 @@ class Assessor {
       }
     } else {
       const bool ferritin_low =
-          labs.ferritin_ng_ml && ((rule->ferritin_treat_at_or_below >= 0 && *labs.ferritin_ng_ml <= rule->ferritin_treat_at_or_below) ||
-                                  (rule->ferritin_treat_below >= 0 && *labs.ferritin_ng_ml < rule->ferritin_treat_below));
+          labs.ferritin_ng_ml &&
+          ((rule->ferritin_treat_at_or_below >= 0 &&
+            *labs.ferritin_ng_ml <= rule->ferritin_treat_at_or_below) ||
+           (rule->ferritin_treat_below >= 0 && *labs.ferritin_ng_ml < rule->ferritin_treat_below));
       const bool tsat_low = labs.tsat_percent && *labs.tsat_percent < rule->tsat_treat_below;
-      if (ferritin_low) reason += "Your ferritin is " + format_number(*labs.ferritin_ng_ml) + " ng/mL (same as micrograms/L). ";
-      if (tsat_low) reason += "Your transferrin saturation is " + format_number(*labs.tsat_percent) + " %. ";
+      if (ferritin_low)
+        reason += "Your ferritin is " + format_number(*labs.ferritin_ng_ml) +
+                  " ng/mL (same as micrograms/L). ";
+      if (tsat_low)
+        reason += "Your transferrin saturation is " + format_number(*labs.tsat_percent) + " %. ";
       if (!reason.empty()) reason.pop_back();
       which = rule->ferritin_treat_at_or_below >= 0
                   ? "ferritin " + format_number(rule->ferritin_treat_at_or_below) + " ng/mL or less"
                   : "ferritin below " + format_number(rule->ferritin_treat_below) + " micrograms/L";
       which += ", or TSAT below " + format_number(rule->tsat_treat_below) + " %";
       if (reason.empty() && rule->ferritin_iv_only_up_to && labs.ferritin_ng_ml &&
-          *labs.ferritin_ng_ml > rule->ferritin_treat_at_or_below && *labs.ferritin_ng_ml <= *rule->ferritin_iv_only_up_to &&
+          *labs.ferritin_ng_ml > rule->ferritin_treat_at_or_below &&
+          *labs.ferritin_ng_ml <= *rule->ferritin_iv_only_up_to &&
           (!labs.tsat_percent || *labs.tsat_percent >= rule->tsat_treat_below)) {
-        Finding& f = add_text("iron", "iv-band", "iron_iv_band", {{"ferritin", format_number(*labs.ferritin_ng_ml)}});
+        Finding& f = add_text("iron", "iv-band", "iron_iv_band",
+                              {{"ferritin", format_number(*labs.ferritin_ng_ml)}});
         f.data.emplace_back("ferritin_ng_ml", *labs.ferritin_ng_ml);
       }
     }
     if (reason.empty()) return;
     const RuleText& text = rules_.text("iron_treat");
     const Values values = {{"reason", reason}, {"rule", which}};
-    Finding& f = add("iron", "treat", text.severity, fill_text(text.title, values), fill_text(text.detail, values),
-                     text.see, prov);
+    Finding& f = add("iron", "treat", text.severity, fill_text(text.title, values),
+                     fill_text(text.detail, values), text.see, prov);
     f.verified = prov.verified;
     for (const auto& s : text.prov.sources)
       if (!contains(f.sources, s)) f.sources.push_back(s);
@@ -1016,7 +1103,8 @@ class Assessor {
       if (!t.applies_to(p_.jurisdiction) || !t.superseded_by.empty()) continue;
       // Under-18s see only options recommended or licensed for their age.
       if (t.age_from_y && p_.age < *t.age_from_y) continue;
-      if (t.direction != "for" && t.direction != "licensed" && t.direction != "off-label-use") continue;
+      if (t.direction != "for" && t.direction != "licensed" && t.direction != "off-label-use")
+        continue;
       options.push_back(t.name + ": " + describe(t));
       for (const auto& s : t.prov.sources)
         if (!contains(prov.sources, s)) prov.sources.push_back(s);
@@ -1025,10 +1113,12 @@ class Assessor {
     if (options.empty()) return;
     const RuleText& text = rules_.text("guideline_options");
     std::string intro = pregnant() || breastfeeding()
-                            ? "In pregnancy and breastfeeding, RLS medicines are generally not recommended; behavioural measures and iron come first. "
+                            ? "In pregnancy and breastfeeding, RLS medicines are generally not "
+                              "recommended; behavioural measures and iron come first. "
                             : "";
-    const Values values = {{"options", intro + "Options the guidelines name, with their direction and strength: " +
-                                           join(options, "; ", "; ") + ". Magnesium is not among them."}};
+    const Values values = {
+        {"options", intro + "Options the guidelines name, with their direction and strength: " +
+                        join(options, "; ", "; ") + ". Magnesium is not among them."}};
     add("treatment", "guideline-options", text.severity, fill_text(text.title, values),
         fill_text(text.detail, values), text.see, prov);
   }
@@ -1036,13 +1126,17 @@ class Assessor {
   void lifestyle_rules() {
     if (!rls_suspected()) return;
     if (p_.caffeine_drinks_per_day && *p_.caffeine_drinks_per_day > 0)
-      add_text("exacerbating", "caffeine", "caffeine", {{"amount", format_number(*p_.caffeine_drinks_per_day)}});
+      add_text("exacerbating", "caffeine", "caffeine",
+               {{"amount", format_number(*p_.caffeine_drinks_per_day)}});
     if (p_.alcohol_units_per_week && *p_.alcohol_units_per_week > 0)
-      add_text("exacerbating", "alcohol", "alcohol", {{"amount", format_number(*p_.alcohol_units_per_week)}});
+      add_text("exacerbating", "alcohol", "alcohol",
+               {{"amount", format_number(*p_.alcohol_units_per_week)}});
   }
 
   // ---- sleep (issue 15): the rules live in sleep_rules.cc ----
-  bool sleep_only() const { return sleep_complaint(p_, has_condition("insomnia")) && !rls_suspected(); }
+  bool sleep_only() const {
+    return sleep_complaint(p_, has_condition("insomnia")) && !rls_suspected();
+  }
 
   static constexpr const char* kCbtIEvidence = "cbt-i-insomnia";
 
@@ -1057,7 +1151,8 @@ class Assessor {
     for (const auto& sf : sleep_findings(p_, kb_, input)) {
       Finding& f = add_text(sf.kind, sf.subject, sf.text, sf.values);
       for (const auto& d : sf.data) f.data.push_back(d);
-      // A finding that recommends CBT-I names its evidence entry (kb/evidence.yaml), shown after it.
+      // A finding that recommends CBT-I names its evidence entry (kb/evidence.yaml), shown after
+      // it.
       if (sf.subject == "cbt-i-first" && kb_.evidence_entry(kCbtIEvidence)) {
         f.data.emplace_back("evidence", std::string(kCbtIEvidence));
         cbt_i = true;
@@ -1080,15 +1175,21 @@ class Assessor {
       f.data.emplace_back("prescribed", true);
     }
     if (!prescribed_.empty()) {
-      out_.notes.push_back("No magnesium plan: magnesium is already prescribed for you; keep taking it as prescribed.");
+      out_.notes.push_back(
+          "No magnesium plan: magnesium is already prescribed for you; keep taking it as "
+          "prescribed.");
       return false;
     }
     std::vector<std::string> what;
     for (const auto& u : pending_) {
-      if (u.missing == "unknown") what.push_back("willis does not know '" + u.medicines.front() + "'");
-      if (u.missing == "unknown-condition") what.push_back("willis does not know the condition '" + u.medicines.front() + "'");
-      if (u.missing == "unknown-symptom") what.push_back("willis does not know the symptom '" + u.medicines.front() + "'");
-      if (u.missing == "amount") what.push_back("the magnesium in '" + u.medicines.front() + "' is not counted");
+      if (u.missing == "unknown")
+        what.push_back("willis does not know '" + u.medicines.front() + "'");
+      if (u.missing == "unknown-condition")
+        what.push_back("willis does not know the condition '" + u.medicines.front() + "'");
+      if (u.missing == "unknown-symptom")
+        what.push_back("willis does not know the symptom '" + u.medicines.front() + "'");
+      if (u.missing == "amount")
+        what.push_back("the magnesium in '" + u.medicines.front() + "' is not counted");
     }
     if (what.empty()) return true;
     add_text("caution", "plan-withheld", "plan_withheld", {{"what", join(what)}});
@@ -1103,7 +1204,8 @@ class Assessor {
     if (!limit || !limit->mg) return;
     const double ceiling = *limit->mg - medicine_magnesium_mg_;
     if (ceiling <= 0) {
-      out_.notes.push_back("No magnesium supplement plan: your antacids/laxatives already reach the limit.");
+      out_.notes.push_back(
+          "No magnesium supplement plan: your antacids/laxatives already reach the limit.");
       return;
     }
     Plan plan;
@@ -1129,15 +1231,19 @@ class Assessor {
     plan.start_elemental_mg = std::min(threshold("plan_start_mg"), ceiling);
     plan.review_after_weeks = static_cast<int>(threshold("plan_review_weeks"));
     if (supplement_mg_ > 0)
-      out_.notes.push_back("The plan replaces, and does not add to, the magnesium supplements you listed (" +
-                           format_number(supplement_mg_) + " mg a day now).");
-    Finding& trial = add_text("lifestyle", "trial", sleep_only() ? "plan_trial_sleep" : "plan_trial", {{"weeks", std::to_string(plan.review_after_weeks)}});
+      out_.notes.push_back(
+          "The plan replaces, and does not add to, the magnesium supplements you listed (" +
+          format_number(supplement_mg_) + " mg a day now).");
+    Finding& trial =
+        add_text("lifestyle", "trial", sleep_only() ? "plan_trial_sleep" : "plan_trial",
+                 {{"weeks", std::to_string(plan.review_after_weeks)}});
     trial.data.emplace_back("review_after_weeks", static_cast<double>(plan.review_after_weeks));
     mg.plan = plan;
   }
 
   /// Times of day at which no window of any listed medicine is open, nearest to `from` first.
-  std::optional<ClockTime> nearest_clear_time(ClockTime from, const std::vector<TimedWindow>& windows) const {
+  std::optional<ClockTime> nearest_clear_time(ClockTime from,
+                                              const std::vector<TimedWindow>& windows) const {
     const auto clear = [&](ClockTime m) {
       for (const auto& window : windows)
         for (const auto& t : window.times)
@@ -1146,7 +1252,8 @@ class Assessor {
     };
     for (int step = 0; step <= kMinutesPerDay / 2; step += 15)
       for (const int sign : {1, -1}) {
-        const ClockTime m{((from.minutes + sign * step) % kMinutesPerDay + kMinutesPerDay) % kMinutesPerDay};
+        const ClockTime m{((from.minutes + sign * step) % kMinutesPerDay + kMinutesPerDay) %
+                          kMinutesPerDay};
         if (clear(m)) return m;
       }
     return std::nullopt;
@@ -1155,8 +1262,8 @@ class Assessor {
   /// Magnesium the person already takes at set times, checked against every window.
   void check_current_magnesium() {
     for (const auto& item : items_) {
-      if (item.magnesium.kind == SupplementMatch::Kind::unknown || item.magnesium.kind == SupplementMatch::Kind::topical ||
-          item.route != Route::oral)
+      if (item.magnesium.kind == SupplementMatch::Kind::unknown ||
+          item.magnesium.kind == SupplementMatch::Kind::topical || item.route != Route::oral)
         continue;
       for (const auto& mg_time : item.times)
         for (const auto& window : windows_)
@@ -1168,15 +1275,16 @@ class Assessor {
             const std::string suggestion =
                 clear ? "The nearest time outside every keep-apart window is " + clear->str() + "."
                       : "No time of day is outside every keep-apart window.";
-            Finding& f = add_text("interaction", "timing-" + names_.slug(item.name) + "-" + window.medicine,
-                                  "magnesium_collision",
-                                  {{"mg_name", item.name},
-                                   {"mg_time", mg_time.str()},
-                                   {"medicine", medicine},
-                                   {"drug_time", drug_time.str()},
-                                   {"after_h", format_number(window.after_h)},
-                                   {"before_h", format_number(window.before_h)},
-                                   {"suggestion", suggestion}});
+            Finding& f =
+                add_text("interaction", "timing-" + names_.slug(item.name) + "-" + window.medicine,
+                         "magnesium_collision",
+                         {{"mg_name", item.name},
+                          {"mg_time", mg_time.str()},
+                          {"medicine", medicine},
+                          {"drug_time", drug_time.str()},
+                          {"after_h", format_number(window.after_h)},
+                          {"before_h", format_number(window.before_h)},
+                          {"suggestion", suggestion}});
             if (f.data.empty()) {
               f.data.emplace_back("magnesium_time", mg_time.str());
               f.data.emplace_back("drug_time", drug_time.str());
@@ -1198,7 +1306,8 @@ class Assessor {
       if (window.times.empty() && !contains(schedule.untimed, window.medicine)) {
         schedule.untimed.push_back(window.medicine);
         const Medicine* med = kb_.medicine(window.medicine);
-        out_.notes.push_back(fill_text(rules_.text("schedule_untimed").detail, {{"medicine", med ? med->name : window.name}}));
+        out_.notes.push_back(fill_text(rules_.text("schedule_untimed").detail,
+                                       {{"medicine", med ? med->name : window.name}}));
       }
     // Fail closed: anything willis could not check withholds every dose time.
     if (!pending_.empty()) {
@@ -1242,7 +1351,8 @@ class Assessor {
       const std::string list = join(names);
       const RuleText& text = rules_.text("schedule_unresolved");
       schedule.unresolved.front().reason = fill_text(text.detail, {{"medicines", list}});
-      schedule.unresolved.front().ask = "Ask your pharmacist when you could take magnesium around " + list + ".";
+      schedule.unresolved.front().ask =
+          "Ask your pharmacist when you could take magnesium around " + list + ".";
       schedule.unresolved.front().missing = "collision";
       Finding& f = add_text("caution", "no-safe-time", "no_safe_time", {{"medicines", list}});
       f.data.emplace_back("medicines", schedule.unresolved.front().medicines);
@@ -1267,15 +1377,18 @@ class Assessor {
         if (!contains(out_.sources, s)) out_.sources.push_back(s);
       if (!f.verified) unverified.push_back(f.id);
     }
-    for (const auto* list : {&out_.magnesium.upper_limit_sources, &out_.magnesium.reference_intake_sources})
+    for (const auto* list :
+         {&out_.magnesium.upper_limit_sources, &out_.magnesium.reference_intake_sources})
       for (const auto& s : *list)
         if (!contains(out_.sources, s)) out_.sources.push_back(s);
     if (out_.magnesium.plan)
       for (const auto& s : out_.magnesium.plan->form_sources)
         if (!contains(out_.sources, s)) out_.sources.push_back(s);
     if (!unverified.empty())
-      out_.notes.push_back("These findings rest on knowledge-base entries not fully verified against their primary "
-                           "source (a conservative choice was encoded): " + join(unverified, ", ", ", ") + ".");
+      out_.notes.push_back(
+          "These findings rest on knowledge-base entries not fully verified against their primary "
+          "source (a conservative choice was encoded): " +
+          join(unverified, ", ", ", ") + ".");
   }
 
   const Kb& kb_;
@@ -1284,11 +1397,11 @@ class Assessor {
   const Rules& rules_;
   Assessment out_;
   std::vector<Item> items_;
-  std::vector<Unresolved> pending_;          ///< what the timetable waits for (fail closed)
+  std::vector<Unresolved> pending_;               ///< what the timetable waits for (fail closed)
   std::unordered_set<std::string> pending_keys_;  ///< field, kind and item of each, kept linear
-  std::vector<const Item*> prescribed_;      ///< magnesium prescribed by a clinician
+  std::vector<const Item*> prescribed_;           ///< magnesium prescribed by a clinician
   double prescribed_mg_ = 0;
-  std::string unknown_kidney_condition_;     ///< an unrecognised condition that names the kidneys
+  std::string unknown_kidney_condition_;  ///< an unrecognised condition that names the kidneys
   std::unordered_map<std::string, std::size_t> finding_index_;
   std::set<std::string> condition_ids_;
   std::vector<TimedWindow> windows_;

@@ -22,7 +22,8 @@ Assessment assess(const Kb& kb, const NameIndex& names, const Profile& profile);
 Assessment assess(const Kb& kb, const Profile& profile);
 
 /// Fills "{name}" placeholders in a KB text; unknown placeholders are left as written.
-std::string fill_text(std::string text, const std::vector<std::pair<std::string, std::string>>& values);
+std::string fill_text(std::string text,
+                      const std::vector<std::pair<std::string, std::string>>& values);
 
 /// A number for prose: at most one decimal, no trailing ".0" ("161.6", "400").
 std::string format_number(double value);

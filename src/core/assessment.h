@@ -25,33 +25,35 @@ struct WindowData {
 };
 
 struct Finding {
-  std::string id;    ///< "kind:subject", e.g. "interaction:ciprofloxacin"
-  std::string kind;  ///< red-flag | contraindication | caution | interaction | depletion | dose | iron | rls |
-                     ///< treatment | exacerbating | lifestyle | evidence | unrecognised
+  std::string id;  ///< "kind:subject", e.g. "interaction:ciprofloxacin"
+  std::string
+      kind;  ///< red-flag | contraindication | caution | interaction | depletion | dose | iron |
+             ///< rls | treatment | exacerbating | lifestyle | evidence | unrecognised
   Severity severity = Severity::info;
   std::string title, detail;
   std::string see;                   ///< whom to see, when the finding asks for someone
   std::vector<std::string> sources;  ///< never empty; keys of Assessment::sources
   bool verified = true;              ///< false when it rests on a KB entry marked unverified
   std::vector<std::pair<std::string, DataValue>> data;
-  std::vector<WindowData> windows;   ///< interaction findings: each source's window
+  std::vector<WindowData> windows;  ///< interaction findings: each source's window
 };
 
 struct Plan {
-  std::string form;                ///< form id, e.g. "citrate"
+  std::string form;  ///< form id, e.g. "citrate"
   std::string form_reason;
   std::vector<std::string> form_sources;
   double start_elemental_mg = 0;
-  double max_elemental_mg = 0;     ///< the limit less magnesium from antacids/laxatives
+  double max_elemental_mg = 0;  ///< the limit less magnesium from antacids/laxatives
   int review_after_weeks = 0;
 };
 
 /// Magnesium from one listed item, for transparency.
 struct Contribution {
-  std::string input;     ///< the name as given
+  std::string input;        ///< the name as given
   std::string source_kind;  ///< supplement | antacid | laxative | medicine | topical
   double elemental_mg_per_day = 0;
-  std::optional<double> low_mg_per_day;  ///< when indeterminate (compound amount of a multi-hydrate form)
+  std::optional<double>
+      low_mg_per_day;  ///< when indeterminate (compound amount of a multi-hydrate form)
   bool counted = true;
 };
 
@@ -64,7 +66,7 @@ struct MagnesiumSummary {
   std::string upper_limit_note;
   std::optional<double> dietary_mg;
   std::optional<double> reference_intake_mg;
-  std::string reference_intake_kind;     ///< rda | ai | rni
+  std::string reference_intake_kind;  ///< rda | ai | rni
   std::vector<std::string> reference_intake_sources;
   std::optional<Plan> plan;
   std::vector<Contribution> contributions;
@@ -81,7 +83,7 @@ struct KeepApart {
   std::string medicine;  ///< KB id
   std::string name;      ///< as the person wrote it
   ClockTime drug_time, from, to;
-  std::string day;       ///< empty: every day; else the one day the window applies
+  std::string day;  ///< empty: every day; else the one day the window applies
 };
 
 /// Doses for the one day a weekly or monthly medicine is taken, when they differ from every day's.
@@ -92,11 +94,12 @@ struct DaySchedule {
 };
 
 struct Unresolved {
-  std::vector<std::string> medicines;  ///< KB ids, or the names as written when willis does not know them
+  std::vector<std::string>
+      medicines;  ///< KB ids, or the names as written when willis does not know them
   std::string reason;
   std::string ask;
-  std::string field;                   ///< the profile field ("medicines[2]"), when one item is the cause
-  std::string missing;                 ///< unknown | time | amount | collision (no safe time)
+  std::string field;    ///< the profile field ("medicines[2]"), when one item is the cause
+  std::string missing;  ///< unknown | time | amount | collision (no safe time)
 };
 
 struct Schedule {
@@ -110,7 +113,7 @@ struct Schedule {
 
 /// A lab value as used, with its date and whether it counted.
 struct LabUse {
-  std::string name;   ///< egfr | serum_magnesium_mmol_l | ferritin_ng_ml | tsat_percent
+  std::string name;  ///< egfr | serum_magnesium_mmol_l | ferritin_ng_ml | tsat_percent
   double value = 0;
   std::string unit;
   std::optional<CalendarDate> date;
@@ -133,7 +136,7 @@ struct Assessment {
   MagnesiumSummary magnesium;
   Schedule schedule;
   std::vector<Resolution> resolved;
-  std::vector<LabUse> labs;          ///< every lab given, with its date
+  std::vector<LabUse> labs;  ///< every lab given, with its date
   std::vector<std::string> notes;
   std::vector<std::string> sources;  ///< every cited source id, in order of first citation
   std::string disclaimer;

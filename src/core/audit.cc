@@ -20,13 +20,19 @@ enum Ind : int {
   kDiureticDigoxinNoMg,
 };
 
-constexpr std::size_t idx(List list) { return static_cast<std::size_t>(list); }
+constexpr std::size_t idx(List list) {
+  return static_cast<std::size_t>(list);
+}
 
 }  // namespace
 
-std::string_view list_id(List list) { return kRequiredAuditLists[idx(list)]; }
+std::string_view list_id(List list) {
+  return kRequiredAuditLists[idx(list)];
+}
 
-std::string_view indicator_id(int index) { return kRequiredIndicators[static_cast<std::size_t>(index)].id; }
+std::string_view indicator_id(int index) {
+  return kRequiredIndicators[static_cast<std::size_t>(index)].id;
+}
 
 std::int32_t fhir_date_days(std::string_view text) {
   const auto parsed = parse_fhir_datetime(text);
@@ -66,7 +72,8 @@ bool LabSlot::later_than(const LabSlot& current) const {
   if (date != current.date) return date > current.date;
   // Same day: the lowest value wins; an observation without a value counts as the highest.
   const auto key = [](const LabSlot& slot) {
-    return std::make_tuple(!slot.has_value, slot.has_value ? slot.value : 0.0, slot.comparator, slot.pos);
+    return std::make_tuple(!slot.has_value, slot.has_value ? slot.value : 0.0, slot.comparator,
+                           slot.pos);
   };
   return key(*this) < key(current);
 }
@@ -74,10 +81,14 @@ bool LabSlot::later_than(const LabSlot& current) const {
 bool LabSlot::proves_below(double threshold) const {
   if (!present() || !has_value) return false;
   switch (comparator) {
-    case Comparator::none: return value < threshold;
-    case Comparator::less: return value <= threshold;  // "<30" is below 30
-    case Comparator::less_or_equal: return value < threshold;
-    default: return false;
+    case Comparator::none:
+      return value < threshold;
+    case Comparator::less:
+      return value <= threshold;  // "<30" is below 30
+    case Comparator::less_or_equal:
+      return value < threshold;
+    default:
+      return false;
   }
 }
 
@@ -86,8 +97,10 @@ bool LabSlot::proves_at_or_below(double threshold) const {
   switch (comparator) {
     case Comparator::none:
     case Comparator::less:
-    case Comparator::less_or_equal: return value <= threshold;
-    default: return false;
+    case Comparator::less_or_equal:
+      return value <= threshold;
+    default:
+      return false;
   }
 }
 
@@ -107,7 +120,8 @@ void PatientState::set_lab(Lab which, const LabSlot& slot) {
   lab_value_[at] = slot.value;
   lab_pos_[at] = PackedPosition(slot.pos);
   lab_date_[at] = slot.date;
-  lab_meta_[at] = static_cast<std::uint8_t>(static_cast<unsigned>(slot.comparator) | (slot.has_value ? kHasValue : 0u));
+  lab_meta_[at] = static_cast<std::uint8_t>(static_cast<unsigned>(slot.comparator) |
+                                            (slot.has_value ? kHasValue : 0u));
 }
 
 void PatientState::add(const Params& params, const MedicineFact& fact) {
@@ -119,10 +133,13 @@ void PatientState::add(const Params& params, const MedicineFact& fact) {
   for (int list = 0; list < kMedicineListCount; ++list) {
     if (!(fact.lists & (1u << list))) continue;
     if (list == static_cast<int>(List::iron)) continue;
-    if (list == static_cast<int>(List::ppi) && (fact.date == kNoDate || fact.date > params.long_term_cutoff)) continue;
+    if (list == static_cast<int>(List::ppi) &&
+        (fact.date == kNoDate || fact.date > params.long_term_cutoff))
+      continue;
     medicine_pos_[medicine_slot(static_cast<List>(list))].keep_earliest(fact.pos);
   }
-  if (fact.timed && (fact.lists & (bit(List::magnesium) | bit(List::chelation_partner)))) flags |= kTimed;
+  if (fact.timed && (fact.lists & (bit(List::magnesium) | bit(List::chelation_partner))))
+    flags |= kTimed;
 }
 
 void PatientState::add(const Params&, const ConditionFact& fact) {
@@ -147,13 +164,16 @@ void PatientState::add(const Params& params, const ObservationFact& fact) {
 }
 
 void PatientState::merge(const PatientState& other) {
-  for (std::size_t list = 0; list < medicine_pos_.size(); ++list) medicine_pos_[list].keep_earliest(other.medicine_pos_[list].get());
+  for (std::size_t list = 0; list < medicine_pos_.size(); ++list)
+    medicine_pos_[list].keep_earliest(other.medicine_pos_[list].get());
   rls_pos_.keep_earliest(other.rls_pos_.get());
   ckd_pos_.keep_earliest(other.ckd_pos_.get());
-  for (const Lab which : {Lab::egfr, Lab::ferritin, Lab::tsat}) keep_latest(which, other.lab(which));
+  for (const Lab which : {Lab::egfr, Lab::ferritin, Lab::tsat})
+    keep_latest(which, other.lab(which));
   magnesium_date_ = std::max(magnesium_date_, other.magnesium_date_);
   resources += other.resources;
-  unrecognised = static_cast<std::uint16_t>(std::min<unsigned>(0xFFFF, unsigned{unrecognised} + other.unrecognised));
+  unrecognised = static_cast<std::uint16_t>(
+      std::min<unsigned>(0xFFFF, unsigned{unrecognised} + other.unrecognised));
   active |= other.active;
   flags |= other.flags;
 }
@@ -169,17 +189,22 @@ Evaluation evaluate(const Params& params, const PatientState& state) {
   };
   const bool rls = state.rls_pos() != kNoPosition;
   const bool ckd = state.ckd_pos() != kNoPosition;
-  const LabSlot egfr = state.lab(Lab::egfr), ferritin = state.lab(Lab::ferritin), tsat = state.lab(Lab::tsat);
-  const auto within = [&](std::int32_t date) { return date != kNoDate && date >= params.lookback_start; };
+  const LabSlot egfr = state.lab(Lab::egfr), ferritin = state.lab(Lab::ferritin),
+                tsat = state.lab(Lab::tsat);
+  const auto within = [&](std::int32_t date) {
+    return date != kNoDate && date >= params.lookback_start;
+  };
   const bool magnesium_measured = within(state.magnesium_date());
   const bool ferritin_recent = within(ferritin.date);
   const bool tsat_recent = within(tsat.date);
-  const bool low_iron = (ferritin_recent && ferritin.proves_at_or_below(params.ferritin_at_or_below)) ||
-                        (tsat_recent && tsat.proves_below(params.tsat_below));
+  const bool low_iron =
+      (ferritin_recent && ferritin.proves_at_or_below(params.ferritin_at_or_below)) ||
+      (tsat_recent && tsat.proves_below(params.tsat_below));
   const bool iron_therapy = has(List::iron) || (state.flags & PatientState::kIronRecent);
 
   set(kMgEgfr, has(List::magnesium), egfr.proves_below(params.egfr_below) || ckd);
-  set(kMgChelator, has(List::magnesium) && has(List::chelation_partner), !(state.flags & PatientState::kTimed));
+  set(kMgChelator, has(List::magnesium) && has(List::chelation_partner),
+      !(state.flags & PatientState::kTimed));
   set(kRaltegravir, has(List::raltegravir), has(List::magnesium));
   set(kRlsNoFerritin, rls, !ferritin_recent);
   set(kRlsLowIron, rls, low_iron && !iron_therapy);
@@ -193,11 +218,15 @@ Evaluation evaluate(const Params& params, const PatientState& state) {
 Evidence evidence(const Params& params, const PatientState& state, int indicator) {
   Evidence out;
   const auto add = [&](Position pos) {
-    if (pos != kNoPosition && out.count < static_cast<int>(out.positions.size())) out.positions[static_cast<std::size_t>(out.count++)] = pos;
+    if (pos != kNoPosition && out.count < static_cast<int>(out.positions.size()))
+      out.positions[static_cast<std::size_t>(out.count++)] = pos;
   };
   const auto med = [&](List list) { return state.medicine(list); };
-  const auto within = [&](std::int32_t date) { return date != kNoDate && date >= params.lookback_start; };
-  const LabSlot egfr = state.lab(Lab::egfr), ferritin = state.lab(Lab::ferritin), tsat = state.lab(Lab::tsat);
+  const auto within = [&](std::int32_t date) {
+    return date != kNoDate && date >= params.lookback_start;
+  };
+  const LabSlot egfr = state.lab(Lab::egfr), ferritin = state.lab(Lab::ferritin),
+                tsat = state.lab(Lab::tsat);
   switch (indicator) {
     case kMgEgfr:
       add(med(List::magnesium));
@@ -218,7 +247,8 @@ Evidence evidence(const Params& params, const PatientState& state, int indicator
       break;
     case kRlsLowIron:
       add(state.rls_pos());
-      if (within(ferritin.date) && ferritin.proves_at_or_below(params.ferritin_at_or_below)) add(ferritin.pos);
+      if (within(ferritin.date) && ferritin.proves_at_or_below(params.ferritin_at_or_below))
+        add(ferritin.pos);
       if (within(tsat.date) && tsat.proves_below(params.tsat_below)) add(tsat.pos);
       break;
     case kRlsExacerbating:
@@ -251,8 +281,10 @@ void Summary::count(const Evaluation& evaluation) {
 }
 
 void Summary::count(const PatientState& state, const Evaluation& evaluation) {
-  if (state.flags & PatientState::kDiedByDate) ++deceased_by_date;
-  else if (state.flags & PatientState::kDiedFlag) ++deceased_by_flag;
+  if (state.flags & PatientState::kDiedByDate)
+    ++deceased_by_date;
+  else if (state.flags & PatientState::kDiedFlag)
+    ++deceased_by_flag;
   count(evaluation);
 }
 

@@ -43,7 +43,9 @@ std::string_view list_id(List list);
 
 /// A set of lists, one bit per List.
 using ListMask = std::uint16_t;
-constexpr ListMask bit(List list) { return static_cast<ListMask>(1u << static_cast<unsigned>(list)); }
+constexpr ListMask bit(List list) {
+  return static_cast<ListMask>(1u << static_cast<unsigned>(list));
+}
 
 /// What a lab code list measures.
 enum class Lab : std::uint8_t { egfr, ferritin, tsat, magnesium };
@@ -60,25 +62,33 @@ std::string_view indicator_id(int index);
 using Position = std::uint64_t;
 inline constexpr Position kNoPosition = std::numeric_limits<Position>::max();
 inline constexpr int kOffsetBits = 36;
-inline constexpr std::uint32_t kMaxFiles = 1u << 12;                          ///< 4096
-inline constexpr std::uint64_t kMaxFileBytes = (std::uint64_t{1} << kOffsetBits) - 1;  ///< 64 GiB - 1
+inline constexpr std::uint32_t kMaxFiles = 1u << 12;  ///< 4096
+inline constexpr std::uint64_t kMaxFileBytes =
+    (std::uint64_t{1} << kOffsetBits) - 1;  ///< 64 GiB - 1
 constexpr Position make_position(std::uint32_t file, std::uint64_t offset) {
   return (static_cast<Position>(file) << kOffsetBits) | (offset & kMaxFileBytes);
 }
-constexpr std::uint32_t position_file(Position pos) { return static_cast<std::uint32_t>(pos >> kOffsetBits); }
-constexpr std::uint64_t position_offset(Position pos) { return pos & kMaxFileBytes; }
+constexpr std::uint32_t position_file(Position pos) {
+  return static_cast<std::uint32_t>(pos >> kOffsetBits);
+}
+constexpr std::uint64_t position_offset(Position pos) {
+  return pos & kMaxFileBytes;
+}
 
 /// A Position in 6 bytes (alignment 2); kNoPosition is all ones. Ordered like Position.
 class PackedPosition {
  public:
   constexpr PackedPosition() : parts_{0xFFFF, 0xFFFF, 0xFFFF} {}
   constexpr explicit PackedPosition(Position pos)
-      : parts_{static_cast<std::uint16_t>(pos >> 32), static_cast<std::uint16_t>(pos >> 16), static_cast<std::uint16_t>(pos)} {}
+      : parts_{static_cast<std::uint16_t>(pos >> 32), static_cast<std::uint16_t>(pos >> 16),
+               static_cast<std::uint16_t>(pos)} {}
   constexpr Position get() const {
     const Position pos = (Position{parts_[0]} << 32) | (Position{parts_[1]} << 16) | parts_[2];
     return pos == kPackedNone ? kNoPosition : pos;
   }
-  constexpr bool none() const { return parts_[0] == 0xFFFF && parts_[1] == 0xFFFF && parts_[2] == 0xFFFF; }
+  constexpr bool none() const {
+    return parts_[0] == 0xFFFF && parts_[1] == 0xFFFF && parts_[2] == 0xFFFF;
+  }
   /// Keeps the smaller of this and `pos`.
   constexpr void keep_earliest(Position pos) {
     if (pos < get()) *this = PackedPosition(pos);
@@ -90,7 +100,8 @@ class PackedPosition {
 };
 static_assert(sizeof(PackedPosition) == 6);
 static_assert(PackedPosition().get() == kNoPosition);
-static_assert(PackedPosition(make_position(kMaxFiles - 1, kMaxFileBytes - 1)).get() == make_position(kMaxFiles - 1, kMaxFileBytes - 1));
+static_assert(PackedPosition(make_position(kMaxFiles - 1, kMaxFileBytes - 1)).get() ==
+              make_position(kMaxFiles - 1, kMaxFileBytes - 1));
 
 /// Days since 1970-01-01; kNoDate when a resource has no (readable) date.
 inline constexpr std::int32_t kNoDate = std::numeric_limits<std::int32_t>::min();
@@ -101,19 +112,27 @@ std::int32_t fhir_date_days(std::string_view text);
 
 /// The audit date and the thresholds of kb/indicators.yaml, as the engine uses them.
 struct Params {
-  std::int32_t as_of = 0;             ///< D: later dates are ignored
-  std::int32_t lookback_start = 0;    ///< D - lookback_months (12): "within 12 months" is [start, D]
-  std::int32_t long_term_cutoff = 0;  ///< D - long_term_years (1): a PPI dated on or before is long-term
-  double egfr_below = 0;              ///< mg-egfr-below-30: egfr_below (30)
-  double ferritin_at_or_below = 0;    ///< rls-low-iron-untreated: ferritin_at_or_below (75 ng/mL)
-  double tsat_below = 0;              ///< rls-low-iron-untreated: tsat_below (20 %)
+  std::int32_t as_of = 0;           ///< D: later dates are ignored
+  std::int32_t lookback_start = 0;  ///< D - lookback_months (12): "within 12 months" is [start, D]
+  std::int32_t long_term_cutoff =
+      0;                  ///< D - long_term_years (1): a PPI dated on or before is long-term
+  double egfr_below = 0;  ///< mg-egfr-below-30: egfr_below (30)
+  double ferritin_at_or_below = 0;  ///< rls-low-iron-untreated: ferritin_at_or_below (75 ng/mL)
+  double tsat_below = 0;            ///< rls-low-iron-untreated: tsat_below (20 %)
 };
 
 /// Params from a checked KB (the loader guarantees every threshold named here exists).
 Params params_from_kb(const Kb& kb, CalendarDate as_of);
 
 /// valueQuantity.comparator, in the order ties are broken (lowest first).
-enum class Comparator : std::uint8_t { less, less_or_equal, none, greater_or_equal, greater, other };
+enum class Comparator : std::uint8_t {
+  less,
+  less_or_equal,
+  none,
+  greater_or_equal,
+  greater,
+  other
+};
 Comparator parse_comparator(std::string_view text);
 
 /// One MedicationRequest / MedicationStatement, classified.
@@ -128,8 +147,9 @@ struct MedicineFact {
 
 /// One Condition in the rls or ckd-4-5 lists.
 struct ConditionFact {
-  ListMask lists = 0;   ///< bit(List::rls) and/or bit(List::ckd_4_5)
-  bool active = false;  ///< clinical status active/recurrence/relapse (or none), not refuted/entered-in-error
+  ListMask lists = 0;  ///< bit(List::rls) and/or bit(List::ckd_4_5)
+  bool active =
+      false;  ///< clinical status active/recurrence/relapse (or none), not refuted/entered-in-error
   Position pos = kNoPosition;
 };
 
@@ -138,8 +158,8 @@ struct ObservationFact {
   Lab lab = Lab::egfr;
   bool usable_status = false;  ///< final, amended, corrected or preliminary
   std::int32_t date = kNoDate;
-  bool has_value = false;      ///< a valueQuantity.value in a usable unit
-  double value = 0;            ///< in the list's unit (ng/mL, %, mL/min/1.73 m²)
+  bool has_value = false;  ///< a valueQuantity.value in a usable unit
+  double value = 0;        ///< in the list's unit (ng/mL, %, mL/min/1.73 m²)
   Comparator comparator = Comparator::none;
   Position pos = kNoPosition;
 };
@@ -156,7 +176,8 @@ struct LabSlot {
   bool present() const { return date != kNoDate; }
   /// True when this observation replaces `current` as the latest.
   bool later_than(const LabSlot& current) const;
-  /// The value proves "< t" / "<= t" (docs/audit.md: a comparator proves a bound only when the bound does).
+  /// The value proves "< t" / "<= t" (docs/audit.md: a comparator proves a bound only when the
+  /// bound does).
   bool proves_below(double threshold) const;
   bool proves_at_or_below(double threshold) const;
 };
@@ -166,11 +187,13 @@ struct LabSlot {
 /// three latest labs split into arrays so that nothing is padding. sizeof 136 bytes (checked
 /// below and by AuditMemory.PerPatientStateIsAtMost200Bytes with the slot, id and flagged entry).
 struct PatientState {
-  static constexpr std::uint8_t kExists = 1;      ///< a Patient resource names this id
-  static constexpr std::uint8_t kTimed = 2;       ///< an active magnesium or partner resource is timed
-  static constexpr std::uint8_t kIronRecent = 4;  ///< iron MR/MS (not entered-in-error) dated within the look-back
-  static constexpr std::uint8_t kDiedByDate = 16;   ///< Patient.deceasedDateTime on or before D (or not a date)
-  static constexpr std::uint8_t kDiedFlag = 32;     ///< Patient.deceasedBoolean true
+  static constexpr std::uint8_t kExists = 1;  ///< a Patient resource names this id
+  static constexpr std::uint8_t kTimed = 2;   ///< an active magnesium or partner resource is timed
+  static constexpr std::uint8_t kIronRecent =
+      4;  ///< iron MR/MS (not entered-in-error) dated within the look-back
+  static constexpr std::uint8_t kDiedByDate =
+      16;  ///< Patient.deceasedDateTime on or before D (or not a date)
+  static constexpr std::uint8_t kDiedFlag = 32;  ///< Patient.deceasedBoolean true
 
   /// Index of a medicine list other than iron in the medicine positions.
   static constexpr std::size_t medicine_slot(List list) {
@@ -183,7 +206,9 @@ struct PatientState {
   Position ckd_pos() const { return ckd_pos_.get(); }  ///< earliest active ckd-4-5 Condition
   /// The latest usable observation of `lab` (not magnesium).
   LabSlot lab(Lab which) const;
-  std::int32_t magnesium_date() const { return magnesium_date_; }  ///< latest usable serum magnesium
+  std::int32_t magnesium_date() const {
+    return magnesium_date_;
+  }  ///< latest usable serum magnesium
 
   bool exists() const { return (flags & kExists) != 0; }
   /// Dead on D (docs/audit.md "Who is in the population"): in no denominator.
@@ -192,12 +217,16 @@ struct PatientState {
   /// A Patient resource: `deceased_date` is Patient.deceasedDateTime as days (kNoDate when absent
   /// or not a date), `has_deceased_date` whether the element is there at all, `deceased_flag`
   /// Patient.deceasedBoolean == true.
-  void add_patient(const Params& params, std::int32_t deceased_date, bool has_deceased_date, bool deceased_flag) {
+  void add_patient(const Params& params, std::int32_t deceased_date, bool has_deceased_date,
+                   bool deceased_flag) {
     flags |= kExists;
-    if (has_deceased_date && (deceased_date == kNoDate || deceased_date <= params.as_of)) flags |= kDiedByDate;
+    if (has_deceased_date && (deceased_date == kNoDate || deceased_date <= params.as_of))
+      flags |= kDiedByDate;
     if (deceased_flag) flags |= kDiedFlag;
   }
-  void add_unrecognised() { if (unrecognised < 0xFFFF) ++unrecognised; }
+  void add_unrecognised() {
+    if (unrecognised < 0xFFFF) ++unrecognised;
+  }
   void add(const Params& params, const MedicineFact& fact);
   void add(const Params& params, const ConditionFact& fact);
   void add(const Params& params, const ObservationFact& fact);
@@ -214,7 +243,8 @@ struct PatientState {
   static constexpr std::uint8_t kHasValue = 8;
   static constexpr std::uint8_t kNoLabMeta = static_cast<std::uint8_t>(Comparator::none);
 
-  // Members from the most to the least aligned, public and private mixed, so that there is no padding.
+  // Members from the most to the least aligned, public and private mixed, so that there is no
+  // padding.
   std::array<double, kLabs> lab_value_{};  ///< 0 when the lab has no value
   std::array<std::int32_t, kLabs> lab_date_{kNoDate, kNoDate, kNoDate};
   std::int32_t magnesium_date_ = kNoDate;
@@ -233,7 +263,8 @@ struct PatientState {
   ListMask active = 0;             ///< medicine lists with an active resource
 
  private:
-  std::array<std::uint8_t, kLabs> lab_meta_{kNoLabMeta, kNoLabMeta, kNoLabMeta};  ///< comparator | kHasValue
+  std::array<std::uint8_t, kLabs> lab_meta_{kNoLabMeta, kNoLabMeta,
+                                            kNoLabMeta};  ///< comparator | kHasValue
 
  public:
   std::uint8_t flags = 0;  ///< kExists | kTimed | kIronRecent | kDiedByDate | kDiedFlag
@@ -270,12 +301,13 @@ struct IndicatorCount {
 /// The counts a run produces (docs/audit.md "Output"); rendered by codec/audit_report.h.
 struct Summary {
   CalendarDate as_of;
-  std::uint64_t patients = 0;          ///< Patient resources (distinct ids)
-  std::uint64_t resources = 0;         ///< lines that were resources (used, skipped or orphan)
-  std::uint64_t errors = 0;            ///< bad lines
-  std::uint64_t skipped_resources = 0; ///< resources of types the audit does not use
-  std::uint64_t orphan_resources = 0;  ///< resources naming a patient with no Patient resource
-  std::uint64_t unrecognised_medicines = 0;  ///< medicines (of existing patients) nothing identifies
+  std::uint64_t patients = 0;           ///< Patient resources (distinct ids)
+  std::uint64_t resources = 0;          ///< lines that were resources (used, skipped or orphan)
+  std::uint64_t errors = 0;             ///< bad lines
+  std::uint64_t skipped_resources = 0;  ///< resources of types the audit does not use
+  std::uint64_t orphan_resources = 0;   ///< resources naming a patient with no Patient resource
+  std::uint64_t unrecognised_medicines =
+      0;  ///< medicines (of existing patients) nothing identifies
   /// Patients left out of every denominator because they had died by D: deceasedDateTime on or
   /// before D (or not a date), and deceasedBoolean true (a patient with both counts once, by date).
   std::uint64_t deceased_by_date = 0, deceased_by_flag = 0;

@@ -8,9 +8,13 @@
 namespace willis::core::audit {
 namespace {
 
-Params params() { return params_from_kb(testing::kb(), CalendarDate{2026, 11, 22}); }
+Params params() {
+  return params_from_kb(testing::kb(), CalendarDate{2026, 11, 22});
+}
 
-std::int32_t day(int y, int m, int d) { return CalendarDate{y, m, d}.serial(); }
+std::int32_t day(int y, int m, int d) {
+  return CalendarDate{y, m, d}.serial();
+}
 
 TEST(AuditDates, FhirDatesPartialDatesAndTimes) {
   EXPECT_EQ(fhir_date_days("2026-03-04"), day(2026, 3, 4));
@@ -60,13 +64,13 @@ LabSlot lab(double value, Comparator comparator, bool has_value = true) {
 TEST(AuditComparators, ABoundProvesAThresholdOnlyWhenTheBoundDoes) {
   EXPECT_TRUE(lab(29, Comparator::none).proves_below(30));
   EXPECT_FALSE(lab(30, Comparator::none).proves_below(30));
-  EXPECT_TRUE(lab(30, Comparator::less).proves_below(30));          // "<30"
+  EXPECT_TRUE(lab(30, Comparator::less).proves_below(30));  // "<30"
   EXPECT_FALSE(lab(31, Comparator::less).proves_below(30));
-  EXPECT_FALSE(lab(30, Comparator::less_or_equal).proves_below(30)); // "<=30" may be 30
+  EXPECT_FALSE(lab(30, Comparator::less_or_equal).proves_below(30));  // "<=30" may be 30
   EXPECT_TRUE(lab(29.9, Comparator::less_or_equal).proves_below(30));
   EXPECT_FALSE(lab(10, Comparator::greater).proves_below(30));
   EXPECT_FALSE(lab(10, Comparator::other).proves_below(30));
-  EXPECT_FALSE(lab(10, Comparator::none, false).proves_below(30));    // no usable unit
+  EXPECT_FALSE(lab(10, Comparator::none, false).proves_below(30));  // no usable unit
   EXPECT_TRUE(lab(75, Comparator::none).proves_at_or_below(75));
   EXPECT_FALSE(lab(76, Comparator::none).proves_at_or_below(75));
   EXPECT_TRUE(lab(75, Comparator::less_or_equal).proves_at_or_below(75));
@@ -75,7 +79,8 @@ TEST(AuditComparators, ABoundProvesAThresholdOnlyWhenTheBoundDoes) {
 }
 
 TEST(AuditLatest, GreatestDateThenLowestValueWhateverTheOrder) {
-  LabSlot a = lab(31, Comparator::none), b = lab(29, Comparator::none), c = lab(10, Comparator::none, false);
+  LabSlot a = lab(31, Comparator::none), b = lab(29, Comparator::none),
+          c = lab(10, Comparator::none, false);
   b.pos = 2;
   c.pos = 3;
   for (const auto& order : {std::vector<LabSlot>{a, b, c}, {c, b, a}, {b, c, a}}) {

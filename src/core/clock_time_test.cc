@@ -12,7 +12,8 @@ TEST(ClockTime, ParsesTwentyFourHourTimesOnly) {
   EXPECT_EQ(parse_clock_time("7:05")->minutes, 425);
   EXPECT_EQ(parse_clock_time("23:59")->minutes, 1439);
   EXPECT_EQ(parse_clock_time("00:00")->minutes, 0);
-  for (const char* bad : {"24:00", "25:00", "12:60", "7pm", "", "07:0", "07:000", ":30", "-1:00", "07-00"})
+  for (const char* bad :
+       {"24:00", "25:00", "12:60", "7pm", "", "07:0", "07:000", ":30", "-1:00", "07-00"})
     EXPECT_FALSE(parse_clock_time(bad).has_value()) << bad;
 }
 
@@ -35,9 +36,9 @@ TEST(Window, EdgesAreAllowedAndSimultaneousIsNot) {
 
 TEST(Window, WrapsAroundMidnight) {
   const ClockTime late{23 * 60 + 30};
-  EXPECT_TRUE(inside_window(ClockTime{3 * 60}, late, 4, 4));    // 3.5 h after
+  EXPECT_TRUE(inside_window(ClockTime{3 * 60}, late, 4, 4));  // 3.5 h after
   EXPECT_FALSE(inside_window(ClockTime{3 * 60 + 30}, late, 4, 4));
-  EXPECT_TRUE(inside_window(ClockTime{20 * 60}, late, 4, 4));   // 3.5 h before
+  EXPECT_TRUE(inside_window(ClockTime{20 * 60}, late, 4, 4));  // 3.5 h before
   EXPECT_FALSE(inside_window(ClockTime{19 * 60 + 30}, late, 4, 4));
 }
 
@@ -59,7 +60,8 @@ TEST(Schedule, MovesAwayFromAnEveningWindow) {
   request.total_mg = 100;
   request.wake = ClockTime{7 * 60};
   request.sleep = ClockTime{23 * 60};
-  request.windows = {TimedWindow{"ciprofloxacin", "Cipro", {ClockTime{8 * 60}, ClockTime{20 * 60}}, 2, 6, ""}};
+  request.windows = {
+      TimedWindow{"ciprofloxacin", "Cipro", {ClockTime{8 * 60}, ClockTime{20 * 60}}, 2, 6, ""}};
   const Schedule s = make_schedule(request);
   ASSERT_EQ(s.doses.size(), 1u);
   // Allowed: 10:00-14:00 and 22:00-23:00; the evening target 21:00 is inside the window.
@@ -75,8 +77,9 @@ TEST(Schedule, NoAllowedTimeLeavesNoDosesAndNamesTheMedicines) {
   request.total_mg = 100;
   request.wake = ClockTime{7 * 60};
   request.sleep = ClockTime{23 * 60};
-  request.windows = {TimedWindow{"moxifloxacin", "Moxi", {ClockTime{9 * 60}, ClockTime{17 * 60}}, 4, 8, ""},
-                     TimedWindow{"levothyroxine", "Levo", {ClockTime{22 * 60}}, 4, 4, ""}};
+  request.windows = {
+      TimedWindow{"moxifloxacin", "Moxi", {ClockTime{9 * 60}, ClockTime{17 * 60}}, 4, 8, ""},
+      TimedWindow{"levothyroxine", "Levo", {ClockTime{22 * 60}}, 4, 4, ""}};
   const Schedule s = make_schedule(request);
   EXPECT_TRUE(s.doses.empty());
   ASSERT_EQ(s.unresolved.size(), 1u);

@@ -10,7 +10,9 @@ namespace {
 
 namespace chrono = std::chrono;
 
-bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+bool is_digit(char ch) {
+  return ch >= '0' && ch <= '9';
+}
 
 /// The `len` digits at `pos`, or nullopt when any is missing or not a digit.
 std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t len) {
@@ -63,7 +65,9 @@ CalendarDate CalendarDate::from(chrono::year_month_day ymd) {
           static_cast<int>(static_cast<unsigned>(ymd.day()))};
 }
 
-int CalendarDate::serial() const { return static_cast<int>(sys_days().time_since_epoch().count()); }
+int CalendarDate::serial() const {
+  return static_cast<int>(sys_days().time_since_epoch().count());
+}
 
 CalendarDate CalendarDate::from_serial(int days) {
   return from(chrono::year_month_day(chrono::sys_days(chrono::days(days))));
@@ -89,15 +93,14 @@ int days_between(CalendarDate from, CalendarDate to) {
 }
 
 int days_in_month(int year, int month) {
-  const auto last = chrono::year_month_day_last(chrono::year(year) /
-                                                chrono::month(static_cast<unsigned>(month)) /
-                                                chrono::last);
+  const auto last = chrono::year_month_day_last(
+      chrono::year(year) / chrono::month(static_cast<unsigned>(month)) / chrono::last);
   return static_cast<int>(static_cast<unsigned>(last.day()));
 }
 
 CalendarDate minus_months(CalendarDate date, int months) {
-  const auto first = chrono::year(date.year) / chrono::month(static_cast<unsigned>(date.month)) /
-                     chrono::day(1);
+  const auto first =
+      chrono::year(date.year) / chrono::month(static_cast<unsigned>(date.month)) / chrono::day(1);
   const auto back = first - chrono::months(months);
   CalendarDate out = CalendarDate::from(back);
   out.day = std::min(date.day, days_in_month(out.year, out.month));

@@ -9,7 +9,8 @@ namespace {
 TEST(CalendarDate, SerialIsDaysSinceTheEpoch) {
   EXPECT_EQ((CalendarDate{1970, 1, 1}).serial(), 0);
   EXPECT_EQ((CalendarDate{1969, 12, 31}).serial(), -1);
-  EXPECT_EQ((CalendarDate{2000, 3, 1}).serial(), 11017);  // 30 years of 365 days + 7 leap days + 59 + 1
+  EXPECT_EQ((CalendarDate{2000, 3, 1}).serial(),
+            11017);  // 30 years of 365 days + 7 leap days + 59 + 1
   EXPECT_EQ(CalendarDate::from_serial(11017), (CalendarDate{2000, 3, 1}));
   for (int serial = -800000; serial < 800000; serial += 997)
     EXPECT_EQ(CalendarDate::from_serial(serial).serial(), serial);
@@ -31,16 +32,16 @@ TEST(CalendarDate, DaysInMonthAndWeekday) {
   EXPECT_EQ(days_in_month(2000, 2), 29);  // divisible by 400
   EXPECT_EQ(days_in_month(2026, 4), 30);
   EXPECT_EQ(days_in_month(2026, 12), 31);
-  EXPECT_EQ(iso_weekday(CalendarDate{1970, 1, 1}), 4);  // a Thursday
+  EXPECT_EQ(iso_weekday(CalendarDate{1970, 1, 1}), 4);    // a Thursday
   EXPECT_EQ(iso_weekday(CalendarDate{2026, 11, 22}), 7);  // a Sunday
 }
 
 TEST(CalendarDate, ParseDateIsExactlyIsoYearMonthDay) {
   EXPECT_EQ(parse_date("2026-11-22"), (CalendarDate{2026, 11, 22}));
   EXPECT_EQ(parse_date("2024-02-29"), (CalendarDate{2024, 2, 29}));
-  for (const char* bad : {"", "2026-1-22", "2026-11-2", "2026/11/22", "2023-02-29", "2026-13-01",
-                          "2026-00-10", "2026-11-31", "1899-12-31", "3000-01-01", "2026-11-22T",
-                          "+026-11-22", " 2026-11-22"})
+  for (const char* bad :
+       {"", "2026-1-22", "2026-11-2", "2026/11/22", "2023-02-29", "2026-13-01", "2026-00-10",
+        "2026-11-31", "1899-12-31", "3000-01-01", "2026-11-22T", "+026-11-22", " 2026-11-22"})
     EXPECT_FALSE(parse_date(bad)) << bad;
 }
 
@@ -71,14 +72,15 @@ TEST(FhirDate, DateTimeNeedsSecondsAndAZone) {
   const auto east = parse_fhir_datetime("2026-03-04T01:00:00.123+05:00");
   ASSERT_TRUE(east);
   EXPECT_EQ(east->date.first_day(), (CalendarDate{2026, 3, 4}));  // the date as written
-  EXPECT_EQ(east->utc_seconds, std::int64_t{(CalendarDate{2026, 3, 3}).serial()} * 86400 + 20 * 3600);
+  EXPECT_EQ(east->utc_seconds,
+            std::int64_t{(CalendarDate{2026, 3, 3}).serial()} * 86400 + 20 * 3600);
   const auto partial = parse_fhir_datetime("2026-03");
   ASSERT_TRUE(partial);
   EXPECT_FALSE(partial->has_time);
-  for (const char* bad : {"2026-03-04T23:59", "2026-03-04T23:59:00", "2026-03-04T24:00:00Z",
-                          "2026-03-04T23:60:00Z", "2026-03-04T23:59:00+15:00", "2026-03-04T23:59:00+0500",
-                          "2026-03-04T23:59:00.Z", "2026-03-04T23:59:00Zjunk", "2026-03T10:00:00Z",
-                          "2026-03-04 23:59:00Z"})
+  for (const char* bad :
+       {"2026-03-04T23:59", "2026-03-04T23:59:00", "2026-03-04T24:00:00Z", "2026-03-04T23:60:00Z",
+        "2026-03-04T23:59:00+15:00", "2026-03-04T23:59:00+0500", "2026-03-04T23:59:00.Z",
+        "2026-03-04T23:59:00Zjunk", "2026-03T10:00:00Z", "2026-03-04 23:59:00Z"})
     EXPECT_FALSE(parse_fhir_datetime(bad)) << bad;
 }
 

@@ -27,8 +27,8 @@ std::optional<int> parse_int(std::string_view text) {
 std::optional<double> parse_number(std::string_view text) {
   double value = 0;
   if (text.empty() || text.front() == '+') return std::nullopt;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value,
-                                         std::chars_format::fixed);
+  const auto [ptr, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value, std::chars_format::fixed);
   if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value))
     return std::nullopt;
   return value;
@@ -55,7 +55,8 @@ std::optional<IntRange> int_range(std::string_view field) {
   if (field == "sol_min") return IntRange{0, 720, " minutes"};
   if (field == "waso_min") return IntRange{0, 720, " minutes"};
   if (field == "awakenings") return IntRange{0, 60, ""};
-  if (field == "irls_total") return IntRange{0, 40, " (the IRLS total is the sum of 10 items scored 0-4)"};
+  if (field == "irls_total")
+    return IntRange{0, 40, " (the IRLS total is the sum of 10 items scored 0-4)"};
   return std::nullopt;
 }
 
@@ -85,7 +86,8 @@ std::optional<Error> check_magnesium(double mg) {
                        Errc::invalid_amount);
   // Two decimals at most, so the value survives every export format unchanged.
   if (std::fabs(mg * 100 - std::round(mg * 100)) > 1e-6)
-    return field_error("magnesium_mg", number_text(mg) + " has more than 2 decimal places; round it",
+    return field_error("magnesium_mg",
+                       number_text(mg) + " has more than 2 decimal places; round it",
                        Errc::invalid_amount);
   return std::nullopt;
 }
@@ -125,7 +127,8 @@ std::optional<Error> check_note(std::string_view note) {
   if (note.size() > kMaxNoteBytes)
     return field_error("note", "is " + std::to_string(note.size()) + " bytes; keep it under " +
                                    std::to_string(kMaxNoteBytes));
-  if (!valid_utf8(note)) return field_error("note", "is not valid UTF-8 text; save the file as UTF-8");
+  if (!valid_utf8(note))
+    return field_error("note", "is not valid UTF-8 text; save the file as UTF-8");
   for (const char ch : note) {
     const auto byte = static_cast<unsigned char>(ch);
     if ((byte < 0x20 && ch != '\n' && ch != '\t') || byte == 0x7F)
@@ -167,19 +170,26 @@ std::string trim(std::string_view text) {
 
 const char* to_string(SideEffectKind kind) {
   switch (kind) {
-    case SideEffectKind::loose_stools: return "loose_stools";
-    case SideEffectKind::nausea: return "nausea";
-    case SideEffectKind::cramping: return "cramping";
-    case SideEffectKind::other: return "other";
+    case SideEffectKind::loose_stools:
+      return "loose_stools";
+    case SideEffectKind::nausea:
+      return "nausea";
+    case SideEffectKind::cramping:
+      return "cramping";
+    case SideEffectKind::other:
+      return "other";
   }
   return "other";
 }
 
 const char* to_string(SideEffectSeverity severity) {
   switch (severity) {
-    case SideEffectSeverity::mild: return "mild";
-    case SideEffectSeverity::moderate: return "moderate";
-    case SideEffectSeverity::severe: return "severe";
+    case SideEffectSeverity::mild:
+      return "mild";
+    case SideEffectSeverity::moderate:
+      return "moderate";
+    case SideEffectSeverity::severe:
+      return "severe";
   }
   return "mild";
 }
@@ -221,17 +231,28 @@ Result<std::vector<SideEffect>> parse_side_effects(std::string_view text) {
     const std::string severity_text =
         colon == std::string::npos ? "" : trim(std::string_view(item).substr(colon + 1));
     SideEffect effect;
-    if (kind_text == "loose_stools") effect.kind = SideEffectKind::loose_stools;
-    else if (kind_text == "nausea") effect.kind = SideEffectKind::nausea;
-    else if (kind_text == "cramping") effect.kind = SideEffectKind::cramping;
-    else if (kind_text == "other") effect.kind = SideEffectKind::other;
-    else if (kind_text == "none") return fail("\"none\" cannot be combined with other items");
-    else return fail("\"" + kind_text + "\" is not a known side effect");
-    if (severity_text == "mild") effect.severity = SideEffectSeverity::mild;
-    else if (severity_text == "moderate") effect.severity = SideEffectSeverity::moderate;
-    else if (severity_text == "severe") effect.severity = SideEffectSeverity::severe;
-    else if (severity_text.empty()) return fail("\"" + kind_text + "\" has no severity");
-    else return fail("\"" + severity_text + "\" is not a severity");
+    if (kind_text == "loose_stools")
+      effect.kind = SideEffectKind::loose_stools;
+    else if (kind_text == "nausea")
+      effect.kind = SideEffectKind::nausea;
+    else if (kind_text == "cramping")
+      effect.kind = SideEffectKind::cramping;
+    else if (kind_text == "other")
+      effect.kind = SideEffectKind::other;
+    else if (kind_text == "none")
+      return fail("\"none\" cannot be combined with other items");
+    else
+      return fail("\"" + kind_text + "\" is not a known side effect");
+    if (severity_text == "mild")
+      effect.severity = SideEffectSeverity::mild;
+    else if (severity_text == "moderate")
+      effect.severity = SideEffectSeverity::moderate;
+    else if (severity_text == "severe")
+      effect.severity = SideEffectSeverity::severe;
+    else if (severity_text.empty())
+      return fail("\"" + kind_text + "\" has no severity");
+    else
+      return fail("\"" + severity_text + "\" is not a severity");
     for (const auto& earlier : effects)
       if (earlier.kind == effect.kind) return fail("\"" + kind_text + "\" is listed twice");
     effects.push_back(effect);
@@ -263,8 +284,8 @@ std::optional<Error> set_field(DiaryEntry& entry, std::string_view field, std::s
     if (!value) {
       const auto range = int_range(field);
       return field_error(field, "\"" + text + "\" is not a whole number; use " +
-                                    std::to_string(range->low) + "-" +
-                                    std::to_string(range->high) + range->advice);
+                                    std::to_string(range->low) + "-" + std::to_string(range->high) +
+                                    range->advice);
     }
     if (auto error = check_int(field, *value)) return error;
     entry.*member = *value;
@@ -311,9 +332,10 @@ std::optional<Error> set_field(DiaryEntry& entry, std::string_view field, std::s
     entry.note = text;
     return std::nullopt;
   }
-  return field_error(field, "is not a diary field; the fields are date, rls, sleep_quality, bed, "
-                            "try_sleep, sol_min, awakenings, waso_min, wake, out_of_bed, "
-                            "magnesium_mg, magnesium_time, side_effects, irls_total, note",
+  return field_error(field,
+                     "is not a diary field; the fields are date, rls, sleep_quality, bed, "
+                     "try_sleep, sol_min, awakenings, waso_min, wake, out_of_bed, "
+                     "magnesium_mg, magnesium_time, side_effects, irls_total, note",
                      Errc::unknown_field);
 }
 
@@ -354,8 +376,8 @@ std::optional<Error> validate_entry(const DiaryEntry& entry, CalendarDate today)
   if (date > today)
     return field_error("date", date.str() + " is in the future (today is " + today.str() +
                                    "); an entry is dated by the evening the night began");
-  for (const auto field : {"rls", "sleep_quality", "sol_min", "awakenings", "waso_min",
-                           "irls_total"}) {
+  for (const auto field :
+       {"rls", "sleep_quality", "sol_min", "awakenings", "waso_min", "irls_total"}) {
     const auto& value = entry.*int_member(field);
     if (value)
       if (auto error = check_int(field, *value)) return error;
@@ -416,8 +438,8 @@ std::optional<Error> validate_entry(const DiaryEntry& entry, CalendarDate today)
       return field_error(field, "minutes to fall asleep (" +
                                     std::to_string(entry.sol_min.value_or(0)) +
                                     ") plus minutes awake in the night (" +
-                                    std::to_string(entry.waso_min.value_or(0)) +
-                                    ") exceed the " + std::to_string(window) +
+                                    std::to_string(entry.waso_min.value_or(0)) + ") exceed the " +
+                                    std::to_string(window) +
                                     " minutes from trying to sleep to the final wake; check them");
     }
   }

@@ -34,34 +34,36 @@ struct SideEffect {
 
 /// One diary entry. Every measurement is optional; an entry needs at least one.
 struct DiaryEntry {
-  CalendarDate date;                   ///< the evening the night began
-  std::optional<int> rls;              ///< RLS symptom severity, evening and night, 0 (none)-10 (worst)
-  std::optional<int> sleep_quality;    ///< 1 very poor .. 5 very good (Consensus Sleep Diary)
-  std::optional<ClockTime> bed;        ///< got into bed
-  std::optional<ClockTime> try_sleep;  ///< started trying to sleep (defaults to `bed` in the figures)
-  std::optional<int> sol_min;          ///< minutes to fall asleep (sleep onset latency)
-  std::optional<int> awakenings;       ///< number of awakenings, not counting the final one
-  std::optional<int> waso_min;         ///< minutes awake after sleep onset, before the final wake
-  std::optional<ClockTime> wake;       ///< final awakening
-  std::optional<ClockTime> out_of_bed; ///< got out of bed for the day
-  std::optional<double> magnesium_mg;  ///< elemental magnesium taken that day, mg (0 = none)
+  CalendarDate date;       ///< the evening the night began
+  std::optional<int> rls;  ///< RLS symptom severity, evening and night, 0 (none)-10 (worst)
+  std::optional<int> sleep_quality;  ///< 1 very poor .. 5 very good (Consensus Sleep Diary)
+  std::optional<ClockTime> bed;      ///< got into bed
+  std::optional<ClockTime>
+      try_sleep;                  ///< started trying to sleep (defaults to `bed` in the figures)
+  std::optional<int> sol_min;     ///< minutes to fall asleep (sleep onset latency)
+  std::optional<int> awakenings;  ///< number of awakenings, not counting the final one
+  std::optional<int> waso_min;    ///< minutes awake after sleep onset, before the final wake
+  std::optional<ClockTime> wake;  ///< final awakening
+  std::optional<ClockTime> out_of_bed;  ///< got out of bed for the day
+  std::optional<double> magnesium_mg;   ///< elemental magnesium taken that day, mg (0 = none)
   std::optional<ClockTime> magnesium_time;
   /// nullopt = not recorded; an empty list = recorded as "none".
   std::optional<std::vector<SideEffect>> side_effects;
-  std::optional<int> irls_total;       ///< weekly IRLS total 0-40, numbers only (item text is copyrighted)
-  std::string note;                    ///< free text, UTF-8
+  std::optional<int>
+      irls_total;    ///< weekly IRLS total 0-40, numbers only (item text is copyrighted)
+  std::string note;  ///< free text, UTF-8
 
   bool operator==(const DiaryEntry&) const = default;
 };
 
 /// The stored fields, in export (CSV column) order. Names carry units, as the contract does.
 inline constexpr std::array<std::string_view, 15> kEntryFields = {
-    "date",     "rls",        "sleep_quality", "bed",          "try_sleep",
-    "sol_min",  "awakenings", "waso_min",      "wake",         "out_of_bed",
-    "magnesium_mg", "magnesium_time", "side_effects", "irls_total", "note"};
+    "date",         "rls",        "sleep_quality", "bed",        "try_sleep",    "sol_min",
+    "awakenings",   "waso_min",   "wake",          "out_of_bed", "magnesium_mg", "magnesium_time",
+    "side_effects", "irls_total", "note"};
 /// Computed fields that exports add after the stored ones; imports check them when present.
 inline constexpr std::array<std::string_view, 3> kDerivedFields = {"tib_min", "tst_min",
-                                                                  "se_percent"};
+                                                                   "se_percent"};
 
 /// Sets one field from its text form (the CSV/CLI spelling); empty text clears it.
 /// `date` cannot be cleared. Checks the value's own range; cross-field checks are in

@@ -127,34 +127,31 @@ TEST_P(BadField, IsRefusedNamingTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     DiaryEntry, BadField,
-    ::testing::Values(BadValue{"rls", "11", Errc::invalid_value},
-                      BadValue{"rls", "-1", Errc::invalid_value},
-                      BadValue{"rls", "6.5", Errc::invalid_value},
-                      BadValue{"rls", "six", Errc::invalid_value},
-                      BadValue{"sleep_quality", "0", Errc::invalid_value},
-                      BadValue{"sleep_quality", "6", Errc::invalid_value},
-                      BadValue{"sol_min", "721", Errc::invalid_value},
-                      BadValue{"waso_min", "-5", Errc::invalid_value},
-                      BadValue{"irls_total", "41", Errc::invalid_value},
-                      BadValue{"bed", "25:00", Errc::invalid_time},
-                      BadValue{"wake", "7pm", Errc::invalid_time},
-                      BadValue{"magnesium_mg", "-1", Errc::invalid_amount},
-                      BadValue{"magnesium_mg", "2500", Errc::invalid_amount},
-                      BadValue{"magnesium_mg", "1e3", Errc::invalid_amount},
-                      BadValue{"magnesium_mg", "300.123", Errc::invalid_amount},
-                      BadValue{"magnesium_mg", "nan", Errc::invalid_amount},
-                      BadValue{"side_effects", "headache:mild", Errc::invalid_value},
-                      BadValue{"side_effects", "nausea", Errc::invalid_value},
-                      BadValue{"side_effects", "nausea:awful", Errc::invalid_value},
-                      BadValue{"side_effects", "none;nausea:mild", Errc::invalid_value},
-                      BadValue{"side_effects", "nausea:mild;nausea:severe", Errc::invalid_value},
-                      BadValue{"note", "bell\a", Errc::invalid_value},
-                      BadValue{"note", "cr\r\nlf", Errc::invalid_value},
-                      BadValue{"note", "\xC3\x28", Errc::invalid_value},
-                      BadValue{"note", "\xED\xA0\x80", Errc::invalid_value},
-                      BadValue{"date", "2026-02-30", Errc::invalid_value},
-                      BadValue{"date", "", Errc::missing_field},
-                      BadValue{"colour", "red", Errc::unknown_field}));
+    ::testing::Values(
+        BadValue{"rls", "11", Errc::invalid_value}, BadValue{"rls", "-1", Errc::invalid_value},
+        BadValue{"rls", "6.5", Errc::invalid_value}, BadValue{"rls", "six", Errc::invalid_value},
+        BadValue{"sleep_quality", "0", Errc::invalid_value},
+        BadValue{"sleep_quality", "6", Errc::invalid_value},
+        BadValue{"sol_min", "721", Errc::invalid_value},
+        BadValue{"waso_min", "-5", Errc::invalid_value},
+        BadValue{"irls_total", "41", Errc::invalid_value},
+        BadValue{"bed", "25:00", Errc::invalid_time}, BadValue{"wake", "7pm", Errc::invalid_time},
+        BadValue{"magnesium_mg", "-1", Errc::invalid_amount},
+        BadValue{"magnesium_mg", "2500", Errc::invalid_amount},
+        BadValue{"magnesium_mg", "1e3", Errc::invalid_amount},
+        BadValue{"magnesium_mg", "300.123", Errc::invalid_amount},
+        BadValue{"magnesium_mg", "nan", Errc::invalid_amount},
+        BadValue{"side_effects", "headache:mild", Errc::invalid_value},
+        BadValue{"side_effects", "nausea", Errc::invalid_value},
+        BadValue{"side_effects", "nausea:awful", Errc::invalid_value},
+        BadValue{"side_effects", "none;nausea:mild", Errc::invalid_value},
+        BadValue{"side_effects", "nausea:mild;nausea:severe", Errc::invalid_value},
+        BadValue{"note", "bell\a", Errc::invalid_value},
+        BadValue{"note", "cr\r\nlf", Errc::invalid_value},
+        BadValue{"note", "\xC3\x28", Errc::invalid_value},
+        BadValue{"note", "\xED\xA0\x80", Errc::invalid_value},
+        BadValue{"date", "2026-02-30", Errc::invalid_value},
+        BadValue{"date", "", Errc::missing_field}, BadValue{"colour", "red", Errc::unknown_field}));
 
 TEST(DiaryEntry, ValidationRefusesTheFuture) {
   DiaryEntry entry = example_entry();
@@ -234,8 +231,9 @@ TEST(DiaryEntry, ValidationChecksValuesBuiltInCode) {
   ASSERT_TRUE(error);
   EXPECT_EQ(error->path, "rls");
   entry = example_entry();
-  entry.side_effects = std::vector<SideEffect>{{SideEffectKind::nausea, SideEffectSeverity::mild},
-                                               {SideEffectKind::nausea, SideEffectSeverity::severe}};
+  entry.side_effects =
+      std::vector<SideEffect>{{SideEffectKind::nausea, SideEffectSeverity::mild},
+                              {SideEffectKind::nausea, SideEffectSeverity::severe}};
   error = validate_entry(entry, kToday);
   ASSERT_TRUE(error);
   EXPECT_EQ(error->path, "side_effects");

@@ -43,11 +43,14 @@ std::string format_amount(double value) {
   return std::string(buffer, end);
 }
 
-std::string FoodPortion::measure() const { return format_amount(amount) + " " + measure_desc; }
+std::string FoodPortion::measure() const {
+  return format_amount(amount) + " " + measure_desc;
+}
 
 const Food* FoodTable::find(std::string_view ndb_no) const {
-  const auto found = std::lower_bound(foods.begin(), foods.end(), ndb_no,
-                                      [](const Food& food, std::string_view key) { return food.ndb_no < key; });
+  const auto found =
+      std::lower_bound(foods.begin(), foods.end(), ndb_no,
+                       [](const Food& food, std::string_view key) { return food.ndb_no < key; });
   return found != foods.end() && found->ndb_no == ndb_no ? &*found : nullptr;
 }
 
@@ -61,9 +64,12 @@ Result<const FoodPortion*> find_portion(const Food& food, std::string_view wante
   std::vector<const FoodPortion*> exact, prefix;
   for (const auto& portion : food.portions) {
     const std::string measure = simplify(portion.measure());
-    if (measure == key) exact.push_back(&portion);
-    else if (!key.empty() && measure.size() > key.size() && measure.compare(0, key.size(), key) == 0 &&
-             (measure[key.size()] == ' ' || measure[key.size()] == '(' || measure[key.size()] == ','))
+    if (measure == key)
+      exact.push_back(&portion);
+    else if (!key.empty() && measure.size() > key.size() &&
+             measure.compare(0, key.size(), key) == 0 &&
+             (measure[key.size()] == ' ' || measure[key.size()] == '(' ||
+              measure[key.size()] == ','))
       prefix.push_back(&portion);
   }
   if (exact.size() == 1) return exact.front();
@@ -71,12 +77,15 @@ Result<const FoodPortion*> find_portion(const Food& food, std::string_view wante
   if (matches.size() == 1) return matches.front();
   if (matches.empty())
     return Error{Errc::not_found, "portion",
-                 "\"" + std::string(wanted) + "\" is not a portion of " + food.ndb_no + " (" + food.description +
-                     "); its portions are " + list_measures(food) + ", or give grams"};
+                 "\"" + std::string(wanted) + "\" is not a portion of " + food.ndb_no + " (" +
+                     food.description + "); its portions are " + list_measures(food) +
+                     ", or give grams"};
   std::string options;
-  for (const FoodPortion* portion : matches) options += (options.empty() ? "\"" : "; \"") + portion->measure() + "\"";
+  for (const FoodPortion* portion : matches)
+    options += (options.empty() ? "\"" : "; \"") + portion->measure() + "\"";
   return Error{Errc::invalid_value, "portion",
-               "\"" + std::string(wanted) + "\" matches several portions of " + food.ndb_no + ": " + options + "; write one in full"};
+               "\"" + std::string(wanted) + "\" matches several portions of " + food.ndb_no + ": " +
+                   options + "; write one in full"};
 }
 
 Result<FoodEstimate> estimate_diet(const FoodTable& table, const std::vector<FoodListItem>& items) {
@@ -84,8 +93,10 @@ Result<FoodEstimate> estimate_diet(const FoodTable& table, const std::vector<Foo
   for (const auto& item : items) {
     const Food* food = table.find(item.ndb_no);
     if (!food)
-      return Error{Errc::not_found, item.path + ".ndb_no",
-                   "no food " + item.ndb_no + " in USDA SR28 (find the number with willis foods search)", "", item.line};
+      return Error{
+          Errc::not_found, item.path + ".ndb_no",
+          "no food " + item.ndb_no + " in USDA SR28 (find the number with willis foods search)", "",
+          item.line};
     FoodEstimateItem out;
     out.food = food;
     out.label = item.label;

@@ -49,31 +49,32 @@ Result<const FoodPortion*> find_portion(const Food& food, std::string_view wante
 
 /// One line of a food list (examples/foods.yaml).
 struct FoodListItem {
-  std::string path;     ///< "foods[2]", for messages
-  int line = 0;         ///< line in the food list file
-  std::string ndb_no;   ///< 5 digits
-  std::string label;    ///< the person's own name for it (optional; shown)
-  std::string portion;  ///< a measure of the food ...
+  std::string path;             ///< "foods[2]", for messages
+  int line = 0;                 ///< line in the food list file
+  std::string ndb_no;           ///< 5 digits
+  std::string label;            ///< the person's own name for it (optional; shown)
+  std::string portion;          ///< a measure of the food ...
   std::optional<double> grams;  ///< ... or a weight in grams (one of the two)
-  double servings = 1;  ///< how many portions
-  bool per_week = false;  ///< servings are per week (divided by 7), not per day
+  double servings = 1;          ///< how many portions
+  bool per_week = false;        ///< servings are per week (divided by 7), not per day
 };
 
 struct FoodEstimateItem {
   const Food* food = nullptr;
   std::string label;
-  std::string measure;            ///< the portion's measure, or "<n> g"
+  std::string measure;  ///< the portion's measure, or "<n> g"
   double grams_per_serving = 0;
-  double servings = 1;     ///< as written in the list ...
-  bool per_week = false;   ///< ... per week rather than per day
+  double servings = 1;    ///< as written in the list ...
+  bool per_week = false;  ///< ... per week rather than per day
   double servings_per_day = 0;
   std::optional<double> mg_per_day;  ///< absent when SR28 reports no value
 };
 
 struct FoodEstimate {
   std::vector<FoodEstimateItem> items;
-  double total_mg_per_day = 0;         ///< sum of the items that have a value
-  std::vector<std::string> not_reported;  ///< ndb_no of items without a value (total is then a lower bound)
+  double total_mg_per_day = 0;  ///< sum of the items that have a value
+  std::vector<std::string>
+      not_reported;  ///< ndb_no of items without a value (total is then a lower bound)
   bool complete() const { return not_reported.empty(); }
 };
 

@@ -8,7 +8,9 @@ namespace {
 FoodTable table() {
   FoodTable t;
   Food banana{"09040", "Fruits and Fruit Juices", "Bananas, raw", 27.0, {}};
-  banana.portions = {{1, 1, "cup, mashed", 225}, {2, 1, "cup, sliced", 150}, {5, 1, "medium (7\" to 7-7/8\" long)", 118},
+  banana.portions = {{1, 1, "cup, mashed", 225},
+                     {2, 1, "cup, sliced", 150},
+                     {5, 1, "medium (7\" to 7-7/8\" long)", 118},
                      {8, 1, "NLEA serving", 126}};
   Food mystery{"99999", "", "Something without a value", std::nullopt, {{1, 1, "cup", 100}}};
   t.foods = {banana, mystery};
@@ -27,7 +29,8 @@ TEST(Food, FindsPortionsByTheirMeasureOrItsBeginning) {
   auto cup = find_portion(banana, "1 cup");
   ASSERT_FALSE(cup.ok());
   EXPECT_EQ(cup.error().code, Errc::invalid_value);
-  EXPECT_NE(cup.error().message.find("\"1 cup, mashed\"; \"1 cup, sliced\""), std::string::npos) << cup.error().message;
+  EXPECT_NE(cup.error().message.find("\"1 cup, mashed\"; \"1 cup, sliced\""), std::string::npos)
+      << cup.error().message;
   auto none = find_portion(banana, "1 slice");
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().code, Errc::not_found);

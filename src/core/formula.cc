@@ -50,10 +50,12 @@ Result<Counts> parse_group(std::string_view text, const std::string& whole) {
     } else if (std::isupper(static_cast<unsigned char>(c))) {
       std::string symbol(1, c);
       ++pos;
-      while (pos < text.size() && std::islower(static_cast<unsigned char>(text[pos]))) symbol += text[pos++];
+      while (pos < text.size() && std::islower(static_cast<unsigned char>(text[pos])))
+        symbol += text[pos++];
       const auto weight = atomic_weights().find(symbol);
       if (weight == atomic_weights().end())
-        return Error{Errc::invalid_value, "formula", "unknown element \"" + symbol + "\" in \"" + whole + "\""};
+        return Error{Errc::invalid_value, "formula",
+                     "unknown element \"" + symbol + "\" in \"" + whole + "\""};
       const int times = read_number(text, pos, 1);
       stack.back().mass += weight->second * times;
       if (symbol == "Mg") stack.back().magnesium += times;
@@ -62,7 +64,8 @@ Result<Counts> parse_group(std::string_view text, const std::string& whole) {
                    std::string("unexpected character '") + c + "' in \"" + whole + "\""};
     }
   }
-  if (stack.size() != 1) return Error{Errc::invalid_value, "formula", "unbalanced '(' in \"" + whole + "\""};
+  if (stack.size() != 1)
+    return Error{Errc::invalid_value, "formula", "unbalanced '(' in \"" + whole + "\""};
   return stack.front();
 }
 

@@ -9,11 +9,11 @@ const std::vector<std::string> kRequiredThresholds = {
     "infant_below_y", "adult_from_y", "child_ferritin_treat_below", "plan_start_mg",
     "plan_review_weeks", "split_from_mg", "evening_target_before_sleep_h",
     "trial_irls_minimal_important_change", "trial_meaningful_sleep_efficiency_pct",
-    "trial_meaningful_sleep_onset_min", "serum_mg_severe_below", "serum_mg_reference_high_above", "lab_fresh_days",
-    "lab_freshness_age_from_y",
+    "trial_meaningful_sleep_onset_min", "serum_mg_severe_below", "serum_mg_reference_high_above",
+    "lab_fresh_days", "lab_freshness_age_from_y",
     // sleep (issue 15)
-    "insomnia_nights_per_week_min", "insomnia_months_min", "apnoea_features_min", "epworth_sleepy_above",
-    "caffeine_stop_before_bed_h", "alcohol_low_risk_units_per_week"};
+    "insomnia_nights_per_week_min", "insomnia_months_min", "apnoea_features_min",
+    "epworth_sleepy_above", "caffeine_stop_before_bed_h", "alcohol_low_risk_units_per_week"};
 
 const std::vector<std::string> kRequiredTexts = {
     "kidney_severe", "kidney_caution", "kidney_unknown", "serum_mg_high", "serum_mg_low", "infant",
@@ -22,15 +22,18 @@ const std::vector<std::string> kRequiredTexts = {
     "plan_form_reason_current", "plan_trial", "schedule_unresolved", "schedule_untimed",
     "criteria_met", "criteria_not_met", "other_explanation", "irls_severity", "caffeine", "alcohol",
     "guideline_options", "dopamine_agonist", "advised_against", "unrecognised_medicine",
-    "unrecognised_supplement", "unrecognised_condition", "unrecognised_flag", "exacerbating_medicine",
-    "dose_amount_missing", "no_safe_time", "timetable_withheld", "unresolved_unknown", "unresolved_untimed",
-    "unresolved_amount", "unresolved_condition", "unresolved_symptom", "plan_withheld", "magnesium_collision", "route_not_oral", "kidney_stage3", "kidney_out_of_date",
-    "egfr_out_of_date", "serum_mg_severe", "serum_mg_above_range", "prescribed_magnesium",
+    "unrecognised_supplement", "unrecognised_condition", "unrecognised_flag",
+    "exacerbating_medicine", "dose_amount_missing", "no_safe_time", "timetable_withheld",
+    "unresolved_unknown", "unresolved_untimed", "unresolved_amount", "unresolved_condition",
+    "unresolved_symptom", "plan_withheld", "magnesium_collision", "route_not_oral", "kidney_stage3",
+    "kidney_out_of_date", "egfr_out_of_date", "serum_mg_severe", "serum_mg_above_range",
+    "prescribed_magnesium",
     // sleep (issue 15)
     "plan_trial_sleep", "sleep_insomnia_disorder", "sleep_insomnia_short_term", "sleep_cbt_i_first",
-    "sleep_cbt_i_assess_first", "sleep_apnoea_assess", "sleep_drowsy_driving_uk", "sleep_drowsy_driving",
-    "sleep_caffeine", "sleep_alcohol", "sleep_medicine_may_disturb", "sleep_melatonin_uk", "sleep_melatonin_us",
-    "sleep_melatonin_eu", "sleep_shift_work", "child_sleep"};
+    "sleep_cbt_i_assess_first", "sleep_apnoea_assess", "sleep_drowsy_driving_uk",
+    "sleep_drowsy_driving", "sleep_caffeine", "sleep_alcohol", "sleep_medicine_may_disturb",
+    "sleep_melatonin_uk", "sleep_melatonin_us", "sleep_melatonin_eu", "sleep_shift_work",
+    "child_sleep"};
 
 const std::vector<RequiredIndicator> kRequiredIndicators = {
     {"mg-egfr-below-30", {"egfr_below"}},
@@ -44,9 +47,21 @@ const std::vector<RequiredIndicator> kRequiredIndicators = {
     {"diuretic-digoxin-no-mg-12m", {"lookback_months"}},
 };
 
-const std::vector<std::string> kRequiredAuditLists = {
-    "magnesium", "chelation-partner", "raltegravir", "iron", "rls-exacerbating", "dopamine-agonist", "ppi",
-    "loop-or-thiazide", "digoxin", "rls", "ckd-4-5", "egfr", "ferritin", "tsat", "serum-magnesium"};
+const std::vector<std::string> kRequiredAuditLists = {"magnesium",
+                                                      "chelation-partner",
+                                                      "raltegravir",
+                                                      "iron",
+                                                      "rls-exacerbating",
+                                                      "dopamine-agonist",
+                                                      "ppi",
+                                                      "loop-or-thiazide",
+                                                      "digoxin",
+                                                      "rls",
+                                                      "ckd-4-5",
+                                                      "egfr",
+                                                      "ferritin",
+                                                      "tsat",
+                                                      "serum-magnesium"};
 
 double Indicator::threshold(std::string_view name) const {
   const auto found = thresholds.find(name);
@@ -106,18 +121,33 @@ const T* find_by_id(const std::vector<T>& items, const std::string& id) {
 }
 }  // namespace
 
-const Medicine* Kb::medicine(const std::string& id) const { return find_by_id(medicines, id); }
-const Condition* Kb::condition(const std::string& id) const { return find_by_id(conditions, id); }
-const Salt* Kb::salt(const std::string& id) const { return find_by_id(salts, id); }
-const Form* Kb::form(const std::string& id) const { return find_by_id(forms, id); }
-const Evidence* Kb::evidence_entry(const std::string& id) const { return find_by_id(evidence, id); }
-const RedFlag* Kb::red_flag(const std::string& id) const { return find_by_id(red_flags, id); }
+const Medicine* Kb::medicine(const std::string& id) const {
+  return find_by_id(medicines, id);
+}
+const Condition* Kb::condition(const std::string& id) const {
+  return find_by_id(conditions, id);
+}
+const Salt* Kb::salt(const std::string& id) const {
+  return find_by_id(salts, id);
+}
+const Form* Kb::form(const std::string& id) const {
+  return find_by_id(forms, id);
+}
+const Evidence* Kb::evidence_entry(const std::string& id) const {
+  return find_by_id(evidence, id);
+}
+const RedFlag* Kb::red_flag(const std::string& id) const {
+  return find_by_id(red_flags, id);
+}
 
 const char* to_string(Jurisdiction jurisdiction) {
   switch (jurisdiction) {
-    case Jurisdiction::uk: return "uk";
-    case Jurisdiction::us: return "us";
-    case Jurisdiction::eu: return "eu";
+    case Jurisdiction::uk:
+      return "uk";
+    case Jurisdiction::us:
+      return "us";
+    case Jurisdiction::eu:
+      return "eu";
   }
   return "uk";
 }
@@ -128,22 +158,31 @@ namespace willis::core {
 
 const char* to_string(Route route) {
   switch (route) {
-    case Route::oral: return "oral";
-    case Route::eye: return "eye";
-    case Route::ear: return "ear";
-    case Route::nose: return "nose";
-    case Route::skin: return "skin";
-    case Route::inhaled: return "inhaled";
-    case Route::injected: return "injected";
-    case Route::rectal: return "rectal";
-    case Route::vaginal: return "vaginal";
+    case Route::oral:
+      return "oral";
+    case Route::eye:
+      return "eye";
+    case Route::ear:
+      return "ear";
+    case Route::nose:
+      return "nose";
+    case Route::skin:
+      return "skin";
+    case Route::inhaled:
+      return "inhaled";
+    case Route::injected:
+      return "injected";
+    case Route::rectal:
+      return "rectal";
+    case Route::vaginal:
+      return "vaginal";
   }
   return "oral";
 }
 
 std::optional<Route> parse_route(std::string_view text) {
-  for (const Route route : {Route::oral, Route::eye, Route::ear, Route::nose, Route::skin, Route::inhaled,
-                            Route::injected, Route::rectal, Route::vaginal})
+  for (const Route route : {Route::oral, Route::eye, Route::ear, Route::nose, Route::skin,
+                            Route::inhaled, Route::injected, Route::rectal, Route::vaginal})
     if (text == to_string(route)) return route;
   return std::nullopt;
 }

@@ -22,8 +22,8 @@ struct SourceLoc {
 /// What every clinical entry carries: its citations and review state.
 struct Provenance {
   std::vector<std::string> sources;  ///< ids in sources.yaml; never empty
-  bool verified = true;              ///< false: its sources verify it only P/UNVERIFIED; conservative choice
-  std::string last_reviewed;         ///< YYYY-MM-DD
+  bool verified = true;  ///< false: its sources verify it only P/UNVERIFIED; conservative choice
+  std::string last_reviewed;  ///< YYYY-MM-DD
   SourceLoc loc;
 };
 
@@ -85,11 +85,11 @@ struct MedicineClass {
 /// Elemental magnesium in one unit of a magnesium-containing product.
 struct MagnesiumContent {
   std::string salt;
-  double elemental_mg = 0;          ///< per unit
-  std::optional<double> salt_mg;    ///< per unit, as labelled
-  std::optional<double> per_ml;     ///< the unit is this many mL (liquids)
-  std::string per;                  ///< countable unit: tablet | capsule | sachet (when not per_ml)
-  std::string use;                  ///< antacid | laxative | supplement | medicine
+  double elemental_mg = 0;        ///< per unit
+  std::optional<double> salt_mg;  ///< per unit, as labelled
+  std::optional<double> per_ml;   ///< the unit is this many mL (liquids)
+  std::string per;                ///< countable unit: tablet | capsule | sachet (when not per_ml)
+  std::string use;                ///< antacid | laxative | supplement | medicine
 };
 
 struct Medicine {
@@ -111,7 +111,7 @@ struct Window {
 
 struct Interaction {
   std::string id;
-  std::string kind;    ///< interaction | depletion | caution
+  std::string kind;  ///< interaction | depletion | caution
   std::vector<std::string> medicines, classes;
   std::string action;  ///< separate | avoid | monitor
   Severity severity = Severity::caution;
@@ -153,7 +153,8 @@ struct Treatment {
   std::vector<std::string> medicines;
   std::vector<Jurisdiction> jurisdictions;
   std::optional<int> year;
-  std::optional<double> age_from_y;  ///< youngest age the recommendation or licence covers; absent: any age
+  std::optional<double>
+      age_from_y;  ///< youngest age the recommendation or licence covers; absent: any age
   Provenance prov;
   bool applies_to(Jurisdiction jurisdiction) const;
 };
@@ -184,8 +185,8 @@ struct RuleText {
 
 struct IronRule {
   Jurisdiction jurisdiction = Jurisdiction::us;
-  double ferritin_treat_at_or_below = -1;   ///< inclusive boundary (AASM "≤75"); <0 = unused
-  double ferritin_treat_below = -1;         ///< exclusive boundary (UK "< 75"); <0 = unused
+  double ferritin_treat_at_or_below = -1;  ///< inclusive boundary (AASM "≤75"); <0 = unused
+  double ferritin_treat_below = -1;        ///< exclusive boundary (UK "< 75"); <0 = unused
   double tsat_treat_below = 20;
   std::optional<double> ferritin_iv_only_up_to;  ///< AASM 75-100: IV only
   Provenance prov;
@@ -215,12 +216,15 @@ struct Rules {
   /// Words in a medicine's name that say it is not taken by mouth ("eye drops"), by route
   /// (eye | ear | nose | skin | inhaled | injected | rectal | vaginal).
   std::map<std::string, std::vector<std::string>, std::less<>> route_words;
-  std::vector<std::string> weekly_words;   ///< "once weekly", "weekly": the medicine is taken on one day a week
+  std::vector<std::string>
+      weekly_words;  ///< "once weekly", "weekly": the medicine is taken on one day a week
   std::vector<std::string> monthly_words;  ///< "once monthly", "monthly"
   /// Words that make an unrecognised condition a kidney condition of unknown stage (fail closed).
   std::vector<std::string> kidney_words;
-  std::vector<std::string> sleep_disturbing_classes;  ///< medicine classes that can disturb sleep (issue 15)
-  std::vector<std::string> sleep_blend_classes;       ///< parts of a sleep blend that leave its magnesium countable
+  std::vector<std::string>
+      sleep_disturbing_classes;  ///< medicine classes that can disturb sleep (issue 15)
+  std::vector<std::string>
+      sleep_blend_classes;  ///< parts of a sleep blend that leave its magnesium countable
 
   const Threshold& threshold(std::string_view name) const;  ///< precondition: checked at load
   const RuleText& text(std::string_view name) const;        ///< precondition: checked at load
@@ -245,18 +249,21 @@ struct AuditList {
   std::vector<std::string> classes;    ///< medicine class ids (medicines.yaml)
   std::vector<std::string> medicines;  ///< medicine ids
   bool all_forms = false;              ///< every magnesium form of salts.yaml (and its salts)
-  std::string rule;                    ///< "exacerbating": rules.yaml exacerbating classes + medicines
-  std::vector<std::string> interaction_actions;  ///< medicines of kind-interaction entries with these actions
-  std::vector<std::string> conditions;           ///< condition ids (their SNOMED CT codes)
-  std::string lab;                     ///< LOINC value set: egfr | ferritin | tsat | magnesium
+  std::string rule;  ///< "exacerbating": rules.yaml exacerbating classes + medicines
+  std::vector<std::string>
+      interaction_actions;  ///< medicines of kind-interaction entries with these actions
+  std::vector<std::string> conditions;  ///< condition ids (their SNOMED CT codes)
+  std::string lab;                      ///< LOINC value set: egfr | ferritin | tsat | magnesium
   SourceLoc loc;
   /// medicine | condition | lab, from what the list selects.
-  std::string kind() const { return !lab.empty() ? "lab" : !conditions.empty() ? "condition" : "medicine"; }
+  std::string kind() const {
+    return !lab.empty() ? "lab" : !conditions.empty() ? "condition" : "medicine";
+  }
 };
 
 /// A number an audit indicator uses (kb/indicators.yaml). When `rule` names a rules.yaml number
-/// ("thresholds.egfr_contraindicated_below", "iron.us.tsat_treat_below") the loader requires the two
-/// to be equal, so the audit and the assessment never drift apart.
+/// ("thresholds.egfr_contraindicated_below", "iron.us.tsat_treat_below") the loader requires the
+/// two to be equal, so the audit and the assessment never drift apart.
 struct IndicatorThreshold {
   double value = 0;
   std::string rule;  ///< rules.yaml path of the same number, or "" when the audit alone uses it

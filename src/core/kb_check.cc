@@ -37,7 +37,8 @@ class Checker {
     std::set<std::string> seen;
     for (const auto& item : items) {
       if (item.id.empty()) fail(loc_of(item), what, "has an empty id");
-      if (!seen.insert(item.id).second) fail(loc_of(item), what, "duplicate id \"" + item.id + "\"");
+      if (!seen.insert(item.id).second)
+        fail(loc_of(item), what, "duplicate id \"" + item.id + "\"");
     }
   }
 
@@ -48,8 +49,12 @@ class Checker {
 };
 
 template <typename T>
-SourceLoc prov_loc(const T& item) { return item.prov.loc; }
-SourceLoc condition_loc(const Condition& item) { return item.loc; }
+SourceLoc prov_loc(const T& item) {
+  return item.prov.loc;
+}
+SourceLoc condition_loc(const Condition& item) {
+  return item.loc;
+}
 
 std::string fixed1(double value) {
   std::ostringstream out;
@@ -83,10 +88,13 @@ std::optional<double> rule_number(const Kb& kb, const std::string& path) {
     const std::string jurisdiction = rest.substr(0, dot2), name = rest.substr(dot2 + 1);
     for (const auto& rule : kb.rules.iron) {
       if (to_string(rule.jurisdiction) != jurisdiction) continue;
-      if (name == "ferritin_treat_at_or_below" && rule.ferritin_treat_at_or_below >= 0) return rule.ferritin_treat_at_or_below;
-      if (name == "ferritin_treat_below" && rule.ferritin_treat_below >= 0) return rule.ferritin_treat_below;
+      if (name == "ferritin_treat_at_or_below" && rule.ferritin_treat_at_or_below >= 0)
+        return rule.ferritin_treat_at_or_below;
+      if (name == "ferritin_treat_below" && rule.ferritin_treat_below >= 0)
+        return rule.ferritin_treat_below;
       if (name == "tsat_treat_below") return rule.tsat_treat_below;
-      if (name == "ferritin_iv_only_up_to" && rule.ferritin_iv_only_up_to) return *rule.ferritin_iv_only_up_to;
+      if (name == "ferritin_iv_only_up_to" && rule.ferritin_iv_only_up_to)
+        return *rule.ferritin_iv_only_up_to;
     }
   }
   return std::nullopt;
@@ -97,49 +105,62 @@ void check_audit(const Kb& kb, Checker& check, const std::set<std::string>& clas
   std::set<std::string> list_ids;
   for (const auto& list : audit.lists) {
     const std::string path = "lists." + list.id;
-    if (!list_ids.insert(list.id).second) check.fail(list.loc, "lists", "duplicate id \"" + list.id + "\"");
+    if (!list_ids.insert(list.id).second)
+      check.fail(list.loc, "lists", "duplicate id \"" + list.id + "\"");
     for (const auto& id : list.classes)
-      if (!class_ids.count(id)) check.fail(list.loc, path + ".classes", "unknown class \"" + id + "\"");
+      if (!class_ids.count(id))
+        check.fail(list.loc, path + ".classes", "unknown class \"" + id + "\"");
     for (const auto& id : list.medicines)
-      if (!kb.medicine(id)) check.fail(list.loc, path + ".medicines", "unknown medicine \"" + id + "\"");
+      if (!kb.medicine(id))
+        check.fail(list.loc, path + ".medicines", "unknown medicine \"" + id + "\"");
     for (const auto& id : list.conditions)
-      if (!kb.condition(id)) check.fail(list.loc, path + ".conditions", "unknown condition \"" + id + "\"");
+      if (!kb.condition(id))
+        check.fail(list.loc, path + ".conditions", "unknown condition \"" + id + "\"");
     for (const auto& action : list.interaction_actions)
       if (action != "separate" && action != "avoid" && action != "monitor")
-        check.fail(list.loc, path + ".interaction_actions", "\"" + action + "\" is not separate | avoid | monitor");
+        check.fail(list.loc, path + ".interaction_actions",
+                   "\"" + action + "\" is not separate | avoid | monitor");
   }
   for (const auto& id : kRequiredAuditLists)
-    if (!list_ids.count(id)) check.fail(SourceLoc{"indicators.yaml", 0}, "lists." + id, "is required by the audit engine");
+    if (!list_ids.count(id))
+      check.fail(SourceLoc{"indicators.yaml", 0}, "lists." + id, "is required by the audit engine");
   std::set<std::string> indicator_ids;
   for (const auto& indicator : audit.indicators) {
     const std::string path = "indicators." + indicator.id;
     if (!indicator_ids.insert(indicator.id).second)
       check.fail(indicator.prov.loc, "indicators", "duplicate id \"" + indicator.id + "\"");
     check.cites(indicator.prov, path);
-    if (indicator.title.size() > 140) check.fail(indicator.prov.loc, path + ".title", "is longer than 140 characters");
+    if (indicator.title.size() > 140)
+      check.fail(indicator.prov.loc, path + ".title", "is longer than 140 characters");
     for (const auto& id : indicator.lists)
-      if (!list_ids.count(id)) check.fail(indicator.prov.loc, path + ".lists", "unknown list \"" + id + "\"");
+      if (!list_ids.count(id))
+        check.fail(indicator.prov.loc, path + ".lists", "unknown list \"" + id + "\"");
     for (const auto& [name, threshold] : indicator.thresholds) {
       if (threshold.rule.empty()) continue;
       const auto number = rule_number(kb, threshold.rule);
       if (!number)
-        check.fail(indicator.prov.loc, path + ".thresholds." + name + ".rule",
-                   "\"" + threshold.rule + "\" names no number in rules.yaml (thresholds.NAME or iron.JURISDICTION.FIELD)");
+        check.fail(
+            indicator.prov.loc, path + ".thresholds." + name + ".rule",
+            "\"" + threshold.rule +
+                "\" names no number in rules.yaml (thresholds.NAME or iron.JURISDICTION.FIELD)");
       else if (*number != threshold.value)
         check.fail(indicator.prov.loc, path + ".thresholds." + name,
-                   "is " + fixed1(threshold.value) + " but " + threshold.rule + " in rules.yaml is " + fixed1(*number) +
+                   "is " + fixed1(threshold.value) + " but " + threshold.rule +
+                       " in rules.yaml is " + fixed1(*number) +
                        ": the audit and the assessment must use the same number (change both)");
     }
   }
   for (const auto& required : kRequiredIndicators) {
     const Indicator* indicator = audit.indicator(required.id);
     if (!indicator) {
-      check.fail(SourceLoc{"indicators.yaml", 0}, std::string("indicators.") + required.id, "is required by the audit engine");
+      check.fail(SourceLoc{"indicators.yaml", 0}, std::string("indicators.") + required.id,
+                 "is required by the audit engine");
       continue;
     }
     for (const auto& name : required.thresholds)
       if (!indicator->thresholds.count(name))
-        check.fail(indicator->prov.loc, std::string("indicators.") + required.id + ".thresholds." + name,
+        check.fail(indicator->prov.loc,
+                   std::string("indicators.") + required.id + ".thresholds." + name,
                    "is required by the audit engine");
   }
 }
@@ -168,7 +189,8 @@ std::vector<Error> check_kb(const Kb& kb) {
   for (const auto& salt : kb.salts) {
     const std::string path = "salts." + salt.id;
     check.cites(salt.prov, path);
-    if (!kb.form(salt.form)) check.fail(salt.prov.loc, path + ".form", "unknown form \"" + salt.form + "\"");
+    if (!kb.form(salt.form))
+      check.fail(salt.prov.loc, path + ".form", "unknown form \"" + salt.form + "\"");
     const auto mass = formula_mass(salt.formula);
     if (!mass.ok()) {
       check.fail(salt.prov.loc, path + ".formula", mass.error().message);
@@ -177,8 +199,8 @@ std::vector<Error> check_kb(const Kb& kb) {
     const double molar = mass.value().molar_mass_g_mol, percent = mass.value().elemental_percent();
     if (std::fabs(molar - salt.molar_mass_g_mol) > 0.1)
       check.fail(salt.prov.loc, path + ".molar_mass_g_mol",
-                 "states " + fixed1(salt.molar_mass_g_mol) + " g/mol but " + salt.formula + " weighs " +
-                     fixed1(molar));
+                 "states " + fixed1(salt.molar_mass_g_mol) + " g/mol but " + salt.formula +
+                     " weighs " + fixed1(molar));
     if (std::fabs(percent - salt.elemental_percent) > 0.1)
       check.fail(salt.prov.loc, path + ".elemental_percent",
                  "states " + fixed1(salt.elemental_percent) + " % but " + salt.formula + " is " +
@@ -190,7 +212,8 @@ std::vector<Error> check_kb(const Kb& kb) {
     for (double age = 0; age <= 120; age += 0.5)
       if (!covers_all_ages(kb.upper_limits, jurisdiction, age)) {
         check.fail(SourceLoc{"intakes.yaml", 0}, "upper_limits",
-                   std::string("no upper limit row covers age ") + fixed1(age) + " in " + to_string(jurisdiction));
+                   std::string("no upper limit row covers age ") + fixed1(age) + " in " +
+                       to_string(jurisdiction));
         break;
       }
   for (const auto& cls : kb.classes) check.cites(cls.prov, "classes." + cls.id);
@@ -198,29 +221,42 @@ std::vector<Error> check_kb(const Kb& kb) {
     const std::string path = "medicines." + med.id;
     check.cites(med.prov, path);
     for (const auto& cls : med.classes)
-      if (!class_ids.count(cls)) check.fail(med.prov.loc, path + ".classes", "unknown class \"" + cls + "\"");
+      if (!class_ids.count(cls))
+        check.fail(med.prov.loc, path + ".classes", "unknown class \"" + cls + "\"");
     if (med.magnesium && !kb.salt(med.magnesium->salt))
-      check.fail(med.prov.loc, path + ".magnesium.salt", "unknown salt \"" + med.magnesium->salt + "\"");
+      check.fail(med.prov.loc, path + ".magnesium.salt",
+                 "unknown salt \"" + med.magnesium->salt + "\"");
   }
   for (const auto& entry : kb.interactions) {
     const std::string path = "interactions." + entry.id;
     check.cites(entry.prov, path);
     for (const auto& id : entry.medicines)
-      if (!kb.medicine(id)) check.fail(entry.prov.loc, path + ".medicines", "unknown medicine \"" + id + "\"");
+      if (!kb.medicine(id))
+        check.fail(entry.prov.loc, path + ".medicines", "unknown medicine \"" + id + "\"");
     for (const auto& id : entry.classes)
-      if (!class_ids.count(id)) check.fail(entry.prov.loc, path + ".classes", "unknown class \"" + id + "\"");
+      if (!class_ids.count(id))
+        check.fail(entry.prov.loc, path + ".classes", "unknown class \"" + id + "\"");
     if (entry.action == "separate" && entry.windows.empty())
-      check.fail(entry.prov.loc, path + ".windows", "a 'separate' interaction needs at least one window");
-    for (const auto& window : entry.windows) check.source_exists(window.source, entry.prov.loc, path + ".windows");
+      check.fail(entry.prov.loc, path + ".windows",
+                 "a 'separate' interaction needs at least one window");
+    for (const auto& window : entry.windows)
+      check.source_exists(window.source, entry.prov.loc, path + ".windows");
     if (entry.kind == "interaction" && entry.action == "monitor")
-      check.fail(entry.prov.loc, path + ".action", "an interaction is 'separate' or 'avoid'; use kind caution for monitoring");
+      check.fail(entry.prov.loc, path + ".action",
+                 "an interaction is 'separate' or 'avoid'; use kind caution for monitoring");
   }
-  static const std::set<std::string> kRoles = {"rls", "rls-mimic", "rls-secondary", "rls-exacerbating",
-                                               "kidney", "kidney-moderate", "kidney-severe", "pregnancy", "breastfeeding", "sleep"};
+  static const std::set<std::string> kRoles = {"rls",           "rls-mimic",
+                                               "rls-secondary", "rls-exacerbating",
+                                               "kidney",        "kidney-moderate",
+                                               "kidney-severe", "pregnancy",
+                                               "breastfeeding", "sleep"};
   for (const auto& condition : kb.conditions) {
     for (const auto& role : condition.roles)
-      if (!kRoles.count(role)) check.fail(condition.loc, "conditions." + condition.id + ".roles", "unknown role \"" + role + "\"");
-    if (condition.finding) check.cites(condition.finding->prov, "conditions." + condition.id + ".finding");
+      if (!kRoles.count(role))
+        check.fail(condition.loc, "conditions." + condition.id + ".roles",
+                   "unknown role \"" + role + "\"");
+    if (condition.finding)
+      check.cites(condition.finding->prov, "conditions." + condition.id + ".finding");
   }
   for (const auto& flag : kb.red_flags) check.cites(flag.prov, "red_flags." + flag.id);
   for (const auto& treatment : kb.treatments) {
@@ -228,11 +264,14 @@ std::vector<Error> check_kb(const Kb& kb) {
     check.cites(treatment.prov, path);
     check.source_exists(treatment.guideline, treatment.prov.loc, path + ".guideline");
     for (const auto& id : treatment.medicines)
-      if (!kb.medicine(id)) check.fail(treatment.prov.loc, path + ".medicines", "unknown medicine \"" + id + "\"");
+      if (!kb.medicine(id))
+        check.fail(treatment.prov.loc, path + ".medicines", "unknown medicine \"" + id + "\"");
     if (!treatment.superseded_by.empty()) {
       bool found = false;
       for (const auto& other : kb.treatments) found = found || other.id == treatment.superseded_by;
-      if (!found) check.fail(treatment.prov.loc, path + ".superseded_by", "unknown treatment \"" + treatment.superseded_by + "\"");
+      if (!found)
+        check.fail(treatment.prov.loc, path + ".superseded_by",
+                   "unknown treatment \"" + treatment.superseded_by + "\"");
     }
   }
   for (const auto& evidence : kb.evidence) {
@@ -243,13 +282,17 @@ std::vector<Error> check_kb(const Kb& kb) {
   const SourceLoc rules_loc{"rules.yaml", 0};
   for (const auto& name : kRequiredThresholds) {
     const auto found = kb.rules.thresholds.find(name);
-    if (found == kb.rules.thresholds.end()) check.fail(rules_loc, "thresholds." + name, "is required by the engine");
-    else check.cites(found->second.prov, "thresholds." + name);
+    if (found == kb.rules.thresholds.end())
+      check.fail(rules_loc, "thresholds." + name, "is required by the engine");
+    else
+      check.cites(found->second.prov, "thresholds." + name);
   }
   for (const auto& name : kRequiredTexts) {
     const auto found = kb.rules.texts.find(name);
-    if (found == kb.rules.texts.end()) check.fail(rules_loc, "texts." + name, "is required by the engine");
-    else check.cites(found->second.prov, "texts." + name);
+    if (found == kb.rules.texts.end())
+      check.fail(rules_loc, "texts." + name, "is required by the engine");
+    else
+      check.cites(found->second.prov, "texts." + name);
   }
   for (const auto& [name, text] : kb.rules.texts)
     if (text.title.size() > 140)
@@ -258,20 +301,27 @@ std::vector<Error> check_kb(const Kb& kb) {
   for (const auto jurisdiction : {Jurisdiction::uk, Jurisdiction::us, Jurisdiction::eu}) {
     bool found = false;
     for (const auto& rule : kb.rules.iron) found = found || rule.jurisdiction == jurisdiction;
-    if (!found) check.fail(rules_loc, "iron", std::string("no iron rule for ") + to_string(jurisdiction));
+    if (!found)
+      check.fail(rules_loc, "iron", std::string("no iron rule for ") + to_string(jurisdiction));
   }
   check.cites(kb.rules.irls_prov, "irls_bands");
   for (const auto& id : kb.rules.exacerbating_classes)
-    if (!class_ids.count(id)) check.fail(rules_loc, "exacerbating.classes", "unknown class \"" + id + "\"");
+    if (!class_ids.count(id))
+      check.fail(rules_loc, "exacerbating.classes", "unknown class \"" + id + "\"");
   for (const auto& id : kb.rules.sleep_disturbing_classes)
-    if (!class_ids.count(id)) check.fail(rules_loc, "sleep_disturbing_classes", "unknown class \"" + id + "\"");
+    if (!class_ids.count(id))
+      check.fail(rules_loc, "sleep_disturbing_classes", "unknown class \"" + id + "\"");
   for (const auto& id : kb.rules.sleep_blend_classes)
-    if (!class_ids.count(id)) check.fail(rules_loc, "sleep_blend_classes", "unknown class \"" + id + "\"");
+    if (!class_ids.count(id))
+      check.fail(rules_loc, "sleep_blend_classes", "unknown class \"" + id + "\"");
   for (const auto& id : kb.rules.exacerbating_medicines)
-    if (!kb.medicine(id)) check.fail(rules_loc, "exacerbating.medicines", "unknown medicine \"" + id + "\"");
-  if (!kb.form(kb.rules.default_form)) check.fail(rules_loc, "plan.default_form", "unknown form \"" + kb.rules.default_form + "\"");
+    if (!kb.medicine(id))
+      check.fail(rules_loc, "exacerbating.medicines", "unknown medicine \"" + id + "\"");
+  if (!kb.form(kb.rules.default_form))
+    check.fail(rules_loc, "plan.default_form", "unknown form \"" + kb.rules.default_form + "\"");
   if (!kb.form(kb.rules.sensitive_stomach_form))
-    check.fail(rules_loc, "plan.sensitive_stomach_form", "unknown form \"" + kb.rules.sensitive_stomach_form + "\"");
+    check.fail(rules_loc, "plan.sensitive_stomach_form",
+               "unknown form \"" + kb.rules.sensitive_stomach_form + "\"");
 
   check_audit(kb, check, class_ids);
 

@@ -35,7 +35,9 @@ bool contains(const std::vector<std::string>& words, const std::string& word) {
   return std::find(words.begin(), words.end(), word) != words.end();
 }
 
-bool contains(const std::unordered_set<std::string>& words, const std::string& word) { return words.count(word) > 0; }
+bool contains(const std::unordered_set<std::string>& words, const std::string& word) {
+  return words.count(word) > 0;
+}
 
 std::string id_words(const std::string& id) {
   std::string out = id;
@@ -182,14 +184,21 @@ void NameIndex::build() {
       if (inserted || it->second == value) continue;
       const bool same_form = !form_of(it->second).empty() && form_of(it->second) == form_of(value);
       if (rank(value) == 0 && rank(it->second) > 0) continue;  // product loses to form/salt
-      if (rank(it->second) == 0 && rank(value) > 0) { it->second = value; continue; }
+      if (rank(it->second) == 0 && rank(value) > 0) {
+        it->second = value;
+        continue;
+      }
       if (same_form && rank(value) != rank(it->second)) {
         if (rank(value) > rank(it->second)) it->second = value;
         continue;
       }
       // Two hydrates of one form share a generic name: the name means the form.
-      if (same_form) { it->second = "form:" + form_of(value); continue; }
-      clashes_.push_back("supplement name \"" + key + "\" means both \"" + it->second + "\" and \"" + value + "\"");
+      if (same_form) {
+        it->second = "form:" + form_of(value);
+        continue;
+      }
+      clashes_.push_back("supplement name \"" + key + "\" means both \"" + it->second +
+                         "\" and \"" + value + "\"");
     }
   };
   for (const auto& form : kb.forms) {
@@ -208,16 +217,19 @@ void NameIndex::build() {
     add_supplement(med.name, "product:" + med.id);
     for (const auto& name : med.synonyms) add_supplement(name, "product:" + med.id);
   }
-  // Conditions and red flags are matched as written (normalized): "ckd stage 3" is not "ckd stage 5".
+  // Conditions and red flags are matched as written (normalized): "ckd stage 3" is not "ckd stage
+  // 5".
   for (const auto& condition : kb.conditions) {
     add(condition_index_, normalize_name(id_words(condition.id)), condition.id, "condition");
     add(condition_index_, normalize_name(condition.name), condition.id, "condition");
-    for (const auto& name : condition.synonyms) add(condition_index_, normalize_name(name), condition.id, "condition");
+    for (const auto& name : condition.synonyms)
+      add(condition_index_, normalize_name(name), condition.id, "condition");
   }
   for (const auto& flag : kb.red_flags) {
     add(flag_index_, normalize_name(id_words(flag.id)), flag.id, "red flag");
     add(flag_index_, normalize_name(flag.name), flag.id, "red flag");
-    for (const auto& name : flag.synonyms) add(flag_index_, normalize_name(name), flag.id, "red flag");
+    for (const auto& name : flag.synonyms)
+      add(flag_index_, normalize_name(name), flag.id, "red flag");
   }
 }
 
@@ -231,11 +243,14 @@ std::string NameIndex::strip_words(const std::string& normalized, bool salts) co
   return join_words(kept);
 }
 
-std::optional<std::string> NameIndex::lookup_medicine(const std::string& part, bool leading_words) const {
+std::optional<std::string> NameIndex::lookup_medicine(const std::string& part,
+                                                      bool leading_words) const {
   const std::string normalized = normalize_name(part);
-  for (const std::string& key : {normalized, strip_words(normalized, false), strip_words(normalized, true)}) {
+  for (const std::string& key :
+       {normalized, strip_words(normalized, false), strip_words(normalized, true)}) {
     if (key.empty()) continue;
-    if (auto found = tables_->medicines.find(key); found != tables_->medicines.end()) return found->second;
+    if (auto found = tables_->medicines.find(key); found != tables_->medicines.end())
+      return found->second;
   }
   if (!leading_words) return std::nullopt;
   // A brand or name followed by words we do not know ("Cipro XR tablets pack"): try leading words.
@@ -266,10 +281,12 @@ MedicineMatch NameIndex::combination(std::string_view text) const {
   // Combination products: "amiloride/furosemide", "paracetamol + codeine", "x and y", "x with y".
   std::string separated(text);
   for (const std::string_view sep : {"/", "+", ","}) {
-    for (std::size_t at; (at = separated.find(sep)) != std::string::npos;) separated.replace(at, sep.size(), "|");
+    for (std::size_t at; (at = separated.find(sep)) != std::string::npos;)
+      separated.replace(at, sep.size(), "|");
   }
   std::string lowered = separated;
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   for (const std::string_view sep : {" and ", " with ", " & "}) {
     for (std::size_t at; (at = lowered.find(sep)) != std::string::npos;) {
       lowered.replace(at, sep.size(), "|");
@@ -304,11 +321,14 @@ SupplementMatch NameIndex::supplement(std::string_view text) const {
   bool topical = false;
   std::vector<std::string> words;
   for (const auto& word : split_words(normalized)) {
-    if (contains(topical_, word)) topical = true;
-    else words.push_back(word);
+    if (contains(topical_, word))
+      topical = true;
+    else
+      words.push_back(word);
   }
   const std::string without_topical = join_words(words);
-  for (const std::string& key : {normalized, without_topical, strip_words(without_topical, false)}) {
+  for (const std::string& key :
+       {normalized, without_topical, strip_words(without_topical, false)}) {
     if (key.empty()) continue;
     const auto found = tables_->supplements.find(key);
     if (found == tables_->supplements.end()) continue;
@@ -341,7 +361,8 @@ namespace {
 /// "4", "iv", "3a", "iiib", "5d" -> "4", "4", "3a", "3b", "5d"; nullopt for anything else.
 std::optional<std::string> kidney_stage(const std::string& word) {
   static const std::pair<const char*, const char*> kRoman[] = {
-      {"i", "1"}, {"ii", "2"}, {"iii", "3"}, {"iiia", "3a"}, {"iiib", "3b"}, {"iv", "4"}, {"v", "5"}, {"vd", "5d"}};
+      {"i", "1"},     {"ii", "2"}, {"iii", "3"}, {"iiia", "3a"},
+      {"iiib", "3b"}, {"iv", "4"}, {"v", "5"},   {"vd", "5d"}};
   for (const auto& [roman, arabic] : kRoman)
     if (word == roman) return std::string(arabic);
   static const char* const kArabic[] = {"1", "2", "3", "3a", "3b", "4", "5", "5d"};
@@ -354,7 +375,8 @@ std::optional<std::string> kidney_stage(const std::string& word) {
 
 std::optional<std::string> NameIndex::condition(std::string_view text) const {
   const std::string normalized = normalize_name(text);
-  if (auto found = tables_->conditions.find(normalized); found != tables_->conditions.end()) return found->second;
+  if (auto found = tables_->conditions.find(normalized); found != tables_->conditions.end())
+    return found->second;
   // Kidney disease with a stage or G category, however it is written: "CKD stage IV", "stage 4
   // chronic kidney disease", "CKD G3a", "chronic kidney disease 5D". The stage decides the finding.
   if (!mentions_kidneys(normalized)) return std::nullopt;
@@ -363,13 +385,16 @@ std::optional<std::string> NameIndex::condition(std::string_view text) const {
     std::optional<std::string> stage;
     const std::string& word = words[idx];
     for (const std::string prefix : {"stage", "grade", "category", "ckd", "g"}) {
-      if (word == prefix && idx + 1 < words.size()) stage = kidney_stage(words[idx + 1]);
-      else if (word.size() > prefix.size() && word.rfind(prefix, 0) == 0) stage = kidney_stage(word.substr(prefix.size()));
+      if (word == prefix && idx + 1 < words.size())
+        stage = kidney_stage(words[idx + 1]);
+      else if (word.size() > prefix.size() && word.rfind(prefix, 0) == 0)
+        stage = kidney_stage(word.substr(prefix.size()));
       if (stage) break;
     }
     if (!stage) continue;
     const std::string key = "ckd stage " + *stage;
-    if (auto found = tables_->conditions.find(key); found != tables_->conditions.end()) return found->second;
+    if (auto found = tables_->conditions.find(key); found != tables_->conditions.end())
+      return found->second;
   }
   return std::nullopt;
 }
@@ -377,12 +402,14 @@ std::optional<std::string> NameIndex::condition(std::string_view text) const {
 std::optional<std::string> NameIndex::red_flag(std::string_view text) const {
   if (kb_.red_flag(std::string(text))) return std::string(text);
   const std::string normalized = normalize_name(text);
-  if (auto found = tables_->flags.find(normalized); found != tables_->flags.end()) return found->second;
+  if (auto found = tables_->flags.find(normalized); found != tables_->flags.end())
+    return found->second;
   return std::nullopt;
 }
 
 namespace {
-std::optional<std::string> closest(const std::map<std::string, std::string>& index, const std::string& query) {
+std::optional<std::string> closest(const std::map<std::string, std::string>& index,
+                                   const std::string& query) {
   if (query.size() < 4) return std::nullopt;
   const int allowed = query.size() <= 6 ? 1 : (query.size() <= 12 ? 2 : 3);
   std::optional<std::string> best;
@@ -407,8 +434,9 @@ std::optional<std::string> NameIndex::suggest_medicine(std::string_view text) co
 }
 
 std::optional<std::string> NameIndex::suggest_condition(std::string_view text) const {
-  // Never suggest for kidney text: "CKD stage IV" must not become "ckd stage 1", a milder condition.
-  // An unrecognised kidney condition is handled as kidney disease of unknown stage instead.
+  // Never suggest for kidney text: "CKD stage IV" must not become "ckd stage 1", a milder
+  // condition. An unrecognised kidney condition is handled as kidney disease of unknown stage
+  // instead.
   if (mentions_kidneys(text)) return std::nullopt;
   const std::string normalized = normalize_name(text);
   auto suggestion = closest(tables_->conditions, normalized);

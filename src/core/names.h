@@ -20,10 +20,12 @@ std::string normalize_name(std::string_view text);
 /// True when `phrase` occurs in `normalized` (a normalize_name result) as whole words.
 bool has_phrase(std::string_view normalized, std::string_view phrase);
 
-/// What a medicine name turned out to be: the KB ingredients found, and any part that matched nothing.
+/// What a medicine name turned out to be: the KB ingredients found, and any part that matched
+/// nothing.
 struct MedicineMatch {
-  std::vector<std::string> ids;      ///< one for a single medicine, several for a combination
-  std::vector<std::string> unknown;  ///< parts of a combination (or the whole name) that are unknown
+  std::vector<std::string> ids;  ///< one for a single medicine, several for a combination
+  std::vector<std::string>
+      unknown;  ///< parts of a combination (or the whole name) that are unknown
 };
 
 /// What a supplement name turned out to be.
@@ -51,7 +53,8 @@ class NameIndex {
   SupplementMatch supplement(std::string_view text) const;
   std::optional<std::string> condition(std::string_view text) const;
   std::optional<std::string> red_flag(std::string_view text) const;
-  /// True when the text names the kidneys (kb/rules.yaml kidney_words): kidney disease of some stage.
+  /// True when the text names the kidneys (kb/rules.yaml kidney_words): kidney disease of some
+  /// stage.
   bool mentions_kidneys(std::string_view text) const;
 
   /// A close KB name for an unknown one ("levothyroxin" -> "levothyroxine"), for "did you mean".
@@ -75,8 +78,8 @@ class NameIndex {
 
   const Kb& kb_;
   std::unordered_set<std::string> ignore_, salt_words_, topical_;
-  NameTables owned_;               ///< built here when the KB carries no tables
-  const NameTables* tables_;       ///< the KB's tables or owned_
+  NameTables owned_;          ///< built here when the KB carries no tables
+  const NameTables* tables_;  ///< the KB's tables or owned_
   std::vector<std::string> clashes_;
 };
 

@@ -9,10 +9,13 @@ namespace {
 
 using testing::names;
 
-std::vector<std::string> ids(const char* text) { return names().medicines(text); }
+std::vector<std::string> ids(const char* text) {
+  return names().medicines(text);
+}
 
 TEST(Names, Normalize) {
-  EXPECT_EQ(normalize_name("  Levothyroxine-Sodium 50mcg, (Tablets) "), "levothyroxine sodium 50mcg tablets");
+  EXPECT_EQ(normalize_name("  Levothyroxine-Sodium 50mcg, (Tablets) "),
+            "levothyroxine sodium 50mcg tablets");
   EXPECT_EQ(normalize_name("0.5 mg"), "0.5 mg");
   EXPECT_EQ(normalize_name("Phillips' Milk of Magnesia"), "phillips milk of magnesia");
 }
@@ -29,9 +32,12 @@ TEST(Names, StrengthsDoseFormsSaltsAndBrandsMapToTheIngredient) {
 TEST(Names, CombinationsSplitIntoEveryIngredient) {
   EXPECT_EQ(ids("amiloride / furosemide"), (std::vector<std::string>{"amiloride", "furosemide"}));
   const MedicineMatch partly = names().medicine("ciprofloxacin and zorblax 10 mg");
-  EXPECT_EQ(partly.ids, std::vector<std::string>{"ciprofloxacin"}) << "the known part is still checked";
-  EXPECT_EQ(partly.unknown, std::vector<std::string>{"zorblax 10 mg"}) << "the unknown part is reported, not dropped";
-  EXPECT_EQ(names().medicine("Milk of Magnesia 400 mg/5 ml").ids, std::vector<std::string>{"milk-of-magnesia"});
+  EXPECT_EQ(partly.ids, std::vector<std::string>{"ciprofloxacin"})
+      << "the known part is still checked";
+  EXPECT_EQ(partly.unknown, std::vector<std::string>{"zorblax 10 mg"})
+      << "the unknown part is reported, not dropped";
+  EXPECT_EQ(names().medicine("Milk of Magnesia 400 mg/5 ml").ids,
+            std::vector<std::string>{"milk-of-magnesia"});
 }
 
 TEST(Names, UnknownNamesAreNotCorrectedButSuggested) {
@@ -52,8 +58,10 @@ TEST(Names, Supplements) {
 }
 
 TEST(Names, ConditionsAndFlags) {
-  EXPECT_EQ(names().condition("Myasthenia Gravis"), std::optional<std::string>("myasthenia-gravis"));
-  EXPECT_EQ(names().red_flag("unilateral-leg-swelling"), std::optional<std::string>("unilateral-leg-swelling"));
+  EXPECT_EQ(names().condition("Myasthenia Gravis"),
+            std::optional<std::string>("myasthenia-gravis"));
+  EXPECT_EQ(names().red_flag("unilateral-leg-swelling"),
+            std::optional<std::string>("unilateral-leg-swelling"));
   EXPECT_FALSE(names().condition("tingling earlobes"));
 }
 

@@ -54,15 +54,16 @@ std::optional<Route> parse_route(std::string_view text);
 enum class Every { day, week, month };
 
 struct MedicineEntry {
-  std::string name;                 ///< free text as given
-  std::optional<Quantity> amount;   ///< per dose
-  std::optional<AmountBasis> amount_basis;  ///< for magnesium products: default compound (the label's salt)
-  std::vector<ClockTime> times;     ///< when taken; may be empty
-  std::optional<int> per_day;       ///< doses per day when no times are given
-  bool prescribed = false;          ///< prescribed by a clinician (magnesium: the limit is theirs)
-  std::optional<Route> route;       ///< absent: read from the name, else oral
-  std::optional<Every> every;       ///< absent: read from the name, else daily
-  std::string on_day;               ///< weekly: "monday".."sunday"; monthly: "1".."31"; may be empty
+  std::string name;                ///< free text as given
+  std::optional<Quantity> amount;  ///< per dose
+  std::optional<AmountBasis>
+      amount_basis;              ///< for magnesium products: default compound (the label's salt)
+  std::vector<ClockTime> times;  ///< when taken; may be empty
+  std::optional<int> per_day;    ///< doses per day when no times are given
+  bool prescribed = false;       ///< prescribed by a clinician (magnesium: the limit is theirs)
+  std::optional<Route> route;    ///< absent: read from the name, else oral
+  std::optional<Every> every;    ///< absent: read from the name, else daily
+  std::string on_day;            ///< weekly: "monday".."sunday"; monthly: "1".."31"; may be empty
 };
 
 struct SupplementEntry {
@@ -90,9 +91,9 @@ struct Sleep {
   std::optional<bool> morning_headaches;
   std::optional<bool> nocturia;
   std::optional<bool> sleepy_while_driving;
-  std::optional<int> epworth_total;     ///< 0-24
+  std::optional<int> epworth_total;  ///< 0-24
   std::optional<bool> shift_work;
-  bool given = false;                   ///< the block was present
+  bool given = false;  ///< the block was present
 };
 
 struct Day {

@@ -28,7 +28,11 @@ const char* to_string(Errc code);
 struct Error {
   Error() = default;
   Error(Errc code_, std::string path_, std::string message_, std::string file_ = {}, int line_ = 0)
-      : code(code_), path(std::move(path_)), message(std::move(message_)), file(std::move(file_)), line(line_) {}
+      : code(code_),
+        path(std::move(path_)),
+        message(std::move(message_)),
+        file(std::move(file_)),
+        line(line_) {}
 
   Errc code = Errc::invalid_value;
   std::string path;     ///< input field, e.g. "medicines[1].times[0]"

@@ -11,7 +11,9 @@ namespace {
 // Timetable granularity: a scheduling convenience, not a clinical number.
 constexpr int kStepMinutes = 15;
 
-int hours_to_minutes(double hours) { return static_cast<int>(std::lround(hours * 60)); }
+int hours_to_minutes(double hours) {
+  return static_cast<int>(std::lround(hours * 60));
+}
 
 bool allowed(ClockTime m, const std::vector<TimedWindow>& windows) {
   for (const auto& window : windows)
@@ -21,7 +23,9 @@ bool allowed(ClockTime m, const std::vector<TimedWindow>& windows) {
 }
 
 /// Position within the waking day, so that comparisons work when sleep is after midnight.
-int awake_offset(ClockTime wake, ClockTime m) { return minutes_forward(wake, m); }
+int awake_offset(ClockTime wake, ClockTime m) {
+  return minutes_forward(wake, m);
+}
 
 }  // namespace
 
@@ -52,13 +56,15 @@ Schedule place_doses(const ScheduleRequest& request) {
   // Meal times themselves are candidates even off the 15-minute grid.
   for (const auto& meal : request.meals)
     if (awake_offset(request.wake, meal) <= minutes_forward(request.wake, request.sleep) &&
-        allowed(meal, request.windows) && std::find(candidates.begin(), candidates.end(), meal) == candidates.end())
+        allowed(meal, request.windows) &&
+        std::find(candidates.begin(), candidates.end(), meal) == candidates.end())
       candidates.push_back(meal);
   if (candidates.empty()) {
     Unresolved unresolved;
     for (const auto& window : request.windows)
       if (!window.times.empty() &&
-          std::find(unresolved.medicines.begin(), unresolved.medicines.end(), window.medicine) == unresolved.medicines.end())
+          std::find(unresolved.medicines.begin(), unresolved.medicines.end(), window.medicine) ==
+              unresolved.medicines.end())
         unresolved.medicines.push_back(window.medicine);
     schedule.unresolved.push_back(std::move(unresolved));
     return schedule;
@@ -104,7 +110,8 @@ Schedule place_doses(const ScheduleRequest& request) {
   });
   // If only one time was available for two doses, the whole amount goes there.
   const double amount = chosen.size() == static_cast<std::size_t>(count) ? each : request.total_mg;
-  for (const auto& m : chosen) schedule.doses.push_back(Dose{m, amount, request.with_meals && is_meal(m)});
+  for (const auto& m : chosen)
+    schedule.doses.push_back(Dose{m, amount, request.with_meals && is_meal(m)});
   return schedule;
 }
 
@@ -117,19 +124,22 @@ Schedule make_schedule(const ScheduleRequest& request) {
   daily.windows.clear();
   std::vector<std::string> days;
   for (const auto& window : request.windows) {
-    if (window.day.empty()) daily.windows.push_back(window);
-    else if (std::find(days.begin(), days.end(), window.day) == days.end()) days.push_back(window.day);
+    if (window.day.empty())
+      daily.windows.push_back(window);
+    else if (std::find(days.begin(), days.end(), window.day) == days.end())
+      days.push_back(window.day);
   }
   Schedule schedule = place_doses(daily);
   schedule.wake = request.wake;
   schedule.sleep = request.sleep;
   for (const auto& window : request.windows)
     for (const auto& t : window.times) {
-      const int from = ((t.minutes - hours_to_minutes(window.before_h)) % kMinutesPerDay + kMinutesPerDay) %
-                       kMinutesPerDay;
-      schedule.keep_apart.push_back(KeepApart{window.medicine, window.name, t, ClockTime{from},
-                                              ClockTime{(t.minutes + hours_to_minutes(window.after_h)) % kMinutesPerDay},
-                                              window.day});
+      const int from =
+          ((t.minutes - hours_to_minutes(window.before_h)) % kMinutesPerDay + kMinutesPerDay) %
+          kMinutesPerDay;
+      schedule.keep_apart.push_back(KeepApart{
+          window.medicine, window.name, t, ClockTime{from},
+          ClockTime{(t.minutes + hours_to_minutes(window.after_h)) % kMinutesPerDay}, window.day});
     }
   if (schedule.doses.empty()) return schedule;
   for (const auto& day : days) {
@@ -140,8 +150,9 @@ Schedule make_schedule(const ScheduleRequest& request) {
         that_day.windows.push_back(window);
         if (medicine.empty()) medicine = window.medicine;
       }
-    const bool clash = std::any_of(schedule.doses.begin(), schedule.doses.end(),
-                                   [&](const Dose& dose) { return !allowed(dose.time, that_day.windows); });
+    const bool clash =
+        std::any_of(schedule.doses.begin(), schedule.doses.end(),
+                    [&](const Dose& dose) { return !allowed(dose.time, that_day.windows); });
     if (!clash) continue;
     Schedule own = place_doses(that_day);
     if (own.doses.empty()) {

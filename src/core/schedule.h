@@ -15,9 +15,10 @@ struct TimedWindow {
   std::string medicine;  ///< KB id
   std::string name;      ///< as written
   std::vector<ClockTime> times;
-  double after_h = 0;    ///< magnesium no sooner than this after a dose
-  double before_h = 0;   ///< magnesium no later than this before a dose
-  std::string day;       ///< empty: every day; else the one day it applies ("monday", "day 1 of the month", "its weekly day")
+  double after_h = 0;   ///< magnesium no sooner than this after a dose
+  double before_h = 0;  ///< magnesium no later than this before a dose
+  std::string day;      ///< empty: every day; else the one day it applies ("monday", "day 1 of the
+                        ///< month", "its weekly day")
 };
 
 /// True when a magnesium dose at `m` falls inside the window around a drug dose at `t`:
@@ -25,8 +26,8 @@ struct TimedWindow {
 bool inside_window(ClockTime m, ClockTime t, double after_h, double before_h);
 
 struct ScheduleRequest {
-  double total_mg = 0;      ///< the plan's starting dose
-  int dose_count = 1;       ///< 1, or 2 when the dose is split
+  double total_mg = 0;  ///< the plan's starting dose
+  int dose_count = 1;   ///< 1, or 2 when the dose is split
   ClockTime wake, sleep;
   std::vector<ClockTime> meals;
   bool with_meals = false;  ///< sensitive stomach: prefer meal times

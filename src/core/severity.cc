@@ -4,10 +4,14 @@ namespace willis::core {
 
 const char* to_string(Severity severity) {
   switch (severity) {
-    case Severity::info: return "info";
-    case Severity::caution: return "caution";
-    case Severity::avoid: return "avoid";
-    case Severity::urgent: return "urgent";
+    case Severity::info:
+      return "info";
+    case Severity::caution:
+      return "caution";
+    case Severity::avoid:
+      return "avoid";
+    case Severity::urgent:
+      return "urgent";
   }
   return "info";
 }

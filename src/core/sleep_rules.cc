@@ -17,24 +17,32 @@ std::string join_words(const std::vector<std::string>& items) {
   return out;
 }
 
-bool yes(const std::optional<bool>& answer) { return answer.value_or(false); }
+bool yes(const std::optional<bool>& answer) {
+  return answer.value_or(false);
+}
 
-bool insomnia_answers(const Sleep& s) { return !s.difficulty.empty() || s.nights_per_week.value_or(0) > 0; }
+bool insomnia_answers(const Sleep& s) {
+  return !s.difficulty.empty() || s.nights_per_week.value_or(0) > 0;
+}
 
 /// NICE NG202 1.1.1 features the profile can answer, as {key, words}.
-std::vector<std::pair<std::string, std::string>> apnoea_features(const Profile& p, const Rules& rules,
+std::vector<std::pair<std::string, std::string>> apnoea_features(const Profile& p,
+                                                                 const Rules& rules,
                                                                  bool insomnia) {
   const Sleep& s = p.sleep;
   std::vector<std::pair<std::string, std::string>> out;
   if (yes(s.snoring_loud)) out.emplace_back("snoring_loud", "loud snoring");
-  if (yes(s.witnessed_pauses)) out.emplace_back("witnessed_pauses", "pauses in breathing seen by someone else");
+  if (yes(s.witnessed_pauses))
+    out.emplace_back("witnessed_pauses", "pauses in breathing seen by someone else");
   if (yes(s.unrefreshing_sleep)) out.emplace_back("unrefreshing_sleep", "unrefreshing sleep");
   if (yes(s.morning_headaches)) out.emplace_back("morning_headaches", "waking headaches");
-  const bool sleepy = yes(s.sleepy_while_driving) ||
-                      (s.epworth_total && *s.epworth_total > rules.threshold("epworth_sleepy_above").value);
+  const bool sleepy =
+      yes(s.sleepy_while_driving) ||
+      (s.epworth_total && *s.epworth_total > rules.threshold("epworth_sleepy_above").value);
   if (sleepy) out.emplace_back("excessive_sleepiness", "excessive daytime sleepiness");
   if (yes(s.nocturia)) out.emplace_back("nocturia", "getting up at night to pass urine");
-  if (yes(s.choking_or_gasping)) out.emplace_back("choking_or_gasping", "choking or gasping during sleep");
+  if (yes(s.choking_or_gasping))
+    out.emplace_back("choking_or_gasping", "choking or gasping during sleep");
   if (insomnia) out.emplace_back("insomnia", "broken sleep or insomnia");
   return out;
 }
@@ -49,9 +57,9 @@ std::string class_name(const Kb& kb, const std::string& id) {
 
 bool sleep_complaint(const Profile& profile, bool insomnia_condition) {
   const Sleep& s = profile.sleep;
-  return insomnia_condition || insomnia_answers(s) || yes(s.snoring_loud) || yes(s.witnessed_pauses) ||
-         yes(s.choking_or_gasping) || yes(s.unrefreshing_sleep) || yes(s.morning_headaches) ||
-         yes(s.sleepy_while_driving);
+  return insomnia_condition || insomnia_answers(s) || yes(s.snoring_loud) ||
+         yes(s.witnessed_pauses) || yes(s.choking_or_gasping) || yes(s.unrefreshing_sleep) ||
+         yes(s.morning_headaches) || yes(s.sleepy_while_driving);
 }
 
 std::vector<SleepFinding> sleep_findings(const Profile& p, const Kb& kb, const SleepInput& in) {
@@ -60,8 +68,8 @@ std::vector<SleepFinding> sleep_findings(const Profile& p, const Kb& kb, const S
   const Sleep& s = p.sleep;
   const bool insomnia = in.insomnia_condition || insomnia_answers(s);
   const auto features = apnoea_features(p, rules, insomnia);
-  const bool apnoea = !in.osa_condition &&
-                      static_cast<double>(features.size()) >= rules.threshold("apnoea_features_min").value;
+  const bool apnoea = !in.osa_condition && static_cast<double>(features.size()) >=
+                                               rules.threshold("apnoea_features_min").value;
 
   // ---- insomnia: chronic (ICSD-3 / DSM-5 frequency, duration, daytime effect) or short-term ----
   bool chronic = false;
@@ -71,12 +79,18 @@ std::vector<SleepFinding> sleep_findings(const Profile& p, const Kb& kb, const S
     const std::vector<std::pair<std::string, std::string>> limits = {
         {"min_nights", format_number(min_nights)}, {"min_months", format_number(min_months)}};
     std::vector<std::string> unknown, unmet;
-    if (!s.nights_per_week) unknown.push_back("how many nights a week");
-    else if (*s.nights_per_week < min_nights) unmet.push_back("it happens on " + std::to_string(*s.nights_per_week) + " nights a week");
-    if (!s.months) unknown.push_back("how many months it has lasted");
-    else if (*s.months < min_months) unmet.push_back("it has lasted " + format_number(*s.months) + " months");
-    if (!s.daytime_impact) unknown.push_back("whether it affects your day");
-    else if (!*s.daytime_impact) unmet.push_back("you said it does not affect your day");
+    if (!s.nights_per_week)
+      unknown.push_back("how many nights a week");
+    else if (*s.nights_per_week < min_nights)
+      unmet.push_back("it happens on " + std::to_string(*s.nights_per_week) + " nights a week");
+    if (!s.months)
+      unknown.push_back("how many months it has lasted");
+    else if (*s.months < min_months)
+      unmet.push_back("it has lasted " + format_number(*s.months) + " months");
+    if (!s.daytime_impact)
+      unknown.push_back("whether it affects your day");
+    else if (!*s.daytime_impact)
+      unmet.push_back("you said it does not affect your day");
     chronic = unknown.empty() && unmet.empty();
     if (chronic) {
       SleepFinding f{"sleep", "insomnia-disorder", "sleep_insomnia_disorder", limits, {}};
@@ -108,7 +122,8 @@ std::vector<SleepFinding> sleep_findings(const Profile& p, const Kb& kb, const S
     const std::string see = p.jurisdiction == Jurisdiction::uk
                                 ? "your GP (ask about CBT-I, including Sleepio, on the NHS)"
                                 : "your doctor (ask about CBT-I, face to face or digital)";
-    SleepFinding f{"sleep", "cbt-i-first", "sleep_cbt_i_first", {{"assess", assess}, {"see", see}}, {}};
+    SleepFinding f{
+        "sleep", "cbt-i-first", "sleep_cbt_i_first", {{"assess", assess}, {"see", see}}, {}};
     f.data.emplace_back("assessment_first", apnoea);
     out.push_back(std::move(f));
   }
@@ -120,8 +135,11 @@ std::vector<SleepFinding> sleep_findings(const Profile& p, const Kb& kb, const S
       keys.push_back(key);
       words.push_back(text);
     }
-    SleepFinding f{"sleep", "apnoea-assess", "sleep_apnoea_assess",
-                   {{"count", std::to_string(features.size())}, {"features", join_words(words)}}, {}};
+    SleepFinding f{"sleep",
+                   "apnoea-assess",
+                   "sleep_apnoea_assess",
+                   {{"count", std::to_string(features.size())}, {"features", join_words(words)}},
+                   {}};
     f.data.emplace_back("feature_count", static_cast<double>(features.size()));
     f.data.emplace_back("features", keys);
     out.push_back(std::move(f));
@@ -129,29 +147,40 @@ std::vector<SleepFinding> sleep_findings(const Profile& p, const Kb& kb, const S
 
   // ---- sleepy at the wheel ----
   if (yes(s.sleepy_while_driving))
-    out.push_back({"sleep", "drowsy-driving",
-                   p.jurisdiction == Jurisdiction::uk ? "sleep_drowsy_driving_uk" : "sleep_drowsy_driving", {}, {}});
+    out.push_back(
+        {"sleep",
+         "drowsy-driving",
+         p.jurisdiction == Jurisdiction::uk ? "sleep_drowsy_driving_uk" : "sleep_drowsy_driving",
+         {},
+         {}});
 
   if (yes(s.shift_work)) out.push_back({"sleep", "shift-work", "sleep_shift_work", {}, {}});
 
   // ---- caffeine and alcohol, for any sleep complaint ----
   if (sleep_complaint(p, in.insomnia_condition)) {
     if (p.caffeine_drinks_per_day && *p.caffeine_drinks_per_day > 0) {
-      SleepFinding f{"lifestyle", "caffeine", "sleep_caffeine",
-                     {{"amount", format_number(*p.caffeine_drinks_per_day)},
-                      {"hours", format_number(rules.threshold("caffeine_stop_before_bed_h").value)}}, {}};
+      SleepFinding f{
+          "lifestyle",
+          "caffeine",
+          "sleep_caffeine",
+          {{"amount", format_number(*p.caffeine_drinks_per_day)},
+           {"hours", format_number(rules.threshold("caffeine_stop_before_bed_h").value)}},
+          {}};
       f.data.emplace_back("caffeine_drinks_per_day", *p.caffeine_drinks_per_day);
       out.push_back(std::move(f));
     }
     if (p.alcohol_units_per_week && *p.alcohol_units_per_week > 0) {
       const double limit = rules.threshold("alcohol_low_risk_units_per_week").value;
       const bool above = *p.alcohol_units_per_week > limit;
-      const std::string sentence =
-          above ? "That is more than the " + format_number(limit) +
-                      " units a week that the UK Chief Medical Officers say it is safest not to exceed regularly."
-                : "";
-      SleepFinding f{"lifestyle", "alcohol", "sleep_alcohol",
-                     {{"amount", format_number(*p.alcohol_units_per_week)}, {"limit", sentence}}, {}};
+      const std::string sentence = above ? "That is more than the " + format_number(limit) +
+                                               " units a week that the UK Chief Medical Officers "
+                                               "say it is safest not to exceed regularly."
+                                         : "";
+      SleepFinding f{"lifestyle",
+                     "alcohol",
+                     "sleep_alcohol",
+                     {{"amount", format_number(*p.alcohol_units_per_week)}, {"limit", sentence}},
+                     {}};
       f.data.emplace_back("alcohol_units_per_week", *p.alcohol_units_per_week);
       f.data.emplace_back("above_low_risk_limit", above);
       out.push_back(std::move(f));
@@ -163,8 +192,8 @@ std::vector<SleepFinding> sleep_findings(const Profile& p, const Kb& kb, const S
     for (const Medicine* med : in.medicines) {
       if (std::find(ids.begin(), ids.end(), med->id) != ids.end()) continue;
       for (const auto& cls : med->classes) {
-        if (std::find(rules.sleep_disturbing_classes.begin(), rules.sleep_disturbing_classes.end(), cls) ==
-            rules.sleep_disturbing_classes.end())
+        if (std::find(rules.sleep_disturbing_classes.begin(), rules.sleep_disturbing_classes.end(),
+                      cls) == rules.sleep_disturbing_classes.end())
           continue;
         ids.push_back(med->id);
         names.push_back(med->name);
@@ -175,11 +204,15 @@ std::vector<SleepFinding> sleep_findings(const Profile& p, const Kb& kb, const S
       }
     }
     if (!ids.empty()) {
-      SleepFinding f{"sleep", "medicine-may-disturb", "sleep_medicine_may_disturb",
-                     {{"medicines", join_words(names)},
-                      {"groups", join_words(groups)},
-                      {"extra", thyroid ? " (thyroid hormone when the dose is more than the body needs)" : ""}},
-                     {}};
+      SleepFinding f{
+          "sleep",
+          "medicine-may-disturb",
+          "sleep_medicine_may_disturb",
+          {{"medicines", join_words(names)},
+           {"groups", join_words(groups)},
+           {"extra",
+            thyroid ? " (thyroid hormone when the dose is more than the body needs)" : ""}},
+          {}};
       f.data.emplace_back("medicines", ids);
       out.push_back(std::move(f));
     }

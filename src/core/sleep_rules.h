@@ -21,9 +21,9 @@ struct SleepFinding {
 };
 
 struct SleepInput {
-  bool rls = false;                 ///< RLS symptoms or condition
-  bool insomnia_condition = false;  ///< a listed condition with the `insomnia` id
-  bool osa_condition = false;       ///< obstructive sleep apnoea already listed
+  bool rls = false;                        ///< RLS symptoms or condition
+  bool insomnia_condition = false;         ///< a listed condition with the `insomnia` id
+  bool osa_condition = false;              ///< obstructive sleep apnoea already listed
   std::vector<const Medicine*> medicines;  ///< every KB medicine the profile names
 };
 
@@ -32,6 +32,7 @@ struct SleepInput {
 bool sleep_complaint(const Profile& profile, bool insomnia_condition);
 
 /// The sleep findings for this person, in display order.
-std::vector<SleepFinding> sleep_findings(const Profile& profile, const Kb& kb, const SleepInput& input);
+std::vector<SleepFinding> sleep_findings(const Profile& profile, const Kb& kb,
+                                         const SleepInput& input);
 
 }  // namespace willis::core

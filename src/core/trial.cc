@@ -30,9 +30,12 @@ std::string plural(int count, const char* one, const char* many) {
 /// True when the entry holds the trial's primary outcome.
 bool has_outcome(const DiaryEntry& entry, TrialOutcome outcome) {
   switch (outcome) {
-    case TrialOutcome::rls_severity: return entry.rls.has_value();
-    case TrialOutcome::sleep_onset: return entry.sol_min.has_value();
-    case TrialOutcome::sleep_quality: return entry.sleep_quality.has_value();
+    case TrialOutcome::rls_severity:
+      return entry.rls.has_value();
+    case TrialOutcome::sleep_onset:
+      return entry.sol_min.has_value();
+    case TrialOutcome::sleep_quality:
+      return entry.sleep_quality.has_value();
     case TrialOutcome::sleep_efficiency: {
       const auto tib = time_in_bed_min(entry);
       return tib && *tib > 0 && total_sleep_min(entry).has_value();
@@ -108,14 +111,20 @@ double beta_continued_fraction(double a, double b, double x) {
 
 // ---- plan ----
 
-const char* to_string(TrialDesign design) { return design == TrialDesign::ab ? "ab" : "abab"; }
+const char* to_string(TrialDesign design) {
+  return design == TrialDesign::ab ? "ab" : "abab";
+}
 
 const char* to_string(TrialOutcome outcome) {
   switch (outcome) {
-    case TrialOutcome::rls_severity: return "rls_severity";
-    case TrialOutcome::sleep_onset: return "sleep_onset";
-    case TrialOutcome::sleep_efficiency: return "sleep_efficiency";
-    case TrialOutcome::sleep_quality: return "sleep_quality";
+    case TrialOutcome::rls_severity:
+      return "rls_severity";
+    case TrialOutcome::sleep_onset:
+      return "sleep_onset";
+    case TrialOutcome::sleep_efficiency:
+      return "sleep_efficiency";
+    case TrialOutcome::sleep_quality:
+      return "sleep_quality";
   }
   return "rls_severity";
 }
@@ -140,10 +149,14 @@ std::optional<TrialDesign> parse_trial_design(std::string_view text) {
 
 const char* to_string(PhaseKind kind) {
   switch (kind) {
-    case PhaseKind::baseline: return "baseline";
-    case PhaseKind::treatment: return "treatment";
-    case PhaseKind::withdrawal: return "withdrawal";
-    case PhaseKind::retreatment: return "retreatment";
+    case PhaseKind::baseline:
+      return "baseline";
+    case PhaseKind::treatment:
+      return "treatment";
+    case PhaseKind::withdrawal:
+      return "withdrawal";
+    case PhaseKind::retreatment:
+      return "retreatment";
   }
   return "baseline";
 }
@@ -159,8 +172,8 @@ std::optional<Error> validate_plan(const TrialPlan& plan) {
                       "the baseline (" + plan.baseline_start.str() + " to the day before " +
                           plan.treatment_start.str() + ") is " + std::to_string(baseline_days) +
                           " days; it needs at least 7 days without magnesium, so start "
-                          "treatment on " + add_days(plan.baseline_start, kMinBaselineDays).str() +
-                          " or later");
+                          "treatment on " +
+                          add_days(plan.baseline_start, kMinBaselineDays).str() + " or later");
   if (baseline_days > 8 * 7)
     return plan_error("treatment_start", "the baseline is " + std::to_string(baseline_days) +
                                              " days; keep it between 7 days and 8 weeks");
@@ -169,10 +182,9 @@ std::optional<Error> validate_plan(const TrialPlan& plan) {
                       std::to_string(plan.treatment_weeks) +
                           " is out of range; use 4 to 26 weeks (the last 4 weeks are analysed; "
                           "6-8 weeks is recommended)");
-  if (plan.design == TrialDesign::abab &&
-      (plan.withdrawal_weeks < 1 || plan.withdrawal_weeks > 8))
-    return plan_error("withdrawal_weeks", std::to_string(plan.withdrawal_weeks) +
-                                              " is out of range; use 1 to 8 weeks");
+  if (plan.design == TrialDesign::abab && (plan.withdrawal_weeks < 1 || plan.withdrawal_weeks > 8))
+    return plan_error("withdrawal_weeks",
+                      std::to_string(plan.withdrawal_weeks) + " is out of range; use 1 to 8 weeks");
   return std::nullopt;
 }
 
@@ -200,7 +212,9 @@ std::vector<Phase> trial_phases(const TrialPlan& plan) {
   return phases;
 }
 
-CalendarDate trial_end(const TrialPlan& plan) { return trial_phases(plan).back().end; }
+CalendarDate trial_end(const TrialPlan& plan) {
+  return trial_phases(plan).back().end;
+}
 
 // ---- status ----
 
@@ -224,14 +238,15 @@ TrialStatus trial_status(const TrialPlan& plan, const std::vector<DiaryEntry>& e
     const int end = elapsed_end(phase, today_serial, by_day);
     for (int day = phase.start.serial(); day < end; ++day) {
       ++progress.days_elapsed;
-      if (has_rls(day)) ++progress.days_logged;
-      else progress.missing.push_back(CalendarDate::from_serial(day));
+      if (has_rls(day))
+        ++progress.days_logged;
+      else
+        progress.missing.push_back(CalendarDate::from_serial(day));
     }
     status.days_logged += progress.days_logged;
     status.days_missing += static_cast<int>(progress.missing.size());
     status.phases.push_back(std::move(progress));
-    if (today_serial >= phase.start.serial() && today_serial < phase.end.serial())
-      current = &phase;
+    if (today_serial >= phase.start.serial() && today_serial < phase.end.serial()) current = &phase;
   }
 
   int magnesium_in_baseline = 0;
@@ -245,13 +260,12 @@ TrialStatus trial_status(const TrialPlan& plan, const std::vector<DiaryEntry>& e
     }
   }
   if (magnesium_in_baseline > 0)
-    status.warnings.push_back(
-        "magnesium is recorded on " + plural(magnesium_in_baseline, "day", "days") +
-        " of a magnesium-free phase; those days make the comparison weaker");
+    status.warnings.push_back("magnesium is recorded on " +
+                              plural(magnesium_in_baseline, "day", "days") +
+                              " of a magnesium-free phase; those days make the comparison weaker");
 
   const CalendarDate yesterday = add_days(today, -1);
-  const bool yesterday_in_trial =
-      yesterday >= plan.baseline_start && yesterday < status.end;
+  const bool yesterday_in_trial = yesterday >= plan.baseline_start && yesterday < status.end;
   if (today < plan.baseline_start) {
     status.phase = "not-started";
     status.todo.push_back("The baseline starts on " + plan.baseline_start.str() +
@@ -272,13 +286,13 @@ TrialStatus trial_status(const TrialPlan& plan, const std::vector<DiaryEntry>& e
   status.phase = to_string(current->kind);
   status.day_in_phase = days_between(current->start, today) + 1;
   status.phase_days = current->days();
-  const std::string day_text = "day " + std::to_string(status.day_in_phase) + " of " +
-                               std::to_string(status.phase_days);
+  const std::string day_text =
+      "day " + std::to_string(status.day_in_phase) + " of " + std::to_string(status.phase_days);
   switch (current->kind) {
     case PhaseKind::baseline:
       status.todo.push_back("Baseline " + day_text +
-                            ": do NOT take magnesium. Magnesium starts on " +
-                            current->end.str() + ".");
+                            ": do NOT take magnesium. Magnesium starts on " + current->end.str() +
+                            ".");
       break;
     case PhaseKind::treatment:
     case PhaseKind::retreatment: {
@@ -289,10 +303,9 @@ TrialStatus trial_status(const TrialPlan& plan, const std::vector<DiaryEntry>& e
                             day_text + " (week " + std::to_string(week) +
                             "): take the same dose at the same time each day, and record it.");
       if (status.day_in_phase <= status.phase_days - kAnalysedTreatmentDays)
-        status.todo.push_back(
-            "The comparison uses the last 4 weeks of this phase (from " +
-            add_days(current->end, -kAnalysedTreatmentDays).str() +
-            "); in studies any benefit appeared after 4-8 weeks, so keep going.");
+        status.todo.push_back("The comparison uses the last 4 weeks of this phase (from " +
+                              add_days(current->end, -kAnalysedTreatmentDays).str() +
+                              "); in studies any benefit appeared after 4-8 weeks, so keep going.");
       break;
     }
     case PhaseKind::withdrawal:
@@ -320,8 +333,8 @@ TrialStatus trial_status(const TrialPlan& plan, const std::vector<DiaryEntry>& e
 double regularized_incomplete_beta(double a, double b, double x) {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const double log_front = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) +
-                           a * std::log(x) + b * std::log1p(-x);
+  const double log_front =
+      std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
   const double front = std::exp(log_front);
   // The continued fraction converges fast for x < (a+1)/(a+b+2); otherwise use the symmetry
   // I_x(a, b) = 1 - I_{1-x}(b, a).
@@ -427,10 +440,14 @@ std::array<double, 2> block_bootstrap_ci(const std::vector<std::vector<Observati
 
 const char* to_string(Verdict verdict) {
   switch (verdict) {
-    case Verdict::improved: return "improved";
-    case Verdict::no_clear_change: return "no-clear-change";
-    case Verdict::worse: return "worse";
-    case Verdict::insufficient_data: return "insufficient-data";
+    case Verdict::improved:
+      return "improved";
+    case Verdict::no_clear_change:
+      return "no-clear-change";
+    case Verdict::worse:
+      return "worse";
+    case Verdict::insufficient_data:
+      return "insufficient-data";
   }
   return "insufficient-data";
 }
@@ -445,12 +462,18 @@ std::optional<Observation> whole(const std::optional<int>& value) {
   if (!value) return std::nullopt;
   return Observation{static_cast<double>(*value), 1};
 }
-std::optional<Observation> extract_rls(const DiaryEntry& entry) { return whole(entry.rls); }
-std::optional<Observation> extract_sol(const DiaryEntry& entry) { return whole(entry.sol_min); }
+std::optional<Observation> extract_rls(const DiaryEntry& entry) {
+  return whole(entry.rls);
+}
+std::optional<Observation> extract_sol(const DiaryEntry& entry) {
+  return whole(entry.sol_min);
+}
 std::optional<Observation> extract_quality(const DiaryEntry& entry) {
   return whole(entry.sleep_quality);
 }
-std::optional<Observation> extract_irls(const DiaryEntry& entry) { return whole(entry.irls_total); }
+std::optional<Observation> extract_irls(const DiaryEntry& entry) {
+  return whole(entry.irls_total);
+}
 /// Sleep efficiency as 100 x TST over TIB, so that a phase's summary is 100 x sum TST / sum TIB.
 std::optional<Observation> extract_se(const DiaryEntry& entry) {
   const auto tib = time_in_bed_min(entry);
@@ -461,10 +484,14 @@ std::optional<Observation> extract_se(const DiaryEntry& entry) {
 
 Extract extract_for(TrialOutcome outcome) {
   switch (outcome) {
-    case TrialOutcome::rls_severity: return extract_rls;
-    case TrialOutcome::sleep_onset: return extract_sol;
-    case TrialOutcome::sleep_efficiency: return extract_se;
-    case TrialOutcome::sleep_quality: return extract_quality;
+    case TrialOutcome::rls_severity:
+      return extract_rls;
+    case TrialOutcome::sleep_onset:
+      return extract_sol;
+    case TrialOutcome::sleep_efficiency:
+      return extract_se;
+    case TrialOutcome::sleep_quality:
+      return extract_quality;
   }
   return extract_rls;
 }
@@ -530,25 +557,25 @@ OutcomeResult analyse_outcome(const OutcomeSpec& spec, const std::vector<PhaseAn
     const int logged = static_cast<int>(values.size());
     const int minimum = magnesium ? kMinTreatmentLogged : kMinBaselineLogged;
     const std::string name = to_string(analysis.phase.kind);
-    const std::string span = analysis.window_start.str() + " to " +
-                             add_days(analysis.window_end, -1).str();
+    const std::string span =
+        analysis.window_start.str() + " to " + add_days(analysis.window_end, -1).str();
     if (logged < minimum)
       result.reasons.push_back(name + " (" + span + "): " + plural(logged, "day", "days") +
                                " logged; at least " + std::to_string(minimum) + " are needed");
     else if (analysis.days_expected - logged >
              kMaxMissingFraction * analysis.days_expected + kCompareSlack)
-      result.reasons.push_back(name + " (" + span + "): " +
-                               std::to_string(analysis.days_expected - logged) + " of " +
-                               std::to_string(analysis.days_expected) +
-                               " days missing; at most 30 % may be missing");
+      result.reasons.push_back(
+          name + " (" + span + "): " + std::to_string(analysis.days_expected - logged) + " of " +
+          std::to_string(analysis.days_expected) + " days missing; at most 30 % may be missing");
     (magnesium ? any_treatment : any_baseline) = true;
     (magnesium ? result.treatment_days : result.baseline_days) += logged;
     (magnesium ? treatment : baseline).push_back(std::move(values));
   }
   if (!any_baseline) result.reasons.push_back("no baseline days to compare with yet");
   if (!any_treatment)
-    result.reasons.push_back("no magnesium phase with enough days yet: the last 4 weeks of "
-                             "treatment need at least 21 logged days");
+    result.reasons.push_back(
+        "no magnesium phase with enough days yet: the last 4 weeks of "
+        "treatment need at least 21 logged days");
   if (result.baseline_days > 0) result.baseline_mean = pooled_ratio(baseline);
   if (result.treatment_days > 0) result.treatment_mean = pooled_ratio(treatment);
   if (result.baseline_mean && result.treatment_mean)
@@ -567,7 +594,8 @@ OutcomeResult analyse_outcome(const OutcomeSpec& spec, const std::vector<PhaseAn
 /// Weekly IRLS totals: too few values for an interval, so only means and the anchor-based
 /// minimal clinically important change are shown.
 OutcomeResult analyse_irls(const std::vector<PhaseAnalysis>& phases,
-                           const std::map<int, const DiaryEntry*>& by_day, double minimal_important_change) {
+                           const std::map<int, const DiaryEntry*>& by_day,
+                           double minimal_important_change) {
   OutcomeResult result;
   result.outcome = "irls_total";
   result.unit = "points (0-40)";
@@ -588,8 +616,9 @@ OutcomeResult analyse_irls(const std::vector<PhaseAnalysis>& phases,
   if (!baseline.empty()) result.baseline_mean = mean(baseline);
   if (!treatment.empty()) result.treatment_mean = mean(treatment);
   if (baseline.empty() || treatment.empty()) {
-    result.reasons.push_back("an IRLS total is needed in the baseline and in the last 4 weeks "
-                             "of treatment");
+    result.reasons.push_back(
+        "an IRLS total is needed in the baseline and in the last 4 weeks "
+        "of treatment");
     return result;
   }
   result.difference = *result.treatment_mean - *result.baseline_mean;
@@ -597,7 +626,8 @@ OutcomeResult analyse_irls(const std::vector<PhaseAnalysis>& phases,
     result.assessment = Verdict::improved;
   else if (*result.difference >= minimal_important_change - kCompareSlack)
     result.assessment = Verdict::worse;
-  else result.assessment = Verdict::no_clear_change;
+  else
+    result.assessment = Verdict::no_clear_change;
   return result;
 }
 
@@ -665,7 +695,8 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
       const auto found = by_day.find(day);
       if (found == by_day.end()) continue;
       if (found->second->rls) rls.push_back(*found->second->rls);
-      if (const auto value = extract_for(plan.primary)(*found->second)) primary_values[0].push_back(*value);
+      if (const auto value = extract_for(plan.primary)(*found->second))
+        primary_values[0].push_back(*value);
     }
     analysis.days_logged = static_cast<int>(primary_values[0].size());
     if (!rls.empty()) analysis.rls_mean = mean(rls);
@@ -695,15 +726,20 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
   };
   const std::string primary_id = outcome_id(plan.primary);
   for (const auto& spec : specs) {
-    if (spec.outcome == primary_id) result.primary = analyse_outcome(spec, result.phases, by_day, options);
-    else result.secondary.push_back(analyse_outcome(spec, result.phases, by_day, options));
+    if (spec.outcome == primary_id)
+      result.primary = analyse_outcome(spec, result.phases, by_day, options);
+    else
+      result.secondary.push_back(analyse_outcome(spec, result.phases, by_day, options));
   }
   const bool rls_primary = plan.primary == TrialOutcome::rls_severity;
   const OutcomeResult& judged = result.primary;
   result.threshold = judged.threshold.value_or(0);
-  const bool any_irls = std::any_of(entries.begin(), entries.end(),
-                                    [](const DiaryEntry& entry) { return entry.irls_total.has_value(); });
-  if (any_irls) result.secondary.push_back(analyse_irls(result.phases, by_day, options.irls_minimal_important_change));
+  const bool any_irls = std::any_of(entries.begin(), entries.end(), [](const DiaryEntry& entry) {
+    return entry.irls_total.has_value();
+  });
+  if (any_irls)
+    result.secondary.push_back(
+        analyse_irls(result.phases, by_day, options.irls_minimal_important_change));
 
   result.verdict = result.primary.assessment;
 
@@ -719,11 +755,10 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
       const bool better = judged.lower_is_better ? *on.primary_mean < *off.primary_mean
                                                  : *on.primary_mean > *off.primary_mean;
       if (!better)
-        replication_failures.push_back(std::string(to_string(on.phase.kind)) + " mean " +
-                                       fixed(*on.primary_mean, 1) + " was not " +
-                                       (judged.lower_is_better ? "below" : "above") + " the " +
-                                       to_string(off.phase.kind) + " mean " +
-                                       fixed(*off.primary_mean, 1));
+        replication_failures.push_back(
+            std::string(to_string(on.phase.kind)) + " mean " + fixed(*on.primary_mean, 1) +
+            " was not " + (judged.lower_is_better ? "below" : "above") + " the " +
+            to_string(off.phase.kind) + " mean " + fixed(*off.primary_mean, 1));
     }
     if (result.verdict == Verdict::improved && !replication_failures.empty())
       result.verdict = Verdict::no_clear_change;
@@ -758,26 +793,30 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
                     "-point threshold is willis's stated default: a minimal important change "
                     "for 0-10 RLS ratings has not been established.");
   } else {
-    const std::string what = plan.primary == TrialOutcome::sleep_onset        ? "time to fall asleep (minutes)"
-                             : plan.primary == TrialOutcome::sleep_efficiency ? "sleep efficiency (%)"
-                                                                              : "sleep quality (1-5)";
+    const std::string what =
+        plan.primary == TrialOutcome::sleep_onset        ? "time to fall asleep (minutes)"
+        : plan.primary == TrialOutcome::sleep_efficiency ? "sleep efficiency (%)"
+                                                         : "sleep quality (1-5)";
     const std::string direction = judged.lower_is_better ? "fell" : "rose";
-    notes.push_back("This trial is judged on " + what + ". \"Improved\" means it " + direction +
-                    (judged.threshold ? " by at least " + threshold_text + " " + judged.unit : std::string()) +
-                    " from the baseline to the last 4 weeks on magnesium AND the 95 % interval of that "
-                    "change excludes 0; \"worse\" is the mirror image. Threshold: " +
-                    judged.threshold_source + ".");
+    notes.push_back(
+        "This trial is judged on " + what + ". \"Improved\" means it " + direction +
+        (judged.threshold ? " by at least " + threshold_text + " " + judged.unit : std::string()) +
+        " from the baseline to the last 4 weeks on magnesium AND the 95 % interval of that "
+        "change excludes 0; \"worse\" is the mirror image. Threshold: " +
+        judged.threshold_source + ".");
   }
-  notes.push_back("This trial was not blinded: you knew when you took magnesium, and expecting "
-                  "to feel better can itself ease symptoms and improve sleep. In a blinded trial "
-                  "in older adults with poor sleep (Nielsen 2010), sleep scores improved as much "
-                  "on placebo as on magnesium. A diary cannot separate a real effect from this "
-                  "placebo effect.");
-  notes.push_back("Regression to the mean: people usually start a trial when symptoms are at "
-                  "their worst, and symptoms that come and go tend to drift back towards their "
-                  "usual level whatever is done. Season, stress, sleep habits, other medicines "
-                  "and iron levels also move symptoms; a before-and-after comparison cannot rule "
-                  "them out.");
+  notes.push_back(
+      "This trial was not blinded: you knew when you took magnesium, and expecting "
+      "to feel better can itself ease symptoms and improve sleep. In a blinded trial "
+      "in older adults with poor sleep (Nielsen 2010), sleep scores improved as much "
+      "on placebo as on magnesium. A diary cannot separate a real effect from this "
+      "placebo effect.");
+  notes.push_back(
+      "Regression to the mean: people usually start a trial when symptoms are at "
+      "their worst, and symptoms that come and go tend to drift back towards their "
+      "usual level whatever is done. Season, stress, sleep habits, other medicines "
+      "and iron levels also move symptoms; a before-and-after comparison cannot rule "
+      "them out.");
   notes.push_back("Method: the 95 % interval is a moving-block bootstrap (" +
                   std::to_string(options.bootstrap.block_length) + "-day blocks, " +
                   std::to_string(options.bootstrap.replicates) +
@@ -795,34 +834,37 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
                     plural(result.baseline_days_with_magnesium, "day", "days") +
                     " of the magnesium-free phases, which makes any difference look smaller.");
   if (result.treatment_days_magnesium_recorded > result.treatment_days_with_magnesium)
-    notes.push_back("Magnesium is recorded as not taken on " +
-                    plural(result.treatment_days_magnesium_recorded -
-                               result.treatment_days_with_magnesium,
-                           "day", "days") +
-                    " of the magnesium phases.");
+    notes.push_back(
+        "Magnesium is recorded as not taken on " +
+        plural(result.treatment_days_magnesium_recorded - result.treatment_days_with_magnesium,
+               "day", "days") +
+        " of the magnesium phases.");
   if (plan.design == TrialDesign::abab) {
     if (!replication_failures.empty())
       notes.push_back("ABAB: the improvement did not repeat (" + replication_failures.front() +
                       "), so the verdict is not \"improved\" even if the pooled change is large.");
     else if (!second_pair_analysed)
-      notes.push_back("ABAB: the withdrawal and second magnesium phase are not analysed yet, so "
-                      "this is an AB answer for now.");
+      notes.push_back(
+          "ABAB: the withdrawal and second magnesium phase are not analysed yet, so "
+          "this is an AB answer for now.");
     else if (result.verdict == Verdict::improved)
-      notes.push_back("ABAB: symptoms improved on magnesium, returned without it and improved "
-                      "again when it restarted; that makes a real effect more likely, though "
-                      "placebo is still possible.");
+      notes.push_back(
+          "ABAB: symptoms improved on magnesium, returned without it and improved "
+          "again when it restarted; that makes a real effect more likely, though "
+          "placebo is still possible.");
   }
   if (result.primary.difference && result.primary.ci95 &&
       result.primary.assessment == Verdict::no_clear_change &&
       (result.primary.ci95->at(1) < 0 || result.primary.ci95->at(0) > 0))
-    notes.push_back((rls_primary ? std::string("RLS severity") : std::string("The primary outcome")) +
-                    " changed by " + signed_fixed(*result.primary.difference, 1) + " " +
-                    result.primary.unit + " and the interval excludes 0, but the change is smaller than the " +
-                    threshold_text + " threshold.");
+    notes.push_back(
+        (rls_primary ? std::string("RLS severity") : std::string("The primary outcome")) +
+        " changed by " + signed_fixed(*result.primary.difference, 1) + " " + result.primary.unit +
+        " and the interval excludes 0, but the change is smaller than the " + threshold_text +
+        " threshold.");
   if (result.treatment_side_effects.days_with_any > 0) {
     const auto& kinds = result.treatment_side_effects.kinds;
-    const auto most = std::max_element(kinds.begin(), kinds.end(),
-                                       [](const auto& x, const auto& y) { return x.days < y.days; });
+    const auto most = std::max_element(
+        kinds.begin(), kinds.end(), [](const auto& x, const auto& y) { return x.days < y.days; });
     notes.push_back("Side effects were recorded on " +
                     plural(result.treatment_side_effects.days_with_any, "day", "days") +
                     " on magnesium (most often " + in_words(most->kind) +
@@ -831,28 +873,31 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
   }
   switch (result.verdict) {
     case Verdict::improved:
-      notes.push_back("What next: if you want to carry on, keep the same dose and time, and tell "
-                      "your GP and pharmacist that you take magnesium (it affects how some "
-                      "medicines are absorbed). For a stronger answer, stop for 2 weeks and "
-                      "restart (an ABAB trial): an effect that disappears and comes back is more "
-                      "likely to be real.");
+      notes.push_back(
+          "What next: if you want to carry on, keep the same dose and time, and tell "
+          "your GP and pharmacist that you take magnesium (it affects how some "
+          "medicines are absorbed). For a stronger answer, stop for 2 weeks and "
+          "restart (an ABAB trial): an effect that disappears and comes back is more "
+          "likely to be real.");
       break;
     case Verdict::no_clear_change:
-      notes.push_back(rls_primary
-                          ? "What next: magnesium did not clearly help in this trial, so there is "
-                            "little reason to keep taking it for RLS or sleep. See your GP about your "
-                            "symptoms: RLS has treatments with stronger evidence."
-                          : "What next: magnesium did not clearly help your sleep in this trial, so "
-                            "there is little reason to keep taking it for sleep. See your GP: for "
-                            "long-lasting insomnia, CBT-I is the first-line treatment.");
+      notes.push_back(
+          rls_primary ? "What next: magnesium did not clearly help in this trial, so there is "
+                        "little reason to keep taking it for RLS or sleep. See your GP about your "
+                        "symptoms: RLS has treatments with stronger evidence."
+                      : "What next: magnesium did not clearly help your sleep in this trial, so "
+                        "there is little reason to keep taking it for sleep. See your GP: for "
+                        "long-lasting insomnia, CBT-I is the first-line treatment.");
       break;
     case Verdict::worse:
-      notes.push_back("What next: symptoms were clearly worse on magnesium. Stop taking it and "
-                      "see your GP; take this result with you.");
+      notes.push_back(
+          "What next: symptoms were clearly worse on magnesium. Stop taking it and "
+          "see your GP; take this result with you.");
       break;
     case Verdict::insufficient_data: {
       std::string reasons;
-      for (const auto& reason : result.primary.reasons) reasons += (reasons.empty() ? "" : "; ") + reason;
+      for (const auto& reason : result.primary.reasons)
+        reasons += (reasons.empty() ? "" : "; ") + reason;
       notes.push_back("What next: there are not enough diary days for a verdict (" + reasons +
                       "). Keep logging every night; an entry written days later from memory is "
                       "less reliable than a gap.");
@@ -860,11 +905,13 @@ TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>&
     }
   }
   if (rls_primary)
-    notes.push_back("Whatever the result, ask your GP to check your iron stores (ferritin and "
-                    "transferrin saturation) if they have not been checked recently: low iron "
-                    "makes RLS worse and is treatable.");
-  notes.push_back("This is information, not a diagnosis: discuss any change with your GP or "
-                  "pharmacist.");
+    notes.push_back(
+        "Whatever the result, ask your GP to check your iron stores (ferritin and "
+        "transferrin saturation) if they have not been checked recently: low iron "
+        "makes RLS worse and is treatable.");
+  notes.push_back(
+      "This is information, not a diagnosis: discuss any change with your GP or "
+      "pharmacist.");
   return result;
 }
 
@@ -874,8 +921,10 @@ namespace willis::core {
 
 TrialOptions trial_options_from(const Kb& kb) {
   TrialOptions options;
-  options.irls_minimal_important_change = kb.rules.threshold("trial_irls_minimal_important_change").value;
-  options.meaningful_sleep_efficiency_pct = kb.rules.threshold("trial_meaningful_sleep_efficiency_pct").value;
+  options.irls_minimal_important_change =
+      kb.rules.threshold("trial_irls_minimal_important_change").value;
+  options.meaningful_sleep_efficiency_pct =
+      kb.rules.threshold("trial_meaningful_sleep_efficiency_pct").value;
   options.meaningful_sleep_onset_min = kb.rules.threshold("trial_meaningful_sleep_onset_min").value;
   return options;
 }

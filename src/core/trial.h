@@ -29,7 +29,8 @@ bool takes_magnesium(PhaseKind kind);
 
 /// Minimum baseline, days (issue 3: "≥ 7 days without magnesium").
 inline constexpr int kMinBaselineDays = 7;
-/// Default magnesium phase: 8 weeks for AB; benefit in studies appeared after 4-8 weeks (kb/evidence.yaml (each entry's sources)).
+/// Default magnesium phase: 8 weeks for AB; benefit in studies appeared after 4-8 weeks
+/// (kb/evidence.yaml (each entry's sources)).
 inline constexpr int kDefaultTreatmentWeeks = 8;
 /// Default length of each magnesium phase in an ABAB trial.
 inline constexpr int kDefaultAbabTreatmentWeeks = 6;
@@ -55,9 +56,9 @@ struct TrialPlan {
   TrialDesign design = TrialDesign::ab;
   TrialOutcome primary = TrialOutcome::rls_severity;
   CalendarDate baseline_start;
-  CalendarDate treatment_start;   ///< the baseline ends the day before
-  int treatment_weeks = kDefaultTreatmentWeeks;     ///< each magnesium phase
-  int withdrawal_weeks = kDefaultWithdrawalWeeks;   ///< ABAB only
+  CalendarDate treatment_start;                    ///< the baseline ends the day before
+  int treatment_weeks = kDefaultTreatmentWeeks;    ///< each magnesium phase
+  int withdrawal_weeks = kDefaultWithdrawalWeeks;  ///< ABAB only
   bool operator==(const TrialPlan&) const = default;
 };
 
@@ -89,10 +90,11 @@ struct PhaseProgress {
 };
 
 struct TrialStatus {
-  std::string phase;            ///< "not-started", "baseline", "treatment", "withdrawal", "retreatment", "finished"
-  int day_in_phase = 0;         ///< 1-based; 0 when not in a phase
-  int phase_days = 0;           ///< length of the current phase
-  CalendarDate end;             ///< day after the last planned day
+  std::string
+      phase;  ///< "not-started", "baseline", "treatment", "withdrawal", "retreatment", "finished"
+  int day_in_phase = 0;  ///< 1-based; 0 when not in a phase
+  int phase_days = 0;    ///< length of the current phase
+  CalendarDate end;      ///< day after the last planned day
   std::vector<PhaseProgress> phases;
   int days_logged = 0;
   int days_missing = 0;
@@ -109,7 +111,8 @@ TrialStatus trial_status(const TrialPlan& plan, const std::vector<DiaryEntry>& e
 
 /// Regularized incomplete beta I_x(a, b), by Lentz's continued fraction (Numerical Recipes 6.4).
 double regularized_incomplete_beta(double a, double b, double x);
-/// Student-t cumulative distribution P(T <= t) with `df` (> 0, may be fractional) degrees of freedom.
+/// Student-t cumulative distribution P(T <= t) with `df` (> 0, may be fractional) degrees of
+/// freedom.
 double student_t_cdf(double t, double df);
 /// Two-sided p-value P(|T| >= |t|).
 double student_t_two_sided_p(double t, double df);
@@ -178,11 +181,13 @@ enum class Verdict { improved, no_clear_change, worse, insufficient_data };
 const char* to_string(Verdict verdict);
 
 struct OutcomeResult {
-  std::string outcome;          ///< "rls_severity", "sleep_efficiency", "sleep_onset_latency", "sleep_quality", "irls_total"
-  std::string unit;             ///< "points (0-10)", "%", "min", …
+  std::string outcome;  ///< "rls_severity", "sleep_efficiency", "sleep_onset_latency",
+                        ///< "sleep_quality", "irls_total"
+  std::string unit;     ///< "points (0-10)", "%", "min", …
   bool lower_is_better = true;
-  std::optional<double> threshold;  ///< meaningful change in the good direction; nullopt = none established
-  std::string threshold_source;     ///< where the threshold comes from, with its evidence tag
+  std::optional<double>
+      threshold;  ///< meaningful change in the good direction; nullopt = none established
+  std::string threshold_source;  ///< where the threshold comes from, with its evidence tag
   int baseline_days = 0;
   int treatment_days = 0;
   std::optional<double> baseline_mean;
@@ -212,7 +217,7 @@ struct PhaseAnalysis {
   CalendarDate window_start;  ///< the analysed days are [window_start, window_end)
   CalendarDate window_end;
   int days_expected = 0;
-  int days_logged = 0;  ///< days with the primary outcome
+  int days_logged = 0;                 ///< days with the primary outcome
   std::optional<double> rls_mean;      ///< mean RLS severity of the analysed days, when logged
   std::optional<double> primary_mean;  ///< mean of the primary outcome (what `analysed` counts)
   bool analysed = false;  ///< false when the phase is still running and too short to use yet
@@ -236,18 +241,20 @@ struct TrialResult {
 
 /// Meaningful changes for the secondary outcomes: the clinical-significance thresholds of the
 /// AASM systematic review of behavioural insomnia treatments (J Clin Sleep Med 2021, Table 3;
-/// sources: irls-mcic-abstract, edinger2021-thresholds, tag P): sleep efficiency 10 %, sleep onset latency 20 min.
+/// sources: irls-mcic-abstract, edinger2021-thresholds, tag P): sleep efficiency 10 %, sleep onset
+/// latency 20 min.
 inline constexpr double kMeaningfulSleepEfficiencyPct = 10;
 inline constexpr double kMeaningfulSleepOnsetMin = 20;
 /// Minimal clinically important change of the IRLS total: -9 points, anchor-based, pooled
-/// rotigotine trials in moderate-severe RLS (sources: irls-mcic-abstract, edinger2021-thresholds, tag P; transfer to mild RLS or to
-/// supplements is an assumption).
+/// rotigotine trials in moderate-severe RLS (sources: irls-mcic-abstract, edinger2021-thresholds,
+/// tag P; transfer to mild RLS or to supplements is an assumption).
 inline constexpr double kIrlsMinimalImportantChange = 9;
 
 struct TrialOptions {
   /// "improved" needs a reduction of at least this many points on the 0-10 severity scale AND a
   /// 95 % interval that excludes 0; "worse" mirrors it. willis's stated default (issue 3): a
-  /// minimal important change for 0-10 RLS ratings is not established (sources: irls-mcic-abstract, edinger2021-thresholds).
+  /// minimal important change for 0-10 RLS ratings is not established (sources: irls-mcic-abstract,
+  /// edinger2021-thresholds).
   double improvement_threshold = 2.0;
   /// Clinical thresholds; the values below equal kb/rules.yaml (trial_options_from reads the KB,
   /// and a test keeps the two equal).
@@ -269,7 +276,6 @@ TrialOptions trial_options_from(const Kb& kb);
 /// or more than 30 % of a window's elapsed days missing. Precondition: validate_plan passed.
 TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>& entries,
                            CalendarDate today, const TrialOptions& options = {});
-
 
 /// Analysis thresholds for missing data (issue 3).
 inline constexpr int kMinBaselineLogged = 7;

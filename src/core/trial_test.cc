@@ -19,7 +19,8 @@ TEST(IncompleteBeta, MatchesClosedForms) {
     EXPECT_NEAR(regularized_incomplete_beta(2.5, 7.25, x),
                 1 - regularized_incomplete_beta(7.25, 2.5, 1 - x), 1e-13);
   }
-  for (const double a : {0.5, 1.0, 4.0, 30.0}) EXPECT_NEAR(regularized_incomplete_beta(a, a, 0.5), 0.5, 1e-13);
+  for (const double a : {0.5, 1.0, 4.0, 30.0})
+    EXPECT_NEAR(regularized_incomplete_beta(a, a, 0.5), 0.5, 1e-13);
   EXPECT_EQ(regularized_incomplete_beta(2, 3, 0), 0);
   EXPECT_EQ(regularized_incomplete_beta(2, 3, 1), 1);
 }
@@ -88,7 +89,8 @@ std::vector<Observation> obs(const std::vector<double>& values) {
 }
 
 TEST(BlockBootstrap, ConstantSeriesGiveAPointInterval) {
-  const auto ci = block_bootstrap_ci({obs({6, 6, 6, 6, 6, 6, 6})}, {obs(std::vector<double>(28, 3))});
+  const auto ci =
+      block_bootstrap_ci({obs({6, 6, 6, 6, 6, 6, 6})}, {obs(std::vector<double>(28, 3))});
   EXPECT_DOUBLE_EQ(ci[0], -3);
   EXPECT_DOUBLE_EQ(ci[1], -3);
 }
@@ -161,7 +163,7 @@ TEST(TrialPlan, Validation) {
   ASSERT_TRUE(error);
   EXPECT_EQ(error->path, "treatment_start");
   EXPECT_NE(error->message.find("2026-01-12"), std::string::npos);  // says when to start instead
-  plan.treatment_start = {2026, 1, 12};  // exactly 7 days
+  plan.treatment_start = {2026, 1, 12};                             // exactly 7 days
   EXPECT_FALSE(validate_plan(plan));
   plan.treatment_weeks = 3;
   error = validate_plan(plan);
@@ -203,7 +205,7 @@ TEST(TrialStatus, BeforeTheStart) {
 
 TEST(TrialStatus, BaselineCountsLoggedAndMissingDays) {
   auto entries = daily({2026, 1, 5}, {2026, 1, 10}, 6, 0);  // 5, 6, 7, 8, 9 logged
-  entries.erase(entries.begin() + 2);                        // the 7th missing
+  entries.erase(entries.begin() + 2);                       // the 7th missing
   const auto status = trial_status(ab_plan(), entries, {2026, 1, 11});
   EXPECT_EQ(status.phase, "baseline");
   EXPECT_EQ(status.day_in_phase, 7);
@@ -215,7 +217,8 @@ TEST(TrialStatus, BaselineCountsLoggedAndMissingDays) {
   EXPECT_NE(status.todo[0].find("do NOT take magnesium"), std::string::npos);
   bool asks_for_yesterday = false;
   for (const auto& item : status.todo)
-    asks_for_yesterday = asks_for_yesterday || item.find("Log last night (2026-01-10)") != std::string::npos;
+    asks_for_yesterday =
+        asks_for_yesterday || item.find("Log last night (2026-01-10)") != std::string::npos;
   EXPECT_TRUE(asks_for_yesterday);
 }
 
@@ -383,7 +386,8 @@ TEST(TrialOptions, ClinicalThresholdsComeFromTheKb) {
   const TrialOptions defaults;
   const TrialOptions from_kb = trial_options_from(testing::kb());
   EXPECT_DOUBLE_EQ(from_kb.irls_minimal_important_change, defaults.irls_minimal_important_change);
-  EXPECT_DOUBLE_EQ(from_kb.meaningful_sleep_efficiency_pct, defaults.meaningful_sleep_efficiency_pct);
+  EXPECT_DOUBLE_EQ(from_kb.meaningful_sleep_efficiency_pct,
+                   defaults.meaningful_sleep_efficiency_pct);
   EXPECT_DOUBLE_EQ(from_kb.meaningful_sleep_onset_min, defaults.meaningful_sleep_onset_min);
 }
 

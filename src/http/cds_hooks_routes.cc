@@ -72,25 +72,30 @@ std::string normalize_origin(std::string_view url, bool allow_path) {
     rest.resize(path_start);
   }
   std::string host = rest;
-  if (const auto colon = rest.rfind(':'); colon != std::string::npos && rest.find(']', colon) == std::string::npos) {
+  if (const auto colon = rest.rfind(':');
+      colon != std::string::npos && rest.find(']', colon) == std::string::npos) {
     host = rest.substr(0, colon);
     const std::string digits = rest.substr(colon + 1);
-    if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) return {};
+    if (digits.empty() || digits.size() > 5 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      return {};
     port = std::stoi(digits);
     if (port < 1 || port > 65535) return {};
   }
   if (host.empty()) return {};
   const bool bracketed = host.front() == '[' && host.back() == ']' && host.size() > 2;
   for (const char ch : bracketed ? host.substr(1, host.size() - 2) : host)
-    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.' || (bracketed && ch == ':')))
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.' ||
+          (bracketed && ch == ':')))
       return {};
   return scheme + "://" + host + ":" + std::to_string(port);
 }
 
 bool is_bearer_token(std::string_view token) {
   std::size_t idx = 0;
-  while (idx < token.size() && (std::isalnum(static_cast<unsigned char>(token[idx])) ||
-                                std::string_view("-._~+/").find(token[idx]) != std::string_view::npos))
+  while (idx < token.size() &&
+         (std::isalnum(static_cast<unsigned char>(token[idx])) ||
+          std::string_view("-._~+/").find(token[idx]) != std::string_view::npos))
     ++idx;
   if (idx == 0) return false;
   while (idx < token.size() && token[idx] == '=') ++idx;
@@ -116,9 +121,12 @@ void discovery(const State&, const Request&, Response& res) {
 void hook(State& state, const Request& req, Response& res) {
   cors(res);
   const codec::CdsService* service = codec::find_cds_service(req.matches[1].str());
-  if (!service) return outcome(res, 404, "not-found", "no CDS service \"" + req.matches[1].str() + "\" here");
+  if (!service)
+    return outcome(res, 404, "not-found", "no CDS service \"" + req.matches[1].str() + "\" here");
   if (req.body.size() > state.config.max_body_bytes)
-    return outcome(res, 413, "too-costly", "the request is larger than " + std::to_string(state.config.max_body_bytes) + " bytes");
+    return outcome(
+        res, 413, "too-costly",
+        "the request is larger than " + std::to_string(state.config.max_body_bytes) + " bytes");
   auto parsed = codec::parse_cds_request(req.body, *service);
   if (!parsed.ok()) {
     const auto& e = parsed.error();
@@ -137,16 +145,22 @@ void hook(State& state, const Request& req, Response& res) {
     if (request.fhir_server.empty() || !state.config.allow_fetch || origin.empty() ||
         std::find(allowed.begin(), allowed.end(), origin) == allowed.end())
       return outcome(res, 412, "required",
-                     "prefetch missing (" + keys + ") and no fhirServer willis may read it from: send the prefetch "
-                     "listed by GET /cds-services (willis reads only from servers started with --fhir-allow)");
+                     "prefetch missing (" + keys +
+                         ") and no fhirServer willis may read it from: send the prefetch "
+                         "listed by GET /cds-services (willis reads only from servers started with "
+                         "--fhir-allow)");
     if (!request.access_token.empty() && !is_bearer_token(request.access_token))
-      return outcome(res, 400, "invalid", "fhirAuthorization.access_token: not an RFC 6750 bearer token");
+      return outcome(res, 400, "invalid",
+                     "fhirAuthorization.access_token: not an RFC 6750 bearer token");
     for (const auto& key : missing) {
       ++state.counters->fetches;
       const OutboundResult fetched =
-          fetch_fhir(request.fhir_server, codec::prefetch_query(key, request), request.access_token, state.config);
+          fetch_fhir(request.fhir_server, codec::prefetch_query(key, request), request.access_token,
+                     state.config);
       if (!fetched.ok)
-        return outcome(res, 412, "required", "prefetch " + key + " missing and reading it from fhirServer failed: " + fetched.problem);
+        return outcome(res, 412, "required",
+                       "prefetch " + key +
+                           " missing and reading it from fhirServer failed: " + fetched.problem);
       request.prefetch.emplace_back(key, fetched.body);
     }
   }
@@ -183,9 +197,11 @@ void feedback(State& state, const Request& req, Response& res) {
 
 }  // namespace
 
-std::shared_ptr<const CdsHooksCounters> add_cds_hooks_routes(httplib::Server& server, const CdsHooksConfig& config) {
+std::shared_ptr<const CdsHooksCounters> add_cds_hooks_routes(httplib::Server& server,
+                                                             const CdsHooksConfig& config) {
   auto state = std::make_shared<State>(config);
-  server.Get("/cds-services", [state](const Request& req, Response& res) { discovery(*state, req, res); });
+  server.Get("/cds-services",
+             [state](const Request& req, Response& res) { discovery(*state, req, res); });
   post_reading_body(server, R"(/cds-services/([A-Za-z0-9-]+))",
                     [state](const Request& req, Response& res) { hook(*state, req, res); });
   post_reading_body(server, R"(/cds-services/([A-Za-z0-9-]+)/feedback)",

@@ -8,9 +8,11 @@
 //     http::add_cds_hooks_routes(server, cds);
 //
 // Routes (CORS headers on these only):
-//   GET  /cds-services                      discovery: willis-patient-view, -order-select, -order-sign
-//   POST /cds-services/{id}                 cards; 400 malformed, 404 unknown service, 412 prefetch
-//                                           missing and no allowed fhirServer (OperationOutcome bodies)
+//   GET  /cds-services                      discovery: willis-patient-view, -order-select,
+//   -order-sign POST /cds-services/{id}                 cards; 400 malformed, 404 unknown service,
+//   412 prefetch
+//                                           missing and no allowed fhirServer (OperationOutcome
+//                                           bodies)
 //   POST /cds-services/{id}/feedback        accepted and counted; nothing stored
 //   OPTIONS /cds-services...                CORS preflight
 #pragma once
@@ -39,7 +41,8 @@ struct CdsHooksConfig {
 
   const core::Kb& kb;
   const core::NameIndex& names;
-  /// Today's local date (ages are computed at it). Required: `willis serve` passes app::Clock::today.
+  /// Today's local date (ages are computed at it). Required: `willis serve` passes
+  /// app::Clock::today.
   std::function<core::CalendarDate()> today;
   /// An absolute URL of the willis report for a patient ("{patientId}" is replaced); empty = cards
   /// carry no report link.
@@ -72,6 +75,7 @@ struct CdsHooksCounters {
 
 /// Registers the routes above on `server`. The server's own pre-routing gate (Host check, token)
 /// still runs first. Returns the counters (shared with the handlers).
-std::shared_ptr<const CdsHooksCounters> add_cds_hooks_routes(httplib::Server& server, const CdsHooksConfig& config);
+std::shared_ptr<const CdsHooksCounters> add_cds_hooks_routes(httplib::Server& server,
+                                                             const CdsHooksConfig& config);
 
 }  // namespace willis::http

@@ -17,7 +17,8 @@ namespace willis::http {
 namespace {
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(WILLIS_SOURCE_DIR) + "/tests/fixtures/cds-hooks/" + name, std::ios::binary);
+  std::ifstream in(std::string(WILLIS_SOURCE_DIR) + "/tests/fixtures/cds-hooks/" + name,
+                   std::ios::binary);
   EXPECT_TRUE(in) << name;
   std::ostringstream text;
   text << in.rdbuf();
@@ -61,13 +62,17 @@ CdsHooksConfig config() {
 }
 
 /// The CDS routes plus one ordinary route, to show CORS stays on /cds-services.
-std::shared_ptr<const CdsHooksCounters> install(httplib::Server& server, CdsHooksConfig c = config()) {
-  server.Get("/other", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+std::shared_ptr<const CdsHooksCounters> install(httplib::Server& server,
+                                                CdsHooksConfig c = config()) {
+  server.Get("/other", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok", "text/plain");
+  });
   return add_cds_hooks_routes(server, c);
 }
 
 void expect_valid_cards(const std::string& body) {
-  for (const auto& problem : codec::check_cds_response(body)) ADD_FAILURE() << problem << "\n" << body;
+  for (const auto& problem : codec::check_cds_response(body))
+    ADD_FAILURE() << problem << "\n" << body;
 }
 
 TEST(CdsHooksRoutes, DiscoveryWithCorsOnlyOnCdsRoutes) {
@@ -85,7 +90,8 @@ TEST(CdsHooksRoutes, DiscoveryWithCorsOnlyOnCdsRoutes) {
   const auto preflight = client.Options("/cds-services/willis-order-select");
   ASSERT_TRUE(preflight);
   EXPECT_EQ(preflight->status, 204);
-  EXPECT_NE(preflight->get_header_value("Access-Control-Allow-Headers").find("Authorization"), std::string::npos);
+  EXPECT_NE(preflight->get_header_value("Access-Control-Allow-Headers").find("Authorization"),
+            std::string::npos);
 }
 
 TEST(CdsHooksRoutes, EachHookWithPrefetchAnswersValidCards) {
@@ -98,7 +104,8 @@ TEST(CdsHooksRoutes, EachHookWithPrefetchAnswersValidCards) {
       {"willis-patient-view", "willis-patient-view-rls.json"},
   };
   for (const auto& [id, file] : cases) {
-    const auto res = client.Post(std::string("/cds-services/") + id, fixture(file), "application/json");
+    const auto res =
+        client.Post(std::string("/cds-services/") + id, fixture(file), "application/json");
     ASSERT_TRUE(res) << httplib::to_string(res.error());
     EXPECT_EQ(res->status, 200) << id << ": " << res->body;
     EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "*");
@@ -112,18 +119,21 @@ TEST(CdsHooksRoutes, EachHookWithPrefetchAnswersValidCards) {
 TEST(CdsHooksRoutes, ErrorsAreOperationOutcomes) {
   Loopback server([&](httplib::Server& s) { install(s); });
   auto client = server.client();
-  const auto no_prefetch = client.Post("/cds-services/willis-patient-view", fixture("willis-patient-view-no-prefetch.json"),
-                                       "application/json");
+  const auto no_prefetch =
+      client.Post("/cds-services/willis-patient-view",
+                  fixture("willis-patient-view-no-prefetch.json"), "application/json");
   ASSERT_TRUE(no_prefetch);
   EXPECT_EQ(no_prefetch->status, 412);
   EXPECT_NE(no_prefetch->body.find("\"resourceType\":\"OperationOutcome\""), std::string::npos);
   EXPECT_NE(no_prefetch->body.find("patient"), std::string::npos);
-  const auto malformed = client.Post("/cds-services/willis-patient-view", "{\"hook\": ", "application/json");
+  const auto malformed =
+      client.Post("/cds-services/willis-patient-view", "{\"hook\": ", "application/json");
   ASSERT_TRUE(malformed);
   EXPECT_EQ(malformed->status, 400);
   EXPECT_NE(malformed->body.find("OperationOutcome"), std::string::npos);
-  const auto wrong_hook = client.Post("/cds-services/willis-patient-view", fixture("willis-order-sign-unknown.json"),
-                                      "application/json");
+  const auto wrong_hook =
+      client.Post("/cds-services/willis-patient-view", fixture("willis-order-sign-unknown.json"),
+                  "application/json");
   ASSERT_TRUE(wrong_hook);
   EXPECT_EQ(wrong_hook->status, 400);
   const auto unknown = client.Post("/cds-services/someone-else", "{}", "application/json");
@@ -136,8 +146,8 @@ TEST(CdsHooksRoutes, OversizedBodyIs413) {
   c.max_body_bytes = 1024;
   Loopback server([&](httplib::Server& s) { install(s, c); });
   auto client = server.client();
-  const auto res = client.Post("/cds-services/willis-order-select", fixture("willis-order-select-cipro.json"),
-                               "application/json");
+  const auto res = client.Post("/cds-services/willis-order-select",
+                               fixture("willis-order-select-cipro.json"), "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 413);
 }
@@ -152,8 +162,9 @@ void fhir_routes(httplib::Server& s, std::string* seen_authorization, std::mutex
       std::lock_guard<std::mutex> guard(*lock);
       *seen_authorization = req.get_header_value("Authorization");
     }
-    res.set_content(R"({"resourceType":"Patient","id":"p1","gender":"male","birthDate":"1950-02-02"})",
-                    "application/fhir+json");
+    res.set_content(
+        R"({"resourceType":"Patient","id":"p1","gender":"male","birthDate":"1950-02-02"})",
+        "application/fhir+json");
   });
   s.Get("/fhir/MedicationRequest", [=](const httplib::Request& req, httplib::Response& res) {
     EXPECT_EQ(req.get_param_value("patient"), "p1");
@@ -179,7 +190,8 @@ void fhir_routes(httplib::Server& s, std::string* seen_authorization, std::mutex
 
 std::string request_with_server(const std::string& fhir_server) {
   return R"({"hook":"order-select","hookInstance":"3c0b5a0e-0000-4000-8000-000000000001","fhirServer":")" +
-         fhir_server + R"(","fhirAuthorization":{"access_token":"secret-token","token_type":"Bearer","expires_in":300,
+         fhir_server +
+         R"(","fhirAuthorization":{"access_token":"secret-token","token_type":"Bearer","expires_in":300,
       "scope":"user/Patient.read","subject":"willis"},
       "context":{"userId":"Practitioner/1","patientId":"p1","selections":["MedicationRequest/d1"],
       "draftOrders":{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"MedicationRequest",
@@ -235,9 +247,12 @@ TEST(CdsHooksRoutes, AFhirServerNotAllowedIsNeverContacted) {
   for (const CdsHooksConfig& c : {none, elsewhere}) {
     Loopback server([&](httplib::Server& s) { install(s, c); });
     auto client = server.client();
-    for (const std::string& base : std::vector<std::string>{fhir.server.url() + "/fhir", "http://localhost:" + std::to_string(fhir.server.port()) + "/fhir",
-                                    "HTTP://127.0.0.1:" + std::to_string(fhir.server.port()) + "/fhir"}) {
-      const auto res = client.Post("/cds-services/willis-order-select", request_with_server(base), "application/json");
+    for (const std::string& base : std::vector<std::string>{
+             fhir.server.url() + "/fhir",
+             "http://localhost:" + std::to_string(fhir.server.port()) + "/fhir",
+             "HTTP://127.0.0.1:" + std::to_string(fhir.server.port()) + "/fhir"}) {
+      const auto res = client.Post("/cds-services/willis-order-select", request_with_server(base),
+                                   "application/json");
       ASSERT_TRUE(res) << httplib::to_string(res.error());
       EXPECT_EQ(res->status, 412) << res->body;
       EXPECT_NE(res->body.find("--fhir-allow"), std::string::npos) << res->body;
@@ -255,11 +270,13 @@ TEST(CdsHooksRoutes, OpenAndClosedPortsAnswerAlike) {
   }  // nothing listens there now
   Loopback server([&](httplib::Server& s) { install(s); });
   auto client = server.client();
-  const auto to_open = client.Post("/cds-services/willis-order-select", request_with_server(open.server.url() + "/fhir"),
-                                   "application/json");
-  const auto to_closed = client.Post("/cds-services/willis-order-select",
-                                     request_with_server("http://127.0.0.1:" + std::to_string(closed_port) + "/fhir"),
-                                     "application/json");
+  const auto to_open =
+      client.Post("/cds-services/willis-order-select",
+                  request_with_server(open.server.url() + "/fhir"), "application/json");
+  const auto to_closed =
+      client.Post("/cds-services/willis-order-select",
+                  request_with_server("http://127.0.0.1:" + std::to_string(closed_port) + "/fhir"),
+                  "application/json");
   ASSERT_TRUE(to_open && to_closed);
   EXPECT_EQ(to_open->status, to_closed->status);
   EXPECT_EQ(to_open->body, to_closed->body);
@@ -270,9 +287,11 @@ TEST(CdsHooksRoutes, ATokenThatCouldInjectHeadersIsRefusedBeforeAnyConnection) {
   CountingFhir fhir;
   Loopback server([&](httplib::Server& s) { install(s, allowing(fhir.server)); });
   auto client = server.client();
-  for (const std::string& token : std::vector<std::string>{std::string("abc\\r\\nX-Injected: 1"), std::string("abc def"), std::string("=abc")}) {
-    const auto res = client.Post("/cds-services/willis-order-select", with_token(fhir.server.url() + "/fhir", token),
-                                 "application/json");
+  for (const std::string& token : std::vector<std::string>{
+           std::string("abc\\r\\nX-Injected: 1"), std::string("abc def"), std::string("=abc")}) {
+    const auto res =
+        client.Post("/cds-services/willis-order-select",
+                    with_token(fhir.server.url() + "/fhir", token), "application/json");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400) << token << " " << res->body;
   }
@@ -311,8 +330,8 @@ TEST(CdsHooksRoutes, MissingPrefetchIsFetchedFromTheFhirServer) {
   std::shared_ptr<const CdsHooksCounters> counters;
   Loopback server([&](httplib::Server& s) { counters = install(s, allowing(fhir)); });
   auto client = server.client();
-  const auto res = client.Post("/cds-services/willis-order-select", request_with_server(fhir.url() + "/fhir/"),
-                               "application/json");
+  const auto res = client.Post("/cds-services/willis-order-select",
+                               request_with_server(fhir.url() + "/fhir/"), "application/json");
   ASSERT_TRUE(res) << httplib::to_string(res.error());
   EXPECT_EQ(res->status, 200) << res->body;
   expect_valid_cards(res->body);
@@ -334,8 +353,8 @@ TEST(CdsHooksRoutes, RedirectsAreNotFollowed) {
   });
   Loopback server([&](httplib::Server& s) { install(s, allowing(fhir)); });
   auto client = server.client();
-  const auto res = client.Post("/cds-services/willis-order-select", request_with_server(fhir.url() + "/fhir"),
-                               "application/json");
+  const auto res = client.Post("/cds-services/willis-order-select",
+                               request_with_server(fhir.url() + "/fhir"), "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 412);
   EXPECT_NE(res->body.find("redirect"), std::string::npos) << res->body;
@@ -351,8 +370,8 @@ TEST(CdsHooksRoutes, OversizedFhirAnswerIsRefused) {
   c.max_fetch_bytes = 16 * 1024;
   Loopback server([&](httplib::Server& s) { install(s, c); });
   auto client = server.client();
-  const auto res = client.Post("/cds-services/willis-order-select", request_with_server(fhir.url() + "/fhir"),
-                               "application/json");
+  const auto res = client.Post("/cds-services/willis-order-select",
+                               request_with_server(fhir.url() + "/fhir"), "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 412);
   EXPECT_NE(res->body.find("larger than"), std::string::npos) << res->body;
@@ -362,12 +381,14 @@ TEST(CdsHooksRoutes, FeedbackIsCountedNotStored) {
   std::shared_ptr<const CdsHooksCounters> counters;
   Loopback server([&](httplib::Server& s) { counters = install(s); });
   auto client = server.client();
-  const auto ok = client.Post("/cds-services/willis-order-select/feedback",
-                              fixture("spec-22-example-suggestion-accepted.json"), "application/json");
+  const auto ok =
+      client.Post("/cds-services/willis-order-select/feedback",
+                  fixture("spec-22-example-suggestion-accepted.json"), "application/json");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200);
   EXPECT_EQ(ok->get_header_value("Access-Control-Allow-Origin"), "*");
-  const auto bad = client.Post("/cds-services/willis-order-select/feedback", "{\"feedback\": 3}", "application/json");
+  const auto bad = client.Post("/cds-services/willis-order-select/feedback", "{\"feedback\": 3}",
+                               "application/json");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
   EXPECT_EQ(counters->feedback_calls.load(), 1u);

@@ -27,13 +27,20 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   int bits = 0;
   for (const char ch : text) {
     int digit;
-    if (ch >= 'A' && ch <= 'Z') digit = ch - 'A';
-    else if (ch >= 'a' && ch <= 'z') digit = ch - 'a' + 26;
-    else if (ch >= '0' && ch <= '9') digit = ch - '0' + 52;
-    else if (ch == '-') digit = 62;
-    else if (ch == '_') digit = 63;
-    else if (ch == '=') break;
-    else return std::nullopt;
+    if (ch >= 'A' && ch <= 'Z')
+      digit = ch - 'A';
+    else if (ch >= 'a' && ch <= 'z')
+      digit = ch - 'a' + 26;
+    else if (ch >= '0' && ch <= '9')
+      digit = ch - '0' + 52;
+    else if (ch == '-')
+      digit = 62;
+    else if (ch == '_')
+      digit = 63;
+    else if (ch == '=')
+      break;
+    else
+      return std::nullopt;
     value = (value << 6) | static_cast<unsigned>(digit);
     bits += 6;
     if (bits >= 8) {
@@ -63,8 +70,10 @@ Pkey key_from(const char* type, OSSL_PARAM_BLD* build) {
 }
 
 Pkey rsa_key(const std::string& n, const std::string& e) {
-  BIGNUM* bn_n = BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()), static_cast<int>(n.size()), nullptr);
-  BIGNUM* bn_e = BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()), static_cast<int>(e.size()), nullptr);
+  BIGNUM* bn_n = BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()),
+                           static_cast<int>(n.size()), nullptr);
+  BIGNUM* bn_e = BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()),
+                           static_cast<int>(e.size()), nullptr);
   OSSL_PARAM_BLD* build = OSSL_PARAM_BLD_new();
   Pkey key;
   if (bn_n && bn_e && build && OSSL_PARAM_BLD_push_BN(build, OSSL_PKEY_PARAM_RSA_N, bn_n) &&
@@ -77,7 +86,10 @@ Pkey rsa_key(const std::string& n, const std::string& e) {
 }
 
 Pkey ec_key(const std::string& crv, const std::string& x, const std::string& y) {
-  const char* group = crv == "P-256" ? "prime256v1" : crv == "P-384" ? "secp384r1" : crv == "P-521" ? "secp521r1" : nullptr;
+  const char* group = crv == "P-256"   ? "prime256v1"
+                      : crv == "P-384" ? "secp384r1"
+                      : crv == "P-521" ? "secp521r1"
+                                       : nullptr;
   if (!group || x.empty() || x.size() != y.size()) return nullptr;
   const std::string point = std::string(1, '\x04') + x + y;  // uncompressed
   OSSL_PARAM_BLD* build = OSSL_PARAM_BLD_new();
@@ -112,11 +124,14 @@ std::string_view kty_for(jwt_alg_t alg) {
   switch (alg) {
     case JWT_ALG_RS256:
     case JWT_ALG_RS384:
-    case JWT_ALG_RS512: return "RSA";
+    case JWT_ALG_RS512:
+      return "RSA";
     case JWT_ALG_ES256:
     case JWT_ALG_ES384:
-    case JWT_ALG_ES512: return "EC";
-    default: return "";
+    case JWT_ALG_ES512:
+      return "EC";
+    default:
+      return "";
   }
 }
 
@@ -149,18 +164,23 @@ bool audience_matches(jwt_t* jwt, const std::vector<std::string>& audiences) {
 
 /// The signing keys of one JWKS document; an unusable document or key is an error (fail closed:
 /// a set willis cannot read wholly is not half-trusted).
-core::Result<std::vector<CdsJwtVerifier::Key>> parse_jwks(const std::string& text, std::size_t max_keys) {
-  const auto fail = [](std::string message) { return core::Error{core::Errc::invalid_value, "jwks", std::move(message)}; };
+core::Result<std::vector<CdsJwtVerifier::Key>> parse_jwks(const std::string& text,
+                                                          std::size_t max_keys) {
+  const auto fail = [](std::string message) {
+    return core::Error{core::Errc::invalid_value, "jwks", std::move(message)};
+  };
   std::vector<CdsJwtVerifier::Key> out;
   simdjson::dom::parser parser;
   simdjson::dom::array keys;
-  if (parser.parse(text).at_key("keys").get_array().get(keys)) return fail("not a JWKS: {\"keys\": [...]} expected");
+  if (parser.parse(text).at_key("keys").get_array().get(keys))
+    return fail("not a JWKS: {\"keys\": [...]} expected");
   if (keys.size() > max_keys) return fail("more than " + std::to_string(max_keys) + " keys");
   for (auto jwk : keys) {
     std::string_view kty, kid, n, e, crv, x, y, use;
     if (jwk["kty"].get_string().get(kty)) return fail("a key without kty");
     if (jwk["kid"].get_string().get(kid)) kid = "";
-    if (!jwk["use"].get_string().get(use) && use != "sig") continue;  // encryption keys are not for this
+    if (!jwk["use"].get_string().get(use) && use != "sig")
+      continue;  // encryption keys are not for this
     Pkey key;
     if (kty == "RSA" && !jwk["n"].get_string().get(n) && !jwk["e"].get_string().get(e)) {
       const auto bn = base64url_decode(n), be = base64url_decode(e);
@@ -170,34 +190,44 @@ core::Result<std::vector<CdsJwtVerifier::Key>> parse_jwks(const std::string& tex
       const auto bx = base64url_decode(x), by = base64url_decode(y);
       if (bx && by) key = ec_key(std::string(crv), *bx, *by);
     } else {
-      return fail("key " + std::string(kid) + ": only RSA (n, e) and EC (crv, x, y) public keys are accepted");
+      return fail("key " + std::string(kid) +
+                  ": only RSA (n, e) and EC (crv, x, y) public keys are accepted");
     }
-    if (!key) return fail("key " + std::string(kid) + ": not a usable public key (RSA under 2048 bits, or an unknown curve?)");
+    if (!key)
+      return fail("key " + std::string(kid) +
+                  ": not a usable public key (RSA under 2048 bits, or an unknown curve?)");
     out.push_back(CdsJwtVerifier::Key{std::string(kid), std::string(kty), pem_of(key.get())});
   }
   return out;
 }
 
-bool is_http_url(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
+bool is_http_url(const std::string& url) {
+  return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+}
 
 }  // namespace
 
 core::Result<std::unique_ptr<CdsJwtVerifier>> CdsJwtVerifier::make(CdsJwtOptions options) {
-  const auto fail = [](std::string message) { return core::Error{core::Errc::invalid_value, "jwks", std::move(message)}; };
+  const auto fail = [](std::string message) {
+    return core::Error{core::Errc::invalid_value, "jwks", std::move(message)};
+  };
   if (options.issuers.empty()) return fail("no accepted issuer");
   if (options.audience.empty()) return fail("no audience");
   for (const auto& url : options.jwks_urls)
-    if (!is_http_url(url) || url.size() > 2048) return fail(url + ": a JWKS URL must be http(s)://...");
+    if (!is_http_url(url) || url.size() > 2048)
+      return fail(url + ": a JWKS URL must be http(s)://...");
   std::unique_ptr<CdsJwtVerifier> verifier(new CdsJwtVerifier(std::move(options)));
   for (const auto& text : verifier->options_.jwks) {
     auto keys = parse_jwks(text, std::numeric_limits<std::size_t>::max());
     if (!keys.ok()) return keys.error();
     for (auto& key : keys.value()) verifier->keys_.push_back(std::move(key));
   }
-  if (verifier->keys_.empty() && verifier->options_.jwks_urls.empty()) return fail("no signing key in the JWKS");
+  if (verifier->keys_.empty() && verifier->options_.jwks_urls.empty())
+    return fail("no signing key in the JWKS");
   for (const auto& url : verifier->options_.jwks_urls) verifier->remote_[url];
   if (!verifier->options_.now)
-    return core::Error{core::Errc::invalid_value, "now", "no clock to check the token's times (app::Clock)"};
+    return core::Error{core::Errc::invalid_value, "now",
+                       "no clock to check the token's times (app::Clock)"};
   return verifier;
 }
 
@@ -210,7 +240,8 @@ std::uint64_t CdsJwtVerifier::jwks_fetches() const {
   return fetches_;
 }
 
-std::vector<CdsJwtVerifier::Key> CdsJwtVerifier::remote_keys(const std::string& url, const std::string& kid,
+std::vector<CdsJwtVerifier::Key> CdsJwtVerifier::remote_keys(const std::string& url,
+                                                             const std::string& kid,
                                                              std::string& problem) {
   std::lock_guard lock(jwks_mutex_);
   RemoteSet& set = remote_.at(url);  // only allow-listed URLs have an entry
@@ -224,8 +255,9 @@ std::vector<CdsJwtVerifier::Key> CdsJwtVerifier::remote_keys(const std::string& 
     set.last_attempt = at;
     ++fetches_;
     // Fetched under the lock: concurrent requests wait for one fetch instead of each making one.
-    const OutboundResult got = options_.fetch ? options_.fetch(url)
-                                              : outbound_get(url, "application/json", "", options_.fetch_limits);
+    const OutboundResult got =
+        options_.fetch ? options_.fetch(url)
+                       : outbound_get(url, "application/json", "", options_.fetch_limits);
     if (!got.ok) {
       problem = "the JWKS at " + url + " could not be read: " + got.problem;
     } else if (auto keys = parse_jwks(got.body, options_.max_keys_per_set); !keys.ok()) {
@@ -238,23 +270,27 @@ std::vector<CdsJwtVerifier::Key> CdsJwtVerifier::remote_keys(const std::string& 
   }
   // Keys past their lifetime are not used, even when a refetch failed (fail closed).
   if (set.has_keys && at < set.fetched_at + options_.jwks_ttl_seconds) return set.keys;
-  if (problem.empty()) problem = "no valid keys from the JWKS at " + url + " (fetched again at most every " +
-                                 std::to_string(options_.jwks_refetch_seconds) + " s)";
+  if (problem.empty())
+    problem = "no valid keys from the JWKS at " + url + " (fetched again at most every " +
+              std::to_string(options_.jwks_refetch_seconds) + " s)";
   return {};
 }
 
-std::optional<std::string> CdsJwtVerifier::check(const std::string& token, const std::string& path) {
+std::optional<std::string> CdsJwtVerifier::check(const std::string& token,
+                                                 const std::string& path) {
   if (token.empty()) return "no bearer token";
   if (token.size() > 16 * 1024) return "the token is too long";
   // The header (unverified) only says which key to try and with which algorithm. libjwt decodes
   // without a key as alg "none", so it is read here.
   const auto dot = token.find('.');
-  const auto header = base64url_decode(std::string_view(token).substr(0, dot == std::string::npos ? 0 : dot));
+  const auto header =
+      base64url_decode(std::string_view(token).substr(0, dot == std::string::npos ? 0 : dot));
   if (dot == std::string::npos || !header) return "not a JWT";
   simdjson::dom::parser parser;
   simdjson::dom::object fields;
   std::string_view alg_name, kid_name, jku_name;
-  if (parser.parse(*header).get_object().get(fields) || fields["alg"].get_string().get(alg_name)) return "not a JWT";
+  if (parser.parse(*header).get_object().get(fields) || fields["alg"].get_string().get(alg_name))
+    return "not a JWT";
   if (fields["kid"].get_string().get(kid_name)) kid_name = "";
   const bool has_jku = fields["jku"].error() != simdjson::NO_SUCH_FIELD;
   if (has_jku && fields["jku"].get_string().get(jku_name)) return "the jku header is not a string";
@@ -264,7 +300,8 @@ std::optional<std::string> CdsJwtVerifier::check(const std::string& token, const
   const std::string kid(kid_name), jku(jku_name);
   // A jku is honoured only when it is exactly an allow-listed URL; checked before any fetch, so a
   // token can never make willis connect anywhere else.
-  if (has_jku && std::find(options_.jwks_urls.begin(), options_.jwks_urls.end(), jku) == options_.jwks_urls.end())
+  if (has_jku && std::find(options_.jwks_urls.begin(), options_.jwks_urls.end(), jku) ==
+                     options_.jwks_urls.end())
     return "the JWKS URL (jku) is not one willis was started with (--cds-jwks URL)";
 
   const auto try_keys = [&](const std::vector<Key>& keys) -> Jwt {
@@ -272,7 +309,8 @@ std::optional<std::string> CdsJwtVerifier::check(const std::string& token, const
       if (key.kty != kty || (!kid.empty() && key.kid != kid)) continue;
       jwt_t* raw = nullptr;
       if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key.pem.data()),
-                     static_cast<int>(key.pem.size())) == 0 && raw) {
+                     static_cast<int>(key.pem.size())) == 0 &&
+          raw) {
         Jwt candidate(raw);
         if (jwt_get_alg(candidate.get()) == alg) return candidate;
       } else if (raw) {
@@ -295,7 +333,8 @@ std::optional<std::string> CdsJwtVerifier::check(const std::string& token, const
     }
   }
   if (!verified)
-    return "the signature does not verify with any key of the JWKS" + (fetch_problem.empty() ? "" : " (" + fetch_problem + ")");
+    return "the signature does not verify with any key of the JWKS" +
+           (fetch_problem.empty() ? "" : " (" + fetch_problem + ")");
 
   const std::int64_t now = this->now();
   const char* iss = jwt_get_grant(verified.get(), "iss");
@@ -312,12 +351,15 @@ std::optional<std::string> CdsJwtVerifier::check(const std::string& token, const
     audiences.push_back(base + path.substr(kServices.size()));
   }
   if (!audience_matches(verified.get(), audiences))
-    return "the audience (aud) is not " + audiences.back() + (audiences.size() > 1 ? " or " + audiences.front() : "");
+    return "the audience (aud) is not " + audiences.back() +
+           (audiences.size() > 1 ? " or " + audiences.front() : "");
   const auto exp = int_grant(verified.get(), "exp");
   if (!exp) return "no expiry (exp)";
   if (now > *exp + options_.leeway_seconds) return "the token has expired (exp)";
-  if (*exp - now > options_.max_lifetime_seconds + options_.leeway_seconds) return "the token lives too long (exp)";
-  if (const auto iat = int_grant(verified.get(), "iat"); iat && *iat > now + options_.leeway_seconds)
+  if (*exp - now > options_.max_lifetime_seconds + options_.leeway_seconds)
+    return "the token lives too long (exp)";
+  if (const auto iat = int_grant(verified.get(), "iat");
+      iat && *iat > now + options_.leeway_seconds)
     return "the token was issued in the future (iat)";
   const char* jti_grant = jwt_get_grant(verified.get(), "jti");
   const std::string jti = jti_grant ? jti_grant : "";

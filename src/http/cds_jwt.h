@@ -11,10 +11,10 @@
 // and a token whose `kid` is unknown triggers at most one refetch per `jwks_refetch_seconds`.
 //
 //     http::CdsJwtOptions o;
-//     o.jwks = {jwks_json};  o.issuers = {"https://ehr.example"};  o.audience = "http://127.0.0.1:8080/cds-services";
-//     o.now = [&clock] { return clock.unix_seconds(); };   // app::Clock
-//     auto verifier = http::CdsJwtVerifier::make(o);         // core::Result: a bad JWKS is an error
-//     if (auto why = verifier.value()->check(bearer)) ...    // refused, *why says why
+//     o.jwks = {jwks_json};  o.issuers = {"https://ehr.example"};  o.audience =
+//     "http://127.0.0.1:8080/cds-services"; o.now = [&clock] { return clock.unix_seconds(); };   //
+//     app::Clock auto verifier = http::CdsJwtVerifier::make(o);         // core::Result: a bad JWKS
+//     is an error if (auto why = verifier.value()->check(bearer)) ...    // refused, *why says why
 #pragma once
 
 #include <cstddef>
@@ -33,13 +33,14 @@
 namespace willis::http {
 
 struct CdsJwtOptions {
-  std::vector<std::string> jwks;     ///< JWKS documents ({"keys": [...]}, RSA and EC public keys)
-  std::vector<std::string> issuers;  ///< accepted `iss`, exactly
-  std::string audience;              ///< the `aud` required (a string, or one of an array)
+  std::vector<std::string> jwks;      ///< JWKS documents ({"keys": [...]}, RSA and EC public keys)
+  std::vector<std::string> issuers;   ///< accepted `iss`, exactly
+  std::string audience;               ///< the `aud` required (a string, or one of an array)
   std::size_t replay_cache = 10'000;  ///< jti values remembered until their exp
   int leeway_seconds = 60;            ///< clock difference allowed for exp / iat
   int max_lifetime_seconds = 3600;    ///< exp further ahead than this is refused
-  std::function<std::int64_t()> now;  ///< seconds since the epoch (required; app::Clock::unix_seconds)
+  std::function<std::int64_t()>
+      now;  ///< seconds since the epoch (required; app::Clock::unix_seconds)
 
   /// Allow-listed JWKS URLs (http(s), compared exactly with a token's `jku`). A token without
   /// `jku` is checked against the documents above and the keys of every URL here.
@@ -47,8 +48,9 @@ struct CdsJwtOptions {
   /// How a JWKS URL is read; empty = outbound_get (no redirects) with `fetch_limits`.
   std::function<OutboundResult(const std::string& url)> fetch;
   OutboundLimits fetch_limits{5000, 256 * 1024};
-  int jwks_ttl_seconds = 3600;      ///< fetched keys are used this long, then fetched again
-  int jwks_refetch_seconds = 60;    ///< at most one fetch per URL in this interval (unknown kid, failure)
+  int jwks_ttl_seconds = 3600;  ///< fetched keys are used this long, then fetched again
+  int jwks_refetch_seconds =
+      60;  ///< at most one fetch per URL in this interval (unknown kid, failure)
   std::size_t max_keys_per_set = 64;  ///< a larger fetched JWKS is refused
 };
 
@@ -58,8 +60,9 @@ class CdsJwtVerifier {
   static core::Result<std::unique_ptr<CdsJwtVerifier>> make(CdsJwtOptions options);
 
   /// nullopt when `token` is a valid, unreplayed JWT for this service; else why not (no secret in
-  /// the text). Thread-safe. `path` is the request's path (e.g. "/cds-services/willis-patient-view"):
-  /// the CDS Hooks spec's `aud` is the endpoint being called, so `aud` may be the audience base
+  /// the text). Thread-safe. `path` is the request's path (e.g.
+  /// "/cds-services/willis-patient-view"): the CDS Hooks spec's `aud` is the endpoint being called,
+  /// so `aud` may be the audience base
   /// (`options.audience`, ".../cds-services") or that base followed by the called path's rest.
   std::optional<std::string> check(const std::string& token, const std::string& path = "");
 
@@ -77,8 +80,8 @@ class CdsJwtVerifier {
   /// One allow-listed JWKS URL's cached keys.
   struct RemoteSet {
     std::vector<Key> keys;
-    std::int64_t fetched_at = 0;      ///< when `keys` were read (valid until + ttl)
-    std::int64_t last_attempt = 0;    ///< last fetch, good or bad
+    std::int64_t fetched_at = 0;    ///< when `keys` were read (valid until + ttl)
+    std::int64_t last_attempt = 0;  ///< last fetch, good or bad
     bool attempted = false;
     bool has_keys = false;
   };
@@ -86,7 +89,8 @@ class CdsJwtVerifier {
   std::int64_t now() const;
   /// The keys of `url`, fetched when there are none valid, or when `kid` is not among them; each
   /// at most once per refetch interval. Locks jwks_mutex_. Empty + `problem` when none.
-  std::vector<Key> remote_keys(const std::string& url, const std::string& kid, std::string& problem);
+  std::vector<Key> remote_keys(const std::string& url, const std::string& kid,
+                               std::string& problem);
 
   CdsJwtOptions options_;
   std::vector<Key> keys_;

@@ -30,7 +30,8 @@ constexpr const char* kIss = "https://ehr.example.org";
 constexpr const char* kAud = "http://127.0.0.1:8080/cds-services";
 
 std::string b64url(const unsigned char* data, std::size_t length) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   unsigned value = 0;
   int bits = 0;
@@ -54,8 +55,10 @@ std::string bn_b64url(const BIGNUM* bn) {
 
 std::string pem(EVP_PKEY* key, bool private_key) {
   BIO* bio = BIO_new(BIO_s_mem());
-  if (private_key) PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  else PEM_write_bio_PUBKEY(bio, key);
+  if (private_key)
+    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  else
+    PEM_write_bio_PUBKEY(bio, key);
   char* data = nullptr;
   const long length = BIO_get_mem_data(bio, &data);
   std::string out(data, static_cast<std::size_t>(length));
@@ -75,8 +78,8 @@ KeyPair rsa_pair(const std::string& kid) {
   EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n);
   EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e);
   KeyPair pair{pem(key, true), pem(key, false),
-               R"({"kty":"RSA","kid":")" + kid + R"(","use":"sig","alg":"RS384","n":")" + bn_b64url(n) +
-                   R"(","e":")" + bn_b64url(e) + R"("})",
+               R"({"kty":"RSA","kid":")" + kid + R"(","use":"sig","alg":"RS384","n":")" +
+                   bn_b64url(n) + R"(","e":")" + bn_b64url(e) + R"("})",
                JWT_ALG_RS384};
   BN_free(n);
   BN_free(e);
@@ -91,8 +94,8 @@ KeyPair ec_pair(const std::string& kid) {
   EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &length);
   EXPECT_EQ(length, 97u);  // 0x04 || x (48) || y (48)
   KeyPair pair{pem(key, true), pem(key, false),
-               R"({"kty":"EC","kid":")" + kid + R"(","use":"sig","crv":"P-384","x":")" + b64url(point + 1, 48) +
-                   R"(","y":")" + b64url(point + 49, 48) + R"("})",
+               R"({"kty":"EC","kid":")" + kid + R"(","use":"sig","crv":"P-384","x":")" +
+                   b64url(point + 1, 48) + R"(","y":")" + b64url(point + 49, 48) + R"("})",
                JWT_ALG_ES384};
   EVP_PKEY_free(key);
   return pair;
@@ -114,7 +117,9 @@ std::string sign(jwt_alg_t alg, const std::string& secret, const Claims& claims)
   jwt_add_grant_int(jwt, "iat", static_cast<long>(kNow));
   if (!claims.kid.empty()) jwt_add_header(jwt, "kid", claims.kid.c_str());
   if (!claims.jku.empty()) jwt_add_header(jwt, "jku", claims.jku.c_str());
-  EXPECT_EQ(jwt_set_alg(jwt, alg, reinterpret_cast<const unsigned char*>(secret.data()), static_cast<int>(secret.size())), 0);
+  EXPECT_EQ(jwt_set_alg(jwt, alg, reinterpret_cast<const unsigned char*>(secret.data()),
+                        static_cast<int>(secret.size())),
+            0);
   char* text = jwt_encode_str(jwt);
   std::string out = text ? text : "";
   std::free(text);
@@ -131,7 +136,8 @@ const KeyPair& ec() {
   return pair;
 }
 
-std::unique_ptr<CdsJwtVerifier> verifier(std::size_t replay_cache = 100, std::int64_t* clock = nullptr) {
+std::unique_ptr<CdsJwtVerifier> verifier(std::size_t replay_cache = 100,
+                                         std::int64_t* clock = nullptr) {
   CdsJwtOptions options;
   options.jwks = {R"({"keys":[)" + rsa().jwk + "," + ec().jwk + "]}"};
   options.issuers = {kIss};
@@ -190,28 +196,34 @@ TEST(CdsJwt, ExpiredWrongAudienceWrongIssuerAndNoJtiAreRefused) {
 }
 
 // CDS Hooks: `aud` is "the CDS Service endpoint that is being called by the CDS Client" (spec
-// example: https://cds.example.org/cds-services/some-service). That endpoint is accepted for the call
-// to it, and only for that call; the base is accepted as before.
+// example: https://cds.example.org/cds-services/some-service). That endpoint is accepted for the
+// call to it, and only for that call; the base is accepted as before.
 TEST(CdsJwt, TheAudienceMayBeTheEndpointBeingCalled) {
   auto v = verifier();
   ASSERT_TRUE(v);
   Claims endpoint;
   endpoint.aud = std::string(kAud) + "/willis-patient-view";
   endpoint.jti = "aud-endpoint-1";
-  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, endpoint), "/cds-services/willis-patient-view"), std::nullopt);
+  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, endpoint),
+                     "/cds-services/willis-patient-view"),
+            std::nullopt);
   // The same audience on a call to another service, or with no path, is refused.
   endpoint.jti = "aud-endpoint-2";
-  const auto other = v->check(sign(JWT_ALG_RS384, rsa().private_pem, endpoint), "/cds-services/willis-order-select");
+  const auto other = v->check(sign(JWT_ALG_RS384, rsa().private_pem, endpoint),
+                              "/cds-services/willis-order-select");
   ASSERT_TRUE(other);
   EXPECT_NE(other->find("aud"), std::string::npos) << *other;
   endpoint.jti = "aud-endpoint-3";
   EXPECT_TRUE(v->check(sign(JWT_ALG_RS384, rsa().private_pem, endpoint)));
   // A path outside /cds-services adds nothing ("/cds-servicesX/..." is not a service path).
   endpoint.jti = "aud-endpoint-4";
-  EXPECT_TRUE(v->check(sign(JWT_ALG_RS384, rsa().private_pem, endpoint), "/cds-servicesX/willis-patient-view"));
+  EXPECT_TRUE(v->check(sign(JWT_ALG_RS384, rsa().private_pem, endpoint),
+                       "/cds-servicesX/willis-patient-view"));
   Claims base;
   base.jti = "aud-base-1";
-  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, base), "/cds-services/willis-patient-view"), std::nullopt);
+  EXPECT_EQ(
+      v->check(sign(JWT_ALG_RS384, rsa().private_pem, base), "/cds-services/willis-patient-view"),
+      std::nullopt);
 }
 
 TEST(CdsJwt, ABadSignatureIsRefused) {
@@ -276,10 +288,11 @@ TEST(CdsJwt, TheReplayCacheIsBoundedAndFailsClosed) {
 }
 
 TEST(CdsJwt, AnUnusableJwksIsAnError) {
-  for (const std::string& jwks : {std::string("{}"), std::string(R"({"keys":[]})"),
-                                  std::string(R"({"keys":[{"kty":"oct","k":"c2VjcmV0"}]})"),
-                                  std::string(R"({"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"}]})"),
-                                  std::string(R"({"keys":[{"kty":"EC","crv":"P-999","x":"AA","y":"AA"}]})")}) {
+  for (const std::string& jwks :
+       {std::string("{}"), std::string(R"({"keys":[]})"),
+        std::string(R"({"keys":[{"kty":"oct","k":"c2VjcmV0"}]})"),
+        std::string(R"({"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"}]})"),
+        std::string(R"({"keys":[{"kty":"EC","crv":"P-999","x":"AA","y":"AA"}]})")}) {
     CdsJwtOptions options;
     options.jwks = {jwks};
     options.issuers = {kIss};
@@ -299,7 +312,8 @@ class LoopbackJwksServer {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof addr;
     if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(listener_, 16) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &length) != 0)
+        ::listen(listener_, 16) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &length) != 0)
       ADD_FAILURE() << "cannot listen on 127.0.0.1";
     port_ = ntohs(addr.sin_port);
     thread_ = std::thread([this] { serve(); });
@@ -309,11 +323,13 @@ class LoopbackJwksServer {
     thread_.join();
     ::close(listener_);
   }
-  std::string url(const std::string& path = "/jwks.json") const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  std::string url(const std::string& path = "/jwks.json") const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
   int connections() const { return connections_; }
   void set_jwks(const std::string& json) {
-    set_response("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(json.size()) +
-                 "\r\nConnection: close\r\n\r\n" + json);
+    set_response("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                 std::to_string(json.size()) + "\r\nConnection: close\r\n\r\n" + json);
   }
   void set_response(std::string raw) {
     std::lock_guard lock(mutex_);
@@ -343,7 +359,8 @@ class LoopbackJwksServer {
         response = response_;
       }
       for (std::size_t sent = 0; sent < response.size();) {
-        const ssize_t wrote = ::send(client, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
+        const ssize_t wrote =
+            ::send(client, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
         if (wrote <= 0) break;
         sent += static_cast<std::size_t>(wrote);
       }
@@ -357,7 +374,8 @@ class LoopbackJwksServer {
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
   std::mutex mutex_;
-  std::string response_ = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+  std::string response_ =
+      "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
   std::thread thread_;
 };
 
@@ -368,7 +386,8 @@ std::string jwks_of(const std::vector<const KeyPair*>& pairs) {
 }
 
 /// A verifier whose keys come only from `urls`, fetched with the real outbound client.
-std::unique_ptr<CdsJwtVerifier> url_verifier(const std::vector<std::string>& urls, std::int64_t* clock) {
+std::unique_ptr<CdsJwtVerifier> url_verifier(const std::vector<std::string>& urls,
+                                             std::int64_t* clock) {
   CdsJwtOptions options;
   options.jwks_urls = urls;
   options.issuers = {kIss};
@@ -397,11 +416,15 @@ TEST(CdsJwtUrl, AGoodTokenWithAnAllowListedJkuIsAcceptedAndItsKeysAreCached) {
   auto v = url_verifier({server.url()}, &clock);
   ASSERT_TRUE(v);
   EXPECT_EQ(server.connections(), 0) << "nothing is fetched before a token needs it";
-  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims(server.url(), "rsa-1", "t1"))), std::nullopt);
+  EXPECT_EQ(
+      v->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims(server.url(), "rsa-1", "t1"))),
+      std::nullopt);
   EXPECT_EQ(server.connections(), 1);
-  EXPECT_EQ(v->check(sign(JWT_ALG_ES384, ec().private_pem, url_claims(server.url(), "ec-1", "t2"))), std::nullopt);
+  EXPECT_EQ(v->check(sign(JWT_ALG_ES384, ec().private_pem, url_claims(server.url(), "ec-1", "t2"))),
+            std::nullopt);
   // No jku: the URL agreed out of band (--cds-jwks URL) is used, from the cache.
-  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims("", "rsa-1", "t3"))), std::nullopt);
+  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims("", "rsa-1", "t3"))),
+            std::nullopt);
   EXPECT_EQ(server.connections(), 1) << "known kids are served from the cache";
   EXPECT_EQ(v->jwks_fetches(), 1u);
   // After the cache lifetime the set is read again.
@@ -421,10 +444,12 @@ TEST(CdsJwtUrl, AJkuNotAllowListedIsRefusedWithoutAnyConnection) {
   ASSERT_TRUE(v);
   int n = 0;
   // Another server, another path on the allowed server, a query, a different spelling: all refused.
-  for (const std::string& jku : {other.url(), allowed.url("/other.json"), allowed.url("/jwks.json?x=1"),
-                                 allowed.url("/jwks.json/"), allowed.url("/JWKS.json"),
-                                 "http://localhost:" + allowed.url().substr(17)}) {
-    const auto problem = v->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims(jku, "rsa-1", "j" + std::to_string(n++))));
+  for (const std::string& jku :
+       {other.url(), allowed.url("/other.json"), allowed.url("/jwks.json?x=1"),
+        allowed.url("/jwks.json/"), allowed.url("/JWKS.json"),
+        "http://localhost:" + allowed.url().substr(17)}) {
+    const auto problem = v->check(sign(JWT_ALG_RS384, rsa().private_pem,
+                                       url_claims(jku, "rsa-1", "j" + std::to_string(n++))));
     ASSERT_TRUE(problem) << jku;
     EXPECT_NE(problem->find("jku"), std::string::npos) << *problem;
   }
@@ -439,7 +464,8 @@ TEST(CdsJwtUrl, AJkuNotAllowListedIsRefusedWithoutAnyConnection) {
   files_only.now = [] { return kNow; };
   auto f = CdsJwtVerifier::make(files_only);
   ASSERT_TRUE(f.ok());
-  EXPECT_TRUE(f.value()->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims(other.url(), "rsa-1", "f1"))));
+  EXPECT_TRUE(f.value()->check(
+      sign(JWT_ALG_RS384, rsa().private_pem, url_claims(other.url(), "rsa-1", "f1"))));
   EXPECT_EQ(other.connections(), 0);
 }
 
@@ -463,12 +489,14 @@ TEST(CdsJwtUrl, ExpiredWrongAudienceWrongIssuerAndReplayedTokensAreRefused) {
   Claims issuer = url_claims(server.url(), "rsa-1", "i1");
   issuer.iss = "https://attacker.example";
   refused(issuer, "iss");
-  const std::string once = sign(JWT_ALG_RS384, rsa().private_pem, url_claims(server.url(), "rsa-1", "r1"));
+  const std::string once =
+      sign(JWT_ALG_RS384, rsa().private_pem, url_claims(server.url(), "rsa-1", "r1"));
   EXPECT_EQ(v->check(once), std::nullopt);
   refused(url_claims(server.url(), "rsa-1", "r1"), "jti");
   // A token signed by a stranger's key under a known kid.
   const KeyPair stranger = rsa_pair("rsa-1");
-  EXPECT_TRUE(v->check(sign(JWT_ALG_RS384, stranger.private_pem, url_claims(server.url(), "rsa-1", "s1"))));
+  EXPECT_TRUE(
+      v->check(sign(JWT_ALG_RS384, stranger.private_pem, url_claims(server.url(), "rsa-1", "s1"))));
   EXPECT_EQ(server.connections(), 1);
 }
 
@@ -478,7 +506,9 @@ TEST(CdsJwtUrl, AnUnknownKidRefetchesOnceThenWaitsForTheInterval) {
   std::int64_t clock = kNow;
   auto v = url_verifier({server.url()}, &clock);
   ASSERT_TRUE(v);
-  EXPECT_EQ(v->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims(server.url(), "rsa-1", "k1"))), std::nullopt);
+  EXPECT_EQ(
+      v->check(sign(JWT_ALG_RS384, rsa().private_pem, url_claims(server.url(), "rsa-1", "k1"))),
+      std::nullopt);
   EXPECT_EQ(server.connections(), 1);
   // The EHR rotates to a new key: the unknown kid makes exactly one refetch, which finds it.
   const KeyPair rotated = rsa_pair("rsa-2");
@@ -522,10 +552,12 @@ TEST(CdsJwtUrl, ARedirectAnErrorOrAnOversizedJwksIsRefused) {
     ASSERT_TRUE(problem) << why;
     EXPECT_NE(problem->find(why), std::string::npos) << *problem;
   };
-  server.set_response("HTTP/1.1 302 Found\r\nLocation: " + target.url() + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  server.set_response("HTTP/1.1 302 Found\r\nLocation: " + target.url() +
+                      "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   attempt("redirect");
   EXPECT_EQ(target.connections(), 0) << "a redirect is never followed";
-  server.set_response("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  server.set_response(
+      "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   attempt("HTTP 500");
   server.set_jwks(R"({"keys":[)" + std::string(70 * 1024, ' ') + "]}");
   attempt("larger than");
@@ -535,8 +567,9 @@ TEST(CdsJwtUrl, ARedirectAnErrorOrAnOversizedJwksIsRefused) {
 }
 
 TEST(CdsJwtUrl, OnlyHttpUrlsCanBeAllowListed) {
-  for (const std::string& url : {std::string("file:///etc/passwd"), std::string("ftp://127.0.0.1/jwks"),
-                                 std::string("jwks.json"), std::string("")}) {
+  for (const std::string& url :
+       {std::string("file:///etc/passwd"), std::string("ftp://127.0.0.1/jwks"),
+        std::string("jwks.json"), std::string("")}) {
     CdsJwtOptions options;
     options.jwks_urls = {url};
     options.issuers = {kIss};

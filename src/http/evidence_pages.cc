@@ -21,9 +21,11 @@ constexpr std::size_t kMaxPicked = 40;
 constexpr int kMaxFoodResults = 12;
 
 std::string not_built_in(const std::string& title) {
-  return format("<h1>{}</h1>\n<p>This willis was built without its evidence and food data, so this page is empty. "
-                "Rebuild it with <code>scripts/build</code>.</p>\n",
-                title);
+  return format(
+      "<h1>{}</h1>\n<p>This willis was built without its evidence and food data, so this page is "
+      "empty. "
+      "Rebuild it with <code>scripts/build</code>.</p>\n",
+      title);
 }
 
 std::string topic_words(const std::string& topic) {
@@ -39,14 +41,20 @@ std::string topic_words(const std::string& topic) {
 /// <label><select name=…> with "All" first; the chosen value selected.
 std::string select(const std::string& name, const std::string& label, const std::string& chosen,
                    const std::vector<std::pair<std::string, std::string>>& options) {
-  std::string items = format("<option value=\"\"{}>All</option>", Raw{chosen.empty() ? " selected" : ""});
+  std::string items =
+      format("<option value=\"\"{}>All</option>", Raw{chosen.empty() ? " selected" : ""});
   for (const auto& [value, words] : options)
-    items += format("<option value=\"{}\"{}>{}</option>", value, Raw{value == chosen ? " selected" : ""}, words);
-  return format("<p class=\"filter\"><label for=\"f-{0}\">{1}</label> <select id=\"f-{0}\" name=\"{0}\">{2}</select></p>\n",
-                name, label, Raw{items});
+    items += format("<option value=\"{}\"{}>{}</option>", value,
+                    Raw{value == chosen ? " selected" : ""}, words);
+  return format(
+      "<p class=\"filter\"><label for=\"f-{0}\">{1}</label> <select id=\"f-{0}\" "
+      "name=\"{0}\">{2}</select></p>\n",
+      name, label, Raw{items});
 }
 
-std::string mg_text(double mg) { return fmt::format("{:.0f}", std::round(mg)); }
+std::string mg_text(double mg) {
+  return fmt::format("{:.0f}", std::round(mg));
+}
 
 /// The picker's state as hidden fields (for forms) or as an address query (for links).
 std::string item_value(const PickedFood& food) {
@@ -55,7 +63,8 @@ std::string item_value(const PickedFood& food) {
 std::string hidden_items(const std::vector<PickedFood>& picked, std::size_t skip = SIZE_MAX) {
   std::string out;
   for (std::size_t i = 0; i < picked.size(); ++i)
-    if (i != skip) out += format("<input type=\"hidden\" name=\"item\" value=\"{}\">", item_value(picked[i]));
+    if (i != skip)
+      out += format("<input type=\"hidden\" name=\"item\" value=\"{}\">", item_value(picked[i]));
   return out;
 }
 
@@ -67,27 +76,35 @@ std::string evidence_body(const EvidenceData& data, const ClaimFilter& filter) {
   std::vector<std::pair<std::string, std::string>> topics, articles, verdicts;
   for (const auto& topic : core::kClaimTopics) topics.emplace_back(topic, topic_words(topic));
   for (const auto& article : evidence.articles)
-    articles.emplace_back(article.id, article.title + (article.publisher.empty() ? "" : " (" + article.publisher + ")"));
-  for (const auto& verdict : core::kClaimVerdicts) verdicts.emplace_back(verdict, codec::verdict_words(verdict));
+    articles.emplace_back(
+        article.id,
+        article.title + (article.publisher.empty() ? "" : " (" + article.publisher + ")"));
+  for (const auto& verdict : core::kClaimVerdicts)
+    verdicts.emplace_back(verdict, codec::verdict_words(verdict));
 
   std::vector<const core::Claim*> shown;
   for (const auto& claim : evidence.claims)
-    if ((filter.topic.empty() || claim.topic == filter.topic) && (filter.article.empty() || claim.article == filter.article) &&
+    if ((filter.topic.empty() || claim.topic == filter.topic) &&
+        (filter.article.empty() || claim.article == filter.article) &&
         (filter.verdict.empty() || claim.verdict == filter.verdict))
       shown.push_back(&claim);
 
   std::string body = format(
-      "<h1>Evidence</h1>\n<p class=\"lead\">What articles about magnesium for restless legs and sleep claim, "
+      "<h1>Evidence</h1>\n<p class=\"lead\">What articles about magnesium for restless legs and "
+      "sleep claim, "
       "and what the sources say. Each verdict cites its sources; where sources disagree, see "
       "<a href=\"/conflicts\">Conflicts</a>. Evidence reviewed {}.</p>\n",
       evidence.last_reviewed);
-  body += "<form class=\"claim-filter\" action=\"/evidence\" method=\"get\" aria-label=\"Filter the claims\">\n";
+  body +=
+      "<form class=\"claim-filter\" action=\"/evidence\" method=\"get\" aria-label=\"Filter the "
+      "claims\">\n";
   body += select("topic", "Topic", filter.topic, topics);
   body += select("article", "Article", filter.article, articles);
   body += select("verdict", "Verdict", filter.verdict, verdicts);
-  body += "<p><button type=\"submit\">Show</button> <a href=\"/evidence\">Show all</a></p>\n</form>\n";
-  body += format("<p class=\"count\" role=\"status\">{} of {} claims.</p>\n", std::to_string(shown.size()),
-                 std::to_string(evidence.claims.size()));
+  body +=
+      "<p><button type=\"submit\">Show</button> <a href=\"/evidence\">Show all</a></p>\n</form>\n";
+  body += format("<p class=\"count\" role=\"status\">{} of {} claims.</p>\n",
+                 std::to_string(shown.size()), std::to_string(evidence.claims.size()));
   if (shown.empty()) body += "<p>No claim matches. <a href=\"/evidence\">Show all</a>.</p>\n";
   body += codec::claims_html(shown, evidence);
   return body;
@@ -95,9 +112,11 @@ std::string evidence_body(const EvidenceData& data, const ClaimFilter& filter) {
 
 std::string sources_body(const core::Kb& kb, const EvidenceData& data) {
   if (!data.ready()) return not_built_in("Sources");
-  return format("<h1>Sources</h1>\n<p class=\"lead\">Every source willis cites ({} in knowledge base {}), how it "
-                "was checked, and what cites it.</p>\n",
-                std::to_string(kb.sources.size()), kb.version) +
+  return format(
+             "<h1>Sources</h1>\n<p class=\"lead\">Every source willis cites ({} in knowledge base "
+             "{}), how it "
+             "was checked, and what cites it.</p>\n",
+             std::to_string(kb.sources.size()), kb.version) +
          codec::sources_html(kb, *data.evidence);
 }
 
@@ -105,20 +124,27 @@ std::string conflicts_body(const EvidenceData& data) {
   if (!data.ready()) return not_built_in("Conflicts");
   std::vector<const core::Conflict*> all;
   for (const auto& conflict : data.evidence->conflicts) all.push_back(&conflict);
-  return format("<h1>Where sources disagree</h1>\n<p class=\"lead\">{} topics where guidelines, labels and "
-                "articles give different numbers, side by side, with what willis applies and why.</p>\n",
-                std::to_string(all.size())) +
+  return format(
+             "<h1>Where sources disagree</h1>\n<p class=\"lead\">{} topics where guidelines, "
+             "labels and "
+             "articles give different numbers, side by side, with what willis applies and "
+             "why.</p>\n",
+             std::to_string(all.size())) +
          codec::conflicts_html(all);
 }
 
-std::string ask_body(const core::Kb& kb, const EvidenceData& data, const std::string& question, std::mutex& index_mutex) {
+std::string ask_body(const core::Kb& kb, const EvidenceData& data, const std::string& question,
+                     std::mutex& index_mutex) {
   if (!data.ready()) return not_built_in("Ask");
   std::string body = "<h1>Ask about magnesium</h1>\n";
   if (core::ask_words(question).empty()) {
-    body += "<p class=\"lead\">Type a question in the Ask box at the top of the page, for example "
-            "<a href=\"/ask?q=can+I+take+magnesium+with+levothyroxine%3F\">can I take magnesium with "
-            "levothyroxine?</a> or <a href=\"/ask?q=how+much+magnesium+is+too+much%3F\">how much magnesium is "
-            "too much?</a> The answers are willis's own knowledge base entries, with their sources.</p>\n";
+    body +=
+        "<p class=\"lead\">Type a question in the Ask box at the top of the page, for example "
+        "<a href=\"/ask?q=can+I+take+magnesium+with+levothyroxine%3F\">can I take magnesium with "
+        "levothyroxine?</a> or <a href=\"/ask?q=how+much+magnesium+is+too+much%3F\">how much "
+        "magnesium is "
+        "too much?</a> The answers are willis's own knowledge base entries, with their "
+        "sources.</p>\n";
     return body;
   }
   core::Result<core::AskResult> result = core::AskResult{};
@@ -126,16 +152,21 @@ std::string ask_body(const core::Kb& kb, const EvidenceData& data, const std::st
     std::lock_guard lock(index_mutex);
     result = data.ask->ask(question, data.evidence->ask, kb);
   }
-  if (!result.ok()) return body + format("<p role=\"alert\">The question could not be searched: {}</p>\n", result.error().message);
-  body += "<div role=\"status\">\n" + codec::ask_html(result.value(), data.evidence->ask) + "</div>\n";
+  if (!result.ok())
+    return body + format("<p role=\"alert\">The question could not be searched: {}</p>\n",
+                         result.error().message);
+  body +=
+      "<div role=\"status\">\n" + codec::ask_html(result.value(), data.evidence->ask) + "</div>\n";
   return body;
 }
 
-std::vector<PickedFood> picked_foods(const std::vector<std::string>& items, std::vector<std::string>& problems) {
+std::vector<PickedFood> picked_foods(const std::vector<std::string>& items,
+                                     std::vector<std::string>& problems) {
   std::vector<PickedFood> out;
   for (const auto& item : items) {
     if (out.size() >= kMaxPicked) {
-      problems.push_back("The list holds at most " + std::to_string(kMaxPicked) + " foods; the rest were left out.");
+      problems.push_back("The list holds at most " + std::to_string(kMaxPicked) +
+                         " foods; the rest were left out.");
       break;
     }
     const auto first = item.find(':');
@@ -144,34 +175,47 @@ std::vector<PickedFood> picked_foods(const std::vector<std::string>& items, std:
     bool ok = second != std::string::npos;
     if (ok) {
       food.ndb_no = item.substr(0, first);
-      const std::string seq = item.substr(first + 1, second - first - 1), servings = item.substr(second + 1);
-      ok = std::from_chars(seq.data(), seq.data() + seq.size(), food.portion_seq).ec == std::errc{} &&
-           std::from_chars(servings.data(), servings.data() + servings.size(), food.servings).ec == std::errc{} &&
+      const std::string seq = item.substr(first + 1, second - first - 1),
+                        servings = item.substr(second + 1);
+      ok = std::from_chars(seq.data(), seq.data() + seq.size(), food.portion_seq).ec ==
+               std::errc{} &&
+           std::from_chars(servings.data(), servings.data() + servings.size(), food.servings).ec ==
+               std::errc{} &&
            food.servings > 0 && food.servings <= 50 && food.portion_seq >= 0;
-      ok = ok && food.ndb_no.size() == 5 && std::all_of(food.ndb_no.begin(), food.ndb_no.end(), [](char c) { return c >= '0' && c <= '9'; });
+      ok = ok && food.ndb_no.size() == 5 &&
+           std::all_of(food.ndb_no.begin(), food.ndb_no.end(),
+                       [](char c) { return c >= '0' && c <= '9'; });
     }
     if (ok)
       out.push_back(std::move(food));
     else
-      problems.push_back("\"" + item + "\" is not a food of the list (NDB:portion:servings, servings 0-50); it was left out.");
+      problems.push_back(
+          "\"" + item +
+          "\" is not a food of the list (NDB:portion:servings, servings 0-50); it was left out.");
   }
   return out;
 }
 
-std::string foods_body(const EvidenceData& data, const std::string& words, const std::vector<PickedFood>& picked,
+std::string foods_body(const EvidenceData& data, const std::string& words,
+                       const std::vector<PickedFood>& picked,
                        const std::vector<std::string>& problems, std::mutex& index_mutex) {
   if (!data.ready()) return not_built_in("Magnesium in your food");
   const core::FoodTable& table = *data.foods;
   std::string body =
-      "<h1>Magnesium in your food</h1>\n<p class=\"lead\">Find what you eat on a usual day, add it with its portion, "
-      "and willis adds up the magnesium (USDA SR28). Food magnesium is compared with your daily need; it never counts "
+      "<h1>Magnesium in your food</h1>\n<p class=\"lead\">Find what you eat on a usual day, add it "
+      "with its portion, "
+      "and willis adds up the magnesium (USDA SR28). Food magnesium is compared with your daily "
+      "need; it never counts "
       "toward the upper limit for supplements.</p>\n";
-  for (const auto& problem : problems) body += format("<p class=\"notice\" role=\"alert\">{}</p>\n", problem);
+  for (const auto& problem : problems)
+    body += format("<p class=\"notice\" role=\"alert\">{}</p>\n", problem);
 
   // ---- the search ----
   body += format(
-      "<form class=\"food-search\" action=\"/foods\" method=\"get\" role=\"search\" aria-label=\"Foods\">{}"
-      "<p><label for=\"food-q\">Food</label> <input id=\"food-q\" name=\"q\" type=\"search\" value=\"{}\" maxlength=\"100\" "
+      "<form class=\"food-search\" action=\"/foods\" method=\"get\" role=\"search\" "
+      "aria-label=\"Foods\">{}"
+      "<p><label for=\"food-q\">Food</label> <input id=\"food-q\" name=\"q\" type=\"search\" "
+      "value=\"{}\" maxlength=\"100\" "
       "placeholder=\"almonds\"> <button type=\"submit\">Search</button></p></form>\n",
       Raw{hidden_items(picked)}, words);
   if (!core::ask_words(words).empty()) {
@@ -183,27 +227,38 @@ std::string foods_body(const EvidenceData& data, const std::string& words, const
     if (!found.ok()) {
       body += format("<p role=\"alert\">The search failed: {}</p>\n", found.error().message);
     } else if (found.value().empty()) {
-      body += format("<p role=\"status\">No food in USDA SR28 matches \u201c{}\u201d. Try fewer or shorter words "
-                     "(\u201calmond\u201d, \u201cspinach boiled\u201d).</p>\n",
-                     words);
+      body += format(
+          "<p role=\"status\">No food in USDA SR28 matches \u201c{}\u201d. Try fewer or shorter "
+          "words "
+          "(\u201calmond\u201d, \u201cspinach boiled\u201d).</p>\n",
+          words);
     } else {
-      body += format("<h2 id=\"results\">Foods matching \u201c{}\u201d</h2>\n<ul class=\"food-results\">\n", words);
+      body += format(
+          "<h2 id=\"results\">Foods matching \u201c{}\u201d</h2>\n<ul class=\"food-results\">\n",
+          words);
       for (const core::Food* food : found.value()) {
         std::string portions = format("<option value=\"0\">100 g</option>");
         for (const auto& portion : food->portions)
-          portions += format("<option value=\"{}\">{} ({} g)</option>", std::to_string(portion.seq), portion.measure(),
-                             fmt::format("{:g}", portion.grams));
+          portions += format("<option value=\"{}\">{} ({} g)</option>", std::to_string(portion.seq),
+                             portion.measure(), fmt::format("{:g}", portion.grams));
         const std::string id = "add-" + food->ndb_no;
-        const std::string per100 = food->mg_per_100g ? fmt::format("{:g} mg per 100 g", *food->mg_per_100g)
-                                                     : std::string("magnesium not reported");
+        const std::string per100 = food->mg_per_100g
+                                       ? fmt::format("{:g} mg per 100 g", *food->mg_per_100g)
+                                       : std::string("magnesium not reported");
         body += format(
-            "<li class=\"food\" data-ndb-no=\"{0}\"><form action=\"/foods\" method=\"get\" aria-label=\"Add {1}\">{2}"
-            "<input type=\"hidden\" name=\"q\" value=\"{3}\"><input type=\"hidden\" name=\"add\" value=\"{0}\">"
+            "<li class=\"food\" data-ndb-no=\"{0}\"><form action=\"/foods\" method=\"get\" "
+            "aria-label=\"Add {1}\">{2}"
+            "<input type=\"hidden\" name=\"q\" value=\"{3}\"><input type=\"hidden\" name=\"add\" "
+            "value=\"{0}\">"
             "<p><strong>{1}</strong> <span class=\"meta\">{4}</span></p>"
-            "<p><label for=\"{5}-p\">Portion</label> <select id=\"{5}-p\" name=\"portion\">{6}</select> "
-            "<label for=\"{5}-n\">a day</label> <input id=\"{5}-n\" name=\"servings\" type=\"number\" min=\"0.25\" "
-            "max=\"50\" step=\"0.25\" value=\"1\" inputmode=\"decimal\"> <button type=\"submit\">Add</button></p></form></li>\n",
-            food->ndb_no, food->description, Raw{hidden_items(picked)}, words, per100, id, Raw{portions});
+            "<p><label for=\"{5}-p\">Portion</label> <select id=\"{5}-p\" "
+            "name=\"portion\">{6}</select> "
+            "<label for=\"{5}-n\">a day</label> <input id=\"{5}-n\" name=\"servings\" "
+            "type=\"number\" min=\"0.25\" "
+            "max=\"50\" step=\"0.25\" value=\"1\" inputmode=\"decimal\"> <button "
+            "type=\"submit\">Add</button></p></form></li>\n",
+            food->ndb_no, food->description, Raw{hidden_items(picked)}, words, per100, id,
+            Raw{portions});
       }
       body += "</ul>\n";
     }
@@ -225,26 +280,33 @@ std::string foods_body(const EvidenceData& data, const std::string& words, const
     if (item.portion_seq == 0) {
       entry.grams = 100;
     } else if (food) {
-      const auto portion = std::find_if(food->portions.begin(), food->portions.end(),
-                                        [&](const core::FoodPortion& p) { return p.seq == item.portion_seq; });
+      const auto portion =
+          std::find_if(food->portions.begin(), food->portions.end(),
+                       [&](const core::FoodPortion& p) { return p.seq == item.portion_seq; });
       if (portion != food->portions.end()) {
         entry.portion = portion->measure();
         measure = entry.portion;
       } else {
         entry.grams = 100;  // an unknown portion number: say so below rather than guess a portion
-        body += format("<p class=\"notice\" role=\"alert\">{}: portion {} is not listed in SR28; 100 g is used.</p>\n",
-                       food->description, std::to_string(item.portion_seq));
+        body += format(
+            "<p class=\"notice\" role=\"alert\">{}: portion {} is not listed in SR28; 100 g is "
+            "used.</p>\n",
+            food->description, std::to_string(item.portion_seq));
       }
     }
     list.push_back(entry);
-    rows += format("<li>{} \u00d7 {}, {} <form class=\"inline\" action=\"/foods\" method=\"get\">{}"
-                   "<input type=\"hidden\" name=\"q\" value=\"{}\"><button type=\"submit\" class=\"secondary\" "
-                   "aria-label=\"Remove {}\">Remove</button></form></li>\n",
-                   fmt::format("{:g}", item.servings), measure, food ? food->description : item.ndb_no,
-                   Raw{hidden_items(picked, i)}, words, food ? food->description : item.ndb_no);
+    rows += format(
+        "<li>{} \u00d7 {}, {} <form class=\"inline\" action=\"/foods\" method=\"get\">{}"
+        "<input type=\"hidden\" name=\"q\" value=\"{}\"><button type=\"submit\" "
+        "class=\"secondary\" "
+        "aria-label=\"Remove {}\">Remove</button></form></li>\n",
+        fmt::format("{:g}", item.servings), measure, food ? food->description : item.ndb_no,
+        Raw{hidden_items(picked, i)}, words, food ? food->description : item.ndb_no);
   }
   const auto estimate = core::estimate_diet(table, list);
-  if (!estimate.ok()) return body + format("<p role=\"alert\">{}: {}</p>\n", estimate.error().path, estimate.error().message);
+  if (!estimate.ok())
+    return body + format("<p role=\"alert\">{}: {}</p>\n", estimate.error().path,
+                         estimate.error().message);
   const core::FoodEstimate& result = estimate.value();
   body += "<ul class=\"food-list\">\n" + rows + "</ul>\n" + codec::food_estimate_html(result);
   const std::string total = mg_text(result.total_mg_per_day);
@@ -253,7 +315,9 @@ std::string foods_body(const EvidenceData& data, const std::string& words, const
       "<p><a class=\"button\" href=\"/profile?diet={}#{}\">Use {} mg a day in my profile</a> "
       "<span class=\"hint\">(fills in the field; you save the profile)</span></p>\n",
       result.complete() ? "About" : "At least", total,
-      result.complete() ? "" : " (some foods have no SR28 value; they are not counted as zero, so the real total is higher)",
+      result.complete() ? ""
+                        : " (some foods have no SR28 value; they are not counted as zero, so the "
+                          "real total is higher)",
       total, codec::html::field_id("diet.magnesium_mg_per_day"), total);
   return body;
 }

@@ -40,7 +40,8 @@ std::string conflicts_body(const EvidenceData& data);
 
 /// GET /ask?q=: the best KB entries for the question, or "no good match". The index is one SQLite
 /// connection: `index_mutex` serialises the queries of the server's threads.
-std::string ask_body(const core::Kb& kb, const EvidenceData& data, const std::string& question, std::mutex& index_mutex);
+std::string ask_body(const core::Kb& kb, const EvidenceData& data, const std::string& question,
+                     std::mutex& index_mutex);
 
 /// One food of the picker's list: a food, a portion (SR28 sequence number; 0 = 100 g) and how
 /// many a day. In the address as item=NDB:SEQ:SERVINGS, so the list survives each search.
@@ -50,11 +51,13 @@ struct PickedFood {
   double servings = 1;
 };
 /// Reads every item=… (at most 40; bad ones are reported, not dropped silently).
-std::vector<PickedFood> picked_foods(const std::vector<std::string>& items, std::vector<std::string>& problems);
+std::vector<PickedFood> picked_foods(const std::vector<std::string>& items,
+                                     std::vector<std::string>& problems);
 
 /// GET /foods?q=&item=…&add=…: search SR28, build a day's list, estimate its magnesium and offer
 /// to copy the total into the profile (GET /profile?diet=N fills the field; the person saves).
-std::string foods_body(const EvidenceData& data, const std::string& words, const std::vector<PickedFood>& picked,
+std::string foods_body(const EvidenceData& data, const std::string& words,
+                       const std::vector<PickedFood>& picked,
                        const std::vector<std::string>& problems, std::mutex& index_mutex);
 
 }  // namespace willis::http

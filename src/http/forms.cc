@@ -45,14 +45,18 @@ std::optional<double> whole_number(const std::string& text) {
   if (end == begin || *end != '\0' || !std::isfinite(value)) return std::nullopt;
   // strtod accepts "inf", "nan", hex floats and leading spaces; a form number is digits.
   for (const char ch : copy)
-    if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' || ch == 'e' || ch == 'E')) return std::nullopt;
+    if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' || ch == 'e' ||
+          ch == 'E'))
+      return std::nullopt;
   return value;
 }
 
 /// A form value as a JSON number when it is one, else as the string typed.
 void number_or_text(JsonWriter& w, const std::string& text) {
-  if (const auto number = whole_number(text)) w.value(*number);
-  else w.value(text);
+  if (const auto number = whole_number(text))
+    w.value(*number);
+  else
+    w.value(text);
 }
 
 /// "08:00, 20:00" / "08:00 20:00" / "08:00;20:00" -> ["08:00", "20:00"].
@@ -65,9 +69,13 @@ std::vector<std::string> split_list(std::string_view text, bool lines_only = fal
     current.clear();
   };
   for (const char ch : text) {
-    const bool separator = lines_only ? (ch == '\n' || ch == '\r') : (ch == ',' || ch == ';' || ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t');
-    if (separator) flush();
-    else current += ch;
+    const bool separator = lines_only ? (ch == '\n' || ch == '\r')
+                                      : (ch == ',' || ch == ';' || ch == ' ' || ch == '\n' ||
+                                         ch == '\r' || ch == '\t');
+    if (separator)
+      flush();
+    else
+      current += ch;
   }
   flush();
   return items;
@@ -90,7 +98,8 @@ struct Group {
   const FormData& form;
   JsonWriter& w;
   const char* prefix;
-  std::vector<std::pair<const char*, char>> fields;  ///< name, kind: n = number, b = yes/no, s = string
+  std::vector<std::pair<const char*, char>>
+      fields;  ///< name, kind: n = number, b = yes/no, s = string
   /// `opened`: the caller already wrote the key and opened the object (write() closes it).
   void write(bool opened = false) {
     bool any = opened;
@@ -103,9 +112,12 @@ struct Group {
         any = true;
       }
       w.key(name);
-      if (kind == 'n') number_or_text(w, value);
-      else if (kind == 'b') w.value(*yes_no(value));
-      else w.value(value);
+      if (kind == 'n')
+        number_or_text(w, value);
+      else if (kind == 'b')
+        w.value(*yes_no(value));
+      else
+        w.value(value);
     }
     if (any) w.end_object();
   }
@@ -117,7 +129,9 @@ std::string time_list(const std::vector<core::ClockTime>& times) {
   return out;
 }
 
-std::string num(double value) { return codec::html::number_text(value, 4); }
+std::string num(double value) {
+  return codec::html::number_text(value, 4);
+}
 
 }  // namespace
 
@@ -128,7 +142,8 @@ std::string url_decode(std::string_view text) {
     const char ch = text[idx];
     if (ch == '+') {
       out += ' ';
-    } else if (ch == '%' && idx + 2 < text.size() && hex_value(text[idx + 1]) >= 0 && hex_value(text[idx + 2]) >= 0) {
+    } else if (ch == '%' && idx + 2 < text.size() && hex_value(text[idx + 1]) >= 0 &&
+               hex_value(text[idx + 2]) >= 0) {
       out += static_cast<char>(hex_value(text[idx + 1]) * 16 + hex_value(text[idx + 2]));
       idx += 2;
     } else {
@@ -147,8 +162,10 @@ FormData parse_urlencoded(std::string_view body) {
     const std::string_view pair = body.substr(pos, amp - pos);
     if (!pair.empty()) {
       const auto eq = pair.find('=');
-      if (eq == std::string_view::npos) form.add(url_decode(pair), "");
-      else form.add(url_decode(pair.substr(0, eq)), url_decode(pair.substr(eq + 1)));
+      if (eq == std::string_view::npos)
+        form.add(url_decode(pair), "");
+      else
+        form.add(url_decode(pair.substr(0, eq)), url_decode(pair.substr(eq + 1)));
     }
     pos = amp + 1;
   }
@@ -191,8 +208,10 @@ ProfileJson profile_json_from_form(const FormData& form) {
       }
       w.begin_object();
       w.key("value");
-      if (value.empty()) w.null();
-      else number_or_text(w, value);
+      if (value.empty())
+        w.null();
+      else
+        number_or_text(w, value);
       w.member("date", date);
       w.end_object();
     }
@@ -203,15 +222,17 @@ ProfileJson profile_json_from_form(const FormData& form) {
     std::vector<std::string> flags;
     for (const auto& flag : form.all("symptoms.red_flags"))
       if (!trim(flag).empty()) flags.push_back(trim(flag));
-    const char* questions[] = {"urge_to_move_legs", "worse_at_rest", "relieved_by_movement", "worse_evening_or_night",
-                               "explained_by_other_condition"};
+    const char* questions[] = {"urge_to_move_legs", "worse_at_rest", "relieved_by_movement",
+                               "worse_evening_or_night", "explained_by_other_condition"};
     bool any = !flags.empty() || !text("symptoms.irls_total").empty();
-    for (const char* q : questions) any = any || yes_no(text((std::string("symptoms.") + q).c_str()));
+    for (const char* q : questions)
+      any = any || yes_no(text((std::string("symptoms.") + q).c_str()));
     if (any) {
       w.key("symptoms");
       w.begin_object();
       for (const char* q : questions)
-        if (const auto answer = yes_no(text((std::string("symptoms.") + q).c_str()))) w.member(q, *answer);
+        if (const auto answer = yes_no(text((std::string("symptoms.") + q).c_str())))
+          w.member(q, *answer);
       if (const auto v = text("symptoms.irls_total"); !v.empty()) {
         w.key("irls_total");
         number_or_text(w, v);
@@ -254,8 +275,10 @@ ProfileJson profile_json_from_form(const FormData& form) {
     bool open = false;
     for (int row = 0; row < rows; ++row) {
       const std::string base = "supplements[" + std::to_string(row) + "].";
-      const std::string name = trim(form.get(base + "name")), amount = trim(form.get(base + "amount_mg")),
-                        basis = trim(form.get(base + "amount_basis")), per_day = trim(form.get(base + "per_day")),
+      const std::string name = trim(form.get(base + "name")),
+                        amount = trim(form.get(base + "amount_mg")),
+                        basis = trim(form.get(base + "amount_basis")),
+                        per_day = trim(form.get(base + "per_day")),
                         times = form.get(base + "times");
       if (name.empty() && amount.empty() && per_day.empty() && trim(times).empty()) continue;
       if (!open) {
@@ -289,17 +312,34 @@ ProfileJson profile_json_from_form(const FormData& form) {
     if (open) w.end_array();
   }
   Group{form, w, "diet", {{"magnesium_mg_per_day", 'n'}}}.write();
-  Group{form, w, "lifestyle", {{"caffeine_drinks_per_day", 'n'}, {"alcohol_units_per_week", 'n'}, {"smoker", 'b'}}}.write();
+  Group{form,
+        w,
+        "lifestyle",
+        {{"caffeine_drinks_per_day", 'n'}, {"alcohol_units_per_week", 'n'}, {"smoker", 'b'}}}
+      .write();
   {
-    // Sleep: `difficulty` is a list (one checkbox per kind), written first; the other answers follow.
+    // Sleep: `difficulty` is a list (one checkbox per kind), written first; the other answers
+    // follow.
     std::vector<std::string> difficulty;
     for (const auto& kind : form.all("sleep.difficulty"))
-      if (const auto t = trim(kind); !t.empty() && std::find(difficulty.begin(), difficulty.end(), t) == difficulty.end())
+      if (const auto t = trim(kind);
+          !t.empty() && std::find(difficulty.begin(), difficulty.end(), t) == difficulty.end())
         difficulty.push_back(t);
-    Group group{form, w, "sleep", {{"nights_per_week", 'n'}, {"months", 'n'}, {"daytime_impact", 'b'},
-                                   {"snoring_loud", 'b'}, {"witnessed_pauses", 'b'}, {"choking_or_gasping", 'b'},
-                                   {"unrefreshing_sleep", 'b'}, {"morning_headaches", 'b'}, {"nocturia", 'b'},
-                                   {"sleepy_while_driving", 'b'}, {"epworth_total", 'n'}, {"shift_work", 'b'}}};
+    Group group{form,
+                w,
+                "sleep",
+                {{"nights_per_week", 'n'},
+                 {"months", 'n'},
+                 {"daytime_impact", 'b'},
+                 {"snoring_loud", 'b'},
+                 {"witnessed_pauses", 'b'},
+                 {"choking_or_gasping", 'b'},
+                 {"unrefreshing_sleep", 'b'},
+                 {"morning_headaches", 'b'},
+                 {"nocturia", 'b'},
+                 {"sleepy_while_driving", 'b'},
+                 {"epworth_total", 'n'},
+                 {"shift_work", 'b'}}};
     if (!difficulty.empty()) {
       w.key("sleep");
       w.begin_object();
@@ -346,16 +386,20 @@ FieldError field_error_for(const core::Error& error, const ProfileJson& json) {
     if (index >= 0 && index < static_cast<int>(rows->size()))
       path = list + std::to_string((*rows)[static_cast<std::size_t>(index)]) + path.substr(close);
   }
-  // "medicines[2].times[1]" -> the form's "medicines[2].times" field; "symptoms.red_flags[0]" alike.
+  // "medicines[2].times[1]" -> the form's "medicines[2].times" field; "symptoms.red_flags[0]"
+  // alike.
   const auto bracket = path.rfind('[');
   const auto dot = path.rfind('.');
-  if (bracket != std::string::npos && (dot == std::string::npos || bracket > dot) && path.back() == ']')
+  if (bracket != std::string::npos && (dot == std::string::npos || bracket > dot) &&
+      path.back() == ']')
     path.resize(bracket);
   if (path == "medicines" || path == "supplements") path += "[0].name";
   // The form has one amount field per supplement, and a lab's value is its own field.
-  if (path.rfind("supplements[", 0) == 0 && path.size() > 7 && path.compare(path.size() - 7, 7, ".amount") == 0)
+  if (path.rfind("supplements[", 0) == 0 && path.size() > 7 &&
+      path.compare(path.size() - 7, 7, ".amount") == 0)
     path += "_mg";
-  if (path.rfind("labs.", 0) == 0 && path.size() > 6 && path.compare(path.size() - 6, 6, ".value") == 0)
+  if (path.rfind("labs.", 0) == 0 && path.size() > 6 &&
+      path.compare(path.size() - 6, 6, ".value") == 0)
     path.resize(path.size() - 6);
   // The top-level object's own errors ("(top level)") and unknown fields have no form field.
   if (path == "(top level)") path.clear();
@@ -366,7 +410,8 @@ FormData form_from_profile(const core::Profile& p) {
   FormData form;
   form.add("jurisdiction", core::to_string(p.jurisdiction));
   form.add("age", num(p.age));
-  if (p.sex != core::Sex::unspecified) form.add("sex", p.sex == core::Sex::female ? "female" : "male");
+  if (p.sex != core::Sex::unspecified)
+    form.add("sex", p.sex == core::Sex::female ? "female" : "male");
   if (p.pregnant) form.add("pregnant", "true");
   if (p.breastfeeding) form.add("breastfeeding", "true");
   std::string conditions;
@@ -375,7 +420,8 @@ FormData form_from_profile(const core::Profile& p) {
   const auto opt = [&](const char* name, const std::optional<double>& value) {
     if (value) form.add(name, num(*value));
   };
-  const auto lab = [&](const char* name, const std::optional<double>& value, const std::optional<core::CalendarDate>& date) {
+  const auto lab = [&](const char* name, const std::optional<double>& value,
+                       const std::optional<core::CalendarDate>& date) {
     opt(name, value);
     if (date) form.add(std::string(name) + ".date", date->str());
   };
@@ -391,24 +437,31 @@ FormData form_from_profile(const core::Profile& p) {
   answer("symptoms.relieved_by_movement", p.symptoms.relieved_by_movement);
   answer("symptoms.worse_evening_or_night", p.symptoms.worse_evening_or_night);
   answer("symptoms.explained_by_other_condition", p.symptoms.explained_by_other_condition);
-  if (p.symptoms.irls_total) form.add("symptoms.irls_total", std::to_string(*p.symptoms.irls_total));
+  if (p.symptoms.irls_total)
+    form.add("symptoms.irls_total", std::to_string(*p.symptoms.irls_total));
   for (const auto& flag : p.symptoms.red_flags) form.add("symptoms.red_flags", flag);
   for (std::size_t idx = 0; idx < p.medicines.size(); ++idx) {
     const auto& m = p.medicines[idx];
     const std::string base = "medicines[" + std::to_string(idx) + "].";
     form.add(base + "name", m.name);
     form.add(base + "times", time_list(m.times));
-    if (m.amount) form.add(base + "amount", num(m.amount->value) + (m.amount->unit.empty() ? "" : " " + m.amount->unit));
+    if (m.amount)
+      form.add(base + "amount",
+               num(m.amount->value) + (m.amount->unit.empty() ? "" : " " + m.amount->unit));
     if (m.prescribed) form.add(base + "prescribed", "true");
   }
   for (std::size_t idx = 0; idx < p.supplements.size(); ++idx) {
     const auto& s = p.supplements[idx];
     const std::string base = "supplements[" + std::to_string(idx) + "].";
     form.add(base + "name", s.name);
-    if (s.amount_mg) form.add(base + "amount_mg", num(*s.amount_mg));
-    else if (s.amount) form.add(base + "amount_mg", num(s.amount->value) + (s.amount->unit.empty() ? "" : " " + s.amount->unit));
+    if (s.amount_mg)
+      form.add(base + "amount_mg", num(*s.amount_mg));
+    else if (s.amount)
+      form.add(base + "amount_mg",
+               num(s.amount->value) + (s.amount->unit.empty() ? "" : " " + s.amount->unit));
     if (s.prescribed) form.add(base + "prescribed", "true");
-    form.add(base + "amount_basis", s.amount_basis == core::AmountBasis::compound ? "compound" : "elemental");
+    form.add(base + "amount_basis",
+             s.amount_basis == core::AmountBasis::compound ? "compound" : "elemental");
     form.add(base + "per_day", std::to_string(s.per_day));
     form.add(base + "times", time_list(s.times));
   }
@@ -417,7 +470,8 @@ FormData form_from_profile(const core::Profile& p) {
   opt("lifestyle.alcohol_units_per_week", p.alcohol_units_per_week);
   answer("lifestyle.smoker", p.smoker);
   for (const auto& kind : p.sleep.difficulty) form.add("sleep.difficulty", kind);
-  if (p.sleep.nights_per_week) form.add("sleep.nights_per_week", std::to_string(*p.sleep.nights_per_week));
+  if (p.sleep.nights_per_week)
+    form.add("sleep.nights_per_week", std::to_string(*p.sleep.nights_per_week));
   opt("sleep.months", p.sleep.months);
   answer("sleep.daytime_impact", p.sleep.daytime_impact);
   answer("sleep.snoring_loud", p.sleep.snoring_loud);
@@ -427,7 +481,8 @@ FormData form_from_profile(const core::Profile& p) {
   answer("sleep.morning_headaches", p.sleep.morning_headaches);
   answer("sleep.nocturia", p.sleep.nocturia);
   answer("sleep.sleepy_while_driving", p.sleep.sleepy_while_driving);
-  if (p.sleep.epworth_total) form.add("sleep.epworth_total", std::to_string(*p.sleep.epworth_total));
+  if (p.sleep.epworth_total)
+    form.add("sleep.epworth_total", std::to_string(*p.sleep.epworth_total));
   answer("sleep.shift_work", p.sleep.shift_work);
   if (p.day.wake_given) form.add("day.wake", p.day.wake.str());
   if (p.day.sleep_given) form.add("day.sleep", p.day.sleep.str());
@@ -442,15 +497,17 @@ std::string apply_row_action(FormData& form, std::string_view action) {
     const char* remove_prefix;
     const char* list;
   };
-  static constexpr ListAction kActions[] = {{"add-medicine", "remove-medicine-", "medicines"},
-                                            {"add-supplement", "remove-supplement-", "supplements"}};
+  static constexpr ListAction kActions[] = {
+      {"add-medicine", "remove-medicine-", "medicines"},
+      {"add-supplement", "remove-supplement-", "supplements"}};
   std::string focus;
   for (const auto& spec : kActions) {
     const std::string list = spec.list;
     const int rows = codec::html::form_rows(form, list);
     int removed = -1;
     if (action.rfind(spec.remove_prefix, 0) == 0)
-      removed = std::atoi(std::string(action.substr(std::char_traits<char>::length(spec.remove_prefix))).c_str());
+      removed = std::atoi(
+          std::string(action.substr(std::char_traits<char>::length(spec.remove_prefix))).c_str());
     // Renumber: collect each row's fields, drop the removed one, write them back as 0..n-1.
     std::map<int, std::vector<std::pair<std::string, std::string>>> by_row;
     std::vector<std::pair<std::string, std::string>> others;
@@ -483,13 +540,18 @@ std::string apply_row_action(FormData& form, std::string_view action) {
 core::Result<core::DiaryEntry> diary_entry_from_form(const FormData& form) {
   core::DiaryEntry entry;
   const std::string date = trim(form.get("date"));
-  if (date.empty()) return core::Error{core::Errc::missing_field, "date", "choose the date of the evening this entry is for"};
+  if (date.empty())
+    return core::Error{core::Errc::missing_field, "date",
+                       "choose the date of the evening this entry is for"};
   const auto parsed = core::parse_date(date);
-  if (!parsed) return core::Error{core::Errc::invalid_value, "date", "\"" + date + "\" is not a date (YYYY-MM-DD)"};
+  if (!parsed)
+    return core::Error{core::Errc::invalid_value, "date",
+                       "\"" + date + "\" is not a date (YYYY-MM-DD)"};
   entry.date = *parsed;
   for (const auto field : core::kEntryFields) {
     if (field == "date" || field == "side_effects") continue;
-    const std::string value = field == "note" ? form.get(std::string(field)) : trim(form.get(std::string(field)));
+    const std::string value =
+        field == "note" ? form.get(std::string(field)) : trim(form.get(std::string(field)));
     if (value.empty()) continue;
     if (auto error = core::set_field(entry, field, value)) return *error;
   }
@@ -497,12 +559,14 @@ core::Result<core::DiaryEntry> diary_entry_from_form(const FormData& form) {
   for (const auto& choice : codec::html::kSideEffectChoices) {
     const std::string severity = trim(form.get(choice.field));
     if (severity.empty()) continue;
-    effects += (effects.empty() ? "" : ";") + std::string(core::to_string(choice.kind)) + ":" + severity;
+    effects +=
+        (effects.empty() ? "" : ";") + std::string(core::to_string(choice.kind)) + ":" + severity;
   }
   const bool none = form.get("se.none") == "true";
   if (none && !effects.empty())
-    return core::Error{core::Errc::invalid_value, "side_effects",
-                       "\"No side effects\" is ticked and a side effect is chosen; keep one of them"};
+    return core::Error{
+        core::Errc::invalid_value, "side_effects",
+        "\"No side effects\" is ticked and a side effect is chosen; keep one of them"};
   if (none) effects = "none";
   if (!effects.empty())
     if (auto error = core::set_field(entry, "side_effects", effects)) return *error;
@@ -516,36 +580,49 @@ core::Result<int> whole_weeks(const std::string& text, const char* field, int fa
   char* end = nullptr;
   const long value = std::strtol(text.c_str(), &end, 10);
   if (end == text.c_str() || *end != '\0' || value < 0 || value > 520)
-    return core::Error{core::Errc::invalid_value, field, "\"" + text + "\" is not a whole number of weeks"};
+    return core::Error{core::Errc::invalid_value, field,
+                       "\"" + text + "\" is not a whole number of weeks"};
   return static_cast<int>(value);
 }
 
 core::Result<core::TrialPlan> make_plan(const std::string& design_text, const std::string& baseline,
-                                        const std::string& treatment, const std::string& treatment_weeks,
-                                        const std::string& withdrawal_weeks, const std::string& primary = "") {
+                                        const std::string& treatment,
+                                        const std::string& treatment_weeks,
+                                        const std::string& withdrawal_weeks,
+                                        const std::string& primary = "") {
   core::TrialPlan plan;
   if (!primary.empty()) {
     const auto outcome = core::parse_trial_outcome(primary);
     if (!outcome)
       return core::Error{core::Errc::invalid_value, "primary",
-                         "\"" + primary + "\" is not an outcome; use rls_severity, sleep_onset, sleep_efficiency or sleep_quality"};
+                         "\"" + primary +
+                             "\" is not an outcome; use rls_severity, sleep_onset, "
+                             "sleep_efficiency or sleep_quality"};
     plan.primary = *outcome;
   }
   const auto design = core::parse_trial_design(design_text.empty() ? "ab" : design_text);
-  if (!design) return core::Error{core::Errc::invalid_value, "design", "\"" + design_text + "\" is not a design; use ab or abab"};
+  if (!design)
+    return core::Error{core::Errc::invalid_value, "design",
+                       "\"" + design_text + "\" is not a design; use ab or abab"};
   plan.design = *design;
   const auto base = core::parse_date(baseline);
-  if (!base) return core::Error{core::Errc::invalid_value, "baseline_start", "choose the first day of the baseline (YYYY-MM-DD)"};
+  if (!base)
+    return core::Error{core::Errc::invalid_value, "baseline_start",
+                       "choose the first day of the baseline (YYYY-MM-DD)"};
   const auto treat = core::parse_date(treatment);
-  if (!treat) return core::Error{core::Errc::invalid_value, "treatment_start", "choose the first day on magnesium (YYYY-MM-DD)"};
+  if (!treat)
+    return core::Error{core::Errc::invalid_value, "treatment_start",
+                       "choose the first day on magnesium (YYYY-MM-DD)"};
   plan.baseline_start = *base;
   plan.treatment_start = *treat;
-  const auto weeks = whole_weeks(treatment_weeks, "treatment_weeks",
-                                 plan.design == core::TrialDesign::ab ? core::kDefaultTreatmentWeeks
-                                                                      : core::kDefaultAbabTreatmentWeeks);
+  const auto weeks =
+      whole_weeks(treatment_weeks, "treatment_weeks",
+                  plan.design == core::TrialDesign::ab ? core::kDefaultTreatmentWeeks
+                                                       : core::kDefaultAbabTreatmentWeeks);
   if (!weeks.ok()) return weeks.error();
   plan.treatment_weeks = weeks.value();
-  const auto withdrawal = whole_weeks(withdrawal_weeks, "withdrawal_weeks", core::kDefaultWithdrawalWeeks);
+  const auto withdrawal =
+      whole_weeks(withdrawal_weeks, "withdrawal_weeks", core::kDefaultWithdrawalWeeks);
   if (!withdrawal.ok()) return withdrawal.error();
   plan.withdrawal_weeks = withdrawal.value();
   if (auto error = core::validate_plan(plan)) return *error;
@@ -555,8 +632,9 @@ core::Result<core::TrialPlan> make_plan(const std::string& design_text, const st
 }  // namespace
 
 core::Result<core::TrialPlan> trial_plan_from_form(const FormData& form) {
-  return make_plan(trim(form.get("design")), trim(form.get("baseline_start")), trim(form.get("treatment_start")),
-                   trim(form.get("treatment_weeks")), trim(form.get("withdrawal_weeks")), trim(form.get("primary")));
+  return make_plan(trim(form.get("design")), trim(form.get("baseline_start")),
+                   trim(form.get("treatment_start")), trim(form.get("treatment_weeks")),
+                   trim(form.get("withdrawal_weeks")), trim(form.get("primary")));
 }
 
 core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json) {
@@ -566,21 +644,25 @@ core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json) {
     return core::Error{core::Errc::parse_error, "", "the body is not JSON"};
   simdjson::dom::object object;
   if (root.get(object) != simdjson::SUCCESS)
-    return core::Error{core::Errc::invalid_type, "(top level)", "expected an object with design, baseline_start, treatment_start"};
+    return core::Error{core::Errc::invalid_type, "(top level)",
+                       "expected an object with design, baseline_start, treatment_start"};
   std::map<std::string, std::string> values;
   for (const auto field : object) {
     const std::string key(field.key);
-    if (key != "design" && key != "baseline_start" && key != "treatment_start" && key != "treatment_weeks" &&
-        key != "withdrawal_weeks" && key != "primary")
+    if (key != "design" && key != "baseline_start" && key != "treatment_start" &&
+        key != "treatment_weeks" && key != "withdrawal_weeks" && key != "primary")
       return core::Error{core::Errc::unknown_field, key, "is not a trial plan field"};
     std::string_view text;
     int64_t number = 0;
-    if (field.value.get(text) == simdjson::SUCCESS) values[key] = std::string(text);
-    else if (field.value.get(number) == simdjson::SUCCESS) values[key] = std::to_string(number);
-    else return core::Error{core::Errc::invalid_type, key, "expected a string or a whole number"};
+    if (field.value.get(text) == simdjson::SUCCESS)
+      values[key] = std::string(text);
+    else if (field.value.get(number) == simdjson::SUCCESS)
+      values[key] = std::to_string(number);
+    else
+      return core::Error{core::Errc::invalid_type, key, "expected a string or a whole number"};
   }
-  return make_plan(values["design"], values["baseline_start"], values["treatment_start"], values["treatment_weeks"],
-                   values["withdrawal_weeks"], values["primary"]);
+  return make_plan(values["design"], values["baseline_start"], values["treatment_start"],
+                   values["treatment_weeks"], values["withdrawal_weeks"], values["primary"]);
 }
 
 }  // namespace willis::http

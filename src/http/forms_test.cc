@@ -42,7 +42,8 @@ TEST(Forms, ProfileFormBecomesAProfileTheParserAccepts) {
   const auto doc = profile_json_from_form(form);
   EXPECT_EQ(doc.medicine_rows, (std::vector<int>{1, 2}));
   const auto profile = codec::parse_profile(doc.json, "form");
-  ASSERT_TRUE(profile.ok()) << profile.error().path << ": " << profile.error().message << "\n" << doc.json;
+  ASSERT_TRUE(profile.ok()) << profile.error().path << ": " << profile.error().message << "\n"
+                            << doc.json;
   const auto& p = profile.value();
   EXPECT_EQ(p.age, 54);
   ASSERT_EQ(p.medicines.size(), 2u);
@@ -212,7 +213,8 @@ TEST(Forms, TrialPlansFromFormAndJson) {
   auto plan = trial_plan_from_form(form);
   ASSERT_TRUE(plan.ok()) << plan.error().message;
   EXPECT_EQ(plan.value().treatment_weeks, core::kDefaultTreatmentWeeks);
-  plan = trial_plan_from_json(R"({"design": "abab", "baseline_start": "2026-11-01", "treatment_start": "2026-11-15"})");
+  plan = trial_plan_from_json(
+      R"({"design": "abab", "baseline_start": "2026-11-01", "treatment_start": "2026-11-15"})");
   ASSERT_TRUE(plan.ok()) << plan.error().message;
   EXPECT_EQ(plan.value().design, core::TrialDesign::abab);
   plan = trial_plan_from_json(R"({"desing": "ab"})");

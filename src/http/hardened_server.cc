@@ -39,7 +39,8 @@ static_assert(kBusy.size() - kBusy.find("\r\n\r\n") - 4 == 75);
 thread_local bool t_reject = false;
 
 int remaining_ms(Clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 1'000'000));
 }
 
@@ -153,8 +154,12 @@ class DeadlineStream final : public httplib::Stream {
     return sent;
   }
 
-  void get_remote_ip_and_port(std::string& ip, int& port) const override { address_of(sock_, true, ip, port); }
-  void get_local_ip_and_port(std::string& ip, int& port) const override { address_of(sock_, false, ip, port); }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    address_of(sock_, true, ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    address_of(sock_, false, ip, port);
+  }
   socket_t socket() const override { return sock_; }
 
  private:
@@ -301,7 +306,8 @@ class HardenedServer::Rejecter {
   std::thread thread_;
 };
 
-HardenedServer::HardenedServer(ServerLimits limits) : limits_(limits), rejecter_(std::make_unique<Rejecter>()) {
+HardenedServer::HardenedServer(ServerLimits limits)
+    : limits_(limits), rejecter_(std::make_unique<Rejecter>()) {
   new_task_queue = [this] {
     // Called by listen, after bind: Debian's httplib listens with a backlog of 5, so a burst of
     // connections has its SYNs dropped and waits for retransmits (1 s, 3 s, ...). Listening again
@@ -325,7 +331,9 @@ void HardenedServer::close_after_response() {
   if (t_stream) t_stream->close_after();
 }
 
-bool HardenedServer::body_over_limit() { return t_stream && t_stream->over(); }
+bool HardenedServer::body_over_limit() {
+  return t_stream && t_stream->over();
+}
 
 bool HardenedServer::process_and_close_socket(socket_t sock) {
   if (t_reject) {
@@ -343,7 +351,8 @@ bool HardenedServer::process_and_close_socket(socket_t sock) {
     if (!stream.wait_for_request(stopping)) break;
     stream.start_head();
     bool closed = false;
-    ok = process_request(stream, left == 1, closed, [&stream](httplib::Request&) { stream.start_body(); });
+    ok = process_request(stream, left == 1, closed,
+                         [&stream](httplib::Request&) { stream.start_body(); });
     if (!ok || closed || stream.done()) break;
   }
   t_stream = nullptr;
@@ -353,23 +362,26 @@ bool HardenedServer::process_and_close_socket(socket_t sock) {
   return ok;
 }
 
-void post_reading_body(httplib::Server& server, const std::string& pattern, httplib::Server::Handler handler) {
-  server.Post(pattern, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
-                                                      const httplib::ContentReader& reader) {
-    std::string body;
-    const bool read = reader([&body](const char* data, std::size_t length) {
-      body.append(data, length);
-      return true;
-    });
-    if (!read) {
-      res.status = HardenedServer::body_over_limit() ? 413 : 400;
-      HardenedServer::close_after_response();
-      return;
-    }
-    httplib::Request with_body = req;  // matches still point into req.path, which outlives this call
-    with_body.body = std::move(body);
-    handler(with_body, res);
-  });
+void post_reading_body(httplib::Server& server, const std::string& pattern,
+                       httplib::Server::Handler handler) {
+  server.Post(pattern,
+              [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
+                                             const httplib::ContentReader& reader) {
+                std::string body;
+                const bool read = reader([&body](const char* data, std::size_t length) {
+                  body.append(data, length);
+                  return true;
+                });
+                if (!read) {
+                  res.status = HardenedServer::body_over_limit() ? 413 : 400;
+                  HardenedServer::close_after_response();
+                  return;
+                }
+                httplib::Request with_body =
+                    req;  // matches still point into req.path, which outlives this call
+                with_body.body = std::move(body);
+                handler(with_body, res);
+              });
 }
 
 }  // namespace willis::http

@@ -30,9 +30,9 @@
 namespace willis::http {
 
 struct ServerLimits {
-  int head_timeout_ms = 10'000;   ///< request line and headers, from their first byte
-  int body_timeout_ms = 30'000;   ///< body, handler and response, from the end of the head
-  int idle_timeout_ms = 5'000;    ///< a kept-alive connection waiting for its next request
+  int head_timeout_ms = 10'000;  ///< request line and headers, from their first byte
+  int body_timeout_ms = 30'000;  ///< body, handler and response, from the end of the head
+  int idle_timeout_ms = 5'000;   ///< a kept-alive connection waiting for its next request
   std::size_t max_head_bytes = 64 * 1024;
   /// Raw body bytes read for one request (chunk framing included); the gate can lower it per
   /// request (HardenedServer::limit_body).
@@ -43,7 +43,7 @@ struct ServerLimits {
 
 /// What happened, for operators and tests (no request data).
 struct ServerCounters {
-  std::atomic<std::uint64_t> connections{0};  ///< accepted and served
+  std::atomic<std::uint64_t> connections{0};   ///< accepted and served
   std::atomic<std::uint64_t> refused_busy{0};  ///< answered 503: max_connections reached
   std::atomic<std::uint64_t> timed_out{0};     ///< cut off at a deadline
   std::atomic<std::uint64_t> too_large{0};     ///< head or body over its cap
@@ -80,6 +80,7 @@ class HardenedServer : public httplib::Server {
 /// arrives (Debian's httplib refuses url-encoded bodies over 8 KiB whatever the limit, and cannot
 /// cap a chunked body). A body cut off at its cap is answered 413, an unreadable one 400, and the
 /// handler is not called.
-void post_reading_body(httplib::Server& server, const std::string& pattern, httplib::Server::Handler handler);
+void post_reading_body(httplib::Server& server, const std::string& pattern,
+                       httplib::Server::Handler handler);
 
 }  // namespace willis::http

@@ -29,11 +29,14 @@ using testing_support::peer_closed;
 class Running {
  public:
   explicit Running(ServerLimits limits = {}) : server_(limits) {
-    server_.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
-    post_reading_body(server_, "/echo", [this](const httplib::Request& req, httplib::Response& res) {
-      ++posts_;
-      res.set_content(std::to_string(req.body.size()), "text/plain");
+    server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("ok", "text/plain");
     });
+    post_reading_body(server_, "/echo",
+                      [this](const httplib::Request& req, httplib::Response& res) {
+                        ++posts_;
+                        res.set_content(std::to_string(req.body.size()), "text/plain");
+                      });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     for (int idx = 0; idx < 1000 && !server_.is_running(); ++idx)
@@ -85,7 +88,8 @@ TEST(HardenedServer, FiftySlowClientsDoNotHoldUpANormalRequest) {
   std::thread drip([&] {
     for (std::size_t pos = 1; pos < head.size() && !stop; ++pos) {
       for (const int sock : slow) ::send(sock, head.data() + pos, 1, MSG_NOSIGNAL);
-      for (int idx = 0; idx < 20 && !stop; ++idx) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      for (int idx = 0; idx < 20 && !stop; ++idx)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   });
   auto client = running.client();
@@ -106,7 +110,8 @@ TEST(HardenedServer, AHeadThatTakesTooLongIsCutOff) {
   Running running(limits);
   const int sock = connect_loopback(running.port());
   ASSERT_GE(sock, 0);
-  // Each byte arrives well within any per-read timeout; only a deadline for the whole head stops it.
+  // Each byte arrives well within any per-read timeout; only a deadline for the whole head stops
+  // it.
   const std::string head = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + std::string(400, 'a');
   std::size_t sent = 0;
   for (; sent < head.size() && !peer_closed(sock); ++sent) {
@@ -123,7 +128,8 @@ TEST(HardenedServer, AHeadLargerThanItsCapIsRefused) {
   limits.max_head_bytes = 16 * 1024;
   Running running(limits);
   std::string head = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-  for (int idx = 0; idx < 200; ++idx) head += "X-Pad-" + std::to_string(idx) + ": " + std::string(200, 'a') + "\r\n";
+  for (int idx = 0; idx < 200; ++idx)
+    head += "X-Pad-" + std::to_string(idx) + ": " + std::string(200, 'a') + "\r\n";
   const std::string answer = exchange(running.port(), head + "\r\n");
   EXPECT_EQ(answer.find("HTTP/1.1 200"), std::string::npos) << answer.substr(0, 100);
   EXPECT_GE(running.server().counters().too_large.load(), 1u);
@@ -147,7 +153,9 @@ TEST(HardenedServer, ConnectionsBeyondTheLimitGetA503) {
   // Room again once they are gone.
   bool served = false;
   for (int idx = 0; idx < 200 && !served; ++idx) {
-    served = exchange(running.port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").rfind("HTTP/1.1 200", 0) == 0;
+    served =
+        exchange(running.port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            .rfind("HTTP/1.1 200", 0) == 0;
     if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_TRUE(served);
@@ -160,7 +168,8 @@ TEST(HardenedServer, AChunkedBodyIsNotReadPastItsCap) {
   Running running(limits);
   const int sock = connect_loopback(running.port());
   ASSERT_GE(sock, 0);
-  const std::string head = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string head =
+      "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n";
   ::send(sock, head.data(), head.size(), MSG_NOSIGNAL);
   const std::string chunk = "4000\r\n" + std::string(0x4000, 'x') + "\r\n";
   std::size_t body_sent = 0;
@@ -185,9 +194,10 @@ TEST(HardenedServer, BodiesUnderTheCapArriveWholeChunkedOrNot) {
   const auto fixed = client.Post("/echo", body, "application/octet-stream");
   ASSERT_TRUE(fixed);
   EXPECT_EQ(fixed->body, std::to_string(body.size()));
-  const std::string chunked = exchange(running.port(),
-                                       "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                                       "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+  const std::string chunked =
+      exchange(running.port(),
+               "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+               "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
   EXPECT_EQ(chunked.rfind("HTTP/1.1 200", 0), 0u) << chunked;
   EXPECT_NE(chunked.find("\r\n\r\n11"), std::string::npos) << chunked;
 }

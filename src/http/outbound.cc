@@ -4,8 +4,8 @@
 
 namespace willis::http {
 
-OutboundResult outbound_get(const std::string& url, std::string_view accept, const std::string& bearer,
-                            const OutboundLimits& limits) {
+OutboundResult outbound_get(const std::string& url, std::string_view accept,
+                            const std::string& bearer, const OutboundLimits& limits) {
   OutboundResult out;
   // Nothing may reach the request line or the headers raw (CR/LF would add headers of its own; a
   // space would split the request line).

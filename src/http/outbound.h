@@ -4,8 +4,8 @@
 // whether a URL may be contacted at all (allow-lists); this file only makes the request.
 //
 //     http::OutboundLimits limits;                              // 5 s, 8 MiB
-//     auto got = http::outbound_get("https://ehr.example/jwks.json", "application/json", "", limits);
-//     if (!got.ok) ... got.problem ...                          // else got.body
+//     auto got = http::outbound_get("https://ehr.example/jwks.json", "application/json", "",
+//     limits); if (!got.ok) ... got.problem ...                          // else got.body
 #pragma once
 
 #include <cstddef>
@@ -15,8 +15,8 @@
 namespace willis::http {
 
 struct OutboundLimits {
-  int timeout_ms = 5000;                     ///< connect, read and write timeout
-  std::size_t max_bytes = 8 * 1024 * 1024;   ///< a larger answer is refused
+  int timeout_ms = 5000;                    ///< connect, read and write timeout
+  std::size_t max_bytes = 8 * 1024 * 1024;  ///< a larger answer is refused
 };
 
 struct OutboundResult {
@@ -28,7 +28,7 @@ struct OutboundResult {
 /// GET `url` (http(s)://HOST[:PORT][/PATH][?QUERY]) with `Accept: accept` and, when `bearer` is
 /// not empty, `Authorization: Bearer bearer`. A URL or token with a control character, a space or
 /// a non-ASCII byte is refused before any connection is made.
-OutboundResult outbound_get(const std::string& url, std::string_view accept, const std::string& bearer,
-                            const OutboundLimits& limits);
+OutboundResult outbound_get(const std::string& url, std::string_view accept,
+                            const std::string& bearer, const OutboundLimits& limits);
 
 }  // namespace willis::http

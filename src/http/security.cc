@@ -27,7 +27,8 @@ bool is_ipv6(const std::string& text) {
 
 /// "[::1]" -> "::1"; other text unchanged.
 std::string unbracket(std::string_view text) {
-  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') return std::string(text.substr(1, text.size() - 2));
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
+    return std::string(text.substr(1, text.size() - 2));
   return std::string(text);
 }
 
@@ -78,7 +79,8 @@ bool is_wildcard(std::string_view address) {
   return IN6_IS_ADDR_UNSPECIFIED(&addr);
 }
 
-HostPolicy host_policy(std::string_view bind, const std::vector<std::string>& extra_names, int port) {
+HostPolicy host_policy(std::string_view bind, const std::vector<std::string>& extra_names,
+                       int port) {
   HostPolicy policy;
   policy.port = port;
   const std::string address = lower(unbracket(bind));
@@ -86,9 +88,12 @@ HostPolicy host_policy(std::string_view bind, const std::vector<std::string>& ex
     if (std::find(policy.names.begin(), policy.names.end(), name) == policy.names.end())
       policy.names.push_back(std::move(name));
   };
-  if (is_wildcard(address)) policy.any_ip_literal = true;
-  else if (is_ipv6(address)) add("[" + address + "]");
-  else add(address);
+  if (is_wildcard(address))
+    policy.any_ip_literal = true;
+  else if (is_ipv6(address))
+    add("[" + address + "]");
+  else
+    add(address);
   if (is_loopback(address)) {
     add("localhost");
     if (address == "localhost") {
@@ -143,7 +148,8 @@ std::string cookie_value(std::string_view header, std::string_view name) {
     std::string_view pair = header.substr(pos, end - pos);
     while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
     const auto eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name)
+      return std::string(pair.substr(eq + 1));
     pos = end + 1;
   }
   return {};
@@ -151,14 +157,16 @@ std::string cookie_value(std::string_view header, std::string_view name) {
 
 std::string bearer_token(std::string_view authorization) {
   constexpr std::string_view kPrefix = "Bearer ";
-  if (authorization.size() <= kPrefix.size() || authorization.substr(0, kPrefix.size()) != kPrefix) return {};
+  if (authorization.size() <= kPrefix.size() || authorization.substr(0, kPrefix.size()) != kPrefix)
+    return {};
   return std::string(authorization.substr(kPrefix.size()));
 }
 
 std::vector<std::pair<std::string, std::string>> security_headers() {
   return {
       {"Content-Security-Policy",
-       "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"},
+       "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
+       "object-src 'none'"},
       {"X-Content-Type-Options", "nosniff"},
       {"Referrer-Policy", "no-referrer"},
       {"X-Frame-Options", "DENY"},

@@ -28,7 +28,8 @@ struct HostPolicy {
 };
 
 /// The policy for a server bound to `bind`, plus `extra_names` (--allow-host).
-HostPolicy host_policy(std::string_view bind, const std::vector<std::string>& extra_names, int port);
+HostPolicy host_policy(std::string_view bind, const std::vector<std::string>& extra_names,
+                       int port);
 
 /// True when the Host header names this server. Names never match by suffix or prefix.
 bool host_allowed(std::string_view host_header, const HostPolicy& policy);

@@ -51,7 +51,9 @@ constexpr const char* kHtml = "text/html; charset=utf-8";
 constexpr const char* kJson = "application/json; charset=utf-8";
 constexpr const char* kTokenCookie = "willis_token";
 
-bool is_api(const Request& req) { return req.path.rfind("/api/", 0) == 0; }
+bool is_api(const Request& req) {
+  return req.path.rfind("/api/", 0) == 0;
+}
 
 /// What a request says about its body before it is read (the gate runs before the body is read).
 /// Framing is checked strictly (RFC 9112 6.3): one Content-Length of digits only, or
@@ -88,7 +90,8 @@ DeclaredLength declared_body_length(const Request& req) {
   }
   if (lengths) {
     const std::string length = req.get_header_value("Content-Length");
-    if (length.empty() || length.size() > 18 || length.find_first_not_of("0123456789") != std::string::npos)
+    if (length.empty() || length.size() > 18 ||
+        length.find_first_not_of("0123456789") != std::string::npos)
       out.malformed = true;
     else
       out.bytes = std::stoull(length);
@@ -102,8 +105,10 @@ std::string loggable(std::string_view path) {
   std::string out;
   for (const char ch : path) {
     const auto byte = static_cast<unsigned char>(ch);
-    if (byte < 0x20 || byte >= 0x7f || ch == '\\' || ch == '"') out += fmt::format("\\x{:02x}", byte);
-    else out += ch;
+    if (byte < 0x20 || byte >= 0x7f || ch == '\\' || ch == '"')
+      out += fmt::format("\\x{:02x}", byte);
+    else
+      out += ch;
   }
   return out;
 }
@@ -112,15 +117,20 @@ std::string loggable(std::string_view path) {
 /// else the start page. Never "//host/..." (a protocol-relative URL leaves the site) or anything a
 /// browser could read as another origin.
 std::string local_redirect(const std::string& path) {
-  if (path.size() < 1 || path[0] != '/' || (path.size() > 1 && (path[1] == '/' || path[1] == '\\'))) return "/";
+  if (path.size() < 1 || path[0] != '/' || (path.size() > 1 && (path[1] == '/' || path[1] == '\\')))
+    return "/";
   for (const char ch : path)
-    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '/' || ch == '.' || ch == '-' || ch == '_')) return "/";
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '/' || ch == '.' || ch == '-' ||
+          ch == '_'))
+      return "/";
   return path;
 }
 
 /// The CDS Hooks routes (http/cds_hooks_routes): called by EHRs from other origins, with their own
 /// CORS headers and body limit.
-bool is_service(const Request& req) { return req.path.rfind("/cds-services", 0) == 0; }
+bool is_service(const Request& req) {
+  return req.path.rfind("/cds-services", 0) == 0;
+}
 
 bool is_unsafe(const Request& req) {
   return req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
@@ -141,27 +151,44 @@ std::string http_error_json(std::string_view code, std::string_view message) {
 
 const char* status_code_name(int status) {
   switch (status) {
-    case 400: return "bad_request";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 409: return "conflict";
-    case 413: return "payload_too_large";
-    case 415: return "unsupported_media_type";
-    default: return status >= 500 ? "internal_error" : "error";
+    case 400:
+      return "bad_request";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 409:
+      return "conflict";
+    case 413:
+      return "payload_too_large";
+    case 415:
+      return "unsupported_media_type";
+    default:
+      return status >= 500 ? "internal_error" : "error";
   }
 }
 
 const char* status_message(int status) {
   switch (status) {
-    case 400: return "The request could not be read.";
-    case 401: return "This willis needs its access token: open the address `willis serve` printed.";
-    case 403: return "This request is not allowed.";
-    case 404: return "There is no such page.";
-    case 405: return "This address does not accept that method.";
-    case 413: return "The request is too large.";
-    default: return status >= 500 ? "Something went wrong inside willis; nothing was changed." : "The request failed.";
+    case 400:
+      return "The request could not be read.";
+    case 401:
+      return "This willis needs its access token: open the address `willis serve` printed.";
+    case 403:
+      return "This request is not allowed.";
+    case 404:
+      return "There is no such page.";
+    case 405:
+      return "This address does not accept that method.";
+    case 413:
+      return "The request is too large.";
+    default:
+      return status >= 500 ? "Something went wrong inside willis; nothing was changed."
+                           : "The request failed.";
   }
 }
 
@@ -208,25 +235,31 @@ struct WebApp::Impl {
   }
 
   /// An HTTP-level error in the shape the request expects (JSON for /api/, else a page).
-  void error(const Request& req, Response& res, int status, std::string_view code, std::string_view message) const {
+  void error(const Request& req, Response& res, int status, std::string_view code,
+             std::string_view message) const {
     res.status = status;
     if (is_api(req)) {
       res.set_content(http_error_json(code, message) + "\n", kJson);
       return;
     }
-    const std::string body = codec::html::format(
-        "<h1>{}</h1>\n<p>{}</p>\n<p><a href=\"/\">Back to the start</a></p>\n",
-        status == 404 ? "Not found" : status >= 500 ? "Something went wrong" : "Not allowed", message);
+    const std::string body =
+        codec::html::format("<h1>{}</h1>\n<p>{}</p>\n<p><a href=\"/\">Back to the start</a></p>\n",
+                            status == 404   ? "Not found"
+                            : status >= 500 ? "Something went wrong"
+                                            : "Not allowed",
+                            message);
     res.set_content(codec::html::page(meta("Error", Nav::none), Raw{body}), kHtml);
   }
 
   /// A core/store error: 400 with {"error": {code, path, message}} (API) or a page.
-  void core_error(const Request& req, Response& res, const core::Error& err, int status = 400) const {
+  void core_error(const Request& req, Response& res, const core::Error& err,
+                  int status = 400) const {
     if (is_api(req)) {
       json(res, status, codec::error_json(err));
       return;
     }
-    error(req, res, status, core::to_string(err.code), err.path.empty() ? err.message : err.path + ": " + err.message);
+    error(req, res, status, core::to_string(err.code),
+          err.path.empty() ? err.message : err.path + ": " + err.message);
   }
 
   bool csrf_ok(const Request& req, const FormData* form) const {
@@ -236,9 +269,10 @@ struct WebApp::Impl {
 
   void csrf_rejected(const Request& req, Response& res) const {
     error(req, res, 403, "csrf",
-          is_api(req) ? "state-changing requests need the X-CSRF-Token header (GET /api/session gives it)"
-                      : "This form has expired (willis may have been restarted). Go back, reload the page "
-                        "and send it again.");
+          is_api(req)
+              ? "state-changing requests need the X-CSRF-Token header (GET /api/session gives it)"
+              : "This form has expired (willis may have been restarted). Go back, reload the page "
+                "and send it again.");
   }
 
   // ---- data ----
@@ -301,7 +335,8 @@ struct WebApp::Impl {
 
   std::string no_profile_body(const std::string& heading) const {
     return codec::html::format(
-        "<h1>{}</h1>\n<p class=\"lead\">There is no profile yet. <a class=\"button\" href=\"/profile\">Fill in "
+        "<h1>{}</h1>\n<p class=\"lead\">There is no profile yet. <a class=\"button\" "
+        "href=\"/profile\">Fill in "
         "your profile</a> first; it takes a few minutes.</p>\n",
         heading);
   }
@@ -313,11 +348,14 @@ struct WebApp::Impl {
     std::string body = start ? std::string(start->data) : "<h1>willis</h1>";
     const auto loaded = load_profile();
     if (loaded.saved)
-      body += "<p class=\"next\"><a class=\"button\" href=\"/assessment\">See your assessment</a> "
-              "<a class=\"button secondary\" href=\"/diary\">Today's diary</a></p>\n";
+      body +=
+          "<p class=\"next\"><a class=\"button\" href=\"/assessment\">See your assessment</a> "
+          "<a class=\"button secondary\" href=\"/diary\">Today's diary</a></p>\n";
     else
-      body += "<p class=\"next\"><a class=\"button\" href=\"/profile\" id=\"begin\">Begin: fill in your "
-              "profile</a></p>\n";
+      body +=
+          "<p class=\"next\"><a class=\"button\" href=\"/profile\" id=\"begin\">Begin: fill in "
+          "your "
+          "profile</a></p>\n";
     html(res, 200, meta("Start", Nav::start), body);
   }
 
@@ -338,8 +376,9 @@ struct WebApp::Impl {
     if (const std::string diet = req.get_param_value("diet"); !diet.empty()) {
       // From the food picker: fill the field in, never save behind the person's back.
       form.set("diet.magnesium_mg_per_day", diet);
-      view.notice = "Magnesium from food filled in from your food list: " + diet +
-                    " mg a day. Check it and press \u201cSave and see my assessment\u201d to keep it.";
+      view.notice =
+          "Magnesium from food filled in from your food list: " + diet +
+          " mg a day. Check it and press \u201cSave and see my assessment\u201d to keep it.";
     }
     html(res, 200, meta("Profile", Nav::profile), codec::html::profile_form_page(form, kb, view));
   }
@@ -348,12 +387,15 @@ struct WebApp::Impl {
     FormData form = parse_urlencoded(req.body);
     if (!csrf_ok(req, &form)) return csrf_rejected(req, res);
     const std::string action = form.get("action");
-    std::erase_if(form.fields, [](const auto& field) { return field.first == "csrf" || field.first == "action"; });
+    std::erase_if(form.fields, [](const auto& field) {
+      return field.first == "csrf" || field.first == "action";
+    });
     codec::html::ProfileFormView view;
     view.csrf = csrf;
     if (!action.empty() && action != "save") {
       view.focus = apply_row_action(form, action);
-      view.notice = "Not saved yet: press \u201cSave and see my assessment\u201d when you are done.";
+      view.notice =
+          "Not saved yet: press \u201cSave and see my assessment\u201d when you are done.";
       html(res, 200, meta("Profile", Nav::profile), codec::html::profile_form_page(form, kb, view));
       return;
     }
@@ -362,7 +404,8 @@ struct WebApp::Impl {
     const auto parsed = codec::parse_profile(doc.json, "profile form");
     if (!parsed.ok()) {
       view.errors.push_back(field_error_for(parsed.error(), doc));
-      html(res, 400, meta("Profile: please check", Nav::profile), codec::html::profile_form_page(form, kb, view));
+      html(res, 400, meta("Profile: please check", Nav::profile),
+           codec::html::profile_form_page(form, kb, view));
       return;
     }
     core::Result<int> saved = 0;
@@ -377,7 +420,9 @@ struct WebApp::Impl {
   void assessment_page(const Request& req, Response& res) {
     const auto loaded = load_profile();
     if (loaded.error) return core_error(req, res, *loaded.error, 500);
-    if (!loaded.saved) return html(res, 200, meta("Assessment", Nav::assessment), no_profile_body("Your assessment"));
+    if (!loaded.saved)
+      return html(res, 200, meta("Assessment", Nav::assessment),
+                  no_profile_body("Your assessment"));
     const auto a = core::assess(kb, names, loaded.saved->profile);
     html(res, 200, meta("Assessment", Nav::assessment), codec::html::assessment_page(a, kb));
   }
@@ -385,31 +430,38 @@ struct WebApp::Impl {
   void timetable_page(const Request& req, Response& res) {
     const auto loaded = load_profile();
     if (loaded.error) return core_error(req, res, *loaded.error, 500);
-    if (!loaded.saved) return html(res, 200, meta("Timetable", Nav::timetable), no_profile_body("Your timetable"));
+    if (!loaded.saved)
+      return html(res, 200, meta("Timetable", Nav::timetable), no_profile_body("Your timetable"));
     const auto a = core::assess(kb, names, loaded.saved->profile);
-    html(res, 200, meta("Timetable", Nav::timetable), codec::html::timetable_page(a, loaded.saved->profile));
+    html(res, 200, meta("Timetable", Nav::timetable),
+         codec::html::timetable_page(a, loaded.saved->profile));
   }
 
   void timetable_ics(const Request& req, Response& res) {
     const auto loaded = load_profile();
     if (loaded.error) return core_error(req, res, *loaded.error, 500);
-    if (!loaded.saved) return error(req, res, 404, "not_found", "There is no profile yet, so no timetable.");
+    if (!loaded.saved)
+      return error(req, res, 404, "not_found", "There is no profile yet, so no timetable.");
     const auto a = core::assess(kb, names, loaded.saved->profile);
     if (a.schedule.doses.empty()) {
       // Fail closed: no calendar without dose times; say what is missing.
       std::string why;
       for (const auto& u : a.schedule.unresolved) why += (why.empty() ? "" : " ") + u.ask;
       return error(req, res, 409, "no_timetable",
-                   why.empty() ? "There are no magnesium dose times to put in a calendar." : "No dose times yet. " + why);
+                   why.empty() ? "There are no magnesium dose times to put in a calendar."
+                               : "No dose times yet. " + why);
     }
-    const auto calendar = codec::timetable_calendar(a, loaded.saved->profile, options.today(), options.now_utc());
+    const auto calendar =
+        codec::timetable_calendar(a, loaded.saved->profile, options.today(), options.now_utc());
     res.status = 200;
     res.set_header("Content-Disposition", "attachment; filename=\"willis-timetable.ics\"");
     res.set_content(codec::ics_write(calendar), "text/calendar; charset=utf-8");
   }
 
   std::string chart_for(const DiaryData& data, core::CalendarDate today) const {
-    if (data.plan) return codec::trial_chart_svg(*data.plan, data.entries, core::evaluate_trial(*data.plan, data.entries, today));
+    if (data.plan)
+      return codec::trial_chart_svg(*data.plan, data.entries,
+                                    core::evaluate_trial(*data.plan, data.entries, today));
     return codec::html::diary_chart_svg(data.entries);
   }
 
@@ -418,7 +470,8 @@ struct WebApp::Impl {
     const auto today = options.today();
     view.csrf = csrf;
     view.today = today.str();
-    if (data.error) view.errors.push_back({"", "The diary could not be read: " + data.error->message});
+    if (data.error)
+      view.errors.push_back({"", "The diary could not be read: " + data.error->message});
     html(res, status, meta("Diary", Nav::diary),
          codec::html::diary_page(form, data.entries, chart_for(data, today), view));
   }
@@ -435,7 +488,8 @@ struct WebApp::Impl {
         const auto found = diary.entry(*date);
         if (found.ok() && found.value()) {
           form = codec::html::diary_form_data(*found.value());
-          view.notice = "Editing the entry for " + date->str() + ". Saving keeps the old version in the history.";
+          view.notice = "Editing the entry for " + date->str() +
+                        ". Saving keeps the old version in the history.";
         }
       }
     }
@@ -453,8 +507,10 @@ struct WebApp::Impl {
     codec::html::DiaryView view;
     auto entry = diary_entry_from_form(form);
     std::optional<core::Error> problem;
-    if (!entry.ok()) problem = entry.error();
-    else if (auto invalid = core::validate_entry(entry.value(), today)) problem = *invalid;
+    if (!entry.ok())
+      problem = entry.error();
+    else if (auto invalid = core::validate_entry(entry.value(), today))
+      problem = *invalid;
     if (!problem) {
       std::lock_guard lock(diary_mutex);
       const auto outcome = diary.put_entry(entry.value(), today);
@@ -467,11 +523,13 @@ struct WebApp::Impl {
     res.set_redirect("/diary?saved=" + entry.value().date.str(), 303);
   }
 
-  void render_trial(Response& res, int status, const FormData& form_in, codec::html::TrialView view) {
+  void render_trial(Response& res, int status, const FormData& form_in,
+                    codec::html::TrialView view) {
     const auto data = load_diary();
     const auto today = options.today();
     view.csrf = csrf;
-    if (data.error) view.errors.push_back({"", "The diary could not be read: " + data.error->message});
+    if (data.error)
+      view.errors.push_back({"", "The diary could not be read: " + data.error->message});
     FormData form = form_in;
     if (form.fields.empty()) {
       form.set("design", "ab");
@@ -494,7 +552,8 @@ struct WebApp::Impl {
 
   void trial_page(const Request& req, Response& res) {
     codec::html::TrialView view;
-    if (req.has_param("saved")) view.notice = "Your trial is planned. Log every evening in the diary.";
+    if (req.has_param("saved"))
+      view.notice = "Your trial is planned. Log every evening in the diary.";
     render_trial(res, 200, {}, view);
   }
 
@@ -510,10 +569,12 @@ struct WebApp::Impl {
     } else {
       std::lock_guard lock(diary_mutex);
       const auto existing = diary.current_trial();
-      if (!existing.ok()) problem = existing.error();
+      if (!existing.ok())
+        problem = existing.error();
       else if (existing.value() && form.get("replace") != "true")
-        problem = core::Error{core::Errc::invalid_value, "replace",
-                              "a trial is already planned; tick \u201cReplace the current plan\u201d to replace it"};
+        problem = core::Error{
+            core::Errc::invalid_value, "replace",
+            "a trial is already planned; tick \u201cReplace the current plan\u201d to replace it"};
       else if (const auto saved = diary.start_trial(plan.value()); !saved.ok())
         problem = saved.error();
     }
@@ -540,7 +601,9 @@ struct WebApp::Impl {
     }
     std::string paper = req.get_param_value("paper");
     if (paper != "a4" && paper != "letter")
-      paper = loaded.saved && loaded.saved->profile.jurisdiction == core::Jurisdiction::us ? "letter" : "a4";
+      paper = loaded.saved && loaded.saved->profile.jurisdiction == core::Jurisdiction::us
+                  ? "letter"
+                  : "a4";
     input.paper = paper;
     if (data.plan) {
       input.plan = data.plan;
@@ -555,7 +618,8 @@ struct WebApp::Impl {
   // ---- evidence, ask and food (http/evidence_pages) ----
 
   void evidence_page(const Request& req, Response& res) {
-    const ClaimFilter filter{req.get_param_value("topic"), req.get_param_value("article"), req.get_param_value("verdict")};
+    const ClaimFilter filter{req.get_param_value("topic"), req.get_param_value("article"),
+                             req.get_param_value("verdict")};
     html(res, 200, meta("Evidence", Nav::evidence), evidence_body(options.evidence, filter));
   }
 
@@ -577,10 +641,12 @@ struct WebApp::Impl {
 
   void foods_page(const Request& req, Response& res) {
     std::vector<std::string> items, problems;
-    for (std::size_t i = 0, n = req.get_param_value_count("item"); i < n; ++i) items.push_back(req.get_param_value("item", i));
+    for (std::size_t i = 0, n = req.get_param_value_count("item"); i < n; ++i)
+      items.push_back(req.get_param_value("item", i));
     // "Add" sends the food, its portion and servings as separate fields; they join the list.
     if (const std::string add = req.get_param_value("add"); !add.empty())
-      items.push_back(add + ":" + req.get_param_value("portion") + ":" + req.get_param_value("servings"));
+      items.push_back(add + ":" + req.get_param_value("portion") + ":" +
+                      req.get_param_value("servings"));
     const auto picked = picked_foods(items, problems);
     html(res, 200, meta("Magnesium in your food", Nav::profile),
          foods_body(options.evidence, req.get_param_value("q"), picked, problems, index_mutex));
@@ -589,7 +655,8 @@ struct WebApp::Impl {
   void static_file(const Request& req, Response& res) {
     const std::string name = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
     const Asset* asset = find_asset(name);
-    if (!asset || name.find(".html") != std::string::npos) return error(req, res, 404, "not_found", status_message(404));
+    if (!asset || name.find(".html") != std::string::npos)
+      return error(req, res, 404, "not_found", status_message(404));
     res.headers.erase("Cache-Control");
     res.set_header("Cache-Control", "no-cache");
     res.set_content(std::string(asset->data), std::string(asset->content_type).c_str());
@@ -661,7 +728,8 @@ struct WebApp::Impl {
     const auto loaded = load_profile();
     if (loaded.error) return core_error(req, res, *loaded.error, 500);
     if (!loaded.saved) return error(req, res, 404, "not_found", "no profile has been saved");
-    json(res, 200, codec::assessment_json(core::assess(kb, names, loaded.saved->profile), kb, false));
+    json(res, 200,
+         codec::assessment_json(core::assess(kb, names, loaded.saved->profile), kb, false));
   }
 
   void api_diary_get(const Request& req, Response& res) {
@@ -696,8 +764,10 @@ struct WebApp::Impl {
     if (!data.plan) return json(res, 200, "{\"plan\":null,\"status\":null,\"result\":null}");
     const auto today = options.today();
     // Both parts are complete JSON documents from store/report.h; only joined here.
-    std::string status = store::trial_status_json(*data.plan, core::trial_status(*data.plan, data.entries, today));
-    std::string result = store::trial_result_json(*data.plan, core::evaluate_trial(*data.plan, data.entries, today));
+    std::string status =
+        store::trial_status_json(*data.plan, core::trial_status(*data.plan, data.entries, today));
+    std::string result =
+        store::trial_result_json(*data.plan, core::evaluate_trial(*data.plan, data.entries, today));
     while (!status.empty() && status.back() == '\n') status.pop_back();
     while (!result.empty() && result.back() == '\n') result.pop_back();
     json(res, 200, "{\"status\":" + status + ",\"result\":" + result + "}");
@@ -716,8 +786,9 @@ struct WebApp::Impl {
         problem = existing.error();
         status = 500;
       } else if (existing.value() && req.get_param_value("replace") != "true") {
-        problem = core::Error{core::Errc::invalid_value, "replace",
-                              "a trial is already planned; POST to /api/trial?replace=true to replace it"};
+        problem = core::Error{
+            core::Errc::invalid_value, "replace",
+            "a trial is already planned; POST to /api/trial?replace=true to replace it"};
         status = 409;
       } else if (const auto saved = diary.start_trial(plan.value()); !saved.ok()) {
         problem = saved.error();
@@ -725,15 +796,17 @@ struct WebApp::Impl {
     }
     if (problem) return json(res, status, codec::error_json(*problem));
     const auto data = load_diary();
-    json(res, 200, store::trial_status_json(plan.value(), core::trial_status(plan.value(), data.entries, options.today())));
+    json(res, 200,
+         store::trial_status_json(plan.value(),
+                                  core::trial_status(plan.value(), data.entries, options.today())));
   }
 
   // ---- the gate every request passes ----
 
   /// Answers from the gate. When the request has a body that was not read, the connection is
   /// closed after the answer (what is left of the body cannot be taken for the next request).
-  HandlerResponse refuse(const Request& req, Response& res, int status, std::string_view code, std::string_view message,
-                         bool unread_body) const {
+  HandlerResponse refuse(const Request& req, Response& res, int status, std::string_view code,
+                         std::string_view message, bool unread_body) const {
     if (unread_body) {
       HardenedServer::close_after_response();
       res.set_header("Connection", "close");
@@ -749,7 +822,8 @@ struct WebApp::Impl {
     const std::string host = req.get_header_value("Host");
     if (!host_allowed(host, policy))
       return refuse(req, res, 403, "forbidden_host",
-                    "This address is not how willis was opened (Host not allowed). Use the address `willis serve` "
+                    "This address is not how willis was opened (Host not allowed). Use the address "
+                    "`willis serve` "
                     "printed.",
                     unread_body);
     const bool service = is_service(req);
@@ -761,37 +835,48 @@ struct WebApp::Impl {
     }
     if (length.malformed)
       return refuse(req, res, 400, "bad_framing",
-                    "The request's length is unclear (one Content-Length of digits, or Transfer-Encoding: chunked, "
+                    "The request's length is unclear (one Content-Length of digits, or "
+                    "Transfer-Encoding: chunked, "
                     "never both).",
                     true);
-    const std::size_t limit = service && options.max_service_body_bytes ? options.max_service_body_bytes
-                                                                        : options.max_body_bytes;
+    const std::size_t limit = service && options.max_service_body_bytes
+                                  ? options.max_service_body_bytes
+                                  : options.max_body_bytes;
     if (!service && length.too_large(limit)) {
       // The server accepts service-sized bodies; web routes keep their own, smaller limit.
-      return refuse(req, res, length.chunked ? 411 : 413, length.chunked ? "length_required" : "payload_too_large",
-                    length.chunked ? "Send the request with a Content-Length." : status_message(413), true);
+      return refuse(
+          req, res, length.chunked ? 411 : 413,
+          length.chunked ? "length_required" : "payload_too_large",
+          length.chunked ? "Send the request with a Content-Length." : status_message(413), true);
     }
-    if (length.bytes > limit) return refuse(req, res, 413, "payload_too_large", status_message(413), true);
+    if (length.bytes > limit)
+      return refuse(req, res, 413, "payload_too_large", status_message(413), true);
     // The server stops reading a body at the limit, chunked or not (chunk framing allowed for).
     HardenedServer::limit_body(length.chunked ? limit + limit / 8 + 4096 : limit);
     const std::string type = lower_trimmed(req.get_header_value("Content-Type"));
     if (type.rfind("multipart/", 0) == 0)
-      return refuse(req, res, 415, "unsupported_media_type", "willis does not take multipart bodies.", unread_body);
+      return refuse(req, res, 415, "unsupported_media_type",
+                    "willis does not take multipart bodies.", unread_body);
     if (service && req.method == "POST" && type.substr(0, type.find(';')) != "application/json") {
       // A page in the browser can send text/plain to any address without asking; application/json
       // needs a CORS preflight first, so a page cannot make willis act on its behalf unasked.
       return refuse(req, res, 415, "unsupported_media_type",
-                    "CDS Hooks requests must be sent as Content-Type: application/json.", unread_body);
+                    "CDS Hooks requests must be sent as Content-Type: application/json.",
+                    unread_body);
     }
     if (service && options.service_auth) {
       // CDS clients (EHRs) prove who they are with a signed JWT (CDS Hooks security model).
-      if (const auto problem = options.service_auth(bearer_token(req.get_header_value("Authorization")), req.path)) {
+      if (const auto problem =
+              options.service_auth(bearer_token(req.get_header_value("Authorization")), req.path)) {
         res.set_header("WWW-Authenticate", "Bearer");
-        return refuse(req, res, 401, "unauthorized", "The CDS client's JWT was refused: " + *problem, unread_body);
+        return refuse(req, res, 401, "unauthorized",
+                      "The CDS client's JWT was refused: " + *problem, unread_body);
       }
     } else if (!options.token.empty()) {
-      const bool ok = constant_time_equal(bearer_token(req.get_header_value("Authorization")), options.token) ||
-                      constant_time_equal(cookie_value(req.get_header_value("Cookie"), kTokenCookie), options.token);
+      const bool ok =
+          constant_time_equal(bearer_token(req.get_header_value("Authorization")), options.token) ||
+          constant_time_equal(cookie_value(req.get_header_value("Cookie"), kTokenCookie),
+                              options.token);
       if (!ok) {
         if (req.method == "GET" && req.has_param("token") &&
             constant_time_equal(req.get_param_value("token"), options.token)) {
@@ -812,7 +897,8 @@ struct WebApp::Impl {
       // posts; Sec-Fetch-Site (and the CSRF token the routes check) decide those.
       if ((!origin.empty() && origin != "null" && !origin_matches(origin, host)) ||
           (!site.empty() && site != "same-origin" && site != "none"))
-        return refuse(req, res, 403, "cross_origin", "Requests from other sites are refused.", unread_body);
+        return refuse(req, res, 403, "cross_origin", "Requests from other sites are refused.",
+                      unread_body);
     }
     return HandlerResponse::Unhandled;
   }
@@ -822,11 +908,13 @@ struct WebApp::Impl {
     std::string duration = "-";
     if (t_request_start) {
       const auto elapsed = std::chrono::steady_clock::now() - *t_request_start;
-      duration = fmt::format("{:.1f} ms", std::chrono::duration<double, std::milli>(elapsed).count());
+      duration =
+          fmt::format("{:.1f} ms", std::chrono::duration<double, std::milli>(elapsed).count());
       t_request_start.reset();
     }
     // Method, path without its query, status and time only: never bodies or parameters.
-    options.log(fmt::format("{} {} {} {}", loggable(req.method), loggable(req.path), res.status, duration));
+    options.log(
+        fmt::format("{} {} {} {}", loggable(req.method), loggable(req.path), res.status, duration));
   }
 };
 
@@ -858,21 +946,25 @@ void WebApp::install(httplib::Server& server) {
   httplib::Headers headers;
   for (auto& [name, value] : security_headers()) headers.emplace(name, value);
   server.set_default_headers(headers);
-  server.set_payload_max_length(std::max(app.options.max_body_bytes, app.options.max_service_body_bytes));
+  server.set_payload_max_length(
+      std::max(app.options.max_body_bytes, app.options.max_service_body_bytes));
   // Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm and the
   // client's delayed ACK hold each response back by tens of milliseconds.
   server.set_tcp_nodelay(true);
-  server.set_pre_routing_handler([&app](const Request& req, Response& res) { return app.gate(req, res); });
+  server.set_pre_routing_handler(
+      [&app](const Request& req, Response& res) { return app.gate(req, res); });
   server.set_logger([&app](const Request& req, const Response& res) { app.log_request(req, res); });
-  server.set_error_handler(httplib::Server::HandlerWithResponse([&app](const Request& req, Response& res) {
-    if (HardenedServer::body_over_limit()) {  // the server stopped reading the body at its cap
-      res.status = 413;
-      res.body.clear();
-    }
-    if (!res.body.empty()) return HandlerResponse::Unhandled;  // a route already explained itself
-    app.error(req, res, res.status, status_code_name(res.status), status_message(res.status));
-    return HandlerResponse::Handled;
-  }));
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([&app](const Request& req, Response& res) {
+        if (HardenedServer::body_over_limit()) {  // the server stopped reading the body at its cap
+          res.status = 413;
+          res.body.clear();
+        }
+        if (!res.body.empty())
+          return HandlerResponse::Unhandled;  // a route already explained itself
+        app.error(req, res, res.status, status_code_name(res.status), status_message(res.status));
+        return HandlerResponse::Handled;
+      }));
   server.set_exception_handler([&app](const Request& req, Response& res, std::exception_ptr) {
     // Never the exception's text or a trace: it could carry internals or health data.
     app.error(req, res, 500, "internal_error", status_message(500));

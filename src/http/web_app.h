@@ -44,13 +44,16 @@ struct WebOptions {
   /// Checks the bearer token of a /cds-services request (CDS Hooks JWT, http/cds_jwt.h): nullopt
   /// = accepted, else why not. Set: it replaces `token` on those routes. Empty = `token` applies.
   /// Called with the bearer token and the request path (the endpoint the JWT's `aud` names).
-  std::function<std::optional<std::string>(const std::string& bearer, const std::string& path)> service_auth;
+  std::function<std::optional<std::string>(const std::string& bearer, const std::string& path)>
+      service_auth;
   std::size_t max_body_bytes = kDefaultMaxBodyBytes;
   /// Body limit for the service routes under /cds-services (an EHR's prefetch of a long record is
   /// larger than any form); they check their own limit too. 0 = the same as max_body_bytes.
   std::size_t max_service_body_bytes = 0;
-  std::function<core::CalendarDate()> today;  ///< the local date (required; `willis serve` passes app::Clock::today)
-  std::function<std::string()> now_utc;       ///< "YYYYMMDDTHHMMSSZ" for .ics DTSTAMP (required; app::Clock::utc_ical)
+  std::function<core::CalendarDate()>
+      today;  ///< the local date (required; `willis serve` passes app::Clock::today)
+  std::function<std::string()>
+      now_utc;  ///< "YYYYMMDDTHHMMSSZ" for .ics DTSTAMP (required; app::Clock::utc_ical)
   /// One line per request: method, path (no query), status, duration. Never bodies, never
   /// parameters: they are health data. nullptr = silent.
   std::function<void(const std::string&)> log;

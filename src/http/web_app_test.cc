@@ -34,7 +34,8 @@ const char* kTwoMedicines = R"({"age": 54,
 
 std::size_t count(const std::string& text, std::string_view needle) {
   std::size_t found = 0;
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++found;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+    ++found;
   return found;
 }
 
@@ -131,7 +132,9 @@ TEST_F(WebAppTest, ApiAssessBadProfileIs400NamingTheField) {
   const auto res = c.Post("/api/assess", R"({"ag": 54})", "application/json");
   ASSERT_TRUE(res) << httplib::to_string(res.error());
   EXPECT_EQ(res->status, 400);
-  EXPECT_NE(res->body.find("\"error\":{\"code\":\"unknown_field\",\"path\":\"ag\""), std::string::npos) << res->body;
+  EXPECT_NE(res->body.find("\"error\":{\"code\":\"unknown_field\",\"path\":\"ag\""),
+            std::string::npos)
+      << res->body;
   const auto garbage = c.Post("/api/assess", "{not json", "application/json");
   ASSERT_TRUE(garbage);
   EXPECT_EQ(garbage->status, 400);
@@ -142,7 +145,8 @@ TEST_F(WebAppTest, ForeignHostHeaderIsRejected) {
   start();
   auto c = client();
   const std::vector<std::string> hosts = {"evil.example:" + std::to_string(port_),
-                                         "localhost.evil.example:" + std::to_string(port_), "127.0.0.1:1"};
+                                          "localhost.evil.example:" + std::to_string(port_),
+                                          "127.0.0.1:1"};
   for (const auto& host : hosts) {
     const auto res = c.Get("/", {{"Host", host}});
     ASSERT_TRUE(res) << httplib::to_string(res.error());
@@ -151,7 +155,8 @@ TEST_F(WebAppTest, ForeignHostHeaderIsRejected) {
     EXPECT_EQ(res->body.find("name=\"csrf\""), std::string::npos);
     EXPECT_EQ(res->body.find("method=\"post\""), std::string::npos);
   }
-  const auto api = c.Post("/api/assess", {{"Host", "evil.example:" + std::to_string(port_)}}, kTwoMedicines, "application/json");
+  const auto api = c.Post("/api/assess", {{"Host", "evil.example:" + std::to_string(port_)}},
+                          kTwoMedicines, "application/json");
   ASSERT_TRUE(api);
   EXPECT_EQ(api->status, 403);
   EXPECT_NE(api->body.find("\"code\":\"forbidden_host\""), std::string::npos);
@@ -176,7 +181,8 @@ TEST_F(WebAppTest, StateChangingRequestsNeedTheCsrfToken) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 403);
   EXPECT_NE(res->body.find("\"code\":\"csrf\""), std::string::npos);
-  res = c.Post("/api/trial", R"({"baseline_start": "2026-11-01", "treatment_start": "2026-11-15"})", "application/json");
+  res = c.Post("/api/trial", R"({"baseline_start": "2026-11-01", "treatment_start": "2026-11-15"})",
+               "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 403);
   // Nothing was written.
@@ -195,7 +201,8 @@ TEST_F(WebAppTest, StateChangingRequestsNeedTheCsrfToken) {
   // A page shows the token it expects.
   const auto page = c.Get("/profile");
   ASSERT_TRUE(page);
-  EXPECT_NE(page->body.find(std::string("name=\"csrf\" value=\"") + kCsrf + "\""), std::string::npos);
+  EXPECT_NE(page->body.find(std::string("name=\"csrf\" value=\"") + kCsrf + "\""),
+            std::string::npos);
 }
 
 TEST_F(WebAppTest, CrossOriginPostsAreRejectedEvenWithTheToken) {
@@ -205,7 +212,8 @@ TEST_F(WebAppTest, CrossOriginPostsAreRejectedEvenWithTheToken) {
                     R"([{"date": "2026-11-19", "rls": 5}])", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 403);
-  res = c.Post("/api/assess", {{"Sec-Fetch-Site", "cross-site"}}, kTwoMedicines, "application/json");
+  res =
+      c.Post("/api/assess", {{"Sec-Fetch-Site", "cross-site"}}, kTwoMedicines, "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 403);
   // A sandboxed or data: page sends "Origin: null"; the browser still says it is cross-site.
@@ -219,7 +227,9 @@ TEST_F(WebAppTest, CrossOriginPostsAreRejectedEvenWithTheToken) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 303);
   res = c.Post("/api/diary",
-               {{"X-CSRF-Token", kCsrf}, {"Origin", "http://127.0.0.1:" + std::to_string(port_)}, {"Sec-Fetch-Site", "same-origin"}},
+               {{"X-CSRF-Token", kCsrf},
+                {"Origin", "http://127.0.0.1:" + std::to_string(port_)},
+                {"Sec-Fetch-Site", "same-origin"}},
                R"([{"date": "2026-11-18", "rls": 4}])", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200) << res->body;
@@ -267,11 +277,14 @@ TEST_F(WebAppTest, CdsHooksShareTheGateWithTheirOwnCorsAndBodyLimit) {
   auto c = client();
   const httplib::Headers bearer = {{"Authorization", "Bearer 0123456789abcdef0123"}};
   const httplib::Headers cross_site = {{"Authorization", "Bearer 0123456789abcdef0123"},
-                                       {"Origin", "https://ehr.example.org"}, {"Sec-Fetch-Site", "cross-site"}};
+                                       {"Origin", "https://ehr.example.org"},
+                                       {"Sec-Fetch-Site", "cross-site"}};
 
   // A body over the web limit reaches the CDS route (which reads it and finds it malformed)…
-  const std::string big = "{\"hook\": \"order-select\", \"pad\": \"" + std::string(kDefaultMaxBodyBytes, 'x') + "\"";
-  const auto service = c.Post("/cds-services/willis-order-select", cross_site, big, "application/json");
+  const std::string big =
+      "{\"hook\": \"order-select\", \"pad\": \"" + std::string(kDefaultMaxBodyBytes, 'x') + "\"";
+  const auto service =
+      c.Post("/cds-services/willis-order-select", cross_site, big, "application/json");
   ASSERT_TRUE(service) << httplib::to_string(service.error());
   EXPECT_EQ(service->status, 400) << service->body;
   EXPECT_EQ(service->get_header_value("Access-Control-Allow-Origin"), "*");
@@ -294,7 +307,8 @@ TEST_F(WebAppTest, CdsHooksShareTheGateWithTheirOwnCorsAndBodyLimit) {
   const auto preflight = c.Options("/cds-services/willis-order-select");
   ASSERT_TRUE(preflight);
   EXPECT_EQ(preflight->status, 204);
-  EXPECT_NE(preflight->get_header_value("Access-Control-Allow-Headers").find("Authorization"), std::string::npos);
+  EXPECT_NE(preflight->get_header_value("Access-Control-Allow-Headers").find("Authorization"),
+            std::string::npos);
   const auto discovery = c.Get("/cds-services", bearer);
   ASSERT_TRUE(discovery);
   EXPECT_EQ(discovery->status, 200);
@@ -352,11 +366,14 @@ TEST_F(WebAppTest, EvidencePagesFilterAndCite) {
   EXPECT_EQ(count(sources->body, "<dt id=\""), testing::kb().sources.size());
   const auto conflicts = c.Get("/conflicts");
   ASSERT_TRUE(conflicts);
-  EXPECT_EQ(count(conflicts->body, "<section class=\"conflict\""), fixture.evidence.conflicts.size());
+  EXPECT_EQ(count(conflicts->body, "<section class=\"conflict\""),
+            fixture.evidence.conflicts.size());
   // The Ask box is on every page, the Evidence link in the navigation.
   for (const auto* res : {&all, &sources, &conflicts}) {
-    EXPECT_NE((*res)->body.find("<form class=\"ask-box\" role=\"search\" action=\"/ask\""), std::string::npos);
-    EXPECT_NE((*res)->body.find("<a href=\"/evidence\" aria-current=\"page\">Evidence</a>"), std::string::npos);
+    EXPECT_NE((*res)->body.find("<form class=\"ask-box\" role=\"search\" action=\"/ask\""),
+              std::string::npos);
+    EXPECT_NE((*res)->body.find("<a href=\"/evidence\" aria-current=\"page\">Evidence</a>"),
+              std::string::npos);
   }
 }
 
@@ -369,7 +386,8 @@ TEST_F(WebAppTest, AskAnswersFromTheKbAndEscapesTheQuestion) {
   const auto answer = c.Get("/ask?q=can+I+take+magnesium+with+levothyroxine%3F");
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 200);
-  EXPECT_NE(answer->body.find("data-kb-id=\"interaction:levothyroxine\""), std::string::npos) << answer->body;
+  EXPECT_NE(answer->body.find("data-kb-id=\"interaction:levothyroxine\""), std::string::npos)
+      << answer->body;
   const auto hostile = c.Get("/ask?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E+magnesium");
   ASSERT_TRUE(hostile);
   EXPECT_EQ(hostile->body.find("<script>alert"), std::string::npos);
@@ -383,13 +401,16 @@ TEST_F(WebAppTest, FoodPickerAddsUpAndOnlyPrefillsTheProfile) {
   start(std::move(options));
   save_profile(R"({"age": 54})");
   auto c = client();
-  // USDA SR28: almonds (12061) 270 mg, raw spinach (11457) 79 mg per 100 g: 0.5 x 270 + 2 x 79 = 293.
+  // USDA SR28: almonds (12061) 270 mg, raw spinach (11457) 79 mg per 100 g: 0.5 x 270 + 2 x 79 =
+  // 293.
   const auto list = c.Get("/foods?item=11457:0:2&add=12061&portion=0&servings=0.5&item=bogus");
   ASSERT_TRUE(list);
   EXPECT_EQ(list->status, 200);
   EXPECT_NE(list->body.find("<strong>293 mg</strong>"), std::string::npos) << list->body;
-  EXPECT_NE(list->body.find("href=\"/profile?diet=293#f-diet-magnesium_mg_per_day\""), std::string::npos);
-  EXPECT_NE(list->body.find("&quot;bogus&quot; is not a food of the list"), std::string::npos) << "reported, not dropped";
+  EXPECT_NE(list->body.find("href=\"/profile?diet=293#f-diet-magnesium_mg_per_day\""),
+            std::string::npos);
+  EXPECT_NE(list->body.find("&quot;bogus&quot; is not a food of the list"), std::string::npos)
+      << "reported, not dropped";
   const auto prefilled = c.Get("/profile?diet=293");
   ASSERT_TRUE(prefilled);
   EXPECT_NE(prefilled->body.find("value=\"293\""), std::string::npos);
@@ -401,11 +422,13 @@ TEST_F(WebAppTest, FoodPickerAddsUpAndOnlyPrefillsTheProfile) {
 TEST_F(WebAppTest, EvidencePagesSayWhenTheDataIsNotBuiltIn) {
   start();
   auto c = client();
-  for (const char* path : {"/evidence", "/sources", "/conflicts", "/ask?q=magnesium", "/foods?q=almonds"}) {
+  for (const char* path :
+       {"/evidence", "/sources", "/conflicts", "/ask?q=magnesium", "/foods?q=almonds"}) {
     const auto res = c.Get(path);
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, 200) << path;
-    EXPECT_NE(res->body.find("built without its evidence and food data"), std::string::npos) << path;
+    EXPECT_NE(res->body.find("built without its evidence and food data"), std::string::npos)
+        << path;
   }
 }
 
@@ -413,9 +436,11 @@ TEST_F(WebAppTest, AMedicineNamedLikeAScriptRendersInert) {
   start();
   auto c = client();
   const std::string script = "<script>alert(1)</script>";
-  const std::string body = std::string("csrf=") + kCsrf + "&action=save&age=54&medicines%5B0%5D.name=" +
-                           httplib::detail::encode_query_param(script) + "&medicines%5B0%5D.times=08%3A00" +
-                           "&conditions=" + httplib::detail::encode_query_param("<img src=x onerror=alert(2)>");
+  const std::string body =
+      std::string("csrf=") + kCsrf +
+      "&action=save&age=54&medicines%5B0%5D.name=" + httplib::detail::encode_query_param(script) +
+      "&medicines%5B0%5D.times=08%3A00" +
+      "&conditions=" + httplib::detail::encode_query_param("<img src=x onerror=alert(2)>");
   const auto saved = c.Post("/profile", body, kForm);
   ASSERT_TRUE(saved);
   ASSERT_EQ(saved->status, 303) << saved->body;
@@ -437,15 +462,17 @@ TEST_F(WebAppTest, AMedicineNamedLikeAScriptRendersInert) {
   EXPECT_NE(ics->body.find("alert(1)"), std::string::npos) << ics->body;
 }
 
-// Issue 15: `sleep.difficulty` is a list; every kind ticked must survive profile -> form -> profile.
+// Issue 15: `sleep.difficulty` is a list; every kind ticked must survive profile -> form ->
+// profile.
 TEST_F(WebAppTest, EverySleepDifficultySurvivesTheRoundTrip) {
   start();
   auto c = client();
-  const auto saved = c.Post("/profile",
-                            std::string("csrf=") + kCsrf +
-                                "&action=save&age=63&sleep.difficulty=falling_asleep&sleep.difficulty=waking_early"
-                                "&sleep.nights_per_week=4&sleep.months=6&sleep.daytime_impact=yes",
-                            kForm);
+  const auto saved =
+      c.Post("/profile",
+             std::string("csrf=") + kCsrf +
+                 "&action=save&age=63&sleep.difficulty=falling_asleep&sleep.difficulty=waking_early"
+                 "&sleep.nights_per_week=4&sleep.months=6&sleep.daytime_impact=yes",
+             kForm);
   ASSERT_TRUE(saved);
   ASSERT_EQ(saved->status, 303) << saved->body;
   const auto api = c.Get("/api/profile");
@@ -460,16 +487,19 @@ TEST_F(WebAppTest, EverySleepDifficultySurvivesTheRoundTrip) {
   const auto ticked = [&](const std::string& value) {
     const auto at = page->body.find("name=\"sleep.difficulty\" value=\"" + value + "\"");
     EXPECT_NE(at, std::string::npos) << value;
-    return at != std::string::npos && page->body.substr(at, page->body.find('>', at) - at).find(" checked") != std::string::npos;
+    return at != std::string::npos &&
+           page->body.substr(at, page->body.find('>', at) - at).find(" checked") !=
+               std::string::npos;
   };
   EXPECT_TRUE(ticked("falling_asleep"));
   EXPECT_TRUE(ticked("waking_early"));
   EXPECT_FALSE(ticked("staying_asleep"));
   // Saving that form again (no change) keeps both: the page's own fields posted back.
-  const auto again = c.Post("/profile",
-                            std::string("csrf=") + kCsrf +
-                                "&action=save&age=63&sleep.difficulty=falling_asleep&sleep.difficulty=waking_early",
-                            kForm);
+  const auto again = c.Post(
+      "/profile",
+      std::string("csrf=") + kCsrf +
+          "&action=save&age=63&sleep.difficulty=falling_asleep&sleep.difficulty=waking_early",
+      kForm);
   ASSERT_TRUE(again);
   ASSERT_EQ(again->status, 303);
   const auto api2 = c.Get("/api/profile");
@@ -481,20 +511,25 @@ TEST_F(WebAppTest, EverySleepDifficultySurvivesTheRoundTrip) {
 TEST_F(WebAppTest, ProfileFormErrorsNameTheFieldAndKeepTheAnswers) {
   start();
   auto c = client();
-  const auto res = c.Post("/profile",
-                          std::string("csrf=") + kCsrf +
-                              "&action=save&age=54&medicines%5B0%5D.name=Ciprofloxacin&medicines%5B0%5D.times=25%3A00",
-                          kForm);
+  const auto res = c.Post(
+      "/profile",
+      std::string("csrf=") + kCsrf +
+          "&action=save&age=54&medicines%5B0%5D.name=Ciprofloxacin&medicines%5B0%5D.times=25%3A00",
+      kForm);
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
   EXPECT_NE(res->body.find("id=\"f-medicines-0--times-err\""), std::string::npos);
   EXPECT_NE(res->body.find("value=\"Ciprofloxacin\""), std::string::npos);
   EXPECT_NE(res->body.find("role=\"alert\""), std::string::npos);
   // Add a row without saving.
-  const auto added = c.Post("/profile", std::string("csrf=") + kCsrf + "&action=add-medicine&age=54&medicines%5B0%5D.name=A", kForm);
+  const auto added = c.Post(
+      "/profile",
+      std::string("csrf=") + kCsrf + "&action=add-medicine&age=54&medicines%5B0%5D.name=A", kForm);
   ASSERT_TRUE(added);
   EXPECT_EQ(added->status, 200);
-  EXPECT_NE(added->body.find("name=\"medicines[1].name\" value=\"\" autocomplete=\"off\" aria-describedby"), std::string::npos);
+  EXPECT_NE(added->body.find(
+                "name=\"medicines[1].name\" value=\"\" autocomplete=\"off\" aria-describedby"),
+            std::string::npos);
   const auto api = c.Get("/api/profile");
   ASSERT_TRUE(api);
   EXPECT_EQ(api->status, 404) << "nothing saved yet";
@@ -530,7 +565,10 @@ TEST_F(WebAppTest, PagesRenderTheAssessmentTimetableAndCalendar) {
 TEST_F(WebAppTest, DiaryAndTrialThroughFormsAndApi) {
   start();
   auto c = client();
-  auto res = c.Post("/diary", std::string("csrf=") + kCsrf + "&date=2026-11-19&rls=6&sleep_quality=3&bed=23%3A00&wake=06%3A30", kForm);
+  auto res = c.Post("/diary",
+                    std::string("csrf=") + kCsrf +
+                        "&date=2026-11-19&rls=6&sleep_quality=3&bed=23%3A00&wake=06%3A30",
+                    kForm);
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 303) << res->body;
   EXPECT_EQ(res->get_header_value("Location"), "/diary?saved=2026-11-19");
@@ -542,10 +580,14 @@ TEST_F(WebAppTest, DiaryAndTrialThroughFormsAndApi) {
   ASSERT_TRUE(page);
   EXPECT_NE(page->body.find("href=\"/diary?date=2026-11-19\""), std::string::npos);
   EXPECT_NE(page->body.find("<svg"), std::string::npos);
-  res = c.Post("/api/trial", csrf(), R"({"baseline_start": "2026-11-10", "treatment_start": "2026-11-24"})", "application/json");
+  res = c.Post("/api/trial", csrf(),
+               R"({"baseline_start": "2026-11-10", "treatment_start": "2026-11-24"})",
+               "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200) << res->body;
-  res = c.Post("/api/trial", csrf(), R"({"baseline_start": "2026-11-10", "treatment_start": "2026-11-24"})", "application/json");
+  res = c.Post("/api/trial", csrf(),
+               R"({"baseline_start": "2026-11-10", "treatment_start": "2026-11-24"})",
+               "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 409);
   const auto trial = c.Get("/api/trial");
@@ -564,7 +606,8 @@ TEST_F(WebAppTest, StaticAssetsAndErrorsNeverLeakInternals) {
   ASSERT_TRUE(js);
   EXPECT_EQ(js->status, 200);
   EXPECT_EQ(js->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
-  for (const char* path : {"/static/nope.js", "/static/start.html", "/static/../CMakeLists.txt", "/nope"}) {
+  for (const char* path :
+       {"/static/nope.js", "/static/start.html", "/static/../CMakeLists.txt", "/nope"}) {
     const auto res = c.Get(path);
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, 404) << path;
@@ -572,7 +615,9 @@ TEST_F(WebAppTest, StaticAssetsAndErrorsNeverLeakInternals) {
   const auto api = c.Get("/api/nope");
   ASSERT_TRUE(api);
   EXPECT_EQ(api->status, 404);
-  EXPECT_EQ(api->body, "{\"error\":{\"code\":\"not_found\",\"path\":\"\",\"message\":\"There is no such page.\"}}\n");
+  EXPECT_EQ(api->body,
+            "{\"error\":{\"code\":\"not_found\",\"path\":\"\",\"message\":\"There is no such "
+            "page.\"}}\n");
 }
 
 TEST_F(WebAppTest, LogsCarryNoQueriesOrBodies) {
@@ -582,7 +627,9 @@ TEST_F(WebAppTest, LogsCarryNoQueriesOrBodies) {
   ASSERT_TRUE(c.Post("/api/assess", kTwoMedicines, "application/json"));
   // httplib logs a request after sending its response: wait (bounded) for the second line.
   std::string lines = log();
-  for (int idx = 0; idx < 500 && (lines.find("POST /api/assess") == std::string::npos || lines.find("GET /diary") == std::string::npos); ++idx) {
+  for (int idx = 0; idx < 500 && (lines.find("POST /api/assess") == std::string::npos ||
+                                  lines.find("GET /diary") == std::string::npos);
+       ++idx) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
     lines = log();
   }
@@ -622,32 +669,40 @@ TEST_F(WebAppTest, AccessTokenIsRequiredWhenSet) {
 // ---- issue 13: framing, logs, redirects, form sizes, CORS, CDS content type and JWT ----
 
 /// A request in raw bytes to this server (Host set), answered on a connection that closes after.
-std::string raw(int port, const std::string& request_line, const std::string& headers, const std::string& body = "") {
-  return testing_support::exchange(port, request_line + "\r\nHost: 127.0.0.1:" + std::to_string(port) +
+std::string raw(int port, const std::string& request_line, const std::string& headers,
+                const std::string& body = "") {
+  return testing_support::exchange(port, request_line +
+                                             "\r\nHost: 127.0.0.1:" + std::to_string(port) +
                                              "\r\nConnection: close\r\n" + headers + "\r\n" + body);
 }
 
-std::string status_of(const std::string& answer) { return answer.substr(0, answer.find("\r\n")); }
+std::string status_of(const std::string& answer) {
+  return answer.substr(0, answer.find("\r\n"));
+}
 
 // Finding 11: "Content-Length: +N" slipped past the 256 KiB web limit; duplicates and CL+TE passed.
 TEST_F(WebAppTest, ContentLengthMustBeExactlyOneNumber) {
   start({}, /*cds=*/true);
   const std::string json = "{\"age\": 54}";
   const std::string n = std::to_string(json.size());
-  EXPECT_EQ(status_of(raw(port_, "POST /api/assess HTTP/1.1", "Content-Type: application/json\r\nContent-Length: " + n + "\r\n", json)),
+  EXPECT_EQ(status_of(raw(port_, "POST /api/assess HTTP/1.1",
+                          "Content-Type: application/json\r\nContent-Length: " + n + "\r\n", json)),
             "HTTP/1.1 200 OK");
-  for (const std::string& framing : std::vector<std::string>
-       {"Content-Length: +" + n + "\r\n", "Content-Length: " + n + "\r\nContent-Length: " + n + "\r\n",
-        "Content-Length: " + n + "\r\nTransfer-Encoding: chunked\r\n", "Transfer-Encoding: gzip\r\n",
-        "Content-Length: 0x10\r\n", "Content-Length: -1\r\n"}) {
-    const std::string answer = raw(port_, "POST /api/assess HTTP/1.1", "Content-Type: application/json\r\n" + framing, json);
+  for (const std::string& framing : std::vector<std::string>{
+           "Content-Length: +" + n + "\r\n",
+           "Content-Length: " + n + "\r\nContent-Length: " + n + "\r\n",
+           "Content-Length: " + n + "\r\nTransfer-Encoding: chunked\r\n",
+           "Transfer-Encoding: gzip\r\n", "Content-Length: 0x10\r\n", "Content-Length: -1\r\n"}) {
+    const std::string answer = raw(port_, "POST /api/assess HTTP/1.1",
+                                   "Content-Type: application/json\r\n" + framing, json);
     EXPECT_EQ(status_of(answer), "HTTP/1.1 400 Bad Request") << framing;
     const std::string service = raw(port_, "POST /cds-services/willis-order-select HTTP/1.1",
                                     "Content-Type: application/json\r\n" + framing, json);
     EXPECT_EQ(status_of(service), "HTTP/1.1 400 Bad Request") << framing;
   }
   // "+N" over the web limit: refused before a byte of the body is read.
-  const std::string big = "Content-Type: application/json\r\nContent-Length: +" + std::to_string(kDefaultMaxBodyBytes * 4) + "\r\n";
+  const std::string big = "Content-Type: application/json\r\nContent-Length: +" +
+                          std::to_string(kDefaultMaxBodyBytes * 4) + "\r\n";
   EXPECT_EQ(status_of(raw(port_, "POST /api/assess HTTP/1.1", big)), "HTTP/1.1 400 Bad Request");
 }
 
@@ -659,8 +714,9 @@ TEST_F(WebAppTest, AChunkedServiceBodyOverItsLimitIs413) {
   const std::string chunk = "2000\r\n" + std::string(0x2000, ' ') + "\r\n";
   for (int idx = 0; idx < 16; ++idx) body += chunk;  // 128 KiB
   body += "0\r\n\r\n";
-  const std::string answer = raw(port_, "POST /cds-services/willis-order-select HTTP/1.1",
-                                 "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n", body);
+  const std::string answer =
+      raw(port_, "POST /cds-services/willis-order-select HTTP/1.1",
+          "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n", body);
   EXPECT_EQ(status_of(answer), "HTTP/1.1 413 Payload Too Large") << answer.substr(0, 300);
   EXPECT_EQ(count(answer, "Access-Control-Allow-Origin"), 1u);
 }
@@ -698,7 +754,8 @@ TEST_F(WebAppTest, TheTokenRedirectStaysOnThisSite) {
 TEST_F(WebAppTest, FormsUpToTheDocumentedLimitAreRead) {
   start();
   auto c = client();
-  std::string form = std::string("csrf=") + kCsrf + "&age=54&day.wake=07%3A00&day.sleep=23%3A00&notes=";
+  std::string form =
+      std::string("csrf=") + kCsrf + "&age=54&day.wake=07%3A00&day.sleep=23%3A00&notes=";
   form += std::string(64 * 1024, 'a');
   const auto res = c.Post("/profile", form, kForm);
   ASSERT_TRUE(res);
@@ -719,8 +776,9 @@ TEST_F(WebAppTest, CdsAnswersCarryOneAllowOrigin) {
                                "Content-Type: application/json\r\nContent-Length: 2\r\n", "{}");
   EXPECT_EQ(status_of(hook), "HTTP/1.1 400 Bad Request");
   EXPECT_EQ(count(hook, "Access-Control-Allow-Origin"), 1u) << hook.substr(0, 800);
-  const std::string preflight = raw(port_, "OPTIONS /cds-services/willis-order-select HTTP/1.1",
-                                    "Origin: https://ehr.example\r\nAccess-Control-Request-Method: POST\r\n");
+  const std::string preflight =
+      raw(port_, "OPTIONS /cds-services/willis-order-select HTTP/1.1",
+          "Origin: https://ehr.example\r\nAccess-Control-Request-Method: POST\r\n");
   EXPECT_EQ(count(preflight, "Access-Control-Allow-Origin"), 1u) << preflight.substr(0, 800);
 }
 
@@ -728,12 +786,14 @@ TEST_F(WebAppTest, CdsAnswersCarryOneAllowOrigin) {
 TEST_F(WebAppTest, CdsCallsMustBeJson) {
   start({}, /*cds=*/true);
   auto c = client();
-  for (const std::string type : {"text/plain", "application/x-www-form-urlencoded", "text/plain; charset=application/json"}) {
+  for (const std::string type : {"text/plain", "application/x-www-form-urlencoded",
+                                 "text/plain; charset=application/json"}) {
     const auto res = c.Post("/cds-services/willis-patient-view", "{}", type.c_str());
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 415) << type;
   }
-  const auto json = c.Post("/cds-services/willis-patient-view", "{}", "application/json; charset=utf-8");
+  const auto json =
+      c.Post("/cds-services/willis-patient-view", "{}", "application/json; charset=utf-8");
   ASSERT_TRUE(json);
   EXPECT_EQ(json->status, 400);  // read, and found not to be a hook request
 }
@@ -741,7 +801,8 @@ TEST_F(WebAppTest, CdsCallsMustBeJson) {
 TEST_F(WebAppTest, CdsCallsNeedTheClientsJwtWhenConfigured) {
   WebOptions options;
   options.token = "0123456789abcdef0123";
-  options.service_auth = [](const std::string& bearer, const std::string&) -> std::optional<std::string> {
+  options.service_auth = [](const std::string& bearer,
+                            const std::string&) -> std::optional<std::string> {
     if (bearer == "signed.jwt.ok") return std::nullopt;
     return std::string("signature does not verify");
   };

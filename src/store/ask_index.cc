@@ -8,7 +8,8 @@ namespace willis::store {
 namespace {
 
 core::Result<Connection> open_memory() {
-  return Connection::open(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY, nullptr);
+  return Connection::open(
+      ":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY, nullptr);
 }
 
 // A term as an FTS5 string (quotes doubled), so no word is read as an operator.
@@ -42,16 +43,20 @@ core::Result<AskIndex> AskIndex::build(std::vector<core::AskDoc> docs) {
   if (auto error = index.db_.exec(
           "CREATE VIRTUAL TABLE ask USING fts5(title, names, members, body, keywords, "
           "tokenize = 'porter unicode61 remove_diacritics 2')"))
-    return core::Error{core::Errc::io_error, "", "cannot build the ask index (SQLite needs FTS5): " + error->message};
+    return core::Error{core::Errc::io_error, "",
+                       "cannot build the ask index (SQLite needs FTS5): " + error->message};
   if (auto error = index.db_.exec("BEGIN")) return *error;
-  auto insert = Statement::prepare(index.db_, "INSERT INTO ask(rowid, title, names, members, body, keywords) VALUES (?, ?, ?, ?, ?, ?)");
+  auto insert = Statement::prepare(
+      index.db_,
+      "INSERT INTO ask(rowid, title, names, members, body, keywords) VALUES (?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return insert.error();
   auto& stmt = insert.value();
   for (std::size_t idx = 0; idx < index.docs_.size(); ++idx) {
     const auto& doc = index.docs_[idx];
     const auto fill = [](const std::string& text, const std::string& name) {
       std::string out = text;
-      for (auto pos = out.find("{medicine}"); pos != std::string::npos; pos = out.find("{medicine}", pos + name.size()))
+      for (auto pos = out.find("{medicine}"); pos != std::string::npos;
+           pos = out.find("{medicine}", pos + name.size()))
         out.replace(pos, 10, name);
       return out;
     };
@@ -68,7 +73,9 @@ core::Result<AskIndex> AskIndex::build(std::vector<core::AskDoc> docs) {
   return index;
 }
 
-core::Result<core::AskResult> AskIndex::ask(std::string_view question, const core::AskSettings& settings, const core::Kb& kb) const {
+core::Result<core::AskResult> AskIndex::ask(std::string_view question,
+                                            const core::AskSettings& settings,
+                                            const core::Kb& kb) const {
   core::AskResult result;
   result.question = std::string(question);
   const auto query = core::make_ask_query(question, settings, &kb);
@@ -76,10 +83,11 @@ core::Result<core::AskResult> AskIndex::ask(std::string_view question, const cor
   if (query.informative.empty()) return result;
   // At least one informative term must match; every term (weak ones too) adds to the rank.
   const std::string match = "(" + any_of(query.informative) + ") AND (" + any_of(query.terms) + ")";
-  const std::string sql =
-      "SELECT rowid, bm25(ask, " + std::to_string(kAskColumnWeights[0]) + ", " + std::to_string(kAskColumnWeights[1]) + ", " +
-      std::to_string(kAskColumnWeights[2]) + ", " + std::to_string(kAskColumnWeights[3]) + ", " +
-      std::to_string(kAskColumnWeights[4]) + ") FROM ask WHERE ask MATCH ?";
+  const std::string sql = "SELECT rowid, bm25(ask, " + std::to_string(kAskColumnWeights[0]) + ", " +
+                          std::to_string(kAskColumnWeights[1]) + ", " +
+                          std::to_string(kAskColumnWeights[2]) + ", " +
+                          std::to_string(kAskColumnWeights[3]) + ", " +
+                          std::to_string(kAskColumnWeights[4]) + ") FROM ask WHERE ask MATCH ?";
   auto select = Statement::prepare(db_, sql);
   if (!select.ok()) return select.error();
   auto& stmt = select.value();
@@ -135,9 +143,11 @@ core::Result<core::AskResult> AskIndex::ask(std::string_view question, const cor
     if (count.value().step() != SQLITE_ROW) return db_.error("searching the knowledge base");
     known += count.value().column_int(0) > 0;
   }
-  if (known * 5 < concepts * 3) return result;  // at least 60 % of the question must be about things the KB covers
+  if (known * 5 < concepts * 3)
+    return result;  // at least 60 % of the question must be about things the KB covers
   std::vector<Hit> eligible;
-  for (const auto& hit : hits) eligible.push_back({hit.doc, hit.score * matched[hit.doc] / std::max(1, concepts)});
+  for (const auto& hit : hits)
+    eligible.push_back({hit.doc, hit.score * matched[hit.doc] / std::max(1, concepts)});
   hits = std::move(eligible);
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     if (a.score != b.score) return a.score > b.score;
@@ -146,7 +156,9 @@ core::Result<core::AskResult> AskIndex::ask(std::string_view question, const cor
   if (hits.empty() || hits.front().score < settings.min_score) return result;
   result.matched = true;
   for (const auto& hit : hits) {
-    if (static_cast<int>(result.answers.size()) >= settings.max_answers || hit.score < settings.min_score) break;
+    if (static_cast<int>(result.answers.size()) >= settings.max_answers ||
+        hit.score < settings.min_score)
+      break;
     result.answers.push_back(core::render_answer(docs_[hit.doc], mentioned, kb, hit.score));
   }
   return result;
@@ -158,11 +170,13 @@ core::Result<FoodIndex> FoodIndex::build(const core::FoodTable& table) {
   FoodIndex index;
   index.db_ = std::move(db).value();
   index.table_ = &table;
-  if (auto error = index.db_.exec(
-          "CREATE VIRTUAL TABLE foods USING fts5(description, food_group, tokenize = 'porter unicode61 remove_diacritics 2')"))
-    return core::Error{core::Errc::io_error, "", "cannot build the food index (SQLite needs FTS5): " + error->message};
+  if (auto error = index.db_.exec("CREATE VIRTUAL TABLE foods USING fts5(description, food_group, "
+                                  "tokenize = 'porter unicode61 remove_diacritics 2')"))
+    return core::Error{core::Errc::io_error, "",
+                       "cannot build the food index (SQLite needs FTS5): " + error->message};
   if (auto error = index.db_.exec("BEGIN")) return *error;
-  auto insert = Statement::prepare(index.db_, "INSERT INTO foods(rowid, description, food_group) VALUES (?, ?, ?)");
+  auto insert = Statement::prepare(
+      index.db_, "INSERT INTO foods(rowid, description, food_group) VALUES (?, ?, ?)");
   if (!insert.ok()) return insert.error();
   auto& stmt = insert.value();
   for (std::size_t idx = 0; idx < table.foods.size(); ++idx) {
@@ -184,7 +198,8 @@ std::vector<std::vector<std::string>> description_parts(const std::string& descr
   std::size_t start = 0;
   while (start <= description.size()) {
     const auto comma = description.find(',', start);
-    parts.push_back(core::ask_words(description.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+    parts.push_back(core::ask_words(
+        description.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
@@ -194,8 +209,8 @@ std::vector<std::vector<std::string>> description_parts(const std::string& descr
 // How well a food's own words fit the query, before bm25: every query word present as written or
 // as its plural (not only as a prefix), and how early a part of the description starts with one.
 struct FoodFit {
-  int missing_words = 0;   ///< query words not in the description (as written or as a plural)
-  int inexact_words = 0;   ///< query words found only as a plural or singular
+  int missing_words = 0;    ///< query words not in the description (as written or as a plural)
+  int inexact_words = 0;    ///< query words found only as a plural or singular
   int leading_part = 1000;  ///< index of the first comma part that starts with a query word
 };
 
@@ -233,7 +248,8 @@ FoodFit fit(const core::Food& food, const std::vector<std::string>& words) {
 
 }  // namespace
 
-core::Result<std::vector<const core::Food*>> FoodIndex::search(std::string_view words, int limit) const {
+core::Result<std::vector<const core::Food*>> FoodIndex::search(std::string_view words,
+                                                               int limit) const {
   std::vector<const core::Food*> out;
   const auto query_words = core::ask_words(words);
   std::string match;
@@ -241,7 +257,8 @@ core::Result<std::vector<const core::Food*>> FoodIndex::search(std::string_view 
   if (match.empty() || limit <= 0) return out;
   // bm25 over descriptions (five times the food group's weight) finds the candidates; the food's
   // own words then order them (see FoodFit), bm25 and the NDB number break ties.
-  auto select = Statement::prepare(db_, "SELECT rowid, bm25(foods, 5.0, 1.0) FROM foods WHERE foods MATCH ?");
+  auto select =
+      Statement::prepare(db_, "SELECT rowid, bm25(foods, 5.0, 1.0) FROM foods WHERE foods MATCH ?");
   if (!select.ok()) return select.error();
   auto& stmt = select.value();
   stmt.bind(1, match);
@@ -261,9 +278,11 @@ core::Result<std::vector<const core::Food*>> FoodIndex::search(std::string_view 
   }
   if (code != SQLITE_DONE) return db_.error("searching the food table");
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.fit.missing_words != b.fit.missing_words) return a.fit.missing_words < b.fit.missing_words;
+    if (a.fit.missing_words != b.fit.missing_words)
+      return a.fit.missing_words < b.fit.missing_words;
     if (a.fit.leading_part != b.fit.leading_part) return a.fit.leading_part < b.fit.leading_part;
-    if (a.fit.inexact_words != b.fit.inexact_words) return a.fit.inexact_words < b.fit.inexact_words;
+    if (a.fit.inexact_words != b.fit.inexact_words)
+      return a.fit.inexact_words < b.fit.inexact_words;
     if (a.bm25 != b.bm25) return a.bm25 < b.bm25;
     return a.food->ndb_no < b.food->ndb_no;
   });

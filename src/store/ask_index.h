@@ -24,12 +24,13 @@ class AskIndex {
 
   /// The best entries for `question`, best first: at most settings.max_answers, each scoring at
   /// least settings.min_score. `matched` is false (and `answers` empty) when none does, or when
-  /// too little of the question is about things the KB covers (core::AskQuery::concepts). {medicine} in an entry is the medicine the question
-  /// names, when the entry covers it.
+  /// too little of the question is about things the KB covers (core::AskQuery::concepts).
+  /// {medicine} in an entry is the medicine the question names, when the entry covers it.
   ///
   ///     auto result = index.ask("can I take magnesium with Synthroid?", evidence.ask, kb);
   ///     // result.answers[0].kb_id == "interaction:levothyroxine"
-  core::Result<core::AskResult> ask(std::string_view question, const core::AskSettings& settings, const core::Kb& kb) const;
+  core::Result<core::AskResult> ask(std::string_view question, const core::AskSettings& settings,
+                                    const core::Kb& kb) const;
 
   const std::vector<core::AskDoc>& docs() const { return docs_; }
 

@@ -23,7 +23,8 @@ std::string read(const std::string& relative) {
 const core::EvidenceSet& evidence() {
   static const core::EvidenceSet set = [] {
     std::vector<codec::KbFile> files;
-    for (const char* name : {"claims.yaml", "conflicts.yaml", "ask.yaml"}) files.push_back({name, read(std::string("evidence/") + name)});
+    for (const char* name : {"claims.yaml", "conflicts.yaml", "ask.yaml"})
+      files.push_back({name, read(std::string("evidence/") + name)});
     auto load = codec::load_evidence(files, testing::kb());
     EXPECT_TRUE(load.errors.empty());
     return std::move(load.evidence);
@@ -47,7 +48,8 @@ std::vector<std::string> ids(const core::AskResult& result) {
 }
 
 TEST(AskIndex, AnswersWithTheEntrysOwnTextAndSources) {
-  auto result = index().ask("can I take magnesium with levothyroxine?", evidence().ask, testing::kb());
+  auto result =
+      index().ask("can I take magnesium with levothyroxine?", evidence().ask, testing::kb());
   ASSERT_TRUE(result.ok()) << result.error().message;
   ASSERT_TRUE(result.value().matched);
   const auto& best = result.value().answers.front();
@@ -85,25 +87,35 @@ TEST(AskIndex, SaysSoWhenNothingMatches) {
   auto result = index().ask("what is the capital of France?", evidence().ask, testing::kb());
   const std::string json = codec::ask_json(result.value(), evidence().ask, false);
   EXPECT_NE(json.find("\"matched\":false"), std::string::npos);
-  EXPECT_NE(json.find("\"ask_pharmacist\":[\"Do any of my medicines interact"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"ask_pharmacist\":[\"Do any of my medicines interact"), std::string::npos)
+      << json;
 }
 
 TEST(AskIndex, JsonHasTheContractShape) {
-  auto result = index().ask("can I take magnesium with levothyroxine?", evidence().ask, testing::kb());
+  auto result =
+      index().ask("can I take magnesium with levothyroxine?", evidence().ask, testing::kb());
   ASSERT_TRUE(result.ok());
   const std::string json = codec::ask_json(result.value(), evidence().ask, false);
-  EXPECT_EQ(json.rfind("{\"question\":\"can I take magnesium with levothyroxine?\",\"matched\":true,", 0), 0u) << json;
-  EXPECT_NE(json.find("\"answers\":[{\"kb_id\":\"interaction:levothyroxine\",\"kind\":\"interaction\",\"title\":"), std::string::npos) << json;
+  EXPECT_EQ(
+      json.rfind("{\"question\":\"can I take magnesium with levothyroxine?\",\"matched\":true,", 0),
+      0u)
+      << json;
+  EXPECT_NE(json.find("\"answers\":[{\"kb_id\":\"interaction:levothyroxine\",\"kind\":"
+                      "\"interaction\",\"title\":"),
+            std::string::npos)
+      << json;
   EXPECT_EQ(json.find("\"no_match\""), std::string::npos);
 }
 
 TEST(FoodIndex, FindsFoodsByWordsAndPrefixes) {
-  auto table = codec::parse_food_table(read("data/usda-sr28-magnesium/foods.csv"), read("data/usda-sr28-magnesium/portions.csv"));
+  auto table = codec::parse_food_table(read("data/usda-sr28-magnesium/foods.csv"),
+                                       read("data/usda-sr28-magnesium/portions.csv"));
   ASSERT_TRUE(table.ok());
   auto foods = FoodIndex::build(table.value());
   ASSERT_TRUE(foods.ok()) << foods.error().message;
   const auto has = [](const std::vector<const core::Food*>& list, const char* ndb) {
-    return std::any_of(list.begin(), list.end(), [ndb](const core::Food* f) { return f->ndb_no == ndb; });
+    return std::any_of(list.begin(), list.end(),
+                       [ndb](const core::Food* f) { return f->ndb_no == ndb; });
   };
   auto almonds = foods.value().search("almonds dry roasted", 10);
   ASSERT_TRUE(almonds.ok());

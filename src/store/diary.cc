@@ -131,7 +131,8 @@ void bind_entry(Statement& statement, int first, const DiaryEntry& entry) {
 }
 
 /// Reads columns first..first+14 (kEntryFields order) into an entry.
-core::Result<DiaryEntry> read_entry(const Statement& statement, int first, const std::string& path) {
+core::Result<DiaryEntry> read_entry(const Statement& statement, int first,
+                                    const std::string& path) {
   DiaryEntry entry;
   int column = first;
   for (const auto field : core::kEntryFields) {
@@ -145,9 +146,9 @@ core::Result<DiaryEntry> read_entry(const Statement& statement, int first, const
         error = core::set_field(entry, field, statement.column_text(column));
       if (error)
         return core::Error(Errc::io_error, path,
-                          "the stored entry " + statement.column_text(first) + " has an unreadable " +
-                              std::string(field) + " (" + error->message +
-                              "); the file was changed outside willis");
+                           "the stored entry " + statement.column_text(first) +
+                               " has an unreadable " + std::string(field) + " (" + error->message +
+                               "); the file was changed outside willis");
     }
     ++column;
   }
@@ -172,15 +173,17 @@ std::optional<core::Error> create_private_file(const std::string& path) {
     return std::nullopt;
   }
   if (errno == EEXIST) return std::nullopt;
-  return core::Error(Errc::io_error, path,
-                    std::string("cannot create the diary: ") + std::strerror(errno) +
-                        "; check that the folder exists and is writable, or pick a file with --db");
+  return core::Error(
+      Errc::io_error, path,
+      std::string("cannot create the diary: ") + std::strerror(errno) +
+          "; check that the folder exists and is writable, or pick a file with --db");
 }
 
 }  // namespace
 
 const std::vector<Migration>& diary_migrations() {
-  static const std::vector<Migration> migrations = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}};
+  static const std::vector<Migration> migrations = {
+      {1, kMigration1}, {2, kMigration2}, {3, kMigration3}};
   return migrations;
 }
 
@@ -193,7 +196,9 @@ std::string utc_timestamp() {
   return text;
 }
 
-std::string Diary::now() const { return now_ ? now_() : utc_timestamp(); }
+std::string Diary::now() const {
+  return now_ ? now_() : utc_timestamp();
+}
 
 core::Result<Diary> Diary::open(const std::string& path, DiaryOptions options) {
   if (auto error = create_private_file(path)) return *error;
@@ -209,20 +214,20 @@ core::Result<Diary> Diary::open(const std::string& path, DiaryOptions options) {
   const auto application_id = query_int(db, "PRAGMA application_id");
   if (!application_id.ok())
     return core::Error(Errc::io_error, path,
-                      "is not a willis diary (" + application_id.error().message + ")");
+                       "is not a willis diary (" + application_id.error().message + ")");
   const auto user_version = query_int(db, "PRAGMA user_version");
   if (!user_version.ok()) return user_version.error();
   if (application_id.value() != 0 && application_id.value() != kDiaryApplicationId)
     return core::Error(Errc::io_error, path,
-                      "is an SQLite file of another program, not a willis diary; pick another "
-                      "file with --db");
+                       "is an SQLite file of another program, not a willis diary; pick another "
+                       "file with --db");
   if (application_id.value() == 0 && user_version.value() == 0) {
     const auto tables = query_int(db, "SELECT count(*) FROM sqlite_schema");
     if (!tables.ok()) return tables.error();
     if (tables.value() > 0)
       return core::Error(Errc::io_error, path,
-                        "holds tables of another program, not a willis diary; pick another file "
-                        "with --db");
+                         "holds tables of another program, not a willis diary; pick another file "
+                         "with --db");
   }
 
   // WAL: readers never block the writer, and a crash mid-write leaves the main file intact.
@@ -232,8 +237,8 @@ core::Result<Diary> Diary::open(const std::string& path, DiaryOptions options) {
     if (mode.value().step() != SQLITE_ROW) return db.error("switching to WAL");
     if (mode.value().column_text(0) != "wal")
       return core::Error(Errc::io_error, path,
-                        "cannot use write-ahead logging on this file system (journal mode " +
-                            mode.value().column_text(0) + "); keep the diary on a local disk");
+                         "cannot use write-ahead logging on this file system (journal mode " +
+                             mode.value().column_text(0) + "); keep the diary on a local disk");
   }
   // FULL: each commit syncs the WAL, so an acknowledged entry survives a power cut.
   if (auto error = db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON")) return *error;
@@ -243,9 +248,9 @@ core::Result<Diary> Diary::open(const std::string& path, DiaryOptions options) {
   int version = static_cast<int>(user_version.value());
   if (version > known)
     return core::Error(Errc::io_error, path,
-                      "was written by a newer willis (diary schema " + std::to_string(version) +
-                          "; this willis knows up to " + std::to_string(known) +
-                          "); upgrade willis. The file was not changed.");
+                       "was written by a newer willis (diary schema " + std::to_string(version) +
+                           "; this willis knows up to " + std::to_string(known) +
+                           "); upgrade willis. The file was not changed.");
   for (const auto& migration : migrations) {
     if (migration.version <= version) continue;
     auto transaction = Transaction::begin(db, "upgrading the diary");
@@ -290,9 +295,9 @@ std::optional<core::Error> Diary::write_entry(const DiaryEntry& entry, PutOutcom
     return std::nullopt;
   }
   select.value().reset();
-  auto keep = Statement::prepare(
-      db, "INSERT INTO entry_history (" + columns + ", revision, recorded_at, replaced_at) SELECT " +
-              columns + ", revision, recorded_at, ? FROM entry WHERE date = ?");
+  auto keep = Statement::prepare(db, "INSERT INTO entry_history (" + columns +
+                                         ", revision, recorded_at, replaced_at) SELECT " + columns +
+                                         ", revision, recorded_at, ? FROM entry WHERE date = ?");
   if (!keep.ok()) return keep.error();
   keep.value().bind(1, timestamp);
   keep.value().bind(2, date);
@@ -333,10 +338,10 @@ core::Result<ImportSummary> Diary::put_entries(const std::vector<DiaryEntry>& en
     }
     if (!dates.insert(entries[idx].date).second)
       return core::Error(Errc::invalid_value, "entries[" + std::to_string(idx) + "].date",
-                        entries[idx].date.str() + " appears twice; keep one entry per date");
+                         entries[idx].date.str() + " appears twice; keep one entry per date");
   }
-  auto transaction = Transaction::begin(connection_, "importing " + std::to_string(entries.size()) +
-                                                         " entries");
+  auto transaction =
+      Transaction::begin(connection_, "importing " + std::to_string(entries.size()) + " entries");
   if (!transaction.ok()) return transaction.error();
   ImportSummary summary;
   for (const auto& entry : entries) {
@@ -378,9 +383,10 @@ core::Result<std::optional<DiaryEntry>> Diary::entry(CalendarDate date) const {
 }
 
 core::Result<std::vector<HistoryRecord>> Diary::history(CalendarDate date) const {
-  auto select = Statement::prepare(connection_, "SELECT " + entry_columns() +
-                                                    ", revision, recorded_at, replaced_at FROM "
-                                                    "entry_history WHERE date = ? ORDER BY revision");
+  auto select =
+      Statement::prepare(connection_, "SELECT " + entry_columns() +
+                                          ", revision, recorded_at, replaced_at FROM "
+                                          "entry_history WHERE date = ? ORDER BY revision");
   if (!select.ok()) return select.error();
   select.value().bind(1, date.str());
   std::vector<HistoryRecord> records;
@@ -405,10 +411,11 @@ core::Result<int> Diary::start_trial(const core::TrialPlan& plan) {
   if (auto error = core::validate_plan(plan)) return *error;
   auto transaction = Transaction::begin(connection_, "saving the trial plan");
   if (!transaction.ok()) return transaction.error();
-  auto insert = Statement::prepare(connection_,
-                                   "INSERT INTO trial (design, baseline_start, treatment_start, "
-                                   "treatment_weeks, withdrawal_weeks, created_at, primary_outcome) VALUES "
-                                   "(?, ?, ?, ?, ?, ?, ?)");
+  auto insert =
+      Statement::prepare(connection_,
+                         "INSERT INTO trial (design, baseline_start, treatment_start, "
+                         "treatment_weeks, withdrawal_weeks, created_at, primary_outcome) VALUES "
+                         "(?, ?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return insert.error();
   insert.value().bind(1, core::to_string(plan.design));
   insert.value().bind(2, plan.baseline_start.str());
@@ -425,10 +432,11 @@ core::Result<int> Diary::start_trial(const core::TrialPlan& plan) {
 }
 
 core::Result<std::optional<core::TrialPlan>> Diary::current_trial() const {
-  auto select = Statement::prepare(connection_,
-                                   "SELECT design, baseline_start, treatment_start, "
-                                   "treatment_weeks, withdrawal_weeks, primary_outcome FROM trial ORDER BY id DESC "
-                                   "LIMIT 1");
+  auto select = Statement::prepare(
+      connection_,
+      "SELECT design, baseline_start, treatment_start, "
+      "treatment_weeks, withdrawal_weeks, primary_outcome FROM trial ORDER BY id DESC "
+      "LIMIT 1");
   if (!select.ok()) return select.error();
   const int code = select.value().step();
   if (code == SQLITE_DONE) return std::optional<core::TrialPlan>{};
@@ -440,8 +448,8 @@ core::Result<std::optional<core::TrialPlan>> Diary::current_trial() const {
   const auto primary = core::parse_trial_outcome(select.value().column_text(5));
   if (!design || !baseline || !treatment || !primary)
     return core::Error(Errc::io_error, connection_.path(),
-                      "the stored trial plan is unreadable; start a new one with "
-                      "`willis trial start`");
+                       "the stored trial plan is unreadable; start a new one with "
+                       "`willis trial start`");
   plan.design = *design;
   plan.baseline_start = *baseline;
   plan.treatment_start = *treatment;
@@ -476,7 +484,8 @@ core::Result<int> Diary::save_profile(std::string_view format, std::string_view 
 
 core::Result<std::optional<StoredProfile>> Diary::latest_profile() const {
   auto select = Statement::prepare(
-      connection_, "SELECT version, format, text, saved_at FROM profile ORDER BY version DESC LIMIT 1");
+      connection_,
+      "SELECT version, format, text, saved_at FROM profile ORDER BY version DESC LIMIT 1");
   if (!select.ok()) return select.error();
   const int code = select.value().step();
   if (code == SQLITE_DONE) return std::optional<StoredProfile>{};

@@ -23,7 +23,7 @@ namespace willis::store {
 
 /// One forward migration: SQL that takes the schema from version N to N+1.
 struct Migration {
-  int version;           ///< the user_version after it runs
+  int version;  ///< the user_version after it runs
   std::string_view sql;
 };
 
@@ -59,8 +59,8 @@ struct HistoryRecord {
 };
 
 struct StoredProfile {
-  int version = 0;        ///< 1, 2, … one per saved change
-  std::string format;     ///< "yaml" or "json"
+  int version = 0;     ///< 1, 2, … one per saved change
+  std::string format;  ///< "yaml" or "json"
   std::string text;
   std::string saved_at;
 };

@@ -32,7 +32,8 @@ bool is_derived_field(std::string_view name) {
 
 std::string column_list() {
   std::string list;
-  for (const auto field : core::kEntryFields) list += (list.empty() ? "" : ", ") + std::string(field);
+  for (const auto field : core::kEntryFields)
+    list += (list.empty() ? "" : ", ") + std::string(field);
   for (const auto field : core::kDerivedFields) list += ", " + std::string(field);
   return list;
 }
@@ -55,7 +56,8 @@ std::optional<core::Error> check_derived(const DiaryEntry& entry, std::string_vi
   error.path = std::string(field);
   const auto given_value = parse_double(given);
   if (!given_value) {
-    error.message = "\"" + std::string(given) + "\" is not a number; it is computed from the "
+    error.message = "\"" + std::string(given) +
+                    "\" is not a number; it is computed from the "
                     "times, so you can leave it empty";
     return error;
   }
@@ -99,7 +101,8 @@ std::string csv_cell(std::string_view text) {
 
 /// Undoes csv_cell on import.
 std::string from_csv_cell(std::string text) {
-  if (!text.empty() && text.front() == '\'' && needs_formula_quote(std::string_view(text).substr(1)))
+  if (!text.empty() && text.front() == '\'' &&
+      needs_formula_quote(std::string_view(text).substr(1)))
     text.erase(0, 1);
   return text;
 }
@@ -128,22 +131,29 @@ std::vector<int> entry_lines(std::string_view text) {
     const char ch = text[pos];
     if (ch == '\n') ++line;
     if (in_string) {
-      if (ch == '\\') ++pos;
-      else if (ch == '"') in_string = false;
+      if (ch == '\\')
+        ++pos;
+      else if (ch == '"')
+        in_string = false;
       continue;
     }
     switch (ch) {
-      case '"': in_string = true; break;
+      case '"':
+        in_string = true;
+        break;
       case '{':
         if (!stack.empty() && stack.back() == '[' && stack.size() <= 2) lines.push_back(line);
         stack.push_back('{');
         break;
-      case '[': stack.push_back('['); break;
+      case '[':
+        stack.push_back('[');
+        break;
       case '}':
       case ']':
         if (!stack.empty()) stack.pop_back();
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return lines;
@@ -151,8 +161,10 @@ std::vector<int> entry_lines(std::string_view text) {
 
 std::string json_scalar_text(simdjson::dom::element value) {
   switch (value.type()) {
-    case simdjson::dom::element_type::STRING: return std::string(value.get_string().value_unsafe());
-    case simdjson::dom::element_type::INT64: return std::to_string(value.get_int64().value_unsafe());
+    case simdjson::dom::element_type::STRING:
+      return std::string(value.get_string().value_unsafe());
+    case simdjson::dom::element_type::INT64:
+      return std::to_string(value.get_int64().value_unsafe());
     case simdjson::dom::element_type::UINT64:
       return std::to_string(value.get_uint64().value_unsafe());
     case simdjson::dom::element_type::DOUBLE: {
@@ -162,18 +174,25 @@ std::string json_scalar_text(simdjson::dom::element value) {
       (void)ec;
       return std::string(text, ptr);
     }
-    default: return "";
+    default:
+      return "";
   }
 }
 
 const char* json_type_name(simdjson::dom::element_type type) {
   switch (type) {
-    case simdjson::dom::element_type::ARRAY: return "an array";
-    case simdjson::dom::element_type::OBJECT: return "an object";
-    case simdjson::dom::element_type::STRING: return "a string";
-    case simdjson::dom::element_type::BOOL: return "true/false";
-    case simdjson::dom::element_type::NULL_VALUE: return "null";
-    default: return "a number";
+    case simdjson::dom::element_type::ARRAY:
+      return "an array";
+    case simdjson::dom::element_type::OBJECT:
+      return "an object";
+    case simdjson::dom::element_type::STRING:
+      return "a string";
+    case simdjson::dom::element_type::BOOL:
+      return "true/false";
+    case simdjson::dom::element_type::NULL_VALUE:
+      return "null";
+    default:
+      return "a number";
   }
 }
 
@@ -207,7 +226,8 @@ std::optional<std::string> json_field_text(std::string_view field, simdjson::dom
       if (item.get_object().get(object) || object["kind"].get_string().get(kind) ||
           object["severity"].get_string().get(severity) || object.size() != 2)
         return std::string(
-            "each item must be {\"kind\": \"loose_stools\", \"severity\": \"mild\"} and nothing else");
+            "each item must be {\"kind\": \"loose_stools\", \"severity\": \"mild\"} and nothing "
+            "else");
       items.push_back(std::string(kind) + ":" + std::string(severity));
     }
     text.clear();
@@ -286,8 +306,10 @@ std::string export_json(const std::vector<DiaryEntry>& entries) {
     for (const auto field : core::kDerivedFields) {
       const std::string text = core::field_text(entry, field);
       writer.key(field);
-      if (text.empty()) writer.null();
-      else writer.value(std::stod(text));
+      if (text.empty())
+        writer.null();
+      else
+        writer.value(std::stod(text));
     }
     writer.end_object();
   }
@@ -303,7 +325,7 @@ core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
   if (!records.ok()) return records.error();
   if (records.value().empty())
     return core::Error(Errc::parse_error, "csv",
-                      "the file is empty; it needs a header row such as date,rls,…", file, 1);
+                       "the file is empty; it needs a header row such as date,rls,…", file, 1);
   const codec::CsvRecord& header = records.value().front();
   std::vector<std::string> columns;
   std::map<std::string, int> seen;
@@ -312,19 +334,21 @@ core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
     while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
     while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.erase(0, 1);
     if (!is_stored_field(name) && !is_derived_field(name))
-      return core::Error(Errc::unknown_field, name.empty() ? "csv" : name,
-                        (name.empty() ? std::string("an empty column name")
-                                      : "is not a diary column") +
-                            "; the columns are " + column_list(), file, header.line);
+      return core::Error(
+          Errc::unknown_field, name.empty() ? "csv" : name,
+          (name.empty() ? std::string("an empty column name") : "is not a diary column") +
+              "; the columns are " + column_list(),
+          file, header.line);
     if (seen.count(name))
-      return core::Error(Errc::invalid_value, name,
-                        "appears twice in the header; keep one", file, header.line);
+      return core::Error(Errc::invalid_value, name, "appears twice in the header; keep one", file,
+                         header.line);
     seen[name] = 1;
     columns.push_back(name);
   }
   if (!seen.count("date"))
     return core::Error(Errc::missing_field, "date",
-                      "the header has no date column; every row needs its date (YYYY-MM-DD)", file, header.line);
+                       "the header has no date column; every row needs its date (YYYY-MM-DD)", file,
+                       header.line);
 
   std::vector<DiaryEntry> entries;
   std::map<CalendarDate, int> date_lines;
@@ -332,9 +356,10 @@ core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
     const codec::CsvRecord& record = records.value()[record_idx];
     if (record.fields.size() != columns.size())
       return core::Error(Errc::parse_error, "csv",
-                        "the row has " + std::to_string(record.fields.size()) +
-                            " fields but the header has " + std::to_string(columns.size()) +
-                            "; check for a missing or extra comma, and quote notes with commas", file, record.line);
+                         "the row has " + std::to_string(record.fields.size()) +
+                             " fields but the header has " + std::to_string(columns.size()) +
+                             "; check for a missing or extra comma, and quote notes with commas",
+                         file, record.line);
     DiaryEntry entry;
     for (std::size_t column_idx = 0; column_idx < columns.size(); ++column_idx)
       if (is_stored_field(columns[column_idx]))
@@ -358,8 +383,9 @@ core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
     }
     if (const auto earlier = date_lines.find(entry.date); earlier != date_lines.end())
       return core::Error(Errc::invalid_value, "date",
-                        entry.date.str() + " already appears on line " +
-                            std::to_string(earlier->second) + "; keep one row per date", file, record.line);
+                         entry.date.str() + " already appears on line " +
+                             std::to_string(earlier->second) + "; keep one row per date",
+                         file, record.line);
     date_lines[entry.date] = record.line;
     entries.push_back(std::move(entry));
   }
@@ -367,7 +393,8 @@ core::Result<std::vector<DiaryEntry>> import_csv(std::string_view text,
 }
 
 core::Result<std::vector<DiaryEntry>> import_json(std::string_view text,
-                                                  std::string_view source_name, CalendarDate today) {
+                                                  std::string_view source_name,
+                                                  CalendarDate today) {
   const std::string file(source_name);
   // Strict (issue 13): duplicate keys (top level included), invalid UTF-8, control characters.
   if (auto error = codec::check_json(text, file)) return *error;
@@ -376,35 +403,39 @@ core::Result<std::vector<DiaryEntry>> import_json(std::string_view text,
   simdjson::dom::element root;
   if (const auto error = parser.parse(padded).get(root))
     return core::Error(Errc::parse_error, "json",
-                      std::string("is not valid JSON (") + simdjson::error_message(error) +
-                          "); export a fresh copy with `willis diary export --format json`", file, 0);
+                       std::string("is not valid JSON (") + simdjson::error_message(error) +
+                           "); export a fresh copy with `willis diary export --format json`",
+                       file, 0);
   simdjson::dom::array list;
   std::string prefix = "entries";
   if (root.type() == simdjson::dom::element_type::OBJECT) {
     bool have_entries = false;
     simdjson::dom::object top;
-    if (root.get_object().get(top)) return core::Error(Errc::parse_error, "json", "unreadable", file, 0);
+    if (root.get_object().get(top))
+      return core::Error(Errc::parse_error, "json", "unreadable", file, 0);
     for (const auto member : top) {
       if (member.key == "format") {
         std::string_view format;
         if (member.value.get_string().get(format) || format != "willis.diary/1")
           return core::Error(Errc::invalid_value, "format",
-                            "must be \"willis.diary/1\" (this willis reads that format)", file, 0);
+                             "must be \"willis.diary/1\" (this willis reads that format)", file, 0);
       } else if (member.key == "entries") {
         if (member.value.get_array().get(list))
           return core::Error(Errc::invalid_type, "entries", "must be an array of entries", file, 0);
         have_entries = true;
       } else {
         return core::Error(Errc::unknown_field, std::string(member.key),
-                          "is not part of a diary file; the top level has format and entries", file, 0);
+                           "is not part of a diary file; the top level has format and entries",
+                           file, 0);
       }
     }
     if (!have_entries)
       return core::Error(Errc::missing_field, "entries", "is missing; nothing to import", file, 0);
   } else if (root.get_array().get(list)) {
     return core::Error(Errc::invalid_type, "json",
-                      "must be {\"format\": \"willis.diary/1\", \"entries\": […]} or an array of "
-                      "entries", file, 0);
+                       "must be {\"format\": \"willis.diary/1\", \"entries\": […]} or an array of "
+                       "entries",
+                       file, 0);
   } else {
     prefix = "";
   }
@@ -417,12 +448,13 @@ core::Result<std::vector<DiaryEntry>> import_json(std::string_view text,
     const int line = entry_idx < lines.size() ? lines[entry_idx] : 0;
     const std::string where = prefix + "[" + std::to_string(entry_idx) + "]";
     const auto fail = [&](Errc code, const std::string& field, std::string message) {
-      return core::Error(code, where + (field.empty() ? "" : "." + field),
-                        std::move(message), file, line);
+      return core::Error(code, where + (field.empty() ? "" : "." + field), std::move(message), file,
+                         line);
     };
     simdjson::dom::object object;
     if (item.get_object().get(object))
-      return fail(Errc::invalid_type, "", "must be an object such as {\"date\": \"2026-11-20\", …}");
+      return fail(Errc::invalid_type, "",
+                  "must be an object such as {\"date\": \"2026-11-20\", …}");
     DiaryEntry entry;
     bool has_date = false;
     std::map<std::string, std::string> derived;
@@ -450,7 +482,8 @@ core::Result<std::vector<DiaryEntry>> import_json(std::string_view text,
       }
     }
     if (!has_date)
-      return fail(Errc::missing_field, "date", "is missing; every entry needs its date (YYYY-MM-DD)");
+      return fail(Errc::missing_field, "date",
+                  "is missing; every entry needs its date (YYYY-MM-DD)");
     for (const auto& [field, given] : derived)
       if (auto error = check_derived(entry, field, given)) {
         error->path = where + "." + error->path;

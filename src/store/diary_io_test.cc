@@ -18,13 +18,22 @@ std::vector<DiaryEntry> sample_entries() {
   DiaryEntry full;
   EXPECT_FALSE(core::set_field(full, "date", "2026-11-18"));
   const std::pair<const char*, const char*> fields[] = {
-      {"rls", "6"},          {"sleep_quality", "2"},  {"bed", "23:10"},
-      {"try_sleep", "23:25"}, {"sol_min", "40"},      {"awakenings", "3"},
-      {"waso_min", "55"},     {"wake", "06:50"},      {"out_of_bed", "07:05"},
-      {"magnesium_mg", "301.38"}, {"magnesium_time", "20:15"},
-      {"side_effects", "loose_stools:mild;nausea:moderate"}, {"irls_total", "23"},
+      {"rls", "6"},
+      {"sleep_quality", "2"},
+      {"bed", "23:10"},
+      {"try_sleep", "23:25"},
+      {"sol_min", "40"},
+      {"awakenings", "3"},
+      {"waso_min", "55"},
+      {"wake", "06:50"},
+      {"out_of_bed", "07:05"},
+      {"magnesium_mg", "301.38"},
+      {"magnesium_time", "20:15"},
+      {"side_effects", "loose_stools:mild;nausea:moderate"},
+      {"irls_total", "23"},
       {"note", "legs \"fizzing\", bad night,\nsecond line; café ☕, <b>&amp; and a tab\t"}};
-  for (const auto& [field, text] : fields) EXPECT_FALSE(core::set_field(full, field, text)) << field;
+  for (const auto& [field, text] : fields)
+    EXPECT_FALSE(core::set_field(full, field, text)) << field;
   entries.push_back(full);
   DiaryEntry sparse;  // only an RLS rating, nothing else
   sparse.date = {2026, 11, 19};
@@ -143,8 +152,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadImport{"line_after_multiline_note",
                   "date,rls,note\n2026-11-19,5,\"two\nlines\"\n2026-11-20,12,x\n", 4, "rls",
                   "out of range"},
-        BadImport{"stale_derived", "date,bed,wake,out_of_bed,tib_min\n2026-11-20,23:00,07:00,07:10,480\n",
-                  2, "tib_min", "does not match"},
+        BadImport{"stale_derived",
+                  "date,bed,wake,out_of_bed,tib_min\n2026-11-20,23:00,07:00,07:10,480\n", 2,
+                  "tib_min", "does not match"},
         BadImport{"derived_without_inputs", "date,rls,tst_min\n2026-11-20,5,400\n", 2, "tst_min",
                   "missing"},
         BadImport{"empty_entry", "date,rls\n2026-11-20,\n", 2, "rls", "no measurement"},
@@ -182,9 +192,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadImport{"bad_side_effect",
                   "[{\"date\": \"2026-11-20\", \"side_effects\": [{\"kind\": \"nausea\"}]}]", 1,
                   "[0].side_effects", "each item"},
-        BadImport{"duplicate_date",
-                  "[{\"date\": \"2026-11-20\", \"rls\": 3},\n{\"date\": \"2026-11-20\", \"rls\": 4}]",
-                  2, "[1].date", "already appears in [0]"},
+        BadImport{
+            "duplicate_date",
+            "[{\"date\": \"2026-11-20\", \"rls\": 3},\n{\"date\": \"2026-11-20\", \"rls\": 4}]", 2,
+            "[1].date", "already appears in [0]"},
         BadImport{"wrong_format", "{\"format\": \"other/2\", \"entries\": []}", 0, "format",
                   "willis.diary/1"},
         BadImport{"top_level_extra", "{\"entries\": [], \"owner\": \"me\"}", 0, "owner",
@@ -202,7 +213,8 @@ TEST(DiaryImport, ABadRowLeavesTheDiaryUntouched) {
   existing.rls = 9;
   ASSERT_TRUE(diary.value().put_entry(existing, kToday).ok());
   // The first rows are fine; the last is not. Import parses everything before writing.
-  const auto parsed = import_csv("date,rls\n2026-11-01,2\n2026-11-02,3\n2026-11-03,11\n", "x.csv", kToday);
+  const auto parsed =
+      import_csv("date,rls\n2026-11-01,2\n2026-11-02,3\n2026-11-03,11\n", "x.csv", kToday);
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.error().line, 4);
   EXPECT_EQ(diary.value().entries().value(), std::vector<DiaryEntry>{existing});
@@ -245,8 +257,15 @@ namespace {
 // Issue 13, finding 6: a note that a spreadsheet would run as a formula is exported as text.
 TEST(DiaryCsv, FormulaCellsAreExportedAsTextAndRoundTrip) {
   std::vector<DiaryEntry> entries;
-  const char* notes[] = {"=HYPERLINK(\"http://example.invalid\",\"click\")", "+1", "-3 felt better",
-                         "@SUM(A1)", "\tindented", "'=already quoted", "'tis fine", "-", "plain"};
+  const char* notes[] = {"=HYPERLINK(\"http://example.invalid\",\"click\")",
+                         "+1",
+                         "-3 felt better",
+                         "@SUM(A1)",
+                         "\tindented",
+                         "'=already quoted",
+                         "'tis fine",
+                         "-",
+                         "plain"};
   int day = 1;
   for (const char* note : notes) {
     DiaryEntry entry;
@@ -289,13 +308,15 @@ TEST(DiaryCsv, FormulaCellsAreExportedAsTextAndRoundTrip) {
 // Issue 13, finding 2 (diary paths): a key twice in a diary JSON file is an error with its line.
 TEST(DiaryJson, DuplicateKeysAreErrorsWithTheirLine) {
   const auto top = import_json(
-      "{\"format\": \"willis.diary/1\",\n \"entries\": [],\n \"entries\": [{\"date\": \"2026-11-20\"}]}",
+      "{\"format\": \"willis.diary/1\",\n \"entries\": [],\n \"entries\": [{\"date\": "
+      "\"2026-11-20\"}]}",
       "d.json", kToday);
   ASSERT_FALSE(top.ok());
   EXPECT_EQ(top.error().path, "entries");
   EXPECT_EQ(top.error().line, 3);
   EXPECT_EQ(top.error().file, "d.json");
-  const auto inner = import_json("[\n{\"date\": \"2026-11-20\", \"rls\": 2, \"rls\": 9}]", "d.json", kToday);
+  const auto inner =
+      import_json("[\n{\"date\": \"2026-11-20\", \"rls\": 2, \"rls\": 9}]", "d.json", kToday);
   ASSERT_FALSE(inner.ok());
   EXPECT_EQ(inner.error().line, 2);
 }

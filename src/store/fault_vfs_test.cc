@@ -42,7 +42,9 @@ sqlite3_vfs* real_vfs = nullptr;
 sqlite3_vfs fault_vfs;
 sqlite3_io_methods fault_methods;
 
-sqlite3_file* real_of(sqlite3_file* file) { return reinterpret_cast<FaultFile*>(file)->real; }
+sqlite3_file* real_of(sqlite3_file* file) {
+  return reinterpret_cast<FaultFile*>(file)->real;
+}
 
 bool should_fail(int& countdown) {
   if (faults.tripped && faults.persistent) return true;
@@ -103,7 +105,9 @@ int fault_shm_map(sqlite3_file* file, int page, int size, int extend, void volat
 int fault_shm_lock(sqlite3_file* file, int offset, int count, int flags) {
   return real_of(file)->pMethods->xShmLock(real_of(file), offset, count, flags);
 }
-void fault_shm_barrier(sqlite3_file* file) { real_of(file)->pMethods->xShmBarrier(real_of(file)); }
+void fault_shm_barrier(sqlite3_file* file) {
+  real_of(file)->pMethods->xShmBarrier(real_of(file));
+}
 int fault_shm_unmap(sqlite3_file* file, int delete_flag) {
   return real_of(file)->pMethods->xShmUnmap(real_of(file), delete_flag);
 }
@@ -127,12 +131,25 @@ int fault_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, in
 const char* fault_vfs_name() {
   static const bool registered = [] {
     real_vfs = sqlite3_vfs_find(nullptr);
-    fault_methods = sqlite3_io_methods{
-        3,           fault_close,         fault_read,        fault_write,
-        fault_truncate, fault_sync,       fault_file_size,   fault_lock,
-        fault_unlock, fault_check_reserved, fault_file_control, fault_sector_size,
-        fault_device, fault_shm_map,      fault_shm_lock,    fault_shm_barrier,
-        fault_shm_unmap, fault_fetch,     fault_unfetch};
+    fault_methods = sqlite3_io_methods{3,
+                                       fault_close,
+                                       fault_read,
+                                       fault_write,
+                                       fault_truncate,
+                                       fault_sync,
+                                       fault_file_size,
+                                       fault_lock,
+                                       fault_unlock,
+                                       fault_check_reserved,
+                                       fault_file_control,
+                                       fault_sector_size,
+                                       fault_device,
+                                       fault_shm_map,
+                                       fault_shm_lock,
+                                       fault_shm_barrier,
+                                       fault_shm_unmap,
+                                       fault_fetch,
+                                       fault_unfetch};
     fault_vfs = *real_vfs;  // xDelete, xAccess, xFullPathname, … forwarded as they are
     fault_vfs.zName = "willis-fault";
     fault_vfs.szOsFile = static_cast<int>(sizeof(FaultFile)) + real_vfs->szOsFile;
@@ -172,7 +189,8 @@ std::string snapshot(const std::string& path) {
   for (const auto& entry : entries.value())
     text += std::to_string(diary.value().history(entry.date).value().size());
   const auto trial = diary.value().current_trial();
-  text += trial.ok() && trial.value() ? "#trial:" + trial.value()->treatment_start.str() : "#no-trial";
+  text +=
+      trial.ok() && trial.value() ? "#trial:" + trial.value()->treatment_start.str() : "#no-trial";
   const auto profile = diary.value().latest_profile();
   text += profile.ok() && profile.value() ? "#profile:" + std::to_string(profile.value()->version)
                                           : "#no-profile";
@@ -201,7 +219,8 @@ struct Stats {
 /// Runs `operation` on a copy of `pristine` with the Nth write (or sync) failing, N = 1, 2, …
 /// until it succeeds with no fault left to inject.
 Stats fault_loop(const std::string& pristine, const std::string& work, Target target,
-                 bool persistent, const std::function<std::optional<core::Error>(Diary&)>& operation) {
+                 bool persistent,
+                 const std::function<std::optional<core::Error>(Diary&)>& operation) {
   const std::string before = snapshot(pristine);
   // The state after a successful run, computed once without faults.
   copy_diary(pristine, work);
@@ -238,17 +257,19 @@ Stats fault_loop(const std::string& pristine, const std::string& work, Target ta
     faults = Faults{};
     ++stats.runs;
     const std::string state = snapshot(work);
-    EXPECT_NE(state.find("#integrity:ok"), std::string::npos) << "fault at " << nth << ": " << state;
+    EXPECT_NE(state.find("#integrity:ok"), std::string::npos)
+        << "fault at " << nth << ": " << state;
     if (error) {
       ++stats.failures;
       EXPECT_TRUE(tripped) << "failed without a fault: " << error->message;
       EXPECT_EQ(error->code, core::Errc::io_error);
       EXPECT_FALSE(error->message.empty());
       EXPECT_TRUE(state == before || state == after)
-          << "fault at " << nth << " left a half state:\n" << state << "\nbefore " << before
-          << "\nafter  " << after;
+          << "fault at " << nth << " left a half state:\n"
+          << state << "\nbefore " << before << "\nafter  " << after;
     } else {
-      EXPECT_EQ(state, after) << "reported success but the change is missing (fault at " << nth << ")";
+      EXPECT_EQ(state, after) << "reported success but the change is missing (fault at " << nth
+                              << ")";
     }
     if (!error && !tripped) break;  // N is past the last write: every position was tried
   }
@@ -272,10 +293,11 @@ class FaultInjection : public ::testing::TestWithParam<std::tuple<Target, bool>>
     const auto [target, persistent] = GetParam();
     const Stats stats = fault_loop(pristine_, work_, target, persistent, operation);
     EXPECT_GT(stats.failures, 0) << what << ": no fault was ever injected";
-    std::printf("fault injection: %-8s %s %s: %d fault positions tried, %d operations failed "
-                "cleanly\n",
-                what, target == Target::write ? "xWrite" : "xSync",
-                persistent ? "persistent" : "transient", stats.runs, stats.failures);
+    std::printf(
+        "fault injection: %-8s %s %s: %d fault positions tried, %d operations failed "
+        "cleanly\n",
+        what, target == Target::write ? "xWrite" : "xSync", persistent ? "persistent" : "transient",
+        stats.runs, stats.failures);
   }
 
   testing::TempDir dir_;
@@ -289,11 +311,15 @@ std::optional<core::Error> error_of(const auto& result) {
 }
 
 TEST_P(FaultInjection, AddOneEntry) {
-  run("add", [](Diary& diary) { return error_of(diary.put_entry(entry_for({2026, 11, 20}, 7), kToday)); });
+  run("add", [](Diary& diary) {
+    return error_of(diary.put_entry(entry_for({2026, 11, 20}, 7), kToday));
+  });
 }
 
 TEST_P(FaultInjection, ReplaceAnEntryKeepingHistory) {
-  run("replace", [](Diary& diary) { return error_of(diary.put_entry(entry_for({2026, 10, 5}, 10), kToday)); });
+  run("replace", [](Diary& diary) {
+    return error_of(diary.put_entry(entry_for({2026, 10, 5}, 10), kToday));
+  });
 }
 
 TEST_P(FaultInjection, ImportManyEntriesAllOrNothing) {

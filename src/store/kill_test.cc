@@ -84,13 +84,14 @@ std::map<CalendarDate, int> expected_state(int round, int count) {
 struct RoundResult {
   int printed = 0;
   std::vector<CalendarDate> dates;  ///< as printed by the child, in order
-  bool finished = false;  ///< the child wrote everything before the kill
+  bool finished = false;            ///< the child wrote everything before the kill
 };
 
 /// Runs one child and kills it `delay` after it has printed `after_lines` acknowledged writes (or
 /// after start when 0). Counting lines first, not wall time, keeps the kill points the same on a
 /// loaded machine.
-RoundResult run_round(const std::string& path, int round, int after_lines, std::chrono::microseconds delay) {
+RoundResult run_round(const std::string& path, int round, int after_lines,
+                      std::chrono::microseconds delay) {
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) std::abort();
   std::fflush(nullptr);
@@ -109,11 +110,14 @@ RoundResult run_round(const std::string& path, int round, int after_lines, std::
     if (::poll(&poll_fd, 1, -1) <= 0) continue;
     char chunk[4096];
     const ssize_t got = ::read(pipe_fds[0], chunk, sizeof chunk);
-    if (got <= 0) exited = true;
-    else buffer.append(chunk, static_cast<std::size_t>(got));
+    if (got <= 0)
+      exited = true;
+    else
+      buffer.append(chunk, static_cast<std::size_t>(got));
   }
   if (exited) result.finished = true;
-  const auto deadline = exited ? std::chrono::steady_clock::now() : std::chrono::steady_clock::now() + delay;
+  const auto deadline =
+      exited ? std::chrono::steady_clock::now() : std::chrono::steady_clock::now() + delay;
   const auto drain = [&](int timeout_ms) {
     pollfd poll_fd{pipe_fds[0], POLLIN, 0};
     if (::poll(&poll_fd, 1, timeout_ms) <= 0) return false;
@@ -142,8 +146,10 @@ RoundResult run_round(const std::string& path, int round, int after_lines, std::
   std::size_t start = 0;
   for (auto end = buffer.find('\n'); end != std::string::npos; end = buffer.find('\n', start)) {
     const auto date = core::parse_date(std::string_view(buffer).substr(start, end - start));
-    if (!date) ADD_FAILURE() << "unreadable line from the child: " << buffer.substr(start, end - start);
-    else result.dates.push_back(*date);
+    if (!date)
+      ADD_FAILURE() << "unreadable line from the child: " << buffer.substr(start, end - start);
+    else
+      result.dates.push_back(*date);
     start = end + 1;
   }
   result.printed = static_cast<int>(result.dates.size());
@@ -205,15 +211,17 @@ TEST(KillTest, EveryPrintedWriteSurvivesSigkill) {
     killed_mid_write += !exact;
     for (const auto& [date, rls] : this_round) must_hold[date] = rls;
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   RecordProperty("rounds", kRounds);
   RecordProperty("printed_writes", total_printed);
   RecordProperty("in_flight_found_committed", killed_mid_write);
   // A kill inside the commit's fsync finds that commit complete on reopening (the WAL frame is
   // already in the page cache, which SIGKILL does not discard), so the in-flight count is high.
-  std::printf("kill test: %d rounds, %d acknowledged writes, %d in-flight writes found "
-              "committed, %.1f s\n",
-              kRounds, total_printed, killed_mid_write, seconds);
+  std::printf(
+      "kill test: %d rounds, %d acknowledged writes, %d in-flight writes found "
+      "committed, %.1f s\n",
+      kRounds, total_printed, killed_mid_write, seconds);
   EXPECT_GE(total_printed, kRounds - 10);  // rounds after the first 10 each wait for a write
 }
 

@@ -45,8 +45,10 @@ std::string p_text(double p) {
 void write_outcome(codec::JsonWriter& writer, const OutcomeResult& outcome) {
   const auto optional_number = [&](const char* name, const std::optional<double>& value) {
     writer.key(name);
-    if (value) writer.value(*value);
-    else writer.null();
+    if (value)
+      writer.value(*value);
+    else
+      writer.null();
   };
   writer.begin_object();
   writer.member("outcome", outcome.outcome);
@@ -113,8 +115,7 @@ std::string outcome_line(const OutcomeResult& outcome) {
   std::string line = fmt::format("  {:<24}", outcome_title(outcome.outcome));
   line += fmt::format("{}{} -> {}{}", number_or_dash(outcome.baseline_mean, decimals), unit,
                       number_or_dash(outcome.treatment_mean, decimals), unit);
-  if (outcome.difference)
-    line += fmt::format("  change {:+.{}f}", *outcome.difference, decimals);
+  if (outcome.difference) line += fmt::format("  change {:+.{}f}", *outcome.difference, decimals);
   if (outcome.ci95)
     line += fmt::format(" (95 % {:.{}f} to {:.{}f})", outcome.ci95->at(0), decimals,
                         outcome.ci95->at(1), decimals);
@@ -123,8 +124,7 @@ std::string outcome_line(const OutcomeResult& outcome) {
     line += "  changed, but by less than a meaningful amount";
   else
     line += fmt::format("  {}", core::to_string(outcome.assessment));
-  if (outcome.threshold)
-    line += fmt::format(" [meaningful: {:g}{}]", *outcome.threshold, unit);
+  if (outcome.threshold) line += fmt::format(" [meaningful: {:g}{}]", *outcome.threshold, unit);
   return line + "\n";
 }
 
@@ -145,26 +145,28 @@ std::string side_effects_line(const core::SideEffectSummary& summary) {
 
 std::string entries_text(const std::vector<core::DiaryEntry>& entries) {
   if (entries.empty()) return "No diary entries.\n";
-  std::string out = fmt::format("{:<10}  {:>3}  {:>4}  {:<5}  {:>4}  {:>4}  {:<5}  {:<5}  {:>4}  "
-                                "{:>4}  {:>5}  {:>6}  {:<22}  {}\n",
-                                "date", "rls", "qual", "bed", "sol", "waso", "wake", "out",
-                                "TIB", "TST", "SE%", "Mg mg", "side effects", "note");
+  std::string out = fmt::format(
+      "{:<10}  {:>3}  {:>4}  {:<5}  {:>4}  {:>4}  {:<5}  {:<5}  {:>4}  "
+      "{:>4}  {:>5}  {:>6}  {:<22}  {}\n",
+      "date", "rls", "qual", "bed", "sol", "waso", "wake", "out", "TIB", "TST", "SE%", "Mg mg",
+      "side effects", "note");
   for (const auto& entry : entries) {
     const auto field = [&](std::string_view name) {
       const std::string text = core::field_text(entry, name);
       return text.empty() ? std::string("-") : text;
     };
-    out += fmt::format("{:<10}  {:>3}  {:>4}  {:<5}  {:>4}  {:>4}  {:<5}  {:<5}  {:>4}  {:>4}  "
-                       "{:>5}  {:>6}  {:<22}  {}\n",
-                       field("date"), field("rls"), field("sleep_quality"), field("bed"),
-                       field("sol_min"), field("waso_min"), field("wake"), field("out_of_bed"),
-                       field("tib_min"), field("tst_min"), field("se_percent"),
-                       field("magnesium_mg"), one_line(field("side_effects"), 22),
-                       one_line(entry.note, 40));
+    out += fmt::format(
+        "{:<10}  {:>3}  {:>4}  {:<5}  {:>4}  {:>4}  {:<5}  {:<5}  {:>4}  {:>4}  "
+        "{:>5}  {:>6}  {:<22}  {}\n",
+        field("date"), field("rls"), field("sleep_quality"), field("bed"), field("sol_min"),
+        field("waso_min"), field("wake"), field("out_of_bed"), field("tib_min"), field("tst_min"),
+        field("se_percent"), field("magnesium_mg"), one_line(field("side_effects"), 22),
+        one_line(entry.note, 40));
   }
-  out += fmt::format("{} entr{}. TIB = time in bed, TST = total sleep time (min); "
-                     "SE = TST / TIB x 100.\n",
-                     entries.size(), entries.size() == 1 ? "y" : "ies");
+  out += fmt::format(
+      "{} entr{}. TIB = time in bed, TST = total sleep time (min); "
+      "SE = TST / TIB x 100.\n",
+      entries.size(), entries.size() == 1 ? "y" : "ies");
   return out;
 }
 
@@ -242,22 +244,25 @@ std::string trial_result_text(const core::TrialPlan& plan, const TrialResult& re
                      result.complete ? "complete" : "still running (interim look)");
   const auto& primary = result.primary;
   const bool rls_primary = plan.primary == core::TrialOutcome::rls_severity;
-  out += rls_primary ? std::string("RLS severity (0-10): baseline vs the last 4 weeks of each magnesium phase\n")
-                     : "Judged on " + outcome_title(primary.outcome) + " (" + primary.unit +
-                           "): baseline vs the last 4 weeks of each magnesium phase\n";
+  out += rls_primary
+             ? std::string(
+                   "RLS severity (0-10): baseline vs the last 4 weeks of each magnesium phase\n")
+             : "Judged on " + outcome_title(primary.outcome) + " (" + primary.unit +
+                   "): baseline vs the last 4 weeks of each magnesium phase\n";
   for (const auto& phase : result.phases) {
     if (phase.days_expected == 0) continue;
-    out += fmt::format("  {:<12} {} to {}  logged {:>2} of {:>2}  mean {}{}\n",
-                       core::to_string(phase.phase.kind), phase.window_start.str(),
-                       core::add_days(phase.window_end, -1).str(), phase.days_logged,
-                       phase.days_expected, number_or_dash(rls_primary ? phase.rls_mean : phase.primary_mean, 1),
-                       phase.analysed ? "" : "  (still running: not analysed yet)");
+    out += fmt::format(
+        "  {:<12} {} to {}  logged {:>2} of {:>2}  mean {}{}\n", core::to_string(phase.phase.kind),
+        phase.window_start.str(), core::add_days(phase.window_end, -1).str(), phase.days_logged,
+        phase.days_expected, number_or_dash(rls_primary ? phase.rls_mean : phase.primary_mean, 1),
+        phase.analysed ? "" : "  (still running: not analysed yet)");
   }
   out += fmt::format("  baseline {} ({} days) -> magnesium {} ({} days)",
                      number_or_dash(primary.baseline_mean, 1), primary.baseline_days,
                      number_or_dash(primary.treatment_mean, 1), primary.treatment_days);
   if (primary.difference)
-    out += fmt::format(": change {:+.1f} {}", *primary.difference, rls_primary ? std::string("points") : primary.unit);
+    out += fmt::format(": change {:+.1f} {}", *primary.difference,
+                       rls_primary ? std::string("points") : primary.unit);
   out += "\n";
   if (primary.ci95)
     out += fmt::format("  95 % interval {:.1f} to {:.1f} (moving-block bootstrap)\n",
@@ -267,23 +272,25 @@ std::string trial_result_text(const core::TrialPlan& plan, const TrialResult& re
                        primary.welch->df, p_text(primary.welch->p));
   for (const auto& reason : primary.reasons) out += "  not enough data: " + reason + "\n";
   if (rls_primary)
-    out += fmt::format("  \"improved\" needs a reduction of at least {:.1f} points whose interval "
-                       "excludes 0\n\n",
-                       result.threshold);
+    out += fmt::format(
+        "  \"improved\" needs a reduction of at least {:.1f} points whose interval "
+        "excludes 0\n\n",
+        result.threshold);
   else
-    out += fmt::format("  \"improved\" needs {} {} of at least {:.1f} {} whose interval excludes 0 "
-                       "(threshold: {})\n\n",
-                       primary.lower_is_better ? "a fall" : "a rise", "in " + outcome_title(primary.outcome),
-                       result.threshold, primary.unit, primary.threshold_source);
+    out += fmt::format(
+        "  \"improved\" needs {} {} of at least {:.1f} {} whose interval excludes 0 "
+        "(threshold: {})\n\n",
+        primary.lower_is_better ? "a fall" : "a rise", "in " + outcome_title(primary.outcome),
+        result.threshold, primary.unit, primary.threshold_source);
   out += "Secondary outcomes (baseline -> magnesium)\n";
   for (const auto& outcome : result.secondary) out += outcome_line(outcome);
   out += "\nSide effects\n";
   out += "  baseline:  " + side_effects_line(result.baseline_side_effects) + "\n";
   out += "  magnesium: " + side_effects_line(result.treatment_side_effects) + "\n";
-  out += fmt::format("  magnesium recorded as taken on {} of {} magnesium-phase days with a "
-                     "record\n\n",
-                     result.treatment_days_with_magnesium,
-                     result.treatment_days_magnesium_recorded);
+  out += fmt::format(
+      "  magnesium recorded as taken on {} of {} magnesium-phase days with a "
+      "record\n\n",
+      result.treatment_days_with_magnesium, result.treatment_days_magnesium_recorded);
   out += "Notes\n";
   for (const auto& note : result.notes) out += "  - " + note + "\n";
   return out;
@@ -334,8 +341,10 @@ std::string trial_result_json(const core::TrialPlan& plan, const TrialResult& re
     writer.member("days_expected", phase.days_expected);
     writer.member("days_logged", phase.days_logged);
     writer.key("rls_mean");
-    if (phase.rls_mean) writer.value(*phase.rls_mean);
-    else writer.null();
+    if (phase.rls_mean)
+      writer.value(*phase.rls_mean);
+    else
+      writer.null();
     writer.end_object();
   }
   writer.end_array();

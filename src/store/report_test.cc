@@ -26,7 +26,9 @@ std::vector<DiaryEntry> diary(bool complete) {
     entry.sleep_quality = 3;
     entry.magnesium_mg = day < 14 ? 0 : 300;
     entry.side_effects = std::vector<core::SideEffect>{};
-    if (day == 20) entry.side_effects->push_back({core::SideEffectKind::loose_stools, core::SideEffectSeverity::mild});
+    if (day == 20)
+      entry.side_effects->push_back(
+          {core::SideEffectKind::loose_stools, core::SideEffectSeverity::mild});
     entries.push_back(entry);
   }
   return entries;
@@ -48,7 +50,8 @@ TEST(TrialResultJson, HasTheShapeTheIssueFixes) {
   EXPECT_NEAR(double(primary["difference"]), -3.0, 1e-9);
   const simdjson::dom::array ci = primary["ci95"];
   ASSERT_EQ(ci.size(), 2u);
-  EXPECT_LE(double(ci.at(0)), double(ci.at(1)));  // equal here: every 4-day block of 6,7,6,7 sums alike
+  EXPECT_LE(double(ci.at(0)),
+            double(ci.at(1)));  // equal here: every 4-day block of 6,7,6,7 sums alike
   EXPECT_EQ(int64_t(primary["baseline_days"]), 14);
   EXPECT_EQ(int64_t(primary["treatment_days"]), 28);
   const simdjson::dom::array secondary = doc["secondary"];

@@ -11,7 +11,8 @@ std::string advice(int code) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return "; another program is using the diary, close it and try again";
-    case SQLITE_FULL: return "; the disk is full, free some space and try again";
+    case SQLITE_FULL:
+      return "; the disk is full, free some space and try again";
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_CANTOPEN:
@@ -22,7 +23,8 @@ std::string advice(int code) {
     case SQLITE_IOERR:
       return "; the diary keeps either its earlier state or the completed change, never half "
              "of it: check with `willis diary list`";
-    default: return "";
+    default:
+      return "";
   }
 }
 
@@ -37,7 +39,7 @@ core::Result<Connection> Connection::open(const std::string& path, int flags, co
   if (code != SQLITE_OK) {
     std::string message = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(code);
     return core::Error(core::Errc::io_error, path,
-                      "cannot open the diary: " + message + advice(code));
+                       "cannot open the diary: " + message + advice(code));
   }
   sqlite3_extended_result_codes(raw, 1);
   return connection;
@@ -59,30 +61,35 @@ core::Error Connection::error(std::string_view doing) const {
 
 core::Error Connection::error(std::string_view doing, int code) const {
   return core::Error(core::Errc::io_error, path_,
-                    std::string(doing) + " failed: " + sqlite3_errmsg(db_.get()) + advice(code));
+                     std::string(doing) + " failed: " + sqlite3_errmsg(db_.get()) + advice(code));
 }
 
 core::Result<Statement> Statement::prepare(const Connection& connection, std::string_view sql) {
   sqlite3_stmt* raw = nullptr;
-  const int code = sqlite3_prepare_v2(connection.get(), sql.data(), static_cast<int>(sql.size()),
-                                      &raw, nullptr);
+  const int code =
+      sqlite3_prepare_v2(connection.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
   Statement statement;
   statement.stmt_.reset(raw);
   if (code != SQLITE_OK) return connection.error("preparing a query", code);
   return statement;
 }
 
-void Statement::bind_null(int index) { sqlite3_bind_null(stmt_.get(), index); }
+void Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_.get(), index);
+}
 void Statement::bind(int index, std::int64_t value) {
   sqlite3_bind_int64(stmt_.get(), index, value);
 }
-void Statement::bind(int index, double value) { sqlite3_bind_double(stmt_.get(), index, value); }
+void Statement::bind(int index, double value) {
+  sqlite3_bind_double(stmt_.get(), index, value);
+}
 void Statement::bind(int index, std::string_view text) {
-  sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT,
-                      SQLITE_UTF8);
+  sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-int Statement::step() { return sqlite3_step(stmt_.get()); }
+int Statement::step() {
+  return sqlite3_step(stmt_.get());
+}
 void Statement::reset() {
   sqlite3_reset(stmt_.get());
   sqlite3_clear_bindings(stmt_.get());

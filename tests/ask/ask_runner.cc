@@ -18,13 +18,15 @@
 int main(int argc, char** argv) {
   using namespace willis;
   if (argc < 4) {
-    std::fprintf(stderr, "usage: willis_ask_runner KB_DIR EVIDENCE_DIR QUESTIONS.yaml [--verbose]\n");
+    std::fprintf(stderr,
+                 "usage: willis_ask_runner KB_DIR EVIDENCE_DIR QUESTIONS.yaml [--verbose]\n");
     return 2;
   }
   const bool verbose = argc > 4 && std::strcmp(argv[4], "--verbose") == 0;
   const auto kb = app::load_kb(argv[1]);
   if (!kb.errors.empty()) {
-    for (const auto& error : kb.errors) std::fprintf(stderr, "kb: %s\n", app::describe_error(error).c_str());
+    for (const auto& error : kb.errors)
+      std::fprintf(stderr, "kb: %s\n", app::describe_error(error).c_str());
     return 2;
   }
   std::vector<codec::KbFile> files;
@@ -36,7 +38,8 @@ int main(int argc, char** argv) {
   }
   const auto evidence = codec::load_evidence(files, kb.kb);
   if (!evidence.errors.empty()) {
-    for (const auto& error : evidence.errors) std::fprintf(stderr, "evidence: %s\n", app::describe_error(error).c_str());
+    for (const auto& error : evidence.errors)
+      std::fprintf(stderr, "evidence: %s\n", app::describe_error(error).c_str());
     return 2;
   }
   auto index = store::AskIndex::build(core::build_ask_docs(kb.kb, evidence.evidence));
@@ -69,15 +72,18 @@ int main(int argc, char** argv) {
       negative_hits += ok;
     } else {
       ++asked;
-      for (std::size_t idx = 0; idx < answers.size() && idx < 3; ++idx) ok = ok || answers[idx].kb_id == expect;
+      for (std::size_t idx = 0; idx < answers.size() && idx < 3; ++idx)
+        ok = ok || answers[idx].kb_id == expect;
       hits += ok;
     }
     if (!ok || verbose)
-      std::printf("%s  %s\n      expected %s; got %s\n", ok ? "ok  " : "MISS", question.c_str(), expect.c_str(),
-                  top.empty() ? "no match" : top.c_str());
+      std::printf("%s  %s\n      expected %s; got %s\n", ok ? "ok  " : "MISS", question.c_str(),
+                  expect.c_str(), top.empty() ? "no match" : top.c_str());
   }
   const double recall = asked ? 100.0 * hits / asked : 0;
-  std::printf("ask: recall@3 = %d/%d = %.1f %% (must be >= 90 %%); no-match questions answered correctly: %d/%d\n", hits, asked,
-              recall, negative_hits, negatives);
+  std::printf(
+      "ask: recall@3 = %d/%d = %.1f %% (must be >= 90 %%); no-match questions answered correctly: "
+      "%d/%d\n",
+      hits, asked, recall, negative_hits, negatives);
   return recall >= 90.0 && negative_hits == negatives ? 0 : 1;
 }

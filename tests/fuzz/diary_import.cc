@@ -9,12 +9,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const core::CalendarDate today{2026, 11, 22};
   const std::string_view text = fuzz::text_of(data, size);
   for (const bool json : {false, true}) {
-    const auto entries = json ? store::import_json(text, "fuzz", today) : store::import_csv(text, "fuzz", today);
+    const auto entries =
+        json ? store::import_json(text, "fuzz", today) : store::import_csv(text, "fuzz", today);
     if (!entries.ok()) continue;
     const auto csv = store::import_csv(store::export_csv(entries.value()), "export.csv", today);
     fuzz::require(csv.ok(), "an export re-imports (CSV)");
     fuzz::require(csv.value() == entries.value(), "the CSV round trip keeps every entry");
-    const auto again = store::import_json(store::export_json(entries.value()), "export.json", today);
+    const auto again =
+        store::import_json(store::export_json(entries.value()), "export.json", today);
     fuzz::require(again.ok(), "an export re-imports (JSON)");
     fuzz::require(again.value() == entries.value(), "the JSON round trip keeps every entry");
   }

@@ -11,9 +11,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!mapped.ok()) return 0;
   for (const auto& medicine : mapped.value().profile.medicines)
     for (const auto& time : medicine.times)
-      fuzz::require(time.minutes >= 0 && time.minutes < 24 * 60, "a medicine time is within the day");
+      fuzz::require(time.minutes >= 0 && time.minutes < 24 * 60,
+                    "a medicine time is within the day");
   for (const auto& supplement : mapped.value().profile.supplements)
     for (const auto& time : supplement.times)
-      fuzz::require(time.minutes >= 0 && time.minutes < 24 * 60, "a supplement time is within the day");
+      fuzz::require(time.minutes >= 0 && time.minutes < 24 * 60,
+                    "a supplement time is within the day");
   return 0;
 }

@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string line(fuzz::text_of(data, size));
   line.resize(size + simdjson::SIMDJSON_PADDING, ' ');
   audit::ResourceView view;
-  const std::string problem = audit::read_resource(parser, simdjson::padded_string_view(line.data(), size, line.size()), view);
+  const std::string problem = audit::read_resource(
+      parser, simdjson::padded_string_view(line.data(), size, line.size()), view);
   if (problem.empty()) (void)view.subject_patient();
   (void)audit::has_timing_words(fuzz::text_of(data, size));
   return 0;

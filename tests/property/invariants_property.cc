@@ -1,5 +1,5 @@
-// tests/property/invariants_property.cc: the safety invariants (tests/support/invariants.h, issue 12
-// item 11) on thousands of random profiles built from the KB's own names.
+// tests/property/invariants_property.cc: the safety invariants (tests/support/invariants.h, issue
+// 12 item 11) on thousands of random profiles built from the KB's own names.
 //
 // Usage: willis_property_test [--seed N] [--count N] [--examples N] [--verbose]
 // Each profile is written as YAML, read back by the profile parser (the same one `willis assess`
@@ -37,21 +37,25 @@ struct Rng {
     return z ^ (z >> 31);
   }
   int below(int n) { return static_cast<int>(next() % static_cast<std::uint64_t>(n)); }  // 0..n-1
-  int between(int lo, int hi) { return lo + below(hi - lo + 1); }                       // inclusive
+  int between(int lo, int hi) { return lo + below(hi - lo + 1); }  // inclusive
   bool chance(int percent) { return below(100) < percent; }
   template <typename T>
-  const T& pick(const std::vector<T>& items) { return items[static_cast<std::size_t>(below(static_cast<int>(items.size())))]; }
+  const T& pick(const std::vector<T>& items) {
+    return items[static_cast<std::size_t>(below(static_cast<int>(items.size())))];
+  }
 };
 
 // ---- the KB's names, by kind ----
 struct Pools {
-  std::vector<std::string> medicines;     ///< names, synonyms, brands, ids of medicines without magnesium
-  std::vector<std::string> interacting;   ///< the same, of medicines magnesium must be kept apart from
-  std::vector<std::string> mg_products;   ///< medicines that contain magnesium (antacids, laxatives)
-  std::vector<std::string> supplements;   ///< magnesium forms and salts, as people name them
+  std::vector<std::string>
+      medicines;  ///< names, synonyms, brands, ids of medicines without magnesium
+  std::vector<std::string>
+      interacting;  ///< the same, of medicines magnesium must be kept apart from
+  std::vector<std::string> mg_products;  ///< medicines that contain magnesium (antacids, laxatives)
+  std::vector<std::string> supplements;  ///< magnesium forms and salts, as people name them
   std::vector<std::string> conditions;
   std::vector<std::string> red_flags;
-  std::vector<std::string> topical;       ///< "magnesium oil"-like names
+  std::vector<std::string> topical;  ///< "magnesium oil"-like names
   /// Medicines people list as supplements (issue 12: levothyroxine, iron, calcium, zinc).
   std::vector<std::string> wrong_list;
 
@@ -72,12 +76,13 @@ struct Pools {
       pool.insert(pool.end(), names.begin(), names.end());
       if (separate) wrong_list.insert(wrong_list.end(), names.begin(), names.end());
     }
-    for (const char* name : {"levothyroxine", "iron", "ferrous sulfate 200 mg", "calcium", "calcium carbonate", "zinc",
-                             "zinc gluconate", "iron tablets"})
+    for (const char* name : {"levothyroxine", "iron", "ferrous sulfate 200 mg", "calcium",
+                             "calcium carbonate", "zinc", "zinc gluconate", "iron tablets"})
       wrong_list.push_back(name);
     for (const auto& f : kb.forms) {
       supplements.push_back(f.name);
-      if (f.name.find("agnesium") == std::string::npos) supplements.push_back("magnesium " + f.name);
+      if (f.name.find("agnesium") == std::string::npos)
+        supplements.push_back("magnesium " + f.name);
       supplements.insert(supplements.end(), f.synonyms.begin(), f.synonyms.end());
     }
     for (const auto& s : kb.salts) {
@@ -143,7 +148,8 @@ std::string clock(int minutes) {
 }
 std::string time_list(const std::vector<int>& times) {
   std::string out = "[";
-  for (std::size_t idx = 0; idx < times.size(); ++idx) out += (idx ? ", " : "") + quoted(clock(times[idx]));
+  for (std::size_t idx = 0; idx < times.size(); ++idx)
+    out += (idx ? ", " : "") + quoted(clock(times[idx]));
   return out + "]";
 }
 std::string number(double value) {
@@ -216,10 +222,14 @@ struct Generator {
 
   int any_time() {
     switch (rng.below(4)) {
-      case 0: return rng.below(24 * 60);                                  // any minute
-      case 1: return (23 * 60 + rng.below(120)) % (24 * 60);              // 23:00-00:59, across midnight
-      case 2: return rng.between(6, 23) * 60;                             // on the hour, by day
-      default: return (rng.between(5, 23) * 60 + rng.below(12) * 5) % (24 * 60);
+      case 0:
+        return rng.below(24 * 60);  // any minute
+      case 1:
+        return (23 * 60 + rng.below(120)) % (24 * 60);  // 23:00-00:59, across midnight
+      case 2:
+        return rng.between(6, 23) * 60;  // on the hour, by day
+      default:
+        return (rng.between(5, 23) * 60 + rng.below(12) * 5) % (24 * 60);
     }
   }
   std::vector<int> times(int max) {
@@ -230,46 +240,78 @@ struct Generator {
   }
   std::string misspelt(std::string name) {
     if (name.size() < 4) return name + "x";
-    const std::size_t at = 1 + static_cast<std::size_t>(rng.below(static_cast<int>(name.size()) - 2));
+    const std::size_t at =
+        1 + static_cast<std::size_t>(rng.below(static_cast<int>(name.size()) - 2));
     switch (rng.below(3)) {
-      case 0: name.erase(at, 1); break;                      // "ciprofloxacn"
-      case 1: std::swap(name[at], name[at + 1]); break;      // "ciprolfoxacin"
-      default: name.insert(at, 1, name[at]); break;          // "ciproofloxacin"
+      case 0:
+        name.erase(at, 1);
+        break;  // "ciprofloxacn"
+      case 1:
+        std::swap(name[at], name[at + 1]);
+        break;  // "ciprolfoxacin"
+      default:
+        name.insert(at, 1, name[at]);
+        break;  // "ciproofloxacin"
     }
     return name;
   }
   std::string unknown() {
-    static const std::vector<std::string> syllables = {"zor", "qua", "vex", "lin", "tam", "brix", "olo", "pex", "dra"};
+    static const std::vector<std::string> syllables = {"zor",  "qua", "vex", "lin", "tam",
+                                                       "brix", "olo", "pex", "dra"};
     std::string out;
     const int n = rng.between(2, 4);
     for (int idx = 0; idx < n; ++idx) out += rng.pick(syllables);
     return out + (rng.chance(50) ? "amab" : "ol");
   }
   std::string strength() {
-    static const std::vector<std::string> suffixes = {" 500 mg tablets", " 75 microgram", " 10 mg", " 20mg capsules",
-                                                      " tablets", " 250 mg"};
+    static const std::vector<std::string> suffixes = {
+        " 500 mg tablets", " 75 microgram", " 10 mg", " 20mg capsules", " tablets", " 250 mg"};
     return rng.chance(30) ? rng.pick(suffixes) : "";
   }
   std::string medicine_name() {
     switch (rng.below(12)) {
-      case 0: case 1: case 2: case 3: return rng.pick(pools.interacting) + strength();
-      case 4: case 5: return rng.pick(pools.medicines) + strength();
-      case 6: return rng.pick(pools.mg_products);                          // an antacid / laxative
-      case 7: return rng.pick(pools.supplements);                          // a supplement in the wrong list
-      case 8: return misspelt(rng.pick(pools.interacting));
-      case 9: return unknown();
-      case 10: return rng.pick(pools.interacting) + "/" + (rng.chance(60) ? unknown() : misspelt(rng.pick(pools.medicines)));
-      default: return rng.pick(pools.interacting) + "/" + rng.pick(rng.chance(50) ? pools.medicines : pools.interacting);
+      case 0:
+      case 1:
+      case 2:
+      case 3:
+        return rng.pick(pools.interacting) + strength();
+      case 4:
+      case 5:
+        return rng.pick(pools.medicines) + strength();
+      case 6:
+        return rng.pick(pools.mg_products);  // an antacid / laxative
+      case 7:
+        return rng.pick(pools.supplements);  // a supplement in the wrong list
+      case 8:
+        return misspelt(rng.pick(pools.interacting));
+      case 9:
+        return unknown();
+      case 10:
+        return rng.pick(pools.interacting) + "/" +
+               (rng.chance(60) ? unknown() : misspelt(rng.pick(pools.medicines)));
+      default:
+        return rng.pick(pools.interacting) + "/" +
+               rng.pick(rng.chance(50) ? pools.medicines : pools.interacting);
     }
   }
   std::string supplement_name() {
     switch (rng.below(10)) {
-      case 0: case 1: case 2: case 3: return rng.pick(pools.supplements);
-      case 4: return rng.pick(pools.mg_products);
-      case 5: case 6: return rng.pick(pools.wrong_list);                   // levothyroxine, iron, calcium, zinc …
-      case 7: return misspelt(rng.pick(pools.supplements));
-      case 8: return rng.pick(pools.topical);
-      default: return unknown();
+      case 0:
+      case 1:
+      case 2:
+      case 3:
+        return rng.pick(pools.supplements);
+      case 4:
+        return rng.pick(pools.mg_products);
+      case 5:
+      case 6:
+        return rng.pick(pools.wrong_list);  // levothyroxine, iron, calcium, zinc …
+      case 7:
+        return misspelt(rng.pick(pools.supplements));
+      case 8:
+        return rng.pick(pools.topical);
+      default:
+        return unknown();
     }
   }
 
@@ -285,21 +327,28 @@ struct Generator {
       p.breastfeeding = !p.pregnant && rng.chance(5);
     }
     for (int n = rng.chance(40) ? rng.between(1, 2) : 0; n > 0; --n)
-      p.conditions.push_back(rng.chance(85) ? rng.pick(pools.conditions) : rng.chance(50) ? unknown() : misspelt(rng.pick(pools.conditions)));
+      p.conditions.push_back(rng.chance(85)   ? rng.pick(pools.conditions)
+                             : rng.chance(50) ? unknown()
+                                              : misspelt(rng.pick(pools.conditions)));
     if (rng.chance(35)) p.egfr = rng.between(5, 120);
     if (rng.chance(25)) p.serum_mg = rng.between(30, 150) / 100.0;
     if (rng.chance(35)) p.ferritin = rng.between(5, 300);
     if (rng.chance(15)) p.tsat = rng.between(5, 50);
     p.symptoms = rng.chance(60);
     if (rng.chance(30)) p.irls = rng.between(0, 40);
-    if (rng.chance(4)) p.red_flags.push_back(rng.chance(85) ? rng.pick(pools.red_flags) : unknown());
+    if (rng.chance(4))
+      p.red_flags.push_back(rng.chance(85) ? rng.pick(pools.red_flags) : unknown());
     // Several windows at once: up to four medicines, most with times.
     for (int n = rng.between(0, 4); n > 0; --n) {
       GenMedicine m;
       m.name = medicine_name();
-      if (rng.chance(75)) m.times = times(3);
-      else if (rng.chance(40)) m.per_day = rng.between(1, 3);
-      if (rng.chance(20)) m.amount = rng.pick(std::vector<std::string>{"10 ml", "2 tablets", "1 tablet", "1 sachet", "5 ml"});
+      if (rng.chance(75))
+        m.times = times(3);
+      else if (rng.chance(40))
+        m.per_day = rng.between(1, 3);
+      if (rng.chance(20))
+        m.amount = rng.pick(
+            std::vector<std::string>{"10 ml", "2 tablets", "1 tablet", "1 sachet", "5 ml"});
       p.medicines.push_back(std::move(m));
     }
     for (int n = rng.chance(60) ? rng.between(1, 3) : 0; n > 0; --n) {
@@ -312,10 +361,12 @@ struct Generator {
       p.supplements.push_back(std::move(s));
     }
     if (rng.chance(70)) {
-      p.wake = rng.between(4 * 12, 12 * 12 - 1) * 5;                      // 04:00-11:55
-      p.sleep = (rng.between(19 * 12, 27 * 12) * 5) % (24 * 60);          // 19:00-03:00: late sleepers past midnight
+      p.wake = rng.between(4 * 12, 12 * 12 - 1) * 5;  // 04:00-11:55
+      p.sleep = (rng.between(19 * 12, 27 * 12) * 5) %
+                (24 * 60);  // 19:00-03:00: late sleepers past midnight
     }
-    if (rng.chance(30)) p.meals = {rng.between(6, 10) * 60, rng.between(12, 14) * 60, rng.between(17, 21) * 60};
+    if (rng.chance(30))
+      p.meals = {rng.between(6, 10) * 60, rng.between(12, 14) * 60, rng.between(17, 21) * 60};
     if (rng.chance(20)) p.diet_mg = rng.between(100, 500);
     p.sensitive_stomach = rng.chance(20);
     return p;
@@ -340,9 +391,12 @@ Outcome run(const GenProfile& g, const core::Kb& kb, const core::NameIndex& name
   return out;
 }
 
-std::string key(const testing::Violation& v) { return std::string(testing::label(v.invariant)) + " " + v.cause; }
+std::string key(const testing::Violation& v) {
+  return std::string(testing::label(v.invariant)) + " " + v.cause;
+}
 
-bool breaks(const GenProfile& g, const std::string& wanted, const core::Kb& kb, const core::NameIndex& names) {
+bool breaks(const GenProfile& g, const std::string& wanted, const core::Kb& kb,
+            const core::NameIndex& names) {
   const Outcome o = run(g, kb, names);
   for (const auto& v : o.violations)
     if (key(v) == wanted) return true;
@@ -351,7 +405,8 @@ bool breaks(const GenProfile& g, const std::string& wanted, const core::Kb& kb, 
 
 /// Greedy shrinking: drop list items, times, labs and details while the same invariant (and cause)
 /// still breaks; repeat until nothing more can go.
-GenProfile shrink(GenProfile g, const std::string& wanted, const core::Kb& kb, const core::NameIndex& names) {
+GenProfile shrink(GenProfile g, const std::string& wanted, const core::Kb& kb,
+                  const core::NameIndex& names) {
   for (bool changed = true; changed;) {
     changed = false;
     const auto attempt = [&](auto&& edit) {
@@ -363,11 +418,18 @@ GenProfile shrink(GenProfile g, const std::string& wanted, const core::Kb& kb, c
       }
     };
     for (std::size_t idx = g.medicines.size(); idx-- > 0;)
-      attempt([&](GenProfile& c) { return idx < c.medicines.size() && (c.medicines.erase(c.medicines.begin() + idx), true); });
+      attempt([&](GenProfile& c) {
+        return idx < c.medicines.size() && (c.medicines.erase(c.medicines.begin() + idx), true);
+      });
     for (std::size_t idx = g.supplements.size(); idx-- > 0;)
-      attempt([&](GenProfile& c) { return idx < c.supplements.size() && (c.supplements.erase(c.supplements.begin() + idx), true); });
+      attempt([&](GenProfile& c) {
+        return idx < c.supplements.size() &&
+               (c.supplements.erase(c.supplements.begin() + idx), true);
+      });
     for (std::size_t idx = g.conditions.size(); idx-- > 0;)
-      attempt([&](GenProfile& c) { return idx < c.conditions.size() && (c.conditions.erase(c.conditions.begin() + idx), true); });
+      attempt([&](GenProfile& c) {
+        return idx < c.conditions.size() && (c.conditions.erase(c.conditions.begin() + idx), true);
+      });
     for (std::size_t m = 0; m < g.medicines.size(); ++m)
       for (std::size_t t = g.medicines[m].times.size(); t-- > 0;)
         attempt([&](GenProfile& c) {
@@ -381,13 +443,24 @@ GenProfile shrink(GenProfile g, const std::string& wanted, const core::Kb& kb, c
           return t < times.size() && (times.erase(times.begin() + t), true);
         });
     for (std::size_t m = 0; m < g.medicines.size(); ++m) {
-      attempt([&](GenProfile& c) { return !c.medicines[m].amount.empty() && (c.medicines[m].amount.clear(), true); });
-      attempt([&](GenProfile& c) { return c.medicines[m].per_day && (c.medicines[m].per_day.reset(), true); });
+      attempt([&](GenProfile& c) {
+        return !c.medicines[m].amount.empty() && (c.medicines[m].amount.clear(), true);
+      });
+      attempt([&](GenProfile& c) {
+        return c.medicines[m].per_day && (c.medicines[m].per_day.reset(), true);
+      });
     }
     for (std::size_t s = 0; s < g.supplements.size(); ++s) {
-      attempt([&](GenProfile& c) { return c.supplements[s].per_day && (c.supplements[s].per_day.reset(), true); });
-      attempt([&](GenProfile& c) { return c.supplements[s].compound && !(c.supplements[s].compound = false); });
-      attempt([&](GenProfile& c) { return c.supplements[s].amount_mg && (c.supplements[s].amount_mg.reset(), c.supplements[s].compound = false, true); });
+      attempt([&](GenProfile& c) {
+        return c.supplements[s].per_day && (c.supplements[s].per_day.reset(), true);
+      });
+      attempt([&](GenProfile& c) {
+        return c.supplements[s].compound && !(c.supplements[s].compound = false);
+      });
+      attempt([&](GenProfile& c) {
+        return c.supplements[s].amount_mg &&
+               (c.supplements[s].amount_mg.reset(), c.supplements[s].compound = false, true);
+      });
     }
     attempt([](GenProfile& c) { return !c.red_flags.empty() && (c.red_flags.clear(), true); });
     attempt([](GenProfile& c) { return c.egfr && (c.egfr.reset(), true); });
@@ -397,11 +470,17 @@ GenProfile shrink(GenProfile g, const std::string& wanted, const core::Kb& kb, c
     attempt([](GenProfile& c) { return c.irls && (c.irls.reset(), true); });
     attempt([](GenProfile& c) { return c.symptoms && !(c.symptoms = false); });
     attempt([](GenProfile& c) { return !c.meals.empty() && (c.meals.clear(), true); });
-    attempt([](GenProfile& c) { return (c.wake || c.sleep) && (c.wake.reset(), c.sleep.reset(), true); });
+    attempt([](GenProfile& c) {
+      return (c.wake || c.sleep) && (c.wake.reset(), c.sleep.reset(), true);
+    });
     attempt([](GenProfile& c) { return c.diet_mg && (c.diet_mg.reset(), true); });
     attempt([](GenProfile& c) { return c.sensitive_stomach && !(c.sensitive_stomach = false); });
-    attempt([](GenProfile& c) { return (c.pregnant || c.breastfeeding) && !(c.pregnant = c.breastfeeding = false); });
-    attempt([](GenProfile& c) { return !c.sex.empty() && (c.sex.clear(), c.pregnant = c.breastfeeding = false, true); });
+    attempt([](GenProfile& c) {
+      return (c.pregnant || c.breastfeeding) && !(c.pregnant = c.breastfeeding = false);
+    });
+    attempt([](GenProfile& c) {
+      return !c.sex.empty() && (c.sex.clear(), c.pregnant = c.breastfeeding = false, true);
+    });
     attempt([](GenProfile& c) { return c.age != 40 && (c.age = 40, true); });
     attempt([](GenProfile& c) { return c.jurisdiction != "uk" && (c.jurisdiction = "uk", true); });
   }
@@ -417,29 +496,39 @@ struct Group {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::uint64_t seed = 20261205;  // fixed by default: every run of the suite checks the same profiles
+  std::uint64_t seed =
+      20261205;  // fixed by default: every run of the suite checks the same profiles
   long count = 10000;
   int examples = 60;
   bool verbose = false;
   for (int idx = 1; idx < argc; ++idx) {
     const std::string arg = argv[idx];
-    if (arg == "--seed" && idx + 1 < argc) seed = std::strtoull(argv[++idx], nullptr, 10);
-    else if (arg == "--count" && idx + 1 < argc) count = std::strtol(argv[++idx], nullptr, 10);
-    else if (arg == "--examples" && idx + 1 < argc) examples = std::atoi(argv[++idx]);
-    else if (arg == "--verbose") verbose = true;
+    if (arg == "--seed" && idx + 1 < argc)
+      seed = std::strtoull(argv[++idx], nullptr, 10);
+    else if (arg == "--count" && idx + 1 < argc)
+      count = std::strtol(argv[++idx], nullptr, 10);
+    else if (arg == "--examples" && idx + 1 < argc)
+      examples = std::atoi(argv[++idx]);
+    else if (arg == "--verbose")
+      verbose = true;
     else {
-      std::fprintf(stderr, "usage: willis_property_test [--seed N] [--count N] [--examples N] [--verbose]\n");
+      std::fprintf(
+          stderr,
+          "usage: willis_property_test [--seed N] [--count N] [--examples N] [--verbose]\n");
       return 2;
     }
   }
-  std::printf("property test: seed %llu, %ld profiles (rerun: willis_property_test --seed %llu --count %ld)\n",
-              static_cast<unsigned long long>(seed), count, static_cast<unsigned long long>(seed), count);
+  std::printf(
+      "property test: seed %llu, %ld profiles (rerun: willis_property_test --seed %llu --count "
+      "%ld)\n",
+      static_cast<unsigned long long>(seed), count, static_cast<unsigned long long>(seed), count);
   std::fflush(stdout);
 
   // What users get: the KB image compiled into the binary.
   const auto load = app::load_kb("");
   if (!load.errors.empty()) {
-    for (const auto& error : load.errors) std::fprintf(stderr, "kb: %s\n", app::describe_error(error).c_str());
+    for (const auto& error : load.errors)
+      std::fprintf(stderr, "kb: %s\n", app::describe_error(error).c_str());
     return 2;
   }
   const core::Kb& kb = load.kb;
@@ -457,7 +546,8 @@ int main(int argc, char** argv) {
     const Outcome o = run(g, kb, names);
     if (!o.parse_error.empty()) {
       ++rejected;
-      std::fprintf(stderr, "generator bug: profile %ld was rejected: %s\n%s\n", n, o.parse_error.c_str(), to_yaml(g).c_str());
+      std::fprintf(stderr, "generator bug: profile %ld was rejected: %s\n%s\n", n,
+                   o.parse_error.c_str(), to_yaml(g).c_str());
       continue;
     }
     if (!o.violations.empty()) ++failing;
@@ -471,7 +561,8 @@ int main(int argc, char** argv) {
       }
     }
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("%ld profiles in %.2f s (%.0f profiles/s); %ld broke an invariant\n", count, seconds,
               seconds > 0 ? count / seconds : 0.0, failing);
 
@@ -481,7 +572,8 @@ int main(int argc, char** argv) {
     if (shown++ >= examples) continue;
     const GenProfile small = shrink(group.first, name, kb, names);
     for (const auto& v : run(small, kb, names).violations)
-      if (key(v) == name || verbose) std::printf("  - %s: %s\n", testing::label(v.invariant), v.message.c_str());
+      if (key(v) == name || verbose)
+        std::printf("  - %s: %s\n", testing::label(v.invariant), v.message.c_str());
     std::printf("  shrunk profile (first seen with case seed %llu):\n---\n%s---\n",
                 static_cast<unsigned long long>(group.case_seed), to_yaml(small).c_str());
   }

@@ -29,17 +29,25 @@ struct Out {
   std::string text;
 };
 
-void put(Out& o, const std::string& v) { o.text += "\"" + std::to_string(v.size()) + ":" + v + "\""; }
+void put(Out& o, const std::string& v) {
+  o.text += "\"" + std::to_string(v.size()) + ":" + v + "\"";
+}
 void put(Out& o, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%a", v);  // exact: every bit of the number
   o.text += buf;
 }
-void put(Out& o, int v) { o.text += "i" + std::to_string(v); }
-void put(Out& o, long v) { o.text += "l" + std::to_string(v); }
-void put(Out& o, bool v) { o.text += v ? "T" : "F"; }
+void put(Out& o, int v) {
+  o.text += "i" + std::to_string(v);
+}
+void put(Out& o, long v) {
+  o.text += "l" + std::to_string(v);
+}
+void put(Out& o, bool v) {
+  o.text += v ? "T" : "F";
+}
 template <typename E>
-  requires std::is_enum_v<E>
+requires std::is_enum_v<E>
 void put(Out& o, E v) {
   o.text += "e" + std::to_string(static_cast<long>(v));
 }
@@ -105,16 +113,20 @@ void put(Out& o, const core::Form& v) {
   fields(o, "Form", id, name, synonyms, atc, rxnorm, laxative, prov);
 }
 void put(Out& o, const core::Salt& v) {
-  const auto& [id, form, name, formula, synonyms, molar_mass_g_mol, elemental_percent, computed_percent, prov] = v;
-  fields(o, "Salt", id, form, name, formula, synonyms, molar_mass_g_mol, elemental_percent, computed_percent, prov);
+  const auto& [id, form, name, formula, synonyms, molar_mass_g_mol, elemental_percent,
+               computed_percent, prov] = v;
+  fields(o, "Salt", id, form, name, formula, synonyms, molar_mass_g_mol, elemental_percent,
+         computed_percent, prov);
 }
 void put(Out& o, const core::ReferenceIntake& v) {
   const auto& [jurisdiction, kind, age_from_y, age_below_y, sex, state, mg, prov] = v;
   fields(o, "ReferenceIntake", jurisdiction, kind, age_from_y, age_below_y, sex, state, mg, prov);
 }
 void put(Out& o, const core::UpperLimit& v) {
-  const auto& [jurisdiction, age_from_y, age_below_y, mg, determinable, kind, counts, note, prov] = v;
-  fields(o, "UpperLimit", jurisdiction, age_from_y, age_below_y, mg, determinable, kind, counts, note, prov);
+  const auto& [jurisdiction, age_from_y, age_below_y, mg, determinable, kind, counts, note, prov] =
+      v;
+  fields(o, "UpperLimit", jurisdiction, age_from_y, age_below_y, mg, determinable, kind, counts,
+         note, prov);
 }
 void put(Out& o, const core::MedicineClass& v) {
   const auto& [id, name, prov] = v;
@@ -133,8 +145,10 @@ void put(Out& o, const core::Window& v) {
   fields(o, "Window", source, after, before, wording, verified);
 }
 void put(Out& o, const core::Interaction& v) {
-  const auto& [id, kind, medicines, classes, action, severity, title, detail, mechanism, windows, prov] = v;
-  fields(o, "Interaction", id, kind, medicines, classes, action, severity, title, detail, mechanism, windows, prov);
+  const auto& [id, kind, medicines, classes, action, severity, title, detail, mechanism, windows,
+               prov] = v;
+  fields(o, "Interaction", id, kind, medicines, classes, action, severity, title, detail, mechanism,
+         windows, prov);
 }
 void put(Out& o, const core::FindingTemplate& v) {
   const auto& [kind, severity, title, detail, see, prov] = v;
@@ -149,10 +163,10 @@ void put(Out& o, const core::RedFlag& v) {
   fields(o, "RedFlag", id, name, possible_cause, title, action, synonyms, see, emergency, prov);
 }
 void put(Out& o, const core::Treatment& v) {
-  const auto& [id, name, guideline, direction, strength, certainty, population, note, superseded_by, medicines,
-               jurisdictions, year, age_from_y, prov] = v;
-  fields(o, "Treatment", id, name, guideline, direction, strength, certainty, population, note, superseded_by, medicines,
-         jurisdictions, year, age_from_y, prov);
+  const auto& [id, name, guideline, direction, strength, certainty, population, note, superseded_by,
+               medicines, jurisdictions, year, age_from_y, prov] = v;
+  fields(o, "Treatment", id, name, guideline, direction, strength, certainty, population, note,
+         superseded_by, medicines, jurisdictions, year, age_from_y, prov);
 }
 void put(Out& o, const core::Study& v) {
   const auto& [name, design, n, dose, result, source, duration_weeks] = v;
@@ -171,30 +185,34 @@ void put(Out& o, const core::RuleText& v) {
   fields(o, "RuleText", title, detail, see, severity, prov);
 }
 void put(Out& o, const core::IronRule& v) {
-  const auto& [jurisdiction, ferritin_treat_at_or_below, ferritin_treat_below, tsat_treat_below, ferritin_iv_only_up_to,
-               prov] = v;
-  fields(o, "IronRule", jurisdiction, ferritin_treat_at_or_below, ferritin_treat_below, tsat_treat_below,
-         ferritin_iv_only_up_to, prov);
+  const auto& [jurisdiction, ferritin_treat_at_or_below, ferritin_treat_below, tsat_treat_below,
+               ferritin_iv_only_up_to, prov] = v;
+  fields(o, "IronRule", jurisdiction, ferritin_treat_at_or_below, ferritin_treat_below,
+         tsat_treat_below, ferritin_iv_only_up_to, prov);
 }
 void put(Out& o, const core::IrlsBand& v) {
   const auto& [from, to, band_label] = v;
   fields(o, "IrlsBand", from, to, band_label);
 }
 void put(Out& o, const core::Rules& v) {
-  const auto& [thresholds, texts, iron, irls_bands, irls_prov, topical_words, ignore_words, salt_words, default_form,
-               sensitive_stomach_form, disclaimer, exacerbating_classes, exacerbating_medicines, route_words, weekly_words,
-               monthly_words, kidney_words, sleep_disturbing_classes, sleep_blend_classes] = v;
-  fields(o, "Rules", thresholds, texts, iron, irls_bands, irls_prov, topical_words, ignore_words, salt_words, default_form,
-         sensitive_stomach_form, disclaimer, exacerbating_classes, exacerbating_medicines, route_words, weekly_words,
-         monthly_words, kidney_words, sleep_disturbing_classes, sleep_blend_classes);
+  const auto& [thresholds, texts, iron, irls_bands, irls_prov, topical_words, ignore_words,
+               salt_words, default_form, sensitive_stomach_form, disclaimer, exacerbating_classes,
+               exacerbating_medicines, route_words, weekly_words, monthly_words, kidney_words,
+               sleep_disturbing_classes, sleep_blend_classes] = v;
+  fields(o, "Rules", thresholds, texts, iron, irls_bands, irls_prov, topical_words, ignore_words,
+         salt_words, default_form, sensitive_stomach_form, disclaimer, exacerbating_classes,
+         exacerbating_medicines, route_words, weekly_words, monthly_words, kidney_words,
+         sleep_disturbing_classes, sleep_blend_classes);
 }
 void put(Out& o, const core::NameTables& v) {
   const auto& [medicines, supplements, conditions, flags] = v;
   fields(o, "NameTables", medicines, supplements, conditions, flags);
 }
 void put(Out& o, const core::AuditList& v) {
-  const auto& [id, name, classes, medicines, all_forms, rule, interaction_actions, conditions, lab, loc] = v;
-  fields(o, "AuditList", id, name, classes, medicines, all_forms, rule, interaction_actions, conditions, lab, loc);
+  const auto& [id, name, classes, medicines, all_forms, rule, interaction_actions, conditions, lab,
+               loc] = v;
+  fields(o, "AuditList", id, name, classes, medicines, all_forms, rule, interaction_actions,
+         conditions, lab, loc);
 }
 void put(Out& o, const core::IndicatorThreshold& v) {
   const auto& [value, rule] = v;
@@ -221,19 +239,27 @@ std::string first_difference(const std::string& a, const std::string& b) {
   std::size_t at = 0;
   while (at < a.size() && at < b.size() && a[at] == b[at]) ++at;
   const std::size_t from = at > 120 ? at - 120 : 0;
-  return "at character " + std::to_string(at) + "\n  yaml:  …" + a.substr(from, 300) + "\n  image: …" + b.substr(from, 300);
+  return "at character " + std::to_string(at) + "\n  yaml:  …" + a.substr(from, 300) +
+         "\n  image: …" + b.substr(from, 300);
 }
 
 /// Compares two KBs field by field (a list's entries one by one), adding one failure per
 /// differing entry. The binding names all of core::Kb's fields (see the comment at the top).
 void expect_same_kb(const core::Kb& yaml, const core::Kb& image) {
-  const auto& [version, sources, forms, salts, reference_intakes, upper_limits, classes, medicines, interactions,
-               conditions, red_flags, treatments, evidence, rules, audit, name_tables] = yaml;
-  const auto& [version2, sources2, forms2, salts2, reference_intakes2, upper_limits2, classes2, medicines2,
-               interactions2, conditions2, red_flags2, treatments2, evidence2, rules2, audit2, name_tables2] = image;
+  const auto& [version, sources, forms, salts, reference_intakes, upper_limits, classes, medicines,
+               interactions, conditions, red_flags, treatments, evidence, rules, audit,
+               name_tables] = yaml;
+  const auto& [version2, sources2, forms2, salts2, reference_intakes2, upper_limits2, classes2,
+               medicines2, interactions2, conditions2, red_flags2, treatments2, evidence2, rules2,
+               audit2, name_tables2] = image;
   const auto same = [](const char* what, const auto& a, const auto& b) {
     using T = std::decay_t<decltype(a)>;
-    if constexpr (requires { a.size(); a.begin(); typename T::value_type; } && !std::is_same_v<T, std::string>) {
+    if constexpr (requires {
+                    a.size();
+                    a.begin();
+                    typename T::value_type;
+                  } &&
+                  !std::is_same_v<T, std::string>) {
       EXPECT_EQ(a.size(), b.size()) << what << ": entry count";
       auto ia = a.begin();
       auto ib = b.begin();
@@ -241,7 +267,8 @@ void expect_same_kb(const core::Kb& yaml, const core::Kb& image) {
         Out oa, ob;
         put(oa, *ia);
         put(ob, *ib);
-        EXPECT_EQ(oa.text, ob.text) << what << "[" << idx << "] differs " << first_difference(oa.text, ob.text);
+        EXPECT_EQ(oa.text, ob.text)
+            << what << "[" << idx << "] differs " << first_difference(oa.text, ob.text);
       }
     }
     const std::string ca = canon(a), cb = canon(b);
@@ -267,11 +294,13 @@ void expect_same_kb(const core::Kb& yaml, const core::Kb& image) {
 
 /// The whole KB in canonical form (every field of core::Kb).
 std::string canon_kb(const core::Kb& kb) {
-  const auto& [version, sources, forms, salts, reference_intakes, upper_limits, classes, medicines, interactions,
-               conditions, red_flags, treatments, evidence, rules, audit, name_tables] = kb;
+  const auto& [version, sources, forms, salts, reference_intakes, upper_limits, classes, medicines,
+               interactions, conditions, red_flags, treatments, evidence, rules, audit,
+               name_tables] = kb;
   Out o;
-  fields(o, "Kb", version, sources, forms, salts, reference_intakes, upper_limits, classes, medicines, interactions,
-         conditions, red_flags, treatments, evidence, rules, audit, name_tables);
+  fields(o, "Kb", version, sources, forms, salts, reference_intakes, upper_limits, classes,
+         medicines, interactions, conditions, red_flags, treatments, evidence, rules, audit,
+         name_tables);
   return o.text;
 }
 
@@ -327,11 +356,17 @@ TEST(KbRoundTrip, TheComparisonSeesAOneFieldChange) {
   ASSERT_FALSE(kb.salts.empty());
   EXPECT_FALSE(differs([](core::Kb&) {}));
   EXPECT_TRUE(differs([](core::Kb& k) { k.medicines.back().prov.loc.line += 1; }));
-  EXPECT_TRUE(differs([](core::Kb& k) { k.salts.front().computed_percent = std::nextafter(k.salts.front().computed_percent, 100.0); }));
-  EXPECT_TRUE(differs([](core::Kb& k) { k.interactions.front().prov.verified = !k.interactions.front().prov.verified; }));
+  EXPECT_TRUE(differs([](core::Kb& k) {
+    k.salts.front().computed_percent = std::nextafter(k.salts.front().computed_percent, 100.0);
+  }));
+  EXPECT_TRUE(differs([](core::Kb& k) {
+    k.interactions.front().prov.verified = !k.interactions.front().prov.verified;
+  }));
   EXPECT_TRUE(differs([](core::Kb& k) { k.rules.thresholds.begin()->second.value += 1; }));
-  EXPECT_TRUE(differs([](core::Kb& k) { k.name_tables.medicines.erase(k.name_tables.medicines.begin()); }));
-  EXPECT_TRUE(differs([](core::Kb& k) { k.audit.indicators.front().thresholds.begin()->second.rule += "x"; }));
+  EXPECT_TRUE(
+      differs([](core::Kb& k) { k.name_tables.medicines.erase(k.name_tables.medicines.begin()); }));
+  EXPECT_TRUE(differs(
+      [](core::Kb& k) { k.audit.indicators.front().thresholds.begin()->second.rule += "x"; }));
   EXPECT_TRUE(differs([](core::Kb& k) { k.medicines.front().rxnorm.push_back(1); }));
   EXPECT_TRUE(differs([](core::Kb& k) { k.rules.disclaimer += " "; }));
 }

@@ -14,7 +14,9 @@ namespace {
 constexpr int kDay = 24 * 60;
 
 /// Minutes from `from` forward to `to` on a clock that wraps at midnight: 0..1439.
-int forward(core::ClockTime from, core::ClockTime to) { return ((to.minutes - from.minutes) % kDay + kDay) % kDay; }
+int forward(core::ClockTime from, core::ClockTime to) {
+  return ((to.minutes - from.minutes) % kDay + kDay) % kDay;
+}
 
 std::string hours(double h) {
   std::string text = std::to_string(h);
@@ -24,13 +26,15 @@ std::string hours(double h) {
 }
 
 /// The profile entry a resolution names ("medicines[2]"), or null for other fields.
-const std::vector<core::ClockTime>* times_of(const core::Profile& profile, const std::string& field) {
+const std::vector<core::ClockTime>* times_of(const core::Profile& profile,
+                                             const std::string& field) {
   const auto list_index = [&](const char* list) -> std::optional<std::size_t> {
     const std::string prefix = std::string(list) + "[";
     if (field.rfind(prefix, 0) != 0) return std::nullopt;
     return std::stoul(field.substr(prefix.size()));
   };
-  if (const auto idx = list_index("medicines"); idx && *idx < profile.medicines.size()) return &profile.medicines[*idx].times;
+  if (const auto idx = list_index("medicines"); idx && *idx < profile.medicines.size())
+    return &profile.medicines[*idx].times;
   if (const auto idx = list_index("supplements"); idx && *idx < profile.supplements.size())
     return &profile.supplements[*idx].times;
   return nullptr;
@@ -54,13 +58,20 @@ std::string text(const core::Finding& f, const std::string& key) {
 
 const char* label(Invariant invariant) {
   switch (invariant) {
-    case Invariant::window: return "a-window";
-    case Invariant::unresolved: return "b-unresolved";
-    case Invariant::avoid: return "c-avoid";
-    case Invariant::verdict: return "d-verdict";
-    case Invariant::sources: return "e-sources";
-    case Invariant::doses: return "f-doses";
-    case Invariant::contract: return "contract";
+    case Invariant::window:
+      return "a-window";
+    case Invariant::unresolved:
+      return "b-unresolved";
+    case Invariant::avoid:
+      return "c-avoid";
+    case Invariant::verdict:
+      return "d-verdict";
+    case Invariant::sources:
+      return "e-sources";
+    case Invariant::doses:
+      return "f-doses";
+    case Invariant::contract:
+      return "contract";
   }
   return "?";
 }
@@ -73,7 +84,8 @@ bool in_window(core::ClockTime dose, core::ClockTime drug, double after_h, doubl
   return after_drug < after_h * 60 || before_drug < before_h * 60;
 }
 
-std::vector<Violation> check_invariants(const core::Assessment& a, const core::Profile& profile, const core::Kb& kb) {
+std::vector<Violation> check_invariants(const core::Assessment& a, const core::Profile& profile,
+                                        const core::Kb& kb) {
   std::vector<Violation> out;
   const auto fail = [&](Invariant which, std::string cause, std::string message) {
     out.push_back({which, std::move(cause), std::move(message)});
@@ -90,42 +102,56 @@ std::vector<Violation> check_invariants(const core::Assessment& a, const core::P
   const std::set<std::string> top(a.sources.begin(), a.sources.end());
   for (const auto& f : a.findings) {
     worst = std::max(worst, f.severity);
-    if (f.sources.empty()) fail(Invariant::sources, "no-source", "finding " + f.id + " cites no source");
+    if (f.sources.empty())
+      fail(Invariant::sources, "no-source", "finding " + f.id + " cites no source");
     for (const auto& s : f.sources) {
-      if (!kb.sources.count(s)) fail(Invariant::sources, "unknown-source", "finding " + f.id + " cites unknown source " + s);
+      if (!kb.sources.count(s))
+        fail(Invariant::sources, "unknown-source",
+             "finding " + f.id + " cites unknown source " + s);
       if (!top.count(s))
-        fail(Invariant::contract, "top-level-sources", "finding " + f.id + " cites " + s + " which is not in top-level sources");
+        fail(Invariant::contract, "top-level-sources",
+             "finding " + f.id + " cites " + s + " which is not in top-level sources");
     }
     if (f.id.find(':') == std::string::npos || f.id.substr(0, f.id.find(':')) != f.kind)
-      fail(Invariant::contract, "id-kind", "finding id " + f.id + " does not start with its kind " + f.kind);
+      fail(Invariant::contract, "id-kind",
+           "finding id " + f.id + " does not start with its kind " + f.kind);
     for (const char c : f.id)
       if (std::isupper(static_cast<unsigned char>(c)) || c == ' ') {
-        fail(Invariant::contract, "id-case", "finding id " + f.id + " is not lower case and hyphenated");
+        fail(Invariant::contract, "id-case",
+             "finding id " + f.id + " is not lower case and hyphenated");
         break;
       }
   }
   if (worst != a.verdict)
-    fail(Invariant::verdict, "verdict", std::string("verdict ") + core::to_string(a.verdict) +
-                                            " is not the highest finding severity " + core::to_string(worst));
+    fail(Invariant::verdict, "verdict",
+         std::string("verdict ") + core::to_string(a.verdict) +
+             " is not the highest finding severity " + core::to_string(worst));
 
   // (c) nothing to take when the verdict is avoid or urgent.
   if (a.verdict >= core::Severity::avoid) {
-    if (a.magnesium.plan) fail(Invariant::avoid, "plan", std::string("a plan is given although the verdict is ") + core::to_string(a.verdict));
-    if (doses) fail(Invariant::avoid, "doses", std::string("doses are given although the verdict is ") + core::to_string(a.verdict));
+    if (a.magnesium.plan)
+      fail(Invariant::avoid, "plan",
+           std::string("a plan is given although the verdict is ") + core::to_string(a.verdict));
+    if (doses)
+      fail(Invariant::avoid, "doses",
+           std::string("doses are given although the verdict is ") + core::to_string(a.verdict));
   }
 
   // (b) nothing to take while anything is unresolved.
   if (doses) {
     if (!a.schedule.unresolved.empty())
-      fail(Invariant::unresolved, "schedule-unresolved", "doses (" + dose_list + ") although schedule.unresolved is not empty");
+      fail(Invariant::unresolved, "schedule-unresolved",
+           "doses (" + dose_list + ") although schedule.unresolved is not empty");
     // Grouped by the list the unknown name came from ("part": an unknown part of a combination
     // whose other part is known). The finding's title quotes the name as given.
     for (const auto& f : a.findings) {
       if (f.id.rfind("unrecognised:", 0) != 0) continue;
       std::string list = "part";
       for (const auto& r : a.resolved)
-        if (r.ids.empty() && !r.input.empty() && f.title.find(r.input) != std::string::npos) list = r.field.substr(0, r.field.find('['));
-      fail(Invariant::unresolved, "unrecognised:" + list, "doses (" + dose_list + ") although " + f.id + " (\"" + f.title + "\")");
+        if (r.ids.empty() && !r.input.empty() && f.title.find(r.input) != std::string::npos)
+          list = r.field.substr(0, r.field.find('['));
+      fail(Invariant::unresolved, "unrecognised:" + list,
+           "doses (" + dose_list + ") although " + f.id + " (\"" + f.title + "\")");
     }
   }
   // Every recognised medicine with a window: its times, or the lack of them.
@@ -137,10 +163,13 @@ std::vector<Violation> check_invariants(const core::Assessment& a, const core::P
       if (!f || text(*f, "action") != "separate") continue;
       if (times->empty() && doses)
         fail(Invariant::unresolved, "untimed-interacting-medicine",
-             "doses (" + dose_list + ") although " + r.field + " \"" + r.input + "\" (" + id + ", to be kept apart) has no times");
-      const auto after = number(*f, "magnesium_after_drug_h"), before = number(*f, "magnesium_before_drug_h");
+             "doses (" + dose_list + ") although " + r.field + " \"" + r.input + "\" (" + id +
+                 ", to be kept apart) has no times");
+      const auto after = number(*f, "magnesium_after_drug_h"),
+                 before = number(*f, "magnesium_before_drug_h");
       if (!after || !before) {
-        fail(Invariant::window, "no-window-data", "finding " + f->id + " separates but has no magnesium_after/before_drug_h");
+        fail(Invariant::window, "no-window-data",
+             "finding " + f->id + " separates but has no magnesium_after/before_drug_h");
         continue;
       }
       // (a) no dose inside the window around any of its times. A weekly or monthly medicine's
@@ -154,15 +183,19 @@ std::vector<Violation> check_invariants(const core::Assessment& a, const core::P
         const core::DaySchedule* own = nullptr;
         for (const auto& d : a.schedule.on_days)
           if (!day.empty() && d.day == day) own = &d;
-        if (own) apply = own->doses;
-        else apply = a.schedule.doses;
+        if (own)
+          apply = own->doses;
+        else
+          apply = a.schedule.doses;
         if (day.empty())
-          for (const auto& d : a.schedule.on_days) apply.insert(apply.end(), d.doses.begin(), d.doses.end());
+          for (const auto& d : a.schedule.on_days)
+            apply.insert(apply.end(), d.doses.begin(), d.doses.end());
         for (const auto& dose : apply)
           if (in_window(dose.time, t, *after, *before))
             fail(Invariant::window, "window:" + id,
-                 "dose at " + dose.time.str() + " is inside " + id + "'s window around " + t.str() + " (" + r.field + " \"" +
-                     r.input + "\": " + hours(*before) + " before, " + hours(*after) + " after)");
+                 "dose at " + dose.time.str() + " is inside " + id + "'s window around " + t.str() +
+                     " (" + r.field + " \"" + r.input + "\": " + hours(*before) + " before, " +
+                     hours(*after) + " after)");
       }
     }
   }
@@ -174,12 +207,15 @@ std::vector<Violation> check_invariants(const core::Assessment& a, const core::P
       total += dose.elemental_mg;
       if (forward(profile.day.wake, dose.time) > forward(profile.day.wake, profile.day.sleep))
         fail(Invariant::doses, "outside-waking-hours",
-             "dose at " + dose.time.str() + " is outside waking hours " + profile.day.wake.str() + "-" + profile.day.sleep.str());
+             "dose at " + dose.time.str() + " is outside waking hours " + profile.day.wake.str() +
+                 "-" + profile.day.sleep.str());
     }
-    if (!a.magnesium.plan) fail(Invariant::doses, "no-plan", "doses (" + dose_list + ") without a plan");
+    if (!a.magnesium.plan)
+      fail(Invariant::doses, "no-plan", "doses (" + dose_list + ") without a plan");
     else if (std::fabs(total - a.magnesium.plan->start_elemental_mg) > 0.05)
-      fail(Invariant::doses, "sum", "doses sum to " + std::to_string(total) + " mg, not the plan's start " +
-                                       std::to_string(a.magnesium.plan->start_elemental_mg) + " mg");
+      fail(Invariant::doses, "sum",
+           "doses sum to " + std::to_string(total) + " mg, not the plan's start " +
+               std::to_string(a.magnesium.plan->start_elemental_mg) + " mg");
   }
   return out;
 }

@@ -11,7 +11,8 @@ const core::Kb& kb() {
   static const core::Kb loaded = [] {
     auto load = app::load_kb("");  // the embedded image
     if (!load.errors.empty()) {
-      for (const auto& error : load.errors) std::fprintf(stderr, "kb: %s\n", app::describe_error(error).c_str());
+      for (const auto& error : load.errors)
+        std::fprintf(stderr, "kb: %s\n", app::describe_error(error).c_str());
       std::abort();
     }
     return std::move(load.kb);

@@ -1,9 +1,9 @@
-// tests/support/vector_runner.cc: runs clinical vectors (tests/vectors/README.md) against the engine.
-// Usage: willis_vector_runner [--kb DIR] VECTOR.json [VECTOR.json …]
-// Runs against the KB image compiled into the binary (what users get); with --kb DIR, also against
-// DIR's YAML, and fails a vector whose two assessments differ. Every assessment must keep the
-// invariants of tests/support/invariants.h.
-// Exit: 0 all passed, 1 a vector failed, 77 every vector given is pending (ctest: skipped).
+// tests/support/vector_runner.cc: runs clinical vectors (tests/vectors/README.md) against the
+// engine. Usage: willis_vector_runner [--kb DIR] VECTOR.json [VECTOR.json …] Runs against the KB
+// image compiled into the binary (what users get); with --kb DIR, also against DIR's YAML, and
+// fails a vector whose two assessments differ. Every assessment must keep the invariants of
+// tests/support/invariants.h. Exit: 0 all passed, 1 a vector failed, 77 every vector given is
+// pending (ctest: skipped).
 #include <simdjson.h>
 #include <yaml-cpp/yaml.h>
 
@@ -38,7 +38,9 @@ bool id_matches(const std::string& id, const std::string& pattern) {
   return id == pattern;
 }
 
-std::string describe(simdjson::dom::element e) { return simdjson::minify(e); }
+std::string describe(simdjson::dom::element e) {
+  return simdjson::minify(e);
+}
 
 bool same(const YAML::Node& expected, simdjson::dom::element actual) {
   using T = simdjson::dom::element_type;
@@ -62,24 +64,32 @@ bool same(const YAML::Node& expected, simdjson::dom::element actual) {
   }
   const std::string text = expected.Scalar();
   switch (actual.type()) {
-    case T::BOOL: return text == (bool(actual) ? "true" : "false");
-    case T::INT64: case T::UINT64: case T::DOUBLE: {
+    case T::BOOL:
+      return text == (bool(actual) ? "true" : "false");
+    case T::INT64:
+    case T::UINT64:
+    case T::DOUBLE: {
       double want = 0;
       if (expected.Tag() == "!" || !YAML::convert<double>::decode(expected, want)) return false;
       return std::fabs(double(actual) - want) <= 0.05;
     }
-    case T::STRING: return std::string(std::string_view(actual)) == text;
-    default: return false;
+    case T::STRING:
+      return std::string(std::string_view(actual)) == text;
+    default:
+      return false;
   }
 }
 
 bool same_data(const YAML::Node& expected, const core::DataValue& actual) {
   if (const double* number = std::get_if<double>(&actual)) {
     double want = 0;
-    return expected.IsScalar() && YAML::convert<double>::decode(expected, want) && std::fabs(*number - want) <= 0.05;
+    return expected.IsScalar() && YAML::convert<double>::decode(expected, want) &&
+           std::fabs(*number - want) <= 0.05;
   }
-  if (const std::string* text = std::get_if<std::string>(&actual)) return expected.IsScalar() && expected.Scalar() == *text;
-  if (const bool* flag = std::get_if<bool>(&actual)) return expected.IsScalar() && expected.Scalar() == (*flag ? "true" : "false");
+  if (const std::string* text = std::get_if<std::string>(&actual))
+    return expected.IsScalar() && expected.Scalar() == *text;
+  if (const bool* flag = std::get_if<bool>(&actual))
+    return expected.IsScalar() && expected.Scalar() == (*flag ? "true" : "false");
   const auto& list = std::get<std::vector<std::string>>(actual);
   if (!expected.IsSequence() || expected.size() != list.size()) return false;
   for (std::size_t idx = 0; idx < list.size(); ++idx)
@@ -124,14 +134,17 @@ int run_vector(const std::string& path, const Kbs& kbs) {
   }
   const YAML::Node vector = parsed.value();
   Failures fail;
-  if (!vector["format"] || vector["format"].Scalar() != "willis.vector/1") fail.add("format must be willis.vector/1");
+  if (!vector["format"] || vector["format"].Scalar() != "willis.vector/1")
+    fail.add("format must be willis.vector/1");
   for (const char* key : {"title", "reference", "input", "expect"})
     if (!vector[key]) fail.add(std::string("missing key: ") + key);
-  static const std::set<std::string> kTop = {"format", "title", "reference", "notes", "tags", "status", "as_of", "input", "expect"};
+  static const std::set<std::string> kTop = {"format", "title", "reference", "notes", "tags",
+                                             "status", "as_of", "input",     "expect"};
   for (const auto& member : vector)
     if (!kTop.count(member.first.Scalar())) fail.add("unknown key: " + member.first.Scalar());
   if (vector["reference"] && vector["reference"].IsSequence()) {
-    if (vector["reference"].size() == 0) fail.add("reference is empty: cite the KB source this case checks");
+    if (vector["reference"].size() == 0)
+      fail.add("reference is empty: cite the KB source this case checks");
     for (const auto& ref : vector["reference"])
       // "contract" cites design/CONTRACT.md (input-error cases have no clinical source).
       if (ref.Scalar() != "contract" && !kb.sources.count(ref.Scalar()))
@@ -143,29 +156,37 @@ int run_vector(const std::string& path, const Kbs& kbs) {
     return 77;
   }
   const YAML::Node expect = vector["expect"];
-  static const std::set<std::string> kExpect = {"verdict", "findings", "severity", "finding_data", "values", "plan",
-                                                "doses", "error", "notes_include", "detail"};
+  static const std::set<std::string> kExpect = {
+      "verdict", "findings", "severity", "finding_data",  "values",
+      "plan",    "doses",    "error",    "notes_include", "detail"};
   if (expect.IsMap())
     for (const auto& member : expect)
-      if (!kExpect.count(member.first.Scalar())) fail.add("unknown expect key: " + member.first.Scalar());
+      if (!kExpect.count(member.first.Scalar()))
+        fail.add("unknown expect key: " + member.first.Scalar());
 
   auto profile = codec::profile_from_node(vector["input"], path);
-  // "as_of": the assessment date ("today"), as the CLI's --as-of sets it: dated labs are judged at it.
+  // "as_of": the assessment date ("today"), as the CLI's --as-of sets it: dated labs are judged at
+  // it.
   if (const auto as_of = vector["as_of"]) {
     const auto date = as_of.IsScalar() ? core::parse_date(as_of.Scalar()) : std::nullopt;
-    if (!date) fail.add("as_of must be a date YYYY-MM-DD");
-    else if (profile.ok()) profile.value().as_of = *date;
+    if (!date)
+      fail.add("as_of must be a date YYYY-MM-DD");
+    else if (profile.ok())
+      profile.value().as_of = *date;
   }
   if (expect["error"]) {
     if (profile.ok()) {
-      fail.add("the profile was accepted, but an error was expected: " + YAML::Dump(expect["error"]));
+      fail.add("the profile was accepted, but an error was expected: " +
+               YAML::Dump(expect["error"]));
     } else {
       const auto& error = profile.error();
-      if (expect["error"]["code"] && expect["error"]["code"].Scalar() != core::to_string(error.code))
-        fail.add("error code " + std::string(core::to_string(error.code)) + ", expected " + expect["error"]["code"].Scalar() +
-                 " (" + error.path + ": " + error.message + ")");
+      if (expect["error"]["code"] &&
+          expect["error"]["code"].Scalar() != core::to_string(error.code))
+        fail.add("error code " + std::string(core::to_string(error.code)) + ", expected " +
+                 expect["error"]["code"].Scalar() + " (" + error.path + ": " + error.message + ")");
       if (expect["error"]["path"] && expect["error"]["path"].Scalar() != error.path)
-        fail.add("error path \"" + error.path + "\", expected \"" + expect["error"]["path"].Scalar() + "\" (" + error.message + ")");
+        fail.add("error path \"" + error.path + "\", expected \"" +
+                 expect["error"]["path"].Scalar() + "\" (" + error.message + ")");
     }
   } else if (!profile.ok()) {
     fail.add("the profile was rejected: " + app::describe_error(profile.error()));
@@ -181,8 +202,9 @@ int run_vector(const std::string& path, const Kbs& kbs) {
         std::size_t at = 0;
         while (at < json.size() && at < yaml_json.size() && json[at] == yaml_json[at]) ++at;
         const std::size_t from = at > 80 ? at - 80 : 0;
-        fail.add("the embedded KB image and the YAML give different assessments; from byte " + std::to_string(at) +
-                 ":\n      image: " + json.substr(from, 240) + "\n      yaml:  " + yaml_json.substr(from, 240));
+        fail.add("the embedded KB image and the YAML give different assessments; from byte " +
+                 std::to_string(at) + ":\n      image: " + json.substr(from, 240) +
+                 "\n      yaml:  " + yaml_json.substr(from, 240));
       }
     }
     simdjson::dom::parser parser;
@@ -193,24 +215,30 @@ int run_vector(const std::string& path, const Kbs& kbs) {
         fail.add("verdict " + std::string(core::to_string(a.verdict)) + ", expected " + v.Scalar());
       if (v.IsMap() && v["at_least"]) {
         const auto want = core::parse_severity(v["at_least"].Scalar());
-        if (!want || a.verdict < *want) fail.add("verdict " + std::string(core::to_string(a.verdict)) + ", expected at least " + v["at_least"].Scalar());
+        if (!want || a.verdict < *want)
+          fail.add("verdict " + std::string(core::to_string(a.verdict)) + ", expected at least " +
+                   v["at_least"].Scalar());
       }
     }
     if (const auto f = expect["findings"]) {
       for (const auto& want : f["include"]) {
         bool found = false;
-        for (const auto& finding : a.findings) found = found || id_matches(finding.id, want.Scalar());
+        for (const auto& finding : a.findings)
+          found = found || id_matches(finding.id, want.Scalar());
         if (!found) fail.add("missing finding " + want.Scalar());
       }
       for (const auto& unwanted : f["exclude"])
         for (const auto& finding : a.findings)
-          if (id_matches(finding.id, unwanted.Scalar())) fail.add("unexpected finding " + finding.id + " (" + finding.title + ")");
+          if (id_matches(finding.id, unwanted.Scalar()))
+            fail.add("unexpected finding " + finding.id + " (" + finding.title + ")");
     }
     for (const auto& member : expect["severity"]) {
       const core::Finding* finding = a.finding(member.first.Scalar());
-      if (!finding) fail.add("missing finding " + member.first.Scalar() + " (severity check)");
+      if (!finding)
+        fail.add("missing finding " + member.first.Scalar() + " (severity check)");
       else if (member.second.Scalar() != core::to_string(finding->severity))
-        fail.add("finding " + finding->id + " has severity " + core::to_string(finding->severity) + ", expected " + member.second.Scalar());
+        fail.add("finding " + finding->id + " has severity " + core::to_string(finding->severity) +
+                 ", expected " + member.second.Scalar());
     }
     for (const auto& member : expect["finding_data"]) {
       const core::Finding* finding = a.finding(member.first.Scalar());
@@ -223,35 +251,47 @@ int run_vector(const std::string& path, const Kbs& kbs) {
         for (const auto& [key, value] : finding->data)
           if (key == want.first.Scalar()) {
             found = true;
-            if (!same_data(want.second, value)) fail.add("finding " + finding->id + " data." + key + " differs from " + want.second.as<std::string>(""));
+            if (!same_data(want.second, value))
+              fail.add("finding " + finding->id + " data." + key + " differs from " +
+                       want.second.as<std::string>(""));
           }
         if (!found) fail.add("finding " + finding->id + " has no data." + want.first.Scalar());
       }
     }
     for (const auto& member : expect["values"]) {
       auto actual = doc.at_pointer(member.first.Scalar());
-      if (actual.error()) fail.add("no value at " + member.first.Scalar());
+      if (actual.error())
+        fail.add("no value at " + member.first.Scalar());
       else if (!same(member.second, actual.value()))
-        fail.add("value at " + member.first.Scalar() + " is " + describe(actual.value()) + ", expected " +
-                 YAML::Dump(member.second));
+        fail.add("value at " + member.first.Scalar() + " is " + describe(actual.value()) +
+                 ", expected " + YAML::Dump(member.second));
     }
     if (const auto plan = expect["plan"]) {
       if (plan.IsNull() && a.magnesium.plan) fail.add("a plan is given; expected none");
-      if (plan.IsScalar() && plan.Scalar() == "present" && !a.magnesium.plan) fail.add("no plan; expected one");
+      if (plan.IsScalar() && plan.Scalar() == "present" && !a.magnesium.plan)
+        fail.add("no plan; expected one");
     }
     if (const auto doses = expect["doses"]) {
       if (doses["count"] && doses["count"].as<std::size_t>() != a.schedule.doses.size())
-        fail.add("dose count " + std::to_string(a.schedule.doses.size()) + ", expected " + doses["count"].Scalar());
+        fail.add("dose count " + std::to_string(a.schedule.doses.size()) + ", expected " +
+                 doses["count"].Scalar());
       if (doses["total_mg"]) {
         double total = 0;
         for (const auto& d : a.schedule.doses) total += d.elemental_mg;
-        if (std::fabs(total - doses["total_mg"].as<double>()) > 0.05) fail.add("doses total " + core::format_number(total) + " mg, expected " + doses["total_mg"].Scalar());
+        if (std::fabs(total - doses["total_mg"].as<double>()) > 0.05)
+          fail.add("doses total " + core::format_number(total) + " mg, expected " +
+                   doses["total_mg"].Scalar());
       }
       for (const auto& range : doses["not_between"]) {
         const auto from = time_of(range[0]), to = time_of(range[1]);
-        if (!from || !to) { fail.add("bad not_between range"); continue; }
+        if (!from || !to) {
+          fail.add("bad not_between range");
+          continue;
+        }
         for (const auto& d : a.schedule.doses)
-          if (strictly_between(d.time, *from, *to)) fail.add("dose at " + d.time.str() + " is between " + from->str() + " and " + to->str());
+          if (strictly_between(d.time, *from, *to))
+            fail.add("dose at " + d.time.str() + " is between " + from->str() + " and " +
+                     to->str());
       }
       if (doses["all_between"]) {
         for (const auto& d : a.schedule.doses) {
@@ -264,7 +304,8 @@ int run_vector(const std::string& path, const Kbs& kbs) {
         }
       }
     }
-    // "detail": finding id -> {"include": [...], "exclude": [...]}: words its detail text must / must not contain.
+    // "detail": finding id -> {"include": [...], "exclude": [...]}: words its detail text must /
+    // must not contain.
     for (const auto& member : expect["detail"]) {
       const core::Finding* finding = a.finding(member.first.Scalar());
       if (!finding) {
@@ -280,16 +321,19 @@ int run_vector(const std::string& path, const Kbs& kbs) {
     }
     for (const auto& want : expect["notes_include"]) {
       bool found = false;
-      for (const auto& note : a.notes) found = found || note.find(want.Scalar()) != std::string::npos;
+      for (const auto& note : a.notes)
+        found = found || note.find(want.Scalar()) != std::string::npos;
       if (!found) fail.add("no note contains \"" + want.Scalar() + "\"");
     }
-    if (!fail.items.empty()) std::fprintf(stderr, "assessment:\n%s\n", codec::assessment_json(a, kb).c_str());
+    if (!fail.items.empty())
+      std::fprintf(stderr, "assessment:\n%s\n", codec::assessment_json(a, kb).c_str());
   }
   if (fail.items.empty()) {
     std::printf("%s: ok\n", path.c_str());
     return 0;
   }
-  std::fprintf(stderr, "FAIL %s\n  %s\n", path.c_str(), vector["title"] ? vector["title"].Scalar().c_str() : "");
+  std::fprintf(stderr, "FAIL %s\n  %s\n", path.c_str(),
+               vector["title"] ? vector["title"].Scalar().c_str() : "");
   for (const auto& item : fail.items) std::fprintf(stderr, "  - %s\n", item.c_str());
   if (vector["notes"]) std::fprintf(stderr, "  notes: %s\n", vector["notes"].Scalar().c_str());
   return 1;
@@ -302,8 +346,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> vectors;
   for (int arg_idx = 1; arg_idx < argc; ++arg_idx) {
     const std::string arg = argv[arg_idx];
-    if (arg == "--kb" && arg_idx + 1 < argc) kb_dir = argv[++arg_idx];
-    else vectors.push_back(arg);
+    if (arg == "--kb" && arg_idx + 1 < argc)
+      kb_dir = argv[++arg_idx];
+    else
+      vectors.push_back(arg);
   }
   if (vectors.empty()) {
     std::fprintf(stderr, "usage: willis_vector_runner [--kb DIR] VECTOR.json...\n");
@@ -312,7 +358,8 @@ int main(int argc, char** argv) {
   // What users get: the image compiled into the binary.
   const auto image = app::load_kb("");
   if (!image.errors.empty()) {
-    for (const auto& error : image.errors) std::fprintf(stderr, "kb image: %s\n", app::describe_error(error).c_str());
+    for (const auto& error : image.errors)
+      std::fprintf(stderr, "kb image: %s\n", app::describe_error(error).c_str());
     return 1;
   }
   const core::NameIndex image_names(image.kb);
@@ -322,7 +369,8 @@ int main(int argc, char** argv) {
   if (!kb_dir.empty()) {
     yaml = app::load_kb(kb_dir);
     if (!yaml.errors.empty()) {
-      for (const auto& error : yaml.errors) std::fprintf(stderr, "kb: %s\n", app::describe_error(error).c_str());
+      for (const auto& error : yaml.errors)
+        std::fprintf(stderr, "kb: %s\n", app::describe_error(error).c_str());
       return 1;
     }
     yaml_names.emplace(yaml.kb);
@@ -332,8 +380,10 @@ int main(int argc, char** argv) {
   int worst = 0, pending = 0;
   for (const auto& path : vectors) {
     const int result = run_vector(path, kbs);
-    if (result == 77) ++pending;
-    else worst = std::max(worst, result);
+    if (result == 77)
+      ++pending;
+    else
+      worst = std::max(worst, result);
   }
   if (worst == 0 && pending == static_cast<int>(vectors.size())) return 77;
   return worst;

@@ -25,20 +25,26 @@ void fail(const std::string& what) {
 
 std::string scalar_text(element value) {
   switch (value.type()) {
-    case simdjson::dom::element_type::NULL_VALUE: return "";
-    case simdjson::dom::element_type::STRING: return std::string(std::string_view(value));
-    case simdjson::dom::element_type::INT64: return std::to_string(int64_t(value));
-    case simdjson::dom::element_type::UINT64: return std::to_string(uint64_t(value));
+    case simdjson::dom::element_type::NULL_VALUE:
+      return "";
+    case simdjson::dom::element_type::STRING:
+      return std::string(std::string_view(value));
+    case simdjson::dom::element_type::INT64:
+      return std::to_string(int64_t(value));
+    case simdjson::dom::element_type::UINT64:
+      return std::to_string(uint64_t(value));
     case simdjson::dom::element_type::DOUBLE: {
       char text[64];
       std::snprintf(text, sizeof text, "%.17g", double(value));
       return text;
     }
-    default: return "?";
+    default:
+      return "?";
   }
 }
 
-void near(const std::string& name, std::optional<double> actual, double expected, double tolerance) {
+void near(const std::string& name, std::optional<double> actual, double expected,
+          double tolerance) {
   if (!actual) {
     fail(name + ": missing, expected " + std::to_string(expected));
     return;
@@ -80,7 +86,8 @@ void check_outcome(const std::string& name, const OutcomeResult& actual, element
       fail(name + ".welch: missing");
     } else {
       near(name + ".welch.t", actual.welch->t, double(welch["t"]), double(tolerance["welch_t"]));
-      near(name + ".welch.df", actual.welch->df, double(welch["df"]), double(tolerance["welch_df"]));
+      near(name + ".welch.df", actual.welch->df, double(welch["df"]),
+           double(tolerance["welch_df"]));
       near(name + ".welch.p", actual.welch->p, double(welch["p"]), double(tolerance["welch_p"]));
     }
   }
@@ -116,8 +123,10 @@ int main(int argc, char** argv) {
     std::string_view primary;
     if (!plan_json["primary"].get(primary)) {
       const auto outcome = parse_trial_outcome(primary);
-      if (!outcome) fail("plan.primary: unknown outcome " + std::string(primary));
-      else plan.primary = *outcome;
+      if (!outcome)
+        fail("plan.primary: unknown outcome " + std::string(primary));
+      else
+        plan.primary = *outcome;
     }
     if (const auto error = validate_plan(plan)) {
       fail("plan: " + error->path + ": " + error->message);
@@ -127,8 +136,7 @@ int main(int argc, char** argv) {
 
     std::vector<std::string> columns;
     const simdjson::dom::array column_list = input["columns"];
-    for (const element column : column_list)
-      columns.emplace_back(std::string_view(column));
+    for (const element column : column_list) columns.emplace_back(std::string_view(column));
     std::vector<DiaryEntry> entries;
     std::size_t row_idx = 0;
     const simdjson::dom::array rows = input["rows"];
@@ -156,23 +164,27 @@ int main(int argc, char** argv) {
            std::string(verdict));
     check_outcome("primary", result.primary, expect["primary"], tolerance);
     std::string_view primary_outcome;
-    if (!expect["primary"]["outcome"].get(primary_outcome) && primary_outcome != result.primary.outcome)
-      fail("primary.outcome: got " + result.primary.outcome + ", expected " + std::string(primary_outcome));
+    if (!expect["primary"]["outcome"].get(primary_outcome) &&
+        primary_outcome != result.primary.outcome)
+      fail("primary.outcome: got " + result.primary.outcome + ", expected " +
+           std::string(primary_outcome));
     simdjson::dom::object secondary;
     if (!expect["secondary"].get(secondary)) {
       for (const auto field : secondary) {
         const OutcomeResult* found = nullptr;
         for (const auto& outcome : result.secondary)
           if (outcome.outcome == field.key) found = &outcome;
-        if (!found) fail("secondary." + std::string(field.key) + ": missing");
-        else check_outcome("secondary." + std::string(field.key), *found, field.value, tolerance);
+        if (!found)
+          fail("secondary." + std::string(field.key) + ": missing");
+        else
+          check_outcome("secondary." + std::string(field.key), *found, field.value, tolerance);
       }
     }
     int64_t reasons = 0;
     if (!expect["reasons_count"].get(reasons) &&
         static_cast<std::size_t>(reasons) != result.primary.reasons.size())
-      fail("primary.reasons: got " + std::to_string(result.primary.reasons.size()) +
-           ", expected " + std::to_string(reasons));
+      fail("primary.reasons: got " + std::to_string(result.primary.reasons.size()) + ", expected " +
+           std::to_string(reasons));
     const simdjson::dom::array wanted_notes = expect["notes_include"];
     for (const element wanted : wanted_notes) {
       const std::string_view needle = wanted;
