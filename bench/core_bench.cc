@@ -7,7 +7,7 @@
 #include <cstdlib>
 
 #include "app/kb_source.h"
-#include "codec/assessment_json.h"
+#include "render/assessment_json.h"
 #include "codec/cds_hooks.h"
 #include "codec/fhir_profile.h"
 #include "codec/profile_codec.h"
@@ -98,7 +98,7 @@ BENCHMARK(BM_assess_heavy_with_name_index)->Unit(benchmark::kMicrosecond);
 
 void BM_render_json_heavy(benchmark::State& state) {
   const auto a = core::assess(kb(), profile("heavy.yaml"));
-  for (auto _ : state) benchmark::DoNotOptimize(codec::assessment_json(a, kb()));
+  for (auto _ : state) benchmark::DoNotOptimize(render::assessment_json(a, kb()));
 }
 BENCHMARK(BM_render_json_heavy)->Unit(benchmark::kMicrosecond);
 

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "audit/patient_table.h"
-#include "codec/audit_report.h"
+#include "render/audit_report.h"
 #include "support/test_kb.h"
 
 namespace willis::audit {
@@ -59,7 +59,7 @@ Outputs run_on(const std::vector<std::string>& paths, unsigned threads, std::siz
   if (!result.ok()) return out;
   out.summary = result.value().summary;
   out.stopped = result.value().stopped;
-  out.summary_json = codec::audit_summary_json(out.summary, testing::kb());
+  out.summary_json = render::audit_summary_json(out.summary, testing::kb());
   return out;
 }
 
@@ -365,7 +365,7 @@ TEST(AuditGrouped, OnePatientPerLineGivesTheSameFlaggedLines) {
     EXPECT_EQ(errors, "");
     const Outputs reference = run_on({fixture.string()}, 1, 1 << 20);
     EXPECT_EQ(flagged, reference.flagged);
-    EXPECT_EQ(codec::audit_summary_json(result.value().summary, testing::kb()),
+    EXPECT_EQ(render::audit_summary_json(result.value().summary, testing::kb()),
               reference.summary_json);
   }
 }
@@ -732,11 +732,11 @@ TEST(AuditPopulation, PartialSummariesAddUpToTheWhole) {
   const Outputs b = run_on({(kFixtures / "diuretic-digoxin-no-mg-12m").string()}, 1, 1 << 20);
   core::audit::Summary sum = a.summary;
   sum.add(b.summary);
-  EXPECT_EQ(codec::audit_summary_json(sum, testing::kb()), whole.summary_json);
+  EXPECT_EQ(render::audit_summary_json(sum, testing::kb()), whole.summary_json);
   std::string error;
-  const auto parsed = codec::parse_audit_summary_json(whole.summary_json, error);
+  const auto parsed = render::parse_audit_summary_json(whole.summary_json, error);
   ASSERT_TRUE(parsed) << error;
-  EXPECT_EQ(codec::audit_summary_json(parsed->summary, testing::kb()), whole.summary_json);
+  EXPECT_EQ(render::audit_summary_json(parsed->summary, testing::kb()), whole.summary_json);
   EXPECT_EQ(parsed->summary.deceased_by_date, 2u);
   EXPECT_EQ(parsed->summary.deceased_by_flag, 1u);
 }

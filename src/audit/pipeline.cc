@@ -32,7 +32,7 @@
 #include "audit/input.h"
 #include "audit/patient_table.h"
 #include "audit/resource.h"
-#include "codec/audit_report.h"
+#include "render/audit_report.h"
 #include "codec/fhir_profile.h"
 
 namespace willis::audit {
@@ -259,8 +259,8 @@ class Classifier {
   }
 
   /// The evidence item of a line read again (its resource was classified in the run).
-  codec::AuditEvidence evidence(simdjson::padded_string_view json, const MedicationTable& meds) {
-    codec::AuditEvidence out;
+  render::AuditEvidence evidence(simdjson::padded_string_view json, const MedicationTable& meds) {
+    render::AuditEvidence out;
     if (!read_resource(parser_, json, view_).empty()) return out;
     const auto& v = view_;
     out.resource = fmt::format("{}/{}", v.type_name, v.id);
@@ -515,7 +515,7 @@ class Engine {
   template <typename EvidenceOf, typename NextPatient, typename Emit>
   void render_flagged(const Flagged* from, const Flagged* to, EvidenceOf&& evidence_of,
                       NextPatient&& next_patient, Emit&& emit) const {
-    std::vector<const codec::AuditEvidence*> items;
+    std::vector<const render::AuditEvidence*> items;
     for (const Flagged* it = from; it != to; ++it) {
       const Flagged& patient = *it;
       next_patient();
@@ -524,23 +524,23 @@ class Engine {
         const auto ev = core::audit::evidence(params_, *patient.state, indicator);
         items.clear();
         for (int index = 0; index < ev.count; ++index)
-          if (const codec::AuditEvidence* item =
+          if (const render::AuditEvidence* item =
                   evidence_of(ev.positions[static_cast<std::size_t>(index)]))
             items.push_back(item);
         char buffer[IdArena::kUuidText];
-        emit(codec::audit_flagged_line(id_of(patient, buffer), core::audit::indicator_id(indicator),
+        emit(render::audit_flagged_line(id_of(patient, buffer), core::audit::indicator_id(indicator),
                                        items));
       }
     }
   }
   /// Writes the flagged lines with the evidence items of `evidence_items`.
   void write_flagged(const std::vector<Flagged>& flagged,
-                     const std::map<Position, codec::AuditEvidence>& evidence_items,
+                     const std::map<Position, render::AuditEvidence>& evidence_items,
                      const Sinks& sinks) const {
     if (!sinks.flagged) return;
     render_flagged(
         flagged.data(), flagged.data() + flagged.size(),
-        [&](Position pos) -> const codec::AuditEvidence* {
+        [&](Position pos) -> const render::AuditEvidence* {
           const auto found = evidence_items.find(pos);
           return found == evidence_items.end() ? nullptr : &found->second;
         },
@@ -748,10 +748,10 @@ class Progress {
 // ---------------------------------------------------------------- evidence
 
 /// Reads the evidence lines of `positions` (sorted) from the input files.
-core::Result<std::map<Position, codec::AuditEvidence>> read_evidence(
+core::Result<std::map<Position, render::AuditEvidence>> read_evidence(
     const std::vector<std::string>& files, const std::vector<Position>& positions,
     Classifier& classifier, const MedicationTable& meds) {
-  std::map<Position, codec::AuditEvidence> items;
+  std::map<Position, render::AuditEvidence> items;
   std::size_t at = 0;
   std::string padded_line;
   while (at < positions.size()) {
@@ -1196,12 +1196,12 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes,
     Classifier gzip_classifier(codes);
     auto gzip_read = read_evidence(files, gzip_positions, gzip_classifier, engine.meds());
     if (!gzip_read.ok()) return gzip_read.error();
-    const std::map<Position, codec::AuditEvidence>& gzip_evidence = gzip_read.value();
+    const std::map<Position, render::AuditEvidence>& gzip_evidence = gzip_read.value();
 
     struct Renderer {
       explicit Renderer(const codec::AuditCodes& c) : classifier(c) {}
       Classifier classifier;
-      std::map<Position, codec::AuditEvidence> patient_items;  // this patient's plain-file items
+      std::map<Position, render::AuditEvidence> patient_items;  // this patient's plain-file items
       std::string padded_line, out;
       std::vector<std::size_t> ends;  // end of each line in out
     };
@@ -1213,7 +1213,7 @@ core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes,
       r.ends.clear();
       engine.render_flagged(
           from, to,
-          [&](Position pos) -> const codec::AuditEvidence* {
+          [&](Position pos) -> const render::AuditEvidence* {
             if (const auto found = gzip_evidence.find(pos); found != gzip_evidence.end())
               return &found->second;
             if (const auto found = r.patient_items.find(pos); found != r.patient_items.end())
@@ -1437,7 +1437,7 @@ core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes&
     engine.add_counters(counters);
     engine.resolve_deferred();
     const auto flagged = engine.evaluate();
-    std::map<Position, codec::AuditEvidence> evidence;
+    std::map<Position, render::AuditEvidence> evidence;
     for (const Position pos : engine.evidence_positions(flagged)) {
       const std::string_view raw = [&] {
         const std::size_t offset = core::audit::position_offset(pos);

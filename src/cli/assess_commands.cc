@@ -9,10 +9,10 @@
 #include "app/clock.h"
 #include "app/kb_source.h"
 #include "cli/commands.h"
-#include "codec/assessment_json.h"
+#include "render/assessment_json.h"
 #include "codec/fhir_profile.h"
 #include "codec/profile_codec.h"
-#include "codec/text_report.h"
+#include "render/text_report.h"
 #include "core/assess.h"
 
 namespace willis::cli {
@@ -74,11 +74,11 @@ int run_assess(const GlobalOptions& global, const AssessOptions& options) {
     assessment = core::assess(load.kb, profile.value());
   }
   if (options.format == "json") {
-    std::fputs(codec::assessment_json(assessment, load.kb).c_str(), stdout);
+    std::fputs(render::assessment_json(assessment, load.kb).c_str(), stdout);
   } else {
     const bool colour =
         options.colour == "always" || (options.colour == "auto" && isatty(fileno(stdout)));
-    std::fputs(codec::text_report(assessment, load.kb, colour).c_str(), stdout);
+    std::fputs(render::text_report(assessment, load.kb, colour).c_str(), stdout);
   }
   return 0;
 }

@@ -14,7 +14,7 @@
 #include "audit/audit.h"
 #include "cli/commands.h"
 #include "codec/audit_codes.h"
-#include "codec/audit_report.h"
+#include "render/audit_report.h"
 #include "core/names.h"
 
 namespace willis::cli {
@@ -95,11 +95,11 @@ int run_merge_command(const GlobalOptions& global, const std::vector<std::string
       report_error("knowledge base: " + app::describe_error(error), 2);
     return 2;
   }
-  std::optional<codec::ParsedAuditSummary> total;
+  std::optional<render::ParsedAuditSummary> total;
   std::string text, error;
   for (const auto& path : paths) {
     if (!read_file(path, text, error)) return report_error(error);
-    auto part = codec::parse_audit_summary_json(text, error);
+    auto part = render::parse_audit_summary_json(text, error);
     if (!part) return report_error(path + ": not a `willis audit --format json` summary: " + error);
     if (!total) {
       if (part->kb_version != load.kb.version)
@@ -125,8 +125,8 @@ int run_merge_command(const GlobalOptions& global, const std::vector<std::string
     if (part->sources != total->sources) return differs("indicator sources");
     total->summary.add(part->summary);
   }
-  const std::string out = format == "json" ? codec::audit_summary_json(total->summary, load.kb)
-                                           : codec::audit_summary_text(total->summary, load.kb);
+  const std::string out = format == "json" ? render::audit_summary_json(total->summary, load.kb)
+                                           : render::audit_summary_text(total->summary, load.kb);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : report_error("cannot write the merged summary");
 }
@@ -212,11 +212,11 @@ int run_audit_command(const GlobalOptions& global, const AuditOptions& options) 
         3);
   if (!options.summary.empty()) {
     if (!(html = open_output(options.summary, error))) return report_error("--summary: " + error);
-    const std::string page = codec::audit_summary_html(summary, load.kb);
+    const std::string page = render::audit_summary_html(summary, load.kb);
     std::fwrite(page.data(), 1, page.size(), html.get());
   }
   if (!options.summary_json.empty() &&
-      !write_file(options.summary_json, codec::audit_summary_json(summary, load.kb), error))
+      !write_file(options.summary_json, render::audit_summary_json(summary, load.kb), error))
     return report_error("--summary-json: " + error);
   if (!options.text_lists.empty()) {
     if (options.grouped) return report_error("--text-lists needs PATH (not --grouped)");
@@ -224,8 +224,8 @@ int run_audit_command(const GlobalOptions& global, const AuditOptions& options) 
       return report_error("--text-lists: " + error);
   }
   if (!options.grouped) {
-    const std::string text = options.format == "json" ? codec::audit_summary_json(summary, load.kb)
-                                                      : codec::audit_summary_text(summary, load.kb);
+    const std::string text = options.format == "json" ? render::audit_summary_json(summary, load.kb)
+                                                      : render::audit_summary_text(summary, load.kb);
     std::fwrite(text.data(), 1, text.size(), stdout);
   }
   if (summary.errors && !errors_path.empty() && !options.grouped)

@@ -15,13 +15,13 @@
 #include "app/paths.h"
 #include "cli/commands.h"
 #include "codec/profile_codec.h"
-#include "codec/trial_chart.h"
+#include "render/trial_chart.h"
 #include "core/diary_entry.h"
 #include "core/trial.h"
 #include "store/diary.h"
 #include "store/diary_io.h"
 #include "store/sqlite.h"
-#include "store/report.h"
+#include "render/trial_report.h"
 
 namespace willis::cli {
 namespace {
@@ -269,7 +269,7 @@ int run_list(const GlobalOptions& global, const std::string& from_text, const st
   else if (format == "csv")
     write_stdout(store::export_csv(entries));
   else
-    write_stdout(store::entries_text(entries));
+    write_stdout(render::entries_text(entries));
   return 0;
 }
 
@@ -485,9 +485,9 @@ int run_status(const GlobalOptions& global, const std::string& format) {
   if (!data) return exit_code;
   const auto status = core::trial_status(data->plan, data->entries, data->today);
   if (format == "json") {
-    write_stdout(store::trial_status_json(data->plan, status));
+    write_stdout(render::trial_status_json(data->plan, status));
   } else {
-    write_stdout(store::trial_status_text(data->plan, status));
+    write_stdout(render::trial_status_text(data->plan, status));
     if (status.phase != "finished")
       std::printf(
           "\nLog a night, e.g.: willis diary add --date %s --rls 5 --sleep-quality 3 "
@@ -517,7 +517,7 @@ int run_result(const GlobalOptions& global, const std::string& format, const std
   core::TrialOptions options = core::trial_options_from(kb.kb);
   options.improvement_threshold = threshold;
   const auto result = core::evaluate_trial(data->plan, data->entries, data->today, options);
-  const std::string svg = codec::trial_chart_svg(data->plan, data->entries, result);
+  const std::string svg = render::trial_chart_svg(data->plan, data->entries, result);
   if (!chart.empty()) {
     std::ofstream out(chart, std::ios::binary | std::ios::trunc);
     out << svg;
@@ -531,11 +531,11 @@ int run_result(const GlobalOptions& global, const std::string& format, const std
     }
   }
   if (format == "json") {
-    write_stdout(store::trial_result_json(data->plan, result));
+    write_stdout(render::trial_result_json(data->plan, result));
   } else if (format == "svg") {
     write_stdout(svg);
   } else {
-    write_stdout(store::trial_result_text(data->plan, result));
+    write_stdout(render::trial_result_text(data->plan, result));
     if (chart.empty())
       std::printf("\nChart: willis trial result --chart trial.svg (or --format svg > trial.svg)\n");
     else

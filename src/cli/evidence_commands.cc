@@ -14,7 +14,9 @@
 #include "app/kb_source.h"
 #include "cli/commands.h"
 #include "codec/evidence_yaml.h"
+#include "render/evidence_json.h"
 #include "codec/food_csv.h"
+#include "render/food_json.h"
 #include "core/ask.h"
 #include "core/ask_evidence.h"
 #include "core/food.h"
@@ -127,7 +129,7 @@ int run_claims(const GlobalOptions& global, const EvidenceOptions& options) {
         (options.verdict.empty() || claim.verdict == options.verdict))
       claims.push_back(&claim);
   if (options.format == "json") {
-    print(codec::claims_json(claims));
+    print(render::claims_json(claims));
     return 0;
   }
   std::map<std::string, int> counts;
@@ -168,7 +170,7 @@ int run_sources(const GlobalOptions& global, const EvidenceOptions& options) {
   if (!loaded) return 2;
   const auto& kb = loaded->kb.kb;
   if (options.format == "json") {
-    print(codec::sources_json(kb, loaded->evidence));
+    print(render::sources_json(kb, loaded->evidence));
     return 0;
   }
   const auto cited = core::source_citations(kb, loaded->evidence);
@@ -203,7 +205,7 @@ int run_conflicts(const GlobalOptions& global, const EvidenceOptions& options) {
   for (const auto& conflict : loaded->evidence.conflicts)
     if (options.topic.empty() || conflict.topic == options.topic) conflicts.push_back(&conflict);
   if (options.format == "json") {
-    print(codec::conflicts_json(conflicts));
+    print(render::conflicts_json(conflicts));
     return 0;
   }
   std::string out =
@@ -241,7 +243,7 @@ int run_ask(const GlobalOptions& global, const EvidenceOptions& options) {
   const auto& answer = result.value();
   const auto& settings = loaded->evidence.ask;
   if (options.format == "json") {
-    print(codec::ask_json(answer, settings));
+    print(render::ask_json(answer, settings));
     return 0;
   }
   std::string out = "Q: " + answer.question + "\n";
@@ -286,7 +288,7 @@ int run_food_search(const EvidenceOptions& options) {
   auto found = index.value().search(words, options.limit);
   if (!found.ok()) return report_error(found.error().message, 2);
   if (options.format == "json") {
-    print(codec::foods_json(found.value()));
+    print(render::foods_json(found.value()));
     return 0;
   }
   if (found.value().empty()) {
@@ -334,7 +336,7 @@ int run_food_estimate(const EvidenceOptions& options) {
   }
   const auto& result = estimate.value();
   if (options.format == "json") {
-    print(codec::food_estimate_json(result));
+    print(render::food_estimate_json(result));
     return 0;
   }
   std::string out = "Magnesium from food, per day (USDA SR28)\n\n";

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "codec/audit_report.h"
+#include "render/audit_report.h"
 #include "codec/fhir_profile.h"
 #include "codec/kb_yaml.h"
 #include "codec/rxnorm_table.h"
@@ -162,7 +162,7 @@ TEST(AuditReport, HtmlIsEscapedAndHasTableAndChart) {
   summary.as_of = core::CalendarDate{2026, 11, 22};
   summary.patients = 10;
   summary.indicators[0] = {4, 1};
-  const std::string page = audit_summary_html(summary, kb);
+  const std::string page = render::audit_summary_html(summary, kb);
   EXPECT_EQ(page.find("<script>"), std::string::npos);
   EXPECT_NE(page.find("&lt;script&gt;"), std::string::npos);
   EXPECT_NE(page.find("<table>"), std::string::npos);

@@ -12,7 +12,7 @@
 #include <map>
 #include <set>
 
-#include "codec/json_writer.h"
+#include "render/json_writer.h"
 #include "core/assess.h"
 
 namespace willis::codec {
@@ -20,6 +20,7 @@ namespace willis::codec {
 using core::Errc;
 using core::Error;
 using core::Severity;
+using render::JsonWriter;
 using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;

@@ -1,8 +1,7 @@
 // src/codec/evidence_yaml.h: evidence/*.yaml (claims, conflicts, ask settings) ->
-// core::EvidenceSet, checked against a loaded KB; and the JSON shapes of `willis
-// claims|sources|conflicts|ask`. Strict like the KB loader: unknown files and fields are refused,
-// every cited source must exist in the KB, and every {placeholder} of a conflict must be fillable
-// from the KB entry it names.
+// core::EvidenceSet, checked against a loaded KB (their JSON shapes: render/evidence_json.h).
+// Strict like the KB loader: unknown files and fields are refused, every cited source must exist in
+// the KB, and every {placeholder} of a conflict must be fillable from the KB entry it names.
 #pragma once
 
 #include <string>
@@ -31,21 +30,5 @@ struct EvidenceLoad {
 /// no KB entry, duplicate id, a seed claim filed under another article), io_error (unknown or
 /// missing file).
 EvidenceLoad load_evidence(const std::vector<KbFile>& files, const core::Kb& kb);
-
-/// {"claims": [{id, article, topic, claim, verdict, explanation, sources}]}
-std::string claims_json(const std::vector<const core::Claim*>& claims, bool pretty = true);
-
-/// {"sources": [{id, title, publisher, year, url, doi, pmid, verification, verified_how,
-/// cited_by}]}
-std::string sources_json(const core::Kb& kb, const core::EvidenceSet& evidence, bool pretty = true);
-
-/// {"conflicts": [{id, topic, title, summary, positions: [{authority, date, strength, says, ref,
-/// applied, sources}], applies, sources}]}
-std::string conflicts_json(const std::vector<const core::Conflict*>& conflicts, bool pretty = true);
-
-/// {"question", "matched", "answers": [{kb_id, kind, title, text, sources, score}], and when
-/// nothing matched well "no_match": {title, detail, ask_pharmacist, sources}}
-std::string ask_json(const core::AskResult& result, const core::AskSettings& settings,
-                     bool pretty = true);
 
 }  // namespace willis::codec

@@ -1,4 +1,5 @@
 #include "codec/evidence_yaml.h"
+#include "render/evidence_json.h"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +8,8 @@
 #include <map>
 #include <sstream>
 
-#include "codec/evidence_html.h"
-#include "codec/html.h"
+#include "render/evidence_html.h"
+#include "render/html.h"
 #include "support/test_kb.h"
 
 namespace willis::codec {
@@ -228,7 +229,7 @@ TEST(EvidenceYaml, RefusesUnknownAndMissingFiles) {
 TEST(EvidenceYaml, ClaimsJsonHasTheContractShape) {
   const auto* claim = repo_evidence().claim("004-6");
   ASSERT_NE(claim, nullptr);
-  const std::string json = claims_json({claim}, false);
+  const std::string json = render::claims_json({claim}, false);
   EXPECT_EQ(
       json.rfind(
           "{\"claims\":[{\"id\":\"004-6\",\"article\":\"004\",\"topic\":\"topical\",\"claim\":", 0),
@@ -239,7 +240,7 @@ TEST(EvidenceYaml, ClaimsJsonHasTheContractShape) {
 }
 
 TEST(EvidenceYaml, SourcesJsonListsWhatCitesEachSource) {
-  const std::string json = sources_json(testing::kb(), repo_evidence(), false);
+  const std::string json = render::sources_json(testing::kb(), repo_evidence(), false);
   const auto at = json.find("{\"id\":\"grober2017\"");
   ASSERT_NE(at, std::string::npos);
   const auto end = json.find('}', json.find("\"cited_by\"", at));
@@ -261,16 +262,17 @@ TEST(EvidenceYaml, CitationsCoverKbEntriesClaimsAndConflicts) {
 }
 
 TEST(EvidenceHtml, EscapesEverythingFromData) {
-  EXPECT_EQ(html::escape("<script>alert('x') & \"y\"</script>"),
+  EXPECT_EQ(render::html::escape("<script>alert('x') & \"y\"</script>"),
             "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
-  EXPECT_EQ(verdict_badge("partly"), "<span class=\"verdict verdict-partly\">Partly true</span>");
+  EXPECT_EQ(render::verdict_badge("partly"),
+            "<span class=\"verdict verdict-partly\">Partly true</span>");
   core::EvidenceSet evidence;
   evidence.articles = {{"000", "A <b>title</b>", "P&Q", "2026"}};
   core::Claim claim{
       "000-1",     "000", "dose", "<img src=x onerror=alert(1)>", "supported", "Because \"x\" < y",
       {"iom1997"}, {}};
   evidence.claims = {claim};
-  const std::string html = claims_html({&evidence.claims[0]}, evidence);
+  const std::string html = render::claims_html({&evidence.claims[0]}, evidence);
   EXPECT_EQ(html.find("<img"), std::string::npos) << html;
   EXPECT_EQ(html.find("<b>"), std::string::npos) << html;
   EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos) << html;
@@ -281,7 +283,7 @@ TEST(EvidenceHtml, EscapesEverythingFromData) {
 TEST(EvidenceHtml, RendersConflictsWithTheAppliedPositionMarked) {
   const auto* conflict = repo_evidence().conflict("eltrombopag-windows");
   ASSERT_NE(conflict, nullptr);
-  const std::string html = conflicts_html({conflict});
+  const std::string html = render::conflicts_html({conflict});
   EXPECT_NE(html.find("<tr class=\"applied\"><td>European Union: Revolade SmPC"), std::string::npos)
       << html;
   EXPECT_NE(html.find("What willis applies, and why:"), std::string::npos);

@@ -1,5 +1,5 @@
 // src/codec/food_csv.h: the USDA SR28 magnesium table (data/usda-sr28-magnesium/foods.csv and
-// portions.csv) and food lists (YAML) -> core food data; and the JSON shapes of `willis foods`.
+// portions.csv) and food lists (YAML) -> core food data (their JSON shapes: render/food_json.h).
 #pragma once
 
 #include <string>
@@ -31,14 +31,5 @@ struct FoodListLoad {
   std::vector<core::Error> errors;  ///< every problem, with file:line
 };
 FoodListLoad parse_food_list(std::string_view yaml, const std::string& file);
-
-/// {"foods": [{"ndb_no", "description", "group", "mg_per_100g" (null = not reported),
-///             "portions": [{"measure", "grams", "mg"}]}]}; mg per portion rounded to whole mg.
-std::string foods_json(const std::vector<const core::Food*>& foods, bool pretty = true);
-
-/// {"items": [{ndb_no, description, label, portion, grams, servings, per, servings_per_day,
-/// mg_per_100g, mg_per_day}], "total_mg_per_day", "complete", "not_reported",
-/// "diet": {"magnesium_mg_per_day"}}; mg_per_day is null for a food SR28 has no value for.
-std::string food_estimate_json(const core::FoodEstimate& estimate, bool pretty = true);
 
 }  // namespace willis::codec

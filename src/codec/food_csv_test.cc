@@ -1,4 +1,5 @@
 #include "codec/food_csv.h"
+#include "render/food_json.h"
 
 #include <gtest/gtest.h>
 
@@ -117,7 +118,7 @@ TEST(FoodCsv, ExampleFoodListEstimateMatchesHandComputedValues) {
   EXPECT_NEAR(*items[4].mg_per_day, 39 * 150 / 100.0, 1e-9);  // brown rice, 150 g: 58.5
   EXPECT_NEAR(estimate.value().total_mg_per_day, 252.789357, 1e-6);
   EXPECT_TRUE(estimate.value().complete());
-  const std::string json = food_estimate_json(estimate.value(), false);
+  const std::string json = render::food_estimate_json(estimate.value(), false);
   EXPECT_NE(json.find("\"total_mg_per_day\":252.8"), std::string::npos) << json;
   EXPECT_NE(json.find("\"diet\":{\"magnesium_mg_per_day\":253}"), std::string::npos) << json;
 }
@@ -133,7 +134,7 @@ TEST(FoodCsv, NotReportedFoodMakesTheEstimateALowerBound) {
   EXPECT_DOUBLE_EQ(estimate.value().total_mg_per_day, 279);
   EXPECT_FALSE(estimate.value().complete());
   EXPECT_EQ(estimate.value().not_reported, std::vector<std::string>{"33879"});
-  const std::string json = food_estimate_json(estimate.value(), false);
+  const std::string json = render::food_estimate_json(estimate.value(), false);
   EXPECT_NE(json.find("\"mg_per_100g\":null,\"mg_per_day\":null"), std::string::npos) << json;
   EXPECT_NE(json.find("\"complete\":false"), std::string::npos) << json;
 }
@@ -164,7 +165,7 @@ TEST(FoodCsv, FoodListIsStrict) {
 TEST(FoodCsv, FoodsJsonHasTheContractShape) {
   const auto* almonds = sr28().find("12063");
   ASSERT_NE(almonds, nullptr);
-  const std::string json = foods_json({almonds}, false);
+  const std::string json = render::foods_json({almonds}, false);
   EXPECT_EQ(json,
             "{\"foods\":[{\"ndb_no\":\"12063\",\"description\":\"Nuts, almonds, dry roasted, "
             "without salt added\","

@@ -8,30 +8,7 @@ namespace willis::codec {
 
 namespace {
 
-/// Decodes the UTF-8 sequence at `pos`: its code point and length, or length 0 when invalid
-/// (overlong forms, surrogates and values past U+10FFFF are invalid, as RFC 3629 says).
-std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t pos) {
-  const auto byte = [&](std::size_t at) { return static_cast<unsigned char>(text[at]); };
-  const unsigned char lead = byte(pos);
-  if (lead < 0x80) return {lead, 1};
-  std::size_t length = 0;
-  char32_t cp = 0, min = 0;
-  if (lead >= 0xC2 && lead <= 0xDF)
-    length = 2, cp = lead & 0x1F, min = 0x80;
-  else if (lead >= 0xE0 && lead <= 0xEF)
-    length = 3, cp = lead & 0x0F, min = 0x800;
-  else if (lead >= 0xF0 && lead <= 0xF4)
-    length = 4, cp = lead & 0x07, min = 0x10000;
-  else
-    return {0, 0};
-  if (pos + length > text.size()) return {0, 0};
-  for (std::size_t idx = 1; idx < length; ++idx) {
-    if ((byte(pos + idx) & 0xC0) != 0x80) return {0, 0};
-    cp = (cp << 6) | (byte(pos + idx) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {0, 0};
-  return {cp, length};
-}
+using core::decode_utf8;
 
 std::optional<std::string> control_problem(char32_t cp, Lines lines) {
   if (lines == Lines::multi && (cp == '\n' || cp == '\t')) return std::nullopt;
@@ -205,7 +182,7 @@ class JsonCheck {
         append_utf8(out, cp);
         continue;
       }
-      const auto [cp, length] = decode(text_, pos_);
+      const auto [cp, length] = decode_utf8(text_, pos_);
       if (length == 0)
         fail(core::Errc::invalid_value, path,
              fmt::format("is not valid UTF-8 (byte 0x{:02x}); save the file as UTF-8",
@@ -286,35 +263,9 @@ class JsonCheck {
 
 }  // namespace
 
-std::size_t utf8_sequence(std::string_view text, std::size_t pos, char32_t& cp) {
-  const auto [value, length] = decode(text, pos);
-  cp = value;
-  return length;
-}
-
-std::string terminal_safe(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t pos = 0; pos < text.size();) {
-    const auto [cp, length] = decode(text, pos);
-    if (length == 0) {
-      out += "\xEF\xBF\xBD";
-      ++pos;
-      continue;
-    }
-    if ((cp < 0x20 && cp != '\n') || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
-      out += cp < 0x80 ? fmt::format("\\x{:02x}", static_cast<unsigned>(cp))
-                       : fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
-    else
-      out.append(text.substr(pos, length));
-    pos += length;
-  }
-  return out;
-}
-
 std::optional<std::string> text_problem(std::string_view text, Lines lines) {
   for (std::size_t pos = 0; pos < text.size();) {
-    const auto [cp, length] = decode(text, pos);
+    const auto [cp, length] = decode_utf8(text, pos);
     if (length == 0)
       return fmt::format(
           "is not valid UTF-8 (byte 0x{:02x} at position {}); save the file as UTF-8",
@@ -330,31 +281,6 @@ int line_at(std::string_view text, std::size_t offset) {
   for (std::size_t pos = 0; pos < offset && pos < text.size(); ++pos)
     if (text[pos] == '\n') ++line;
   return line;
-}
-
-std::size_t invalid_utf8_at(std::string_view text) {
-  for (std::size_t pos = 0; pos < text.size();) {
-    const auto length = decode(text, pos).second;
-    if (length == 0) return pos;
-    pos += length;
-  }
-  return std::string_view::npos;
-}
-
-std::string valid_utf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t pos = 0; pos < text.size();) {
-    const auto length = decode(text, pos).second;
-    if (length == 0) {
-      out += "\xEF\xBF\xBD";
-      ++pos;
-      continue;
-    }
-    out.append(text.substr(pos, length));
-    pos += length;
-  }
-  return out;
 }
 
 std::optional<core::Error> check_json(std::string_view text, const std::string& file) {

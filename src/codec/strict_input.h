@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "core/utf8.h"
 
 namespace willis::codec {
 
@@ -23,20 +24,11 @@ std::optional<std::string> text_problem(std::string_view text, Lines lines);
 /// 1-based line of byte `offset` in `text`.
 int line_at(std::string_view text, std::size_t offset);
 
-/// The first byte offset at which `text` is not valid UTF-8 (npos when valid).
-std::size_t invalid_utf8_at(std::string_view text);
-
-/// Length of the valid UTF-8 sequence starting at `pos` (1 to 4), or 0 when it is invalid; the
-/// code point in `cp`.
-std::size_t utf8_sequence(std::string_view text, std::size_t pos, char32_t& cp);
-
-/// `text` safe to print on a terminal: invalid UTF-8 becomes U+FFFD and every control character
-/// (C0 but line feed, DEL, C1) is shown as an escape such as "\x1b", so a name in a profile can
-/// never move the cursor, recolour the screen or hide text.
-std::string terminal_safe(std::string_view text);
-
-/// `text` with every invalid UTF-8 sequence replaced by U+FFFD (for output only).
-std::string valid_utf8(std::string_view text);
+/// UTF-8 decoding lives in core/utf8.h (shared with the renderers).
+using core::invalid_utf8_at;
+using core::terminal_safe;
+using core::utf8_sequence;
+using core::valid_utf8;
 
 /// Checks JSON text before a parser reads it: duplicate keys in any object, strings that are not
 /// valid UTF-8 or that hold control characters (decoded \u escapes included; tab, line feed and

@@ -12,10 +12,10 @@
 #include "codec/cds_hooks.h"
 #include "codec/evidence_yaml.h"
 #include "codec/fhir_profile.h"
-#include "codec/json_writer.h"
+#include "render/json_writer.h"
 #include "codec/kb_yaml.h"
 #include "codec/profile_codec.h"
-#include "codec/text_report.h"
+#include "render/text_report.h"
 #include "codec/yaml_fields.h"
 #include "support/test_kb.h"
 
@@ -217,7 +217,7 @@ TEST(StrictInput, JsonCheckRefusesBadTextInStrings) {
 }
 
 TEST(StrictInput, JsonOutputIsValidUtf8WhateverTheInput) {
-  JsonWriter writer;
+  render::JsonWriter writer;
   writer.begin_object();
   writer.member("name", std::string("cipro\xff\xc3 \xe2\x82\xac \xc2\x9b"));
   writer.end_object();
@@ -238,7 +238,7 @@ TEST(StrictInput, TerminalEscapesNeverReachTheTextReport) {
   a.notes.push_back(
       "Unrecognised medicine \"evil\x1b[2J\x1b]0;title\x07\xc2\x9b"
       "31m\"");
-  const std::string report = text_report(a, testing::kb(), false);
+  const std::string report = render::text_report(a, testing::kb(), false);
   EXPECT_EQ(report.find('\x1b'), std::string::npos) << report;
   EXPECT_EQ(report.find('\x07'), std::string::npos) << report;
   EXPECT_EQ(report.find("\xc2\x9b"), std::string::npos) << report;

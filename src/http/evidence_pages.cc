@@ -7,15 +7,15 @@
 #include <charconv>
 #include <cmath>
 
-#include "codec/evidence_html.h"
-#include "codec/html.h"
+#include "render/evidence_html.h"
+#include "render/html.h"
 
 namespace willis::http {
 
 namespace {
 
-using codec::html::format;
-using codec::html::Raw;
+using render::html::format;
+using render::html::Raw;
 
 constexpr std::size_t kMaxPicked = 40;
 constexpr int kMaxFoodResults = 12;
@@ -80,7 +80,7 @@ std::string evidence_body(const EvidenceData& data, const ClaimFilter& filter) {
         article.id,
         article.title + (article.publisher.empty() ? "" : " (" + article.publisher + ")"));
   for (const auto& verdict : core::kClaimVerdicts)
-    verdicts.emplace_back(verdict, codec::verdict_words(verdict));
+    verdicts.emplace_back(verdict, render::verdict_words(verdict));
 
   std::vector<const core::Claim*> shown;
   for (const auto& claim : evidence.claims)
@@ -106,7 +106,7 @@ std::string evidence_body(const EvidenceData& data, const ClaimFilter& filter) {
   body += format("<p class=\"count\" role=\"status\">{} of {} claims.</p>\n",
                  std::to_string(shown.size()), std::to_string(evidence.claims.size()));
   if (shown.empty()) body += "<p>No claim matches. <a href=\"/evidence\">Show all</a>.</p>\n";
-  body += codec::claims_html(shown, evidence);
+  body += render::claims_html(shown, evidence);
   return body;
 }
 
@@ -117,7 +117,7 @@ std::string sources_body(const core::Kb& kb, const EvidenceData& data) {
              "{}), how it "
              "was checked, and what cites it.</p>\n",
              std::to_string(kb.sources.size()), kb.version) +
-         codec::sources_html(kb, *data.evidence);
+         render::sources_html(kb, *data.evidence);
 }
 
 std::string conflicts_body(const EvidenceData& data) {
@@ -130,7 +130,7 @@ std::string conflicts_body(const EvidenceData& data) {
              "articles give different numbers, side by side, with what willis applies and "
              "why.</p>\n",
              std::to_string(all.size())) +
-         codec::conflicts_html(all);
+         render::conflicts_html(all);
 }
 
 std::string ask_body(const core::Kb& kb, const EvidenceData& data, const std::string& question,
@@ -156,7 +156,7 @@ std::string ask_body(const core::Kb& kb, const EvidenceData& data, const std::st
     return body + format("<p role=\"alert\">The question could not be searched: {}</p>\n",
                          result.error().message);
   body +=
-      "<div role=\"status\">\n" + codec::ask_html(result.value(), data.evidence->ask) + "</div>\n";
+      "<div role=\"status\">\n" + render::ask_html(result.value(), data.evidence->ask) + "</div>\n";
   return body;
 }
 
@@ -308,7 +308,7 @@ std::string foods_body(const EvidenceData& data, const std::string& words,
     return body + format("<p role=\"alert\">{}: {}</p>\n", estimate.error().path,
                          estimate.error().message);
   const core::FoodEstimate& result = estimate.value();
-  body += "<ul class=\"food-list\">\n" + rows + "</ul>\n" + codec::food_estimate_html(result);
+  body += "<ul class=\"food-list\">\n" + rows + "</ul>\n" + render::food_estimate_html(result);
   const std::string total = mg_text(result.total_mg_per_day);
   body += format(
       "<p role=\"status\">{} <strong>{} mg</strong> of magnesium a day from these foods{}.</p>\n"
@@ -318,7 +318,7 @@ std::string foods_body(const EvidenceData& data, const std::string& words,
       result.complete() ? ""
                         : " (some foods have no SR28 value; they are not counted as zero, so the "
                           "real total is higher)",
-      total, codec::html::field_id("diet.magnesium_mg_per_day"), total);
+      total, render::html::field_id("diet.magnesium_mg_per_day"), total);
   return body;
 }
 

@@ -1,7 +1,7 @@
 // src/http/evidence_pages.h: the web app's Evidence, Sources, Conflicts, Ask and Foods pages
 // (issue 7). Composition only: the fragments come from codec/evidence_html, the answers from
 // store::AskIndex / store::FoodIndex; this file lays them out with their forms. Every value taken
-// from the request is escaped (codec::html::format).
+// from the request is escaped (render::html::format).
 #pragma once
 
 #include <mutex>

@@ -7,15 +7,15 @@
 #include <cstdlib>
 #include <map>
 
-#include "codec/html_diary.h"
-#include "codec/html_profile_form.h"
-#include "codec/json_writer.h"
+#include "render/html_diary.h"
+#include "render/html_profile_form.h"
+#include "render/json_writer.h"
 
 namespace willis::http {
 
-using codec::JsonWriter;
-using codec::html::FieldError;
-using codec::html::FormData;
+using render::JsonWriter;
+using render::html::FieldError;
+using render::html::FormData;
 
 namespace {
 
@@ -130,7 +130,7 @@ std::string time_list(const std::vector<core::ClockTime>& times) {
 }
 
 std::string num(double value) {
-  return codec::html::number_text(value, 4);
+  return render::html::number_text(value, 4);
 }
 
 }  // namespace
@@ -245,7 +245,7 @@ ProfileJson profile_json_from_form(const FormData& form) {
     }
   }
   {
-    const int rows = codec::html::form_rows(form, "medicines");
+    const int rows = render::html::form_rows(form, "medicines");
     bool open = false;
     for (int row = 0; row < rows; ++row) {
       const std::string base = "medicines[" + std::to_string(row) + "].";
@@ -271,7 +271,7 @@ ProfileJson profile_json_from_form(const FormData& form) {
     if (open) w.end_array();
   }
   {
-    const int rows = codec::html::form_rows(form, "supplements");
+    const int rows = render::html::form_rows(form, "supplements");
     bool open = false;
     for (int row = 0; row < rows; ++row) {
       const std::string base = "supplements[" + std::to_string(row) + "].";
@@ -503,7 +503,7 @@ std::string apply_row_action(FormData& form, std::string_view action) {
   std::string focus;
   for (const auto& spec : kActions) {
     const std::string list = spec.list;
-    const int rows = codec::html::form_rows(form, list);
+    const int rows = render::html::form_rows(form, list);
     int removed = -1;
     if (action.rfind(spec.remove_prefix, 0) == 0)
       removed = std::atoi(
@@ -556,7 +556,7 @@ core::Result<core::DiaryEntry> diary_entry_from_form(const FormData& form) {
     if (auto error = core::set_field(entry, field, value)) return *error;
   }
   std::string effects;
-  for (const auto& choice : codec::html::kSideEffectChoices) {
+  for (const auto& choice : render::html::kSideEffectChoices) {
     const std::string severity = trim(form.get(choice.field));
     if (severity.empty()) continue;
     effects +=

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "codec/html.h"
+#include "render/html.h"
 #include "core/diary_entry.h"
 #include "core/profile.h"
 #include "core/result.h"
@@ -19,7 +19,7 @@ namespace willis::http {
 
 /// Decodes an application/x-www-form-urlencoded body ('+' is a space, %XX a byte). Malformed
 /// escapes are kept as written; no error, as browsers never send them.
-codec::html::FormData parse_urlencoded(std::string_view body);
+render::html::FormData parse_urlencoded(std::string_view body);
 
 /// "%XX"-decodes one component (and '+' as space).
 std::string url_decode(std::string_view text);
@@ -34,25 +34,25 @@ struct ProfileJson {
 
 /// Numbers go in as JSON numbers when the whole text is one; anything else goes in as a
 /// string, so the profile parser names the field and what is wrong with it.
-ProfileJson profile_json_from_form(const codec::html::FormData& form);
+ProfileJson profile_json_from_form(const render::html::FormData& form);
 
 /// The form field a profile parser error belongs to: "medicines[0].times[1]" -> the row's
 /// "medicines[2].times" when JSON item 0 came from form row 2.
-codec::html::FieldError field_error_for(const core::Error& error, const ProfileJson& json);
+render::html::FieldError field_error_for(const core::Error& error, const ProfileJson& json);
 
 /// A saved profile as the form's fields, so the form can be edited.
-codec::html::FormData form_from_profile(const core::Profile& profile);
+render::html::FormData form_from_profile(const core::Profile& profile);
 
 /// Applies the form's "action" (add-medicine, remove-supplement-2, …) to the rows, renumbering
 /// them 0..n-1. Returns the field to focus (the new row's name) or "".
-std::string apply_row_action(codec::html::FormData& form, std::string_view action);
+std::string apply_row_action(render::html::FormData& form, std::string_view action);
 
 /// The diary form as an entry (fields named as core::kEntryFields; side effects from "se.*").
 /// Errors name the form field; the entry is not yet validated against "today".
-core::Result<core::DiaryEntry> diary_entry_from_form(const codec::html::FormData& form);
+core::Result<core::DiaryEntry> diary_entry_from_form(const render::html::FormData& form);
 
 /// The trial form as a plan. Errors name the form field.
-core::Result<core::TrialPlan> trial_plan_from_form(const codec::html::FormData& form);
+core::Result<core::TrialPlan> trial_plan_from_form(const render::html::FormData& form);
 
 /// A trial plan from JSON {"design", "baseline_start", "treatment_start", "treatment_weeks",
 /// "withdrawal_weeks"}; errors name the key.

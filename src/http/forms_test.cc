@@ -8,7 +8,7 @@
 namespace willis::http {
 namespace {
 
-using codec::html::FormData;
+using render::html::FormData;
 
 TEST(Forms, DecodesUrlencodedBodies) {
   const auto form = parse_urlencoded("a=1&b=hello+world&c=%3Cscript%3E&c=2&empty=&flag&bad=%zz%4");

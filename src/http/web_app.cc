@@ -10,17 +10,17 @@
 #include <ctime>
 #include <optional>
 
-#include "codec/assessment_json.h"
-#include "codec/html.h"
-#include "codec/html_assessment.h"
-#include "codec/html_diary.h"
-#include "codec/html_profile_form.h"
-#include "codec/html_report.h"
-#include "codec/html_timetable.h"
-#include "codec/ics.h"
-#include "codec/json_writer.h"
+#include "render/assessment_json.h"
+#include "render/html.h"
+#include "render/html_assessment.h"
+#include "render/html_diary.h"
+#include "render/html_profile_form.h"
+#include "render/html_report.h"
+#include "render/html_timetable.h"
+#include "render/ics.h"
+#include "render/json_writer.h"
 #include "codec/profile_codec.h"
-#include "codec/trial_chart.h"
+#include "render/trial_chart.h"
 #include "core/assess.h"
 #include "core/trial.h"
 #include "http/assets.h"
@@ -28,16 +28,16 @@
 #include "http/hardened_server.h"
 #include "http/security.h"
 #include "store/diary_io.h"
-#include "store/report.h"
+#include "render/trial_report.h"
 #include "willis_version.h"
 
 namespace willis::http {
 
-using codec::html::FieldError;
-using codec::html::FormData;
-using codec::html::Nav;
-using codec::html::PageMeta;
-using codec::html::Raw;
+using render::html::FieldError;
+using render::html::FormData;
+using render::html::Nav;
+using render::html::PageMeta;
+using render::html::Raw;
 using httplib::Request;
 using httplib::Response;
 using HandlerResponse = httplib::Server::HandlerResponse;
@@ -137,7 +137,7 @@ bool is_unsafe(const Request& req) {
 }
 
 std::string http_error_json(std::string_view code, std::string_view message) {
-  codec::JsonWriter w(false);
+  render::JsonWriter w(false);
   w.begin_object();
   w.key("error");
   w.begin_object();
@@ -225,7 +225,7 @@ struct WebApp::Impl {
 
   void html(Response& res, int status, const PageMeta& page_meta, const std::string& body) const {
     res.status = status;
-    res.set_content(codec::html::page(page_meta, Raw{body}), kHtml);
+    res.set_content(render::html::page(page_meta, Raw{body}), kHtml);
   }
 
   static void json(Response& res, int status, std::string body) {
@@ -243,19 +243,19 @@ struct WebApp::Impl {
       return;
     }
     const std::string body =
-        codec::html::format("<h1>{}</h1>\n<p>{}</p>\n<p><a href=\"/\">Back to the start</a></p>\n",
+        render::html::format("<h1>{}</h1>\n<p>{}</p>\n<p><a href=\"/\">Back to the start</a></p>\n",
                             status == 404   ? "Not found"
                             : status >= 500 ? "Something went wrong"
                                             : "Not allowed",
                             message);
-    res.set_content(codec::html::page(meta("Error", Nav::none), Raw{body}), kHtml);
+    res.set_content(render::html::page(meta("Error", Nav::none), Raw{body}), kHtml);
   }
 
   /// A core/store error: 400 with {"error": {code, path, message}} (API) or a page.
   void core_error(const Request& req, Response& res, const core::Error& err,
                   int status = 400) const {
     if (is_api(req)) {
-      json(res, status, codec::error_json(err));
+      json(res, status, render::error_json(err));
       return;
     }
     error(req, res, status, core::to_string(err.code),
@@ -334,7 +334,7 @@ struct WebApp::Impl {
   }
 
   std::string no_profile_body(const std::string& heading) const {
-    return codec::html::format(
+    return render::html::format(
         "<h1>{}</h1>\n<p class=\"lead\">There is no profile yet. <a class=\"button\" "
         "href=\"/profile\">Fill in "
         "your profile</a> first; it takes a few minutes.</p>\n",
@@ -362,7 +362,7 @@ struct WebApp::Impl {
   void profile_page(const Request& req, Response& res) {
     const auto loaded = load_profile();
     FormData form;
-    codec::html::ProfileFormView view;
+    render::html::ProfileFormView view;
     view.csrf = csrf;
     if (loaded.saved) {
       form = form_from_profile(loaded.saved->profile);
@@ -380,7 +380,7 @@ struct WebApp::Impl {
           "Magnesium from food filled in from your food list: " + diet +
           " mg a day. Check it and press \u201cSave and see my assessment\u201d to keep it.";
     }
-    html(res, 200, meta("Profile", Nav::profile), codec::html::profile_form_page(form, kb, view));
+    html(res, 200, meta("Profile", Nav::profile), render::html::profile_form_page(form, kb, view));
   }
 
   void profile_post(const Request& req, Response& res) {
@@ -390,13 +390,13 @@ struct WebApp::Impl {
     std::erase_if(form.fields, [](const auto& field) {
       return field.first == "csrf" || field.first == "action";
     });
-    codec::html::ProfileFormView view;
+    render::html::ProfileFormView view;
     view.csrf = csrf;
     if (!action.empty() && action != "save") {
       view.focus = apply_row_action(form, action);
       view.notice =
           "Not saved yet: press \u201cSave and see my assessment\u201d when you are done.";
-      html(res, 200, meta("Profile", Nav::profile), codec::html::profile_form_page(form, kb, view));
+      html(res, 200, meta("Profile", Nav::profile), render::html::profile_form_page(form, kb, view));
       return;
     }
     apply_row_action(form, "");  // renumber rows 0..n-1
@@ -405,7 +405,7 @@ struct WebApp::Impl {
     if (!parsed.ok()) {
       view.errors.push_back(field_error_for(parsed.error(), doc));
       html(res, 400, meta("Profile: please check", Nav::profile),
-           codec::html::profile_form_page(form, kb, view));
+           render::html::profile_form_page(form, kb, view));
       return;
     }
     core::Result<int> saved = 0;
@@ -424,7 +424,7 @@ struct WebApp::Impl {
       return html(res, 200, meta("Assessment", Nav::assessment),
                   no_profile_body("Your assessment"));
     const auto a = core::assess(kb, names, loaded.saved->profile);
-    html(res, 200, meta("Assessment", Nav::assessment), codec::html::assessment_page(a, kb));
+    html(res, 200, meta("Assessment", Nav::assessment), render::html::assessment_page(a, kb));
   }
 
   void timetable_page(const Request& req, Response& res) {
@@ -434,7 +434,7 @@ struct WebApp::Impl {
       return html(res, 200, meta("Timetable", Nav::timetable), no_profile_body("Your timetable"));
     const auto a = core::assess(kb, names, loaded.saved->profile);
     html(res, 200, meta("Timetable", Nav::timetable),
-         codec::html::timetable_page(a, loaded.saved->profile));
+         render::html::timetable_page(a, loaded.saved->profile));
   }
 
   void timetable_ics(const Request& req, Response& res) {
@@ -452,20 +452,20 @@ struct WebApp::Impl {
                                : "No dose times yet. " + why);
     }
     const auto calendar =
-        codec::timetable_calendar(a, loaded.saved->profile, options.today(), options.now_utc());
+        render::timetable_calendar(a, loaded.saved->profile, options.today(), options.now_utc());
     res.status = 200;
     res.set_header("Content-Disposition", "attachment; filename=\"willis-timetable.ics\"");
-    res.set_content(codec::ics_write(calendar), "text/calendar; charset=utf-8");
+    res.set_content(render::ics_write(calendar), "text/calendar; charset=utf-8");
   }
 
   std::string chart_for(const DiaryData& data, core::CalendarDate today) const {
     if (data.plan)
-      return codec::trial_chart_svg(*data.plan, data.entries,
+      return render::trial_chart_svg(*data.plan, data.entries,
                                     core::evaluate_trial(*data.plan, data.entries, today));
-    return codec::html::diary_chart_svg(data.entries);
+    return render::html::diary_chart_svg(data.entries);
   }
 
-  void render_diary(Response& res, int status, const FormData& form, codec::html::DiaryView view) {
+  void render_diary(Response& res, int status, const FormData& form, render::html::DiaryView view) {
     const auto data = load_diary();
     const auto today = options.today();
     view.csrf = csrf;
@@ -473,21 +473,21 @@ struct WebApp::Impl {
     if (data.error)
       view.errors.push_back({"", "The diary could not be read: " + data.error->message});
     html(res, status, meta("Diary", Nav::diary),
-         codec::html::diary_page(form, data.entries, chart_for(data, today), view));
+         render::html::diary_page(form, data.entries, chart_for(data, today), view));
   }
 
   void diary_page(const Request& req, Response& res) {
     const auto today = options.today();
     FormData form;
     form.set("date", today.str());
-    codec::html::DiaryView view;
+    render::html::DiaryView view;
     if (req.has_param("date")) {
       if (const auto date = core::parse_date(req.get_param_value("date"))) {
         form.set("date", date->str());
         std::lock_guard lock(diary_mutex);
         const auto found = diary.entry(*date);
         if (found.ok() && found.value()) {
-          form = codec::html::diary_form_data(*found.value());
+          form = render::html::diary_form_data(*found.value());
           view.notice = "Editing the entry for " + date->str() +
                         ". Saving keeps the old version in the history.";
         }
@@ -504,7 +504,7 @@ struct WebApp::Impl {
     if (!csrf_ok(req, &form)) return csrf_rejected(req, res);
     std::erase_if(form.fields, [](const auto& field) { return field.first == "csrf"; });
     const auto today = options.today();
-    codec::html::DiaryView view;
+    render::html::DiaryView view;
     auto entry = diary_entry_from_form(form);
     std::optional<core::Error> problem;
     if (!entry.ok())
@@ -524,7 +524,7 @@ struct WebApp::Impl {
   }
 
   void render_trial(Response& res, int status, const FormData& form_in,
-                    codec::html::TrialView view) {
+                    render::html::TrialView view) {
     const auto data = load_diary();
     const auto today = options.today();
     view.csrf = csrf;
@@ -544,14 +544,14 @@ struct WebApp::Impl {
     if (data.plan) {
       trial_status = core::trial_status(*data.plan, data.entries, today);
       result = core::evaluate_trial(*data.plan, data.entries, today);
-      chart = codec::trial_chart_svg(*data.plan, data.entries, *result);
+      chart = render::trial_chart_svg(*data.plan, data.entries, *result);
     }
     html(res, status, meta("Trial", Nav::trial),
-         codec::html::trial_page(data.plan, trial_status, result, chart, form, view));
+         render::html::trial_page(data.plan, trial_status, result, chart, form, view));
   }
 
   void trial_page(const Request& req, Response& res) {
-    codec::html::TrialView view;
+    render::html::TrialView view;
     if (req.has_param("saved"))
       view.notice = "Your trial is planned. Log every evening in the diary.";
     render_trial(res, 200, {}, view);
@@ -561,7 +561,7 @@ struct WebApp::Impl {
     FormData form = parse_urlencoded(req.body);
     if (!csrf_ok(req, &form)) return csrf_rejected(req, res);
     std::erase_if(form.fields, [](const auto& field) { return field.first == "csrf"; });
-    codec::html::TrialView view;
+    render::html::TrialView view;
     const auto plan = trial_plan_from_form(form);
     std::optional<core::Error> problem;
     if (!plan.ok()) {
@@ -590,7 +590,7 @@ struct WebApp::Impl {
     if (loaded.error) return core_error(req, res, *loaded.error, 500);
     const auto data = load_diary();
     const auto today = options.today();
-    codec::html::ReportInput input;
+    render::html::ReportInput input;
     input.kb = &kb;
     input.generated = today.str();
     std::optional<core::Assessment> a;
@@ -608,11 +608,11 @@ struct WebApp::Impl {
     if (data.plan) {
       input.plan = data.plan;
       input.result = core::evaluate_trial(*data.plan, data.entries, today);
-      input.chart_svg = codec::trial_chart_svg(*data.plan, data.entries, *input.result);
+      input.chart_svg = render::trial_chart_svg(*data.plan, data.entries, *input.result);
     }
     auto page_meta = meta("Report for your GP", Nav::report);
     page_meta.stylesheets.push_back("/static/print-" + paper + ".css");
-    html(res, 200, page_meta, codec::html::report_page(input));
+    html(res, 200, page_meta, render::html::report_page(input));
   }
 
   // ---- evidence, ask and food (http/evidence_pages) ----
@@ -666,13 +666,13 @@ struct WebApp::Impl {
 
   void api_assess(const Request& req, Response& res) {
     auto profile = codec::parse_profile(req.body, "request body");
-    if (!profile.ok()) return json(res, 400, codec::error_json(profile.error()));
+    if (!profile.ok()) return json(res, 400, render::error_json(profile.error()));
     profile.value().as_of = options.today();  // lab dates are judged against today
-    json(res, 200, codec::assessment_json(core::assess(kb, names, profile.value()), kb, false));
+    json(res, 200, render::assessment_json(core::assess(kb, names, profile.value()), kb, false));
   }
 
   void api_session(const Request&, Response& res) {
-    codec::JsonWriter w(false);
+    render::JsonWriter w(false);
     w.begin_object();
     w.member("csrf", csrf);
     w.member("kb_version", kb.version);
@@ -682,7 +682,7 @@ struct WebApp::Impl {
 
   /// GET /api/version: the same three versions as `willis --version`.
   void api_version(const Request&, Response& res) {
-    codec::JsonWriter w(false);
+    render::JsonWriter w(false);
     w.begin_object();
     w.member("version", std::string(willis::kVersion));
     w.member("kb_version", kb.version);
@@ -695,7 +695,7 @@ struct WebApp::Impl {
     const auto loaded = load_profile();
     if (loaded.error) return core_error(req, res, *loaded.error, 500);
     if (!loaded.saved) return error(req, res, 404, "not_found", "no profile has been saved");
-    codec::JsonWriter w(false);
+    render::JsonWriter w(false);
     w.begin_object();
     w.member("version", loaded.saved->stored.version);
     w.member("format", loaded.saved->stored.format);
@@ -708,7 +708,7 @@ struct WebApp::Impl {
   void api_profile_post(const Request& req, Response& res) {
     if (!csrf_ok(req, nullptr)) return csrf_rejected(req, res);
     const auto profile = codec::parse_profile(req.body, "request body");
-    if (!profile.ok()) return json(res, 400, codec::error_json(profile.error()));
+    if (!profile.ok()) return json(res, 400, render::error_json(profile.error()));
     const auto first = req.body.find_first_not_of(" \t\r\n");
     const bool is_json = first != std::string::npos && req.body[first] == '{';
     core::Result<int> saved = 0;
@@ -717,7 +717,7 @@ struct WebApp::Impl {
       saved = diary.save_profile(is_json ? "json" : "yaml", req.body);
     }
     if (!saved.ok()) return core_error(req, res, saved.error(), 500);
-    codec::JsonWriter w(false);
+    render::JsonWriter w(false);
     w.begin_object();
     w.member("version", saved.value());
     w.end_object();
@@ -729,7 +729,7 @@ struct WebApp::Impl {
     if (loaded.error) return core_error(req, res, *loaded.error, 500);
     if (!loaded.saved) return error(req, res, 404, "not_found", "no profile has been saved");
     json(res, 200,
-         codec::assessment_json(core::assess(kb, names, loaded.saved->profile), kb, false));
+         render::assessment_json(core::assess(kb, names, loaded.saved->profile), kb, false));
   }
 
   void api_diary_get(const Request& req, Response& res) {
@@ -742,14 +742,14 @@ struct WebApp::Impl {
     if (!csrf_ok(req, nullptr)) return csrf_rejected(req, res);
     const auto today = options.today();
     auto entries = store::import_json(req.body, "request body", today);
-    if (!entries.ok()) return json(res, 400, codec::error_json(entries.error()));
+    if (!entries.ok()) return json(res, 400, render::error_json(entries.error()));
     core::Result<store::ImportSummary> summary = store::ImportSummary{};
     {
       std::lock_guard lock(diary_mutex);
       summary = diary.put_entries(entries.value(), today);
     }
-    if (!summary.ok()) return json(res, 400, codec::error_json(summary.error()));
-    codec::JsonWriter w(false);
+    if (!summary.ok()) return json(res, 400, render::error_json(summary.error()));
+    render::JsonWriter w(false);
     w.begin_object();
     w.member("added", summary.value().added);
     w.member("updated", summary.value().updated);
@@ -765,9 +765,9 @@ struct WebApp::Impl {
     const auto today = options.today();
     // Both parts are complete JSON documents from store/report.h; only joined here.
     std::string status =
-        store::trial_status_json(*data.plan, core::trial_status(*data.plan, data.entries, today));
+        render::trial_status_json(*data.plan, core::trial_status(*data.plan, data.entries, today));
     std::string result =
-        store::trial_result_json(*data.plan, core::evaluate_trial(*data.plan, data.entries, today));
+        render::trial_result_json(*data.plan, core::evaluate_trial(*data.plan, data.entries, today));
     while (!status.empty() && status.back() == '\n') status.pop_back();
     while (!result.empty() && result.back() == '\n') result.pop_back();
     json(res, 200, "{\"status\":" + status + ",\"result\":" + result + "}");
@@ -776,7 +776,7 @@ struct WebApp::Impl {
   void api_trial_post(const Request& req, Response& res) {
     if (!csrf_ok(req, nullptr)) return csrf_rejected(req, res);
     const auto plan = trial_plan_from_json(req.body);
-    if (!plan.ok()) return json(res, 400, codec::error_json(plan.error()));
+    if (!plan.ok()) return json(res, 400, render::error_json(plan.error()));
     std::optional<core::Error> problem;
     int status = 400;
     {
@@ -794,10 +794,10 @@ struct WebApp::Impl {
         problem = saved.error();
       }
     }
-    if (problem) return json(res, status, codec::error_json(*problem));
+    if (problem) return json(res, status, render::error_json(*problem));
     const auto data = load_diary();
     json(res, 200,
-         store::trial_status_json(plan.value(),
+         render::trial_status_json(plan.value(),
                                   core::trial_status(plan.value(), data.entries, options.today())));
   }
 

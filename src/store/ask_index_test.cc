@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "codec/evidence_yaml.h"
+#include "render/evidence_json.h"
 #include "codec/food_csv.h"
 #include "support/test_kb.h"
 
@@ -85,7 +86,7 @@ TEST(AskIndex, SaysSoWhenNothingMatches) {
     EXPECT_TRUE(result.value().answers.empty()) << question;
   }
   auto result = index().ask("what is the capital of France?", evidence().ask, testing::kb());
-  const std::string json = codec::ask_json(result.value(), evidence().ask, false);
+  const std::string json = render::ask_json(result.value(), evidence().ask, false);
   EXPECT_NE(json.find("\"matched\":false"), std::string::npos);
   EXPECT_NE(json.find("\"ask_pharmacist\":[\"Do any of my medicines interact"), std::string::npos)
       << json;
@@ -95,7 +96,7 @@ TEST(AskIndex, JsonHasTheContractShape) {
   auto result =
       index().ask("can I take magnesium with levothyroxine?", evidence().ask, testing::kb());
   ASSERT_TRUE(result.ok());
-  const std::string json = codec::ask_json(result.value(), evidence().ask, false);
+  const std::string json = render::ask_json(result.value(), evidence().ask, false);
   EXPECT_EQ(
       json.rfind("{\"question\":\"can I take magnesium with levothyroxine?\",\"matched\":true,", 0),
       0u)

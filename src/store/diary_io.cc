@@ -8,7 +8,7 @@
 #include <map>
 
 #include "codec/csv.h"
-#include "codec/json_writer.h"
+#include "render/json_writer.h"
 #include "codec/strict_input.h"
 
 namespace willis::store {
@@ -273,7 +273,7 @@ std::string export_csv(const std::vector<DiaryEntry>& entries) {
 }
 
 std::string export_json(const std::vector<DiaryEntry>& entries) {
-  codec::JsonWriter writer;
+  render::JsonWriter writer;
   writer.begin_object();
   writer.member("format", "willis.diary/1");
   writer.key("entries");

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "app/kb_source.h"
-#include "codec/assessment_json.h"
+#include "render/assessment_json.h"
 #include "codec/profile_codec.h"
 #include "codec/yaml_fields.h"
 #include "core/assess.h"
@@ -194,10 +194,10 @@ int run_vector(const std::string& path, const Kbs& kbs) {
     const core::Assessment a = core::assess(kb, kbs.image_names, profile.value());
     for (const auto& v : testing::check_invariants(a, profile.value(), kb))
       fail.add(std::string("invariant ") + testing::label(v.invariant) + ": " + v.message);
-    const std::string json = codec::assessment_json(a, kb, false);
+    const std::string json = render::assessment_json(a, kb, false);
     if (kbs.yaml) {
       const core::Assessment from_yaml = core::assess(*kbs.yaml, *kbs.yaml_names, profile.value());
-      const std::string yaml_json = codec::assessment_json(from_yaml, *kbs.yaml, false);
+      const std::string yaml_json = render::assessment_json(from_yaml, *kbs.yaml, false);
       if (yaml_json != json) {
         std::size_t at = 0;
         while (at < json.size() && at < yaml_json.size() && json[at] == yaml_json[at]) ++at;
@@ -326,7 +326,7 @@ int run_vector(const std::string& path, const Kbs& kbs) {
       if (!found) fail.add("no note contains \"" + want.Scalar() + "\"");
     }
     if (!fail.items.empty())
-      std::fprintf(stderr, "assessment:\n%s\n", codec::assessment_json(a, kb).c_str());
+      std::fprintf(stderr, "assessment:\n%s\n", render::assessment_json(a, kb).c_str());
   }
   if (fail.items.empty()) {
     std::printf("%s: ok\n", path.c_str());
