@@ -108,6 +108,135 @@ std::vector<std::string> list_inputs(int argc, char** argv, int first) {
   return files;
 }
 
+/// A worker: parses every line of every block it takes; counts documents and errors.
+void parse_blocks(Queue& queue, std::atomic<std::uint64_t>& documents,
+                  std::atomic<std::uint64_t>& errors) {
+  simdjson::dom::parser parser;
+  Block block;
+  std::uint64_t docs = 0, errs = 0;
+  while (queue.pop(block)) {
+    simdjson::dom::document_stream stream;
+    std::uint64_t block_docs = 0;
+    bool clean =
+        !parser
+             .parse_many(reinterpret_cast<const std::uint8_t*>(block.begin()), block.size, 1u << 20)
+             .get(stream);
+    if (clean) {
+      for (auto doc : stream) {
+        if (doc.error()) {
+          clean = false;
+          break;
+        }
+        ++block_docs;
+      }
+    }
+    if (clean) {
+      docs += block_docs;
+      continue;
+    }
+    // A bad line stops a document stream: parse this block again line by line.
+    std::string_view rest(block.begin(), block.size);
+    while (!rest.empty()) {
+      const std::size_t end = std::min(rest.find('\n'), rest.size());
+      const std::string_view line = rest.substr(0, end);
+      rest.remove_prefix(std::min(end + 1, rest.size()));
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      simdjson::dom::element element;
+      if (parser.parse(line.data(), line.size(), /*realloc_if_needed=*/true).get(element))
+        ++errs;
+      else
+        ++docs;
+    }
+  }
+  documents += docs;
+  errors += errs;
+}
+
+/// Plain files: mapped a window at a time, cut at the last newline (no copy), as willis does;
+/// the end of the file (where no padding bytes follow) is left to read_rest(). Returns the
+/// offset reached, or -1 when the file cannot be opened.
+long long map_plain(const std::string& path, Queue& queue, std::atomic<std::uint64_t>& bytes) {
+  static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  std::uint64_t offset = 0;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  unsigned char magic[2] = {0, 0};
+  struct stat st {};
+  const bool plain = !(::pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) &&
+                     ::fstat(fd, &st) == 0;
+  constexpr std::uint64_t kWindow = 2u << 20;
+  std::uint64_t window = kWindow;
+  while (plain &&
+         offset + window + simdjson::SIMDJSON_PADDING <= static_cast<std::uint64_t>(st.st_size)) {
+    const std::uint64_t base = offset & ~(page - 1);
+    const std::uint64_t length = offset + window + simdjson::SIMDJSON_PADDING - base;
+    void* map = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
+                       static_cast<off_t>(base));
+    if (map == MAP_FAILED) break;
+    const char* at = static_cast<const char*>(map) + (offset - base);
+    const char* last = static_cast<const char*>(::memrchr(at, '\n', window));
+    if (last == nullptr) {
+      ::munmap(map, length);
+      window *= 2;
+      continue;
+    }
+    Block block;
+    block.mapping = std::shared_ptr<void>(map, [length](void* p) { ::munmap(p, length); });
+    block.mapped = at;
+    block.size = static_cast<std::size_t>(last - at) + 1;
+    offset += block.size;
+    bytes += block.size;
+    window = kWindow;
+    queue.push(std::move(block));
+  }
+  ::close(fd);
+  return static_cast<long long>(offset);
+}
+
+/// The rest of a file from `offset` (all of a .gz): blocks cut at the last newline; the tail moves
+/// to the next block. Data is read straight into the block (no extra copy) and zero-padded for
+/// simdjson. Prints why and returns false when the file cannot be read.
+bool read_rest(const std::string& path, std::uint64_t offset, Queue& queue,
+               std::atomic<std::uint64_t>& bytes) {
+  gzFile in = gzopen(path.c_str(), "rb");  // reads plain files too
+  if (in == nullptr) {
+    std::fprintf(stderr, "bare_parse: cannot open %s\n", path.c_str());
+    return false;
+  }
+  gzbuffer(in, 1 << 20);
+  if (offset && gzseek(in, static_cast<z_off_t>(offset), SEEK_SET) < 0) {
+    std::fprintf(stderr, "bare_parse: cannot read %s\n", path.c_str());
+    return false;
+  }
+  std::string carry;
+  for (;;) {
+    Block block;
+    const std::size_t have = carry.size();
+    block.data.reset(new char[have + kBlock + simdjson::SIMDJSON_PADDING]);
+    std::memcpy(block.data.get(), carry.data(), have);
+    const int got = gzread(in, block.data.get() + have, static_cast<unsigned>(kBlock));
+    if (got < 0) {
+      std::fprintf(stderr, "bare_parse: cannot read %s\n", path.c_str());
+      return false;
+    }
+    const std::size_t total = have + static_cast<std::size_t>(got);
+    const char* last_newline = static_cast<const char*>(::memrchr(block.data.get(), '\n', total));
+    std::size_t cut =
+        last_newline == nullptr ? 0 : static_cast<std::size_t>(last_newline - block.data.get()) + 1;
+    if (got == 0) cut = total;  // the file's last line may have no newline
+    carry.assign(block.data.get() + cut, total - cut);
+    if (cut > 0) {
+      std::memset(block.data.get() + cut, 0, simdjson::SIMDJSON_PADDING);
+      block.size = cut;
+      bytes += cut;
+      queue.push(std::move(block));
+    }
+    if (got == 0) break;
+  }
+  gzclose(in);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -126,132 +255,18 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   Queue queue(threads * 2);
   std::atomic<std::uint64_t> documents{0}, errors{0}, bytes{0};
-
   std::vector<std::thread> workers;
-  for (unsigned t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      simdjson::dom::parser parser;
-      Block block;
-      std::uint64_t docs = 0, errs = 0;
-      while (queue.pop(block)) {
-        simdjson::dom::document_stream stream;
-        std::uint64_t block_docs = 0;
-        bool clean = !parser
-                          .parse_many(reinterpret_cast<const std::uint8_t*>(block.begin()),
-                                      block.size, 1u << 20)
-                          .get(stream);
-        if (clean) {
-          for (auto doc : stream) {
-            if (doc.error()) {
-              clean = false;
-              break;
-            }
-            ++block_docs;
-          }
-        }
-        if (clean) {
-          docs += block_docs;
-          continue;
-        }
-        // A bad line stops a document stream: parse this block again line by line.
-        std::string_view rest(block.begin(), block.size);
-        while (!rest.empty()) {
-          const std::size_t end = std::min(rest.find('\n'), rest.size());
-          const std::string_view line = rest.substr(0, end);
-          rest.remove_prefix(std::min(end + 1, rest.size()));
-          if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-          simdjson::dom::element element;
-          if (parser.parse(line.data(), line.size(), /*realloc_if_needed=*/true).get(element))
-            ++errs;
-          else
-            ++docs;
-        }
-      }
-      documents += docs;
-      errors += errs;
-    });
-  }
+  for (unsigned t = 0; t < threads; ++t)
+    workers.emplace_back([&] { parse_blocks(queue, documents, errors); });
 
-  // The reader: blocks cut at the last newline; the tail moves to the next block. Data is read
-  // straight into the block (no extra copy) and zero-padded for simdjson.
-  std::string carry;
-  const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  // The reader: this thread.
   for (const auto& path : files) {
-    // Plain files: mapped a window at a time, cut at the last newline (no copy), as willis does;
-    // the end of the file (where no padding bytes follow) is read below.
-    std::uint64_t offset = 0;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    const long long offset = map_plain(path, queue, bytes);
+    if (offset < 0) {
       std::fprintf(stderr, "bare_parse: cannot open %s\n", path.c_str());
       return 1;
     }
-    unsigned char magic[2] = {0, 0};
-    struct stat st {};
-    const bool plain = !(::pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) &&
-                       ::fstat(fd, &st) == 0;
-    constexpr std::uint64_t kWindow = 2u << 20;
-    std::uint64_t window = kWindow;
-    while (plain &&
-           offset + window + simdjson::SIMDJSON_PADDING <= static_cast<std::uint64_t>(st.st_size)) {
-      const std::uint64_t base = offset & ~(page - 1);
-      const std::uint64_t length = offset + window + simdjson::SIMDJSON_PADDING - base;
-      void* map = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
-                         static_cast<off_t>(base));
-      if (map == MAP_FAILED) break;
-      const char* at = static_cast<const char*>(map) + (offset - base);
-      const char* last = static_cast<const char*>(::memrchr(at, '\n', window));
-      if (last == nullptr) {
-        ::munmap(map, length);
-        window *= 2;
-        continue;
-      }
-      Block block;
-      block.mapping = std::shared_ptr<void>(map, [length](void* p) { ::munmap(p, length); });
-      block.mapped = at;
-      block.size = static_cast<std::size_t>(last - at) + 1;
-      offset += block.size;
-      bytes += block.size;
-      window = kWindow;
-      queue.push(std::move(block));
-    }
-    ::close(fd);
-    gzFile in = gzopen(path.c_str(), "rb");  // reads plain files too
-    if (in == nullptr) {
-      std::fprintf(stderr, "bare_parse: cannot open %s\n", path.c_str());
-      return 1;
-    }
-    gzbuffer(in, 1 << 20);
-    if (offset && gzseek(in, static_cast<z_off_t>(offset), SEEK_SET) < 0) {
-      std::fprintf(stderr, "bare_parse: cannot read %s\n", path.c_str());
-      return 1;
-    }
-    carry.clear();
-    for (;;) {
-      Block block;
-      const std::size_t have = carry.size();
-      block.data.reset(new char[have + kBlock + simdjson::SIMDJSON_PADDING]);
-      std::memcpy(block.data.get(), carry.data(), have);
-      const int got = gzread(in, block.data.get() + have, static_cast<unsigned>(kBlock));
-      if (got < 0) {
-        std::fprintf(stderr, "bare_parse: cannot read %s\n", path.c_str());
-        return 1;
-      }
-      const std::size_t total = have + static_cast<std::size_t>(got);
-      const char* last_newline = static_cast<const char*>(::memrchr(block.data.get(), '\n', total));
-      std::size_t cut = last_newline == nullptr
-                            ? 0
-                            : static_cast<std::size_t>(last_newline - block.data.get()) + 1;
-      if (got == 0) cut = total;  // the file's last line may have no newline
-      carry.assign(block.data.get() + cut, total - cut);
-      if (cut > 0) {
-        std::memset(block.data.get() + cut, 0, simdjson::SIMDJSON_PADDING);
-        block.size = cut;
-        bytes += cut;
-        queue.push(std::move(block));
-      }
-      if (got == 0) break;
-    }
-    gzclose(in);
+    if (!read_rest(path, static_cast<std::uint64_t>(offset), queue, bytes)) return 1;
   }
   queue.close();
   for (auto& worker : workers) worker.join();

@@ -142,6 +142,213 @@ std::string malformed(error_code err) {
   return std::string("malformed JSON: ") + simdjson::error_message(err);
 }
 
+/// One read_resource() call: the view it fills, and the fields kept apart until the type says
+/// which one counts.
+class Reading {
+ public:
+  explicit Reading(ResourceView& out) : out_(out) {}
+
+  /// Takes one member of the resource. Keys are matched by length first: one comparison for most.
+  error_code member(std::string_view key, ondemand::value value) {
+    switch (key.size()) {
+      case 2:
+        if (key == "id") return string_of(value, out_.id);
+        break;
+      case 4:
+        if (key == "code") return read_concept(value, out_);
+        break;
+      case 6:
+        if (key == "status") return string_of(value, out_.status);
+        if (key == "issued") return string_of(value, issued_);
+        if (key == "dosage") return dosages(value);
+        break;
+      case 7:
+        if (key == "subject") return reference(value, out_.subject);
+        break;
+      case 10:
+        if (key == "authoredOn") return string_of(value, authored_on_);
+        break;
+      case 12:
+        if (key == "resourceType") return resource_type(value);
+        if (key == "dateAsserted") return string_of(value, date_asserted_);
+        break;
+      case 13:
+        if (key == "valueQuantity") return value_quantity(value);
+        break;
+      case 14:
+        if (key == "clinicalStatus") return clinical_status(value);
+        break;
+      case 15:
+        if (key == "deceasedBoolean") return deceased_boolean(value);
+        if (key == "effectivePeriod") return effective_period(value);
+        break;
+      case 16:
+        if (key == "effectiveInstant") return string_of(value, effective_instant_);
+        if (key == "deceasedDateTime") return deceased_date_time(value);
+        break;
+      case 17:
+        if (key == "effectiveDateTime") return string_of(value, effective_date_time_);
+        if (key == "dosageInstruction") return dosages(value);
+        break;
+      case 18:
+        if (key == "verificationStatus") return verification_status(value);
+        break;
+      case 19:
+        if (key == "medicationReference") return reference(value, out_.medication_ref);
+        break;
+      case 25:
+        if (key == "medicationCodeableConcept") return read_concept(value, out_);
+        break;
+      default:
+        break;
+    }
+    return simdjson::SUCCESS;
+  }
+
+  /// Once every member is read: "" when the resource is usable, else why the line is bad.
+  std::string finish() {
+    if (!type_is_string_) return "resourceType is not a string";
+    if (out_.type_name.empty()) return "no resourceType";
+    if (!is_type_name(out_.type_name))
+      return "resourceType \"" + std::string(out_.type_name) + "\" is not a FHIR type name";
+    out_.type = type_of(out_.type_name);
+    out_.unit = !quantity_code_.empty() ? quantity_code_ : quantity_unit_;
+    if (std::string why = missing_reference(); !why.empty()) return why;
+    pick_date();
+    return {};
+  }
+
+ private:
+  error_code dosages(ondemand::value value) {
+    return elements(value, [&](ondemand::value d) { return read_dosage(d, out_); });
+  }
+
+  /// A Reference's `reference` (subject, medicationReference).
+  static error_code reference(ondemand::value value, std::string_view& out) {
+    return members(value, [&](std::string_view k, ondemand::value v) -> error_code {
+      return k == "reference" ? string_of(v, out) : simdjson::SUCCESS;
+    });
+  }
+
+  error_code resource_type(ondemand::value value) {
+    const error_code err = value.get_string().get(out_.type_name);
+    if (err != simdjson::INCORRECT_TYPE) return err;
+    type_is_string_ = false;
+    return simdjson::SUCCESS;
+  }
+
+  error_code value_quantity(ondemand::value value) {
+    return members(value, [&](std::string_view k, ondemand::value v) -> error_code {
+      if (k == "value") {
+        const error_code err = v.get_double().get(out_.value);
+        if (err == simdjson::SUCCESS) out_.has_value = true;
+        return err == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : err;
+      }
+      if (k == "comparator") return string_of(v, out_.comparator);
+      if (k == "code") return string_of(v, quantity_code_);
+      if (k == "unit") return string_of(v, quantity_unit_);
+      return simdjson::SUCCESS;
+    });
+  }
+
+  error_code clinical_status(ondemand::value value) {
+    out_.has_clinical_status = true;
+    return status_codes(value, [&](std::string_view code) {
+      if (code == "active" || code == "recurrence" || code == "relapse")
+        out_.clinical_active = true;
+    });
+  }
+
+  error_code verification_status(ondemand::value value) {
+    return status_codes(value, [&](std::string_view code) {
+      if (code == "refuted" || code == "entered-in-error") out_.verification_excluded = true;
+    });
+  }
+
+  error_code deceased_boolean(ondemand::value value) {
+    bool flag = false;
+    const error_code err = value.get_bool().get(flag);
+    if (err == simdjson::SUCCESS) out_.deceased_flag = flag;
+    return err == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : err;
+  }
+
+  /// A string: died (on that date); null or another type: absent.
+  error_code deceased_date_time(ondemand::value value) {
+    const error_code err = value.get_string().get(out_.deceased_date);
+    if (err == simdjson::SUCCESS) out_.has_deceased_date = true;
+    return err == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : err;
+  }
+
+  error_code effective_period(ondemand::value value) {
+    return members(value, [&](std::string_view k, ondemand::value v) -> error_code {
+      return k == "start" ? string_of(v, period_start_) : simdjson::SUCCESS;
+    });
+  }
+
+  /// Why a resource of a type the audit reads lacks the id or subject it needs ("" if not).
+  std::string missing_reference() const {
+    switch (out_.type) {
+      case ResourceType::patient:
+      case ResourceType::medication:
+        if (out_.id.empty()) return std::string(out_.type_name) + " without id";
+        break;
+      case ResourceType::medication_request:
+      case ResourceType::medication_statement:
+      case ResourceType::observation:
+      case ResourceType::condition:
+        if (out_.subject_patient().empty())
+          return std::string(out_.type_name) + " without subject.reference \"Patient/ID\"" +
+                 (out_.subject.empty() ? std::string()
+                                       : " (it is \"" + std::string(out_.subject) + "\")");
+        break;
+      default:
+        break;
+    }
+    return {};
+  }
+
+  /// The date docs/audit.md "Dates" reads for the type: the first present of its fields.
+  void pick_date() {
+    const auto first = [](std::initializer_list<std::string_view> options) {
+      for (const auto option : options)
+        if (!option.empty()) return option;
+      return std::string_view{};
+    };
+    switch (out_.type) {
+      case ResourceType::observation:
+        out_.date = first({effective_date_time_, period_start_, effective_instant_, issued_});
+        break;
+      case ResourceType::medication_request:
+        out_.date = authored_on_;
+        break;
+      case ResourceType::medication_statement:
+        out_.date = first({effective_date_time_, period_start_, date_asserted_});
+        break;
+      default:
+        break;
+    }
+  }
+
+  ResourceView& out_;
+  std::string_view authored_on_, effective_date_time_, period_start_, effective_instant_, issued_,
+      date_asserted_;
+  std::string_view quantity_code_, quantity_unit_;
+  bool type_is_string_ = true;
+};
+
+/// Empties `out` for the next resource (its buffers are kept).
+void clear(ResourceView& out) {
+  out.type = ResourceType::other;
+  out.type_name = out.id = out.subject = out.status = out.text = out.medication_ref = out.date = {};
+  out.codings.clear();
+  out.timed = out.has_value = out.has_clinical_status = out.clinical_active =
+      out.verification_excluded = false;
+  out.value = 0;
+  out.comparator = out.unit = {};
+  out.deceased_date = {};
+  out.has_deceased_date = out.deceased_flag = false;
+}
+
 }  // namespace
 
 std::string_view ResourceView::subject_patient() const {
@@ -170,179 +377,21 @@ bool has_timing_words(std::string_view text) {
 
 std::string read_resource(ondemand::parser& parser, simdjson::padded_string_view json,
                           ResourceView& out) {
-  out.type = ResourceType::other;
-  out.type_name = out.id = out.subject = out.status = out.text = out.medication_ref = out.date = {};
-  out.codings.clear();
-  out.timed = out.has_value = out.has_clinical_status = out.clinical_active =
-      out.verification_excluded = false;
-  out.value = 0;
-  out.comparator = out.unit = {};
-  out.deceased_date = {};
-  out.has_deceased_date = out.deceased_flag = false;
-
+  clear(out);
   ondemand::document doc;
   if (const error_code err = parser.iterate(json).get(doc)) return malformed(err);
   ondemand::object object;
   if (const error_code err = doc.get_object().get(object))
     return err == simdjson::INCORRECT_TYPE ? "malformed JSON: not a JSON object" : malformed(err);
-
-  // Dates, kept apart until the type says which one counts.
-  std::string_view authored_on, effective_date_time, period_start, effective_instant, issued,
-      date_asserted;
-  std::string_view quantity_code, quantity_unit;
-  bool type_is_string = true;
-  const auto each = [&](std::string_view key, ondemand::value value) -> error_code {
-    switch (key.size()) {
-      case 2:
-        if (key == "id") return string_of(value, out.id);
-        break;
-      case 4:
-        if (key == "code") return read_concept(value, out);
-        break;
-      case 6:
-        if (key == "status") return string_of(value, out.status);
-        if (key == "issued") return string_of(value, issued);
-        if (key == "dosage")
-          return elements(value, [&](ondemand::value d) { return read_dosage(d, out); });
-        break;
-      case 7:
-        if (key == "subject")
-          return members(value, [&](std::string_view k, ondemand::value v) -> error_code {
-            return k == "reference" ? string_of(v, out.subject) : simdjson::SUCCESS;
-          });
-        break;
-      case 10:
-        if (key == "authoredOn") return string_of(value, authored_on);
-        break;
-      case 12:
-        if (key == "resourceType") {
-          const error_code err = value.get_string().get(out.type_name);
-          if (err == simdjson::INCORRECT_TYPE)
-            type_is_string = false;
-          else
-            return err;
-        }
-        if (key == "dateAsserted") return string_of(value, date_asserted);
-        break;
-      case 13:
-        if (key == "valueQuantity")
-          return members(value, [&](std::string_view k, ondemand::value v) -> error_code {
-            if (k == "value") {
-              const error_code err = v.get_double().get(out.value);
-              if (err == simdjson::SUCCESS) out.has_value = true;
-              return err == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : err;
-            }
-            if (k == "comparator") return string_of(v, out.comparator);
-            if (k == "code") return string_of(v, quantity_code);
-            if (k == "unit") return string_of(v, quantity_unit);
-            return simdjson::SUCCESS;
-          });
-        break;
-      case 14:
-        if (key == "clinicalStatus") {
-          out.has_clinical_status = true;
-          return status_codes(value, [&](std::string_view code) {
-            if (code == "active" || code == "recurrence" || code == "relapse")
-              out.clinical_active = true;
-          });
-        }
-        break;
-      case 15:
-        if (key == "deceasedBoolean") {
-          bool flag = false;
-          const error_code err = value.get_bool().get(flag);
-          if (err == simdjson::SUCCESS) out.deceased_flag = flag;
-          return err == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : err;
-        }
-        if (key == "effectivePeriod")
-          return members(value, [&](std::string_view k, ondemand::value v) -> error_code {
-            return k == "start" ? string_of(v, period_start) : simdjson::SUCCESS;
-          });
-        break;
-      case 16:
-        if (key == "effectiveInstant") return string_of(value, effective_instant);
-        if (key ==
-            "deceasedDateTime") {  // a string: died (on that date); null or another type: absent
-          const error_code err = value.get_string().get(out.deceased_date);
-          if (err == simdjson::SUCCESS) out.has_deceased_date = true;
-          return err == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : err;
-        }
-        break;
-      case 17:
-        if (key == "effectiveDateTime") return string_of(value, effective_date_time);
-        if (key == "dosageInstruction")
-          return elements(value, [&](ondemand::value d) { return read_dosage(d, out); });
-        break;
-      case 18:
-        if (key == "verificationStatus")
-          return status_codes(value, [&](std::string_view code) {
-            if (code == "refuted" || code == "entered-in-error") out.verification_excluded = true;
-          });
-        break;
-      case 19:
-        if (key == "medicationReference")
-          return members(value, [&](std::string_view k, ondemand::value v) -> error_code {
-            return k == "reference" ? string_of(v, out.medication_ref) : simdjson::SUCCESS;
-          });
-        break;
-      case 25:
-        if (key == "medicationCodeableConcept") return read_concept(value, out);
-        break;
-      default:
-        break;
-    }
-    return simdjson::SUCCESS;
-  };
+  Reading reading(out);
   for (auto member : object) {
     ondemand::field field;
     if (const error_code err = std::move(member).get(field)) return malformed(err);
-    if (const error_code err = each(key_of(field), field.value())) return malformed(err);
+    if (const error_code err = reading.member(key_of(field), field.value())) return malformed(err);
   }
   if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
     return "malformed JSON: more than one value on the line";
-
-  if (!type_is_string) return "resourceType is not a string";
-  if (out.type_name.empty()) return "no resourceType";
-  if (!is_type_name(out.type_name))
-    return "resourceType \"" + std::string(out.type_name) + "\" is not a FHIR type name";
-  out.type = type_of(out.type_name);
-  out.unit = !quantity_code.empty() ? quantity_code : quantity_unit;
-  const auto first = [](std::initializer_list<std::string_view> options) {
-    for (const auto option : options)
-      if (!option.empty()) return option;
-    return std::string_view{};
-  };
-  switch (out.type) {
-    case ResourceType::patient:
-    case ResourceType::medication:
-      if (out.id.empty()) return std::string(out.type_name) + " without id";
-      break;
-    case ResourceType::medication_request:
-    case ResourceType::medication_statement:
-    case ResourceType::observation:
-    case ResourceType::condition:
-      if (out.subject_patient().empty())
-        return std::string(out.type_name) + " without subject.reference \"Patient/ID\"" +
-               (out.subject.empty() ? std::string()
-                                    : " (it is \"" + std::string(out.subject) + "\")");
-      break;
-    default:
-      break;
-  }
-  switch (out.type) {
-    case ResourceType::observation:
-      out.date = first({effective_date_time, period_start, effective_instant, issued});
-      break;
-    case ResourceType::medication_request:
-      out.date = authored_on;
-      break;
-    case ResourceType::medication_statement:
-      out.date = first({effective_date_time, period_start, date_asserted});
-      break;
-    default:
-      break;
-  }
-  return {};
+  return reading.finish();
 }
 
 }  // namespace willis::audit

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -60,6 +61,16 @@ class AuditCodes {
     }
   };
   using CodeMap = std::unordered_map<std::string, core::audit::ListMask, Hash, std::equal_to<>>;
+  using CodeSet = std::set<std::pair<std::string, std::string>>;  ///< (system, code)
+
+  // The steps of the constructor: one list's codes into `codes` and the look-up maps.
+  void add_lab_list(const core::AuditList& list, bool read, CodeSet& codes);
+  void add_condition_list(const core::AuditList& list, core::audit::ListMask mask, CodeSet& codes);
+  void add_medicine_list(const core::AuditList& list, core::audit::ListMask mask, CodeSet& codes);
+  void add_codes(const std::vector<long>& rxnorm, const std::vector<std::string>& atc,
+                 core::audit::ListMask mask, CodeSet& codes);
+  void add_products(core::audit::ListMask mask, CodeSet& codes);
+  void add_rows(const std::string& list, const CodeSet& codes);
 
   const core::Kb& kb_;
   const core::NameIndex& names_;

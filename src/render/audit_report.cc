@@ -33,6 +33,182 @@ std::string source_label(const core::Kb& kb, const std::string& id) {
   return source.year ? fmt::format("{} ({})", source.title, *source.year) : source.title;
 }
 
+/// Counts are whole numbers written as JSON numbers; a fraction or a negative number is refused.
+bool read_count(simdjson::dom::element parent, const char* key, std::uint64_t& into,
+                std::string& error) {
+  simdjson::dom::element value;
+  if (parent[key].get(value)) {
+    error = std::string("no \"") + key + "\"";
+    return false;
+  }
+  double number = 0;
+  if (value.get_double().get(number) || number < 0 ||
+      number != static_cast<double>(static_cast<std::uint64_t>(number))) {
+    error = std::string("\"") + key + "\" is not a count";
+    return false;
+  }
+  into = static_cast<std::uint64_t>(number);
+  return true;
+}
+
+/// as_of, kb_version and the counts before "indicators".
+bool read_summary_counts(simdjson::dom::element doc, ParsedAuditSummary& out, std::string& error) {
+  auto& s = out.summary;
+  const auto count = [&](simdjson::dom::element parent, const char* key, std::uint64_t& into) {
+    return read_count(parent, key, into, error);
+  };
+  std::string_view text;
+  if (doc["as_of"].get_string().get(text)) {
+    error = "no \"as_of\"";
+    return false;
+  }
+  const auto as_of = core::parse_date(text);
+  if (!as_of) {
+    error = "\"as_of\" is not a date";
+    return false;
+  }
+  s.as_of = *as_of;
+  if (doc["kb_version"].get_string().get(text)) {
+    error = "no \"kb_version\"";
+    return false;
+  }
+  out.kb_version = std::string(text);
+  if (!count(doc, "patients", s.patients) || !count(doc, "resources", s.resources) ||
+      !count(doc, "errors", s.errors) || !count(doc, "skipped_resources", s.skipped_resources) ||
+      !count(doc, "orphan_resources", s.orphan_resources) ||
+      !count(doc, "unrecognised_medicines", s.unrecognised_medicines))
+    return false;
+  simdjson::dom::element excluded;
+  if (doc["excluded"].get(excluded)) {
+    error = "no \"excluded\"";
+    return false;
+  }
+  return count(excluded, "deceased_date", s.deceased_by_date) &&
+         count(excluded, "deceased_boolean", s.deceased_by_flag);
+}
+
+/// "indicators": one object per indicator, in order, with id, title, counts and sources.
+bool read_indicators(simdjson::dom::element doc, ParsedAuditSummary& out, std::string& error) {
+  auto& s = out.summary;
+  simdjson::dom::array indicators;
+  if (doc["indicators"].get_array().get(indicators) || indicators.size() != s.indicators.size()) {
+    error = fmt::format("\"indicators\" is not an array of {}", s.indicators.size());
+    return false;
+  }
+  std::size_t index = 0;
+  for (simdjson::dom::element item : indicators) {
+    std::string_view id, title;
+    if (item["id"].get_string().get(id) || item["title"].get_string().get(title)) {
+      error = "an indicator without id or title";
+      return false;
+    }
+    out.ids.emplace_back(id);
+    out.titles.emplace_back(title);
+    auto& counts = s.indicators[index++];
+    if (!read_count(item, "denominator", counts.denominator, error) ||
+        !read_count(item, "numerator", counts.numerator, error))
+      return false;
+    simdjson::dom::array sources;
+    if (item["sources"].get_array().get(sources)) {
+      error = "an indicator without sources";
+      return false;
+    }
+    out.sources.emplace_back();
+    for (simdjson::dom::element source : sources) {
+      std::string_view name;
+      if (source.get_string().get(name)) {
+        error = "a source that is not a string";
+        return false;
+      }
+      out.sources.back().emplace_back(name);
+    }
+  }
+  return true;
+}
+
+/// The chart: one horizontal bar per indicator, its length the flagged share of the denominator.
+std::string summary_chart_svg(const core::audit::Summary& summary) {
+  constexpr int kLabelWidth = 230, kBarWidth = 380, kRow = 30, kTop = 30, kRight = 150;
+  const int height = kTop + kIndicatorCount * kRow + 30;
+  const int width = kLabelWidth + kBarWidth + kRight;
+  std::string svg = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" "
+      "height=\"{1}\" role=\"img\" "
+      "aria-labelledby=\"chart-title chart-desc\">\n",
+      width, height);
+  svg += fmt::format("<title id=\"chart-title\">{}</title>\n",
+                     html::escape("Patients flagged, as a share of each indicator's denominator"));
+  svg +=
+      fmt::format("<desc id=\"chart-desc\">{}</desc>\n",
+                  html::escape("One bar per indicator; the table above gives the same numbers."));
+  for (int tick = 0; tick <= 100; tick += 25) {
+    const int x = kLabelWidth + kBarWidth * tick / 100;
+    svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" class=\"grid\"/>\n", x,
+                       kTop - 6, kTop + kIndicatorCount * kRow);
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}%</text>\n",
+                       x, kTop - 10, tick);
+  }
+  for (int index = 0; index < kIndicatorCount; ++index) {
+    const auto& counts = summary.indicators[static_cast<std::size_t>(index)];
+    const double share = counts.denominator ? static_cast<double>(counts.numerator) /
+                                                  static_cast<double>(counts.denominator)
+                                            : 0;
+    const int y = kTop + index * kRow;
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"label\" text-anchor=\"end\">{}</text>\n",
+                       kLabelWidth - 8, y + kRow / 2 + 4,
+                       html::escape(core::audit::indicator_id(index)));
+    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"track\"/>\n",
+                       kLabelWidth, y + 5, kBarWidth, kRow - 10);
+    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" class=\"bar\"/>\n",
+                       kLabelWidth, y + 5, share * kBarWidth, kRow - 10);
+    svg +=
+        fmt::format("<text x=\"{}\" y=\"{}\" class=\"value\">{}</text>\n",
+                    kLabelWidth + kBarWidth + 8, y + kRow / 2 + 4,
+                    html::escape(fmt::format("{} / {} ({})", counts.numerator, counts.denominator,
+                                             percent_text(counts.numerator, counts.denominator))));
+  }
+  svg += "</svg>\n";
+
+  return svg;
+}
+
+/// The table's rows: one per indicator, with its definitions, counts and sources.
+std::string indicator_rows(const core::audit::Summary& summary, const core::Kb& kb) {
+  std::string rows;
+  for (int index = 0; index < kIndicatorCount; ++index) {
+    const core::Indicator* indicator = indicator_at(kb, index);
+    const auto& counts = summary.indicators[static_cast<std::size_t>(index)];
+    std::string sources;
+    if (indicator)
+      for (const auto& id : indicator->prov.sources)
+        sources += html::format("<li>{}</li>", source_label(kb, id));
+    rows += html::format(
+        "<tr><th scope=\"row\"><code>{}</code><br>{}</th><td>{}</td><td>{}</td><td "
+        "class=\"num\">{}</td>"
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td><ul>{}</ul></td></tr>\n",
+        std::string(core::audit::indicator_id(index)), indicator ? indicator->title : std::string(),
+        indicator ? indicator->denominator : std::string(),
+        indicator ? indicator->numerator : std::string(), counts.numerator, counts.denominator,
+        percent_text(counts.numerator, counts.denominator), html::Raw{sources});
+  }
+
+  return rows;
+}
+
+constexpr const char* kPageStyle =
+    "body{font:15px/1.45 system-ui,sans-serif;color:#111;margin:2rem "
+    "auto;max-width:70rem;padding:0 1rem}\n"
+    "table{border-collapse:collapse;width:100%;margin:1rem 0}\n"
+    "th,td{border:1px solid #999;padding:.35rem .5rem;vertical-align:top;text-align:left}\n"
+    "caption{text-align:left;font-weight:600;margin-bottom:.3rem}\n"
+    "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+    "ul{margin:0;padding-left:1rem}\n"
+    "svg{max-width:100%;height:auto}\n.grid{stroke:#bbb}\n.track{fill:#eee}\n.bar{fill:#"
+    "1d4f91}\n"
+    ".label,.value,.tick{font:13px system-ui,sans-serif;fill:#111}\n.note{color:#333}\n"
+    "@media print{body{margin:0;max-width:none;font-size:11px}tr,figure{break-inside:avoid}"
+    ".bar{fill:#000}.track{fill:#ddd}}\n";
+
 }  // namespace
 
 std::string audit_summary_json(const core::audit::Summary& summary, const core::Kb& kb) {
@@ -86,85 +262,8 @@ std::optional<ParsedAuditSummary> parse_audit_summary_json(std::string_view json
     return std::nullopt;
   }
   ParsedAuditSummary out;
-  auto& s = out.summary;
-  // Counts are whole numbers written as JSON numbers; a fraction or a negative number is refused.
-  const auto count = [&](simdjson::dom::element parent, const char* key, std::uint64_t& into) {
-    simdjson::dom::element value;
-    if (parent[key].get(value)) {
-      error = std::string("no \"") + key + "\"";
-      return false;
-    }
-    double number = 0;
-    if (value.get_double().get(number) || number < 0 ||
-        number != static_cast<double>(static_cast<std::uint64_t>(number))) {
-      error = std::string("\"") + key + "\" is not a count";
-      return false;
-    }
-    into = static_cast<std::uint64_t>(number);
-    return true;
-  };
-  std::string_view text;
-  if (doc["as_of"].get_string().get(text)) {
-    error = "no \"as_of\"";
+  if (!read_summary_counts(doc, out, error) || !read_indicators(doc, out, error))
     return std::nullopt;
-  }
-  const auto as_of = core::parse_date(text);
-  if (!as_of) {
-    error = "\"as_of\" is not a date";
-    return std::nullopt;
-  }
-  s.as_of = *as_of;
-  if (doc["kb_version"].get_string().get(text)) {
-    error = "no \"kb_version\"";
-    return std::nullopt;
-  }
-  out.kb_version = std::string(text);
-  if (!count(doc, "patients", s.patients) || !count(doc, "resources", s.resources) ||
-      !count(doc, "errors", s.errors) || !count(doc, "skipped_resources", s.skipped_resources) ||
-      !count(doc, "orphan_resources", s.orphan_resources) ||
-      !count(doc, "unrecognised_medicines", s.unrecognised_medicines))
-    return std::nullopt;
-  simdjson::dom::element excluded;
-  if (doc["excluded"].get(excluded)) {
-    error = "no \"excluded\"";
-    return std::nullopt;
-  }
-  if (!count(excluded, "deceased_date", s.deceased_by_date) ||
-      !count(excluded, "deceased_boolean", s.deceased_by_flag))
-    return std::nullopt;
-  simdjson::dom::array indicators;
-  if (doc["indicators"].get_array().get(indicators) || indicators.size() != s.indicators.size()) {
-    error = fmt::format("\"indicators\" is not an array of {}", s.indicators.size());
-    return std::nullopt;
-  }
-  std::size_t index = 0;
-  for (simdjson::dom::element item : indicators) {
-    std::string_view id, title;
-    if (item["id"].get_string().get(id) || item["title"].get_string().get(title)) {
-      error = "an indicator without id or title";
-      return std::nullopt;
-    }
-    out.ids.emplace_back(id);
-    out.titles.emplace_back(title);
-    auto& counts = s.indicators[index++];
-    if (!count(item, "denominator", counts.denominator) ||
-        !count(item, "numerator", counts.numerator))
-      return std::nullopt;
-    simdjson::dom::array sources;
-    if (item["sources"].get_array().get(sources)) {
-      error = "an indicator without sources";
-      return std::nullopt;
-    }
-    out.sources.emplace_back();
-    for (simdjson::dom::element source : sources) {
-      std::string_view name;
-      if (source.get_string().get(name)) {
-        error = "a source that is not a string";
-        return std::nullopt;
-      }
-      out.sources.back().emplace_back(name);
-    }
-  }
   return out;
 }
 
@@ -193,66 +292,8 @@ std::string audit_summary_text(const core::audit::Summary& summary, const core::
 }
 
 std::string audit_summary_html(const core::audit::Summary& summary, const core::Kb& kb) {
-  // The chart: one horizontal bar per indicator, its length the flagged share of the denominator.
-  constexpr int kLabelWidth = 230, kBarWidth = 380, kRow = 30, kTop = 30, kRight = 150;
-  const int height = kTop + kIndicatorCount * kRow + 30;
-  const int width = kLabelWidth + kBarWidth + kRight;
-  std::string svg = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" "
-      "height=\"{1}\" role=\"img\" "
-      "aria-labelledby=\"chart-title chart-desc\">\n",
-      width, height);
-  svg += fmt::format("<title id=\"chart-title\">{}</title>\n",
-                     html::escape("Patients flagged, as a share of each indicator's denominator"));
-  svg +=
-      fmt::format("<desc id=\"chart-desc\">{}</desc>\n",
-                  html::escape("One bar per indicator; the table above gives the same numbers."));
-  for (int tick = 0; tick <= 100; tick += 25) {
-    const int x = kLabelWidth + kBarWidth * tick / 100;
-    svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" class=\"grid\"/>\n", x,
-                       kTop - 6, kTop + kIndicatorCount * kRow);
-    svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}%</text>\n",
-                       x, kTop - 10, tick);
-  }
-  for (int index = 0; index < kIndicatorCount; ++index) {
-    const auto& counts = summary.indicators[static_cast<std::size_t>(index)];
-    const double share = counts.denominator ? static_cast<double>(counts.numerator) /
-                                                  static_cast<double>(counts.denominator)
-                                            : 0;
-    const int y = kTop + index * kRow;
-    svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"label\" text-anchor=\"end\">{}</text>\n",
-                       kLabelWidth - 8, y + kRow / 2 + 4,
-                       html::escape(core::audit::indicator_id(index)));
-    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"track\"/>\n",
-                       kLabelWidth, y + 5, kBarWidth, kRow - 10);
-    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" class=\"bar\"/>\n",
-                       kLabelWidth, y + 5, share * kBarWidth, kRow - 10);
-    svg +=
-        fmt::format("<text x=\"{}\" y=\"{}\" class=\"value\">{}</text>\n",
-                    kLabelWidth + kBarWidth + 8, y + kRow / 2 + 4,
-                    html::escape(fmt::format("{} / {} ({})", counts.numerator, counts.denominator,
-                                             percent_text(counts.numerator, counts.denominator))));
-  }
-  svg += "</svg>\n";
-
-  std::string rows;
-  for (int index = 0; index < kIndicatorCount; ++index) {
-    const core::Indicator* indicator = indicator_at(kb, index);
-    const auto& counts = summary.indicators[static_cast<std::size_t>(index)];
-    std::string sources;
-    if (indicator)
-      for (const auto& id : indicator->prov.sources)
-        sources += html::format("<li>{}</li>", source_label(kb, id));
-    rows += html::format(
-        "<tr><th scope=\"row\"><code>{}</code><br>{}</th><td>{}</td><td>{}</td><td "
-        "class=\"num\">{}</td>"
-        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td><ul>{}</ul></td></tr>\n",
-        std::string(core::audit::indicator_id(index)), indicator ? indicator->title : std::string(),
-        indicator ? indicator->denominator : std::string(),
-        indicator ? indicator->numerator : std::string(), counts.numerator, counts.denominator,
-        percent_text(counts.numerator, counts.denominator), html::Raw{sources});
-  }
-
+  const std::string svg = summary_chart_svg(summary);
+  const std::string rows = indicator_rows(summary, kb);
   std::string page = html::format(
       "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -272,22 +313,8 @@ std::string audit_summary_html(const core::audit::Summary& summary, const core::
       "<figure>\n{}<figcaption>Share of each indicator's patients who are "
       "flagged.</figcaption>\n</figure>\n"
       "<p class=\"note\">{}</p>\n</main>\n</body>\n</html>\n",
-      summary.as_of.str(),
-      html::Raw{
-          "body{font:15px/1.45 system-ui,sans-serif;color:#111;margin:2rem "
-          "auto;max-width:70rem;padding:0 1rem}\n"
-          "table{border-collapse:collapse;width:100%;margin:1rem 0}\n"
-          "th,td{border:1px solid #999;padding:.35rem .5rem;vertical-align:top;text-align:left}\n"
-          "caption{text-align:left;font-weight:600;margin-bottom:.3rem}\n"
-          "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
-          "ul{margin:0;padding-left:1rem}\n"
-          "svg{max-width:100%;height:auto}\n.grid{stroke:#bbb}\n.track{fill:#eee}\n.bar{fill:#"
-          "1d4f91}\n"
-          ".label,.value,.tick{font:13px system-ui,sans-serif;fill:#111}\n.note{color:#333}\n"
-          "@media print{body{margin:0;max-width:none;font-size:11px}tr,figure{break-inside:avoid}"
-          ".bar{fill:#000}.track{fill:#ddd}}\n"},
-      summary.as_of.str(), kb.version, summary.patients, summary.resources,
-      summary.skipped_resources, summary.orphan_resources, summary.errors,
+      summary.as_of.str(), html::Raw{kPageStyle}, summary.as_of.str(), kb.version, summary.patients,
+      summary.resources, summary.skipped_resources, summary.orphan_resources, summary.errors,
       summary.unrecognised_medicines, summary.deceased_by_date + summary.deceased_by_flag,
       summary.deceased_by_date, summary.deceased_by_flag, html::Raw{rows}, html::Raw{svg},
       kb.rules.disclaimer);
