@@ -33,7 +33,15 @@ const std::vector<std::string> kRequiredTexts = {
     "sleep_cbt_i_assess_first", "sleep_apnoea_assess", "sleep_drowsy_driving_uk",
     "sleep_drowsy_driving", "sleep_caffeine", "sleep_alcohol", "sleep_medicine_may_disturb",
     "sleep_melatonin_uk", "sleep_melatonin_us", "sleep_melatonin_eu", "sleep_shift_work",
-    "child_sleep"};
+    "child_sleep",
+    // sentences and parts of sentences once written in src/core/assess.cc (issue 16)
+    "serum_mg_severe_digoxin", "serum_mg_out_of_date", "kidney_reason_egfr",
+    "kidney_reason_condition", "kidney_why_disease", "kidney_why_age",
+    "guideline_options_pregnancy", "dose_diet_reached", "dose_diet_below", "note_one_unit_assumed",
+    "note_once_a_day_assumed", "note_strength_in_name", "note_upper_limit_unverified",
+    "note_us_reference_intake", "collision_nearest_clear", "collision_no_clear",
+    "note_plan_prescribed", "note_plan_limit_reached", "note_plan_replaces",
+    "schedule_unresolved_ask", "note_unverified_findings"};
 
 const std::vector<RequiredIndicator> kRequiredIndicators = {
     {"mg-egfr-below-30", {"egfr_below"}},

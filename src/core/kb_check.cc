@@ -165,16 +165,29 @@ void check_audit(const Kb& kb, Checker& check, const std::set<std::string>& clas
   }
 }
 
-}  // namespace
+/// One salt: its form, and its molar mass and magnesium per cent against its formula.
+void check_salt(const Kb& kb, Checker& check, const Salt& salt) {
+  const std::string path = "salts." + salt.id;
+  check.cites(salt.prov, path);
+  if (!kb.form(salt.form))
+    check.fail(salt.prov.loc, path + ".form", "unknown form \"" + salt.form + "\"");
+  const auto mass = formula_mass(salt.formula);
+  if (!mass.ok()) {
+    check.fail(salt.prov.loc, path + ".formula", mass.error().message);
+    return;
+  }
+  const double molar = mass.value().molar_mass_g_mol, percent = mass.value().elemental_percent();
+  if (std::fabs(molar - salt.molar_mass_g_mol) > 0.1)
+    check.fail(salt.prov.loc, path + ".molar_mass_g_mol",
+               "states " + fixed1(salt.molar_mass_g_mol) + " g/mol but " + salt.formula +
+                   " weighs " + fixed1(molar));
+  if (std::fabs(percent - salt.elemental_percent) > 0.1)
+    check.fail(salt.prov.loc, path + ".elemental_percent",
+               "states " + fixed1(salt.elemental_percent) + " % but " + salt.formula + " is " +
+                   fixed1(percent) + " % magnesium");
+}
 
-std::vector<Error> check_kb(const Kb& kb) {
-  Checker check(kb);
-  const std::set<std::string> class_ids = [&] {
-    std::set<std::string> ids;
-    for (const auto& cls : kb.classes) ids.insert(cls.id);
-    return ids;
-  }();
-
+void check_ids(const Kb& kb, Checker& check) {
   check.unique_ids(kb.forms, "forms", &prov_loc<Form>);
   check.unique_ids(kb.salts, "salts", &prov_loc<Salt>);
   check.unique_ids(kb.classes, "classes", &prov_loc<MedicineClass>);
@@ -184,28 +197,10 @@ std::vector<Error> check_kb(const Kb& kb) {
   check.unique_ids(kb.red_flags, "red_flags", &prov_loc<RedFlag>);
   check.unique_ids(kb.treatments, "treatments", &prov_loc<Treatment>);
   check.unique_ids(kb.evidence, "evidence", &prov_loc<Evidence>);
+}
 
-  for (const auto& form : kb.forms) check.cites(form.prov, "forms." + form.id);
-  for (const auto& salt : kb.salts) {
-    const std::string path = "salts." + salt.id;
-    check.cites(salt.prov, path);
-    if (!kb.form(salt.form))
-      check.fail(salt.prov.loc, path + ".form", "unknown form \"" + salt.form + "\"");
-    const auto mass = formula_mass(salt.formula);
-    if (!mass.ok()) {
-      check.fail(salt.prov.loc, path + ".formula", mass.error().message);
-      continue;
-    }
-    const double molar = mass.value().molar_mass_g_mol, percent = mass.value().elemental_percent();
-    if (std::fabs(molar - salt.molar_mass_g_mol) > 0.1)
-      check.fail(salt.prov.loc, path + ".molar_mass_g_mol",
-                 "states " + fixed1(salt.molar_mass_g_mol) + " g/mol but " + salt.formula +
-                     " weighs " + fixed1(molar));
-    if (std::fabs(percent - salt.elemental_percent) > 0.1)
-      check.fail(salt.prov.loc, path + ".elemental_percent",
-                 "states " + fixed1(salt.elemental_percent) + " % but " + salt.formula + " is " +
-                     fixed1(percent) + " % magnesium");
-  }
+/// Intakes and upper limits: cited, and a limit for every age in every jurisdiction.
+void check_limits(const Kb& kb, Checker& check) {
   for (const auto& intake : kb.reference_intakes) check.cites(intake.prov, "reference_intakes");
   for (const auto& limit : kb.upper_limits) check.cites(limit.prov, "upper_limits");
   for (const auto jurisdiction : {Jurisdiction::uk, Jurisdiction::us, Jurisdiction::eu})
@@ -216,6 +211,9 @@ std::vector<Error> check_kb(const Kb& kb) {
                        to_string(jurisdiction));
         break;
       }
+}
+
+void check_medicines(const Kb& kb, Checker& check, const std::set<std::string>& class_ids) {
   for (const auto& cls : kb.classes) check.cites(cls.prov, "classes." + cls.id);
   for (const auto& med : kb.medicines) {
     const std::string path = "medicines." + med.id;
@@ -227,6 +225,9 @@ std::vector<Error> check_kb(const Kb& kb) {
       check.fail(med.prov.loc, path + ".magnesium.salt",
                  "unknown salt \"" + med.magnesium->salt + "\"");
   }
+}
+
+void check_interactions(const Kb& kb, Checker& check, const std::set<std::string>& class_ids) {
   for (const auto& entry : kb.interactions) {
     const std::string path = "interactions." + entry.id;
     check.cites(entry.prov, path);
@@ -245,6 +246,9 @@ std::vector<Error> check_kb(const Kb& kb) {
       check.fail(entry.prov.loc, path + ".action",
                  "an interaction is 'separate' or 'avoid'; use kind caution for monitoring");
   }
+}
+
+void check_conditions(const Kb& kb, Checker& check) {
   static const std::set<std::string> kRoles = {"rls",           "rls-mimic",
                                                "rls-secondary", "rls-exacerbating",
                                                "kidney",        "kidney-moderate",
@@ -259,6 +263,9 @@ std::vector<Error> check_kb(const Kb& kb) {
       check.cites(condition.finding->prov, "conditions." + condition.id + ".finding");
   }
   for (const auto& flag : kb.red_flags) check.cites(flag.prov, "red_flags." + flag.id);
+}
+
+void check_treatments(const Kb& kb, Checker& check) {
   for (const auto& treatment : kb.treatments) {
     const std::string path = "treatments." + treatment.id;
     check.cites(treatment.prov, path);
@@ -279,6 +286,10 @@ std::vector<Error> check_kb(const Kb& kb) {
     for (const auto& study : evidence.studies)
       check.source_exists(study.source, evidence.prov.loc, "evidence." + evidence.id + ".studies");
   }
+}
+
+/// rules.yaml: every threshold and text the engine reads, cited.
+void check_rule_names(const Kb& kb, Checker& check) {
   const SourceLoc rules_loc{"rules.yaml", 0};
   for (const auto& name : kRequiredThresholds) {
     const auto found = kb.rules.thresholds.find(name);
@@ -297,6 +308,11 @@ std::vector<Error> check_kb(const Kb& kb) {
   for (const auto& [name, text] : kb.rules.texts)
     if (text.title.size() > 140)
       check.fail(text.prov.loc, "texts." + name + ".title", "is longer than 140 characters");
+}
+
+/// rules.yaml: iron rules, bands, and the classes, medicines and forms the rules name.
+void check_rule_lists(const Kb& kb, Checker& check, const std::set<std::string>& class_ids) {
+  const SourceLoc rules_loc{"rules.yaml", 0};
   for (const auto& rule : kb.rules.iron) check.cites(rule.prov, "iron");
   for (const auto jurisdiction : {Jurisdiction::uk, Jurisdiction::us, Jurisdiction::eu}) {
     bool found = false;
@@ -322,7 +338,27 @@ std::vector<Error> check_kb(const Kb& kb) {
   if (!kb.form(kb.rules.sensitive_stomach_form))
     check.fail(rules_loc, "plan.sensitive_stomach_form",
                "unknown form \"" + kb.rules.sensitive_stomach_form + "\"");
+}
 
+}  // namespace
+
+std::vector<Error> check_kb(const Kb& kb) {
+  Checker check(kb);
+  const std::set<std::string> class_ids = [&] {
+    std::set<std::string> ids;
+    for (const auto& cls : kb.classes) ids.insert(cls.id);
+    return ids;
+  }();
+  check_ids(kb, check);
+  for (const auto& form : kb.forms) check.cites(form.prov, "forms." + form.id);
+  for (const auto& salt : kb.salts) check_salt(kb, check, salt);
+  check_limits(kb, check);
+  check_medicines(kb, check, class_ids);
+  check_interactions(kb, check, class_ids);
+  check_conditions(kb, check);
+  check_treatments(kb, check);
+  check_rule_names(kb, check);
+  check_rule_lists(kb, check, class_ids);
   check_audit(kb, check, class_ids);
 
   // A name that means two different things would make resolution depend on file order.

@@ -138,98 +138,115 @@ NameTables NameIndex::build_tables(const Kb& kb, std::vector<std::string>* clash
 }
 
 void NameIndex::build() {
-  const Kb& kb = kb_;
-  auto& medicine_index_ = owned_.medicines;
-  auto& supplement_index_ = owned_.supplements;
-  auto& condition_index_ = owned_.conditions;
-  auto& flag_index_ = owned_.flags;
+  build_medicines();
+  build_supplements();
+  build_conditions_and_flags();
+}
+
+void NameIndex::build_medicines() {
   // Medicines are matched with strengths and dose forms stripped, so index stripped names too.
-  auto add_both = [&](std::map<std::string, std::string>& index, const std::string& name,
-                      const std::string& id, const char* what) {
+  auto add_both = [&](const std::string& name, const std::string& id) {
     const std::string normalized = normalize_name(name);
-    add(index, normalized, id, what);
+    add(owned_.medicines, normalized, id, "medicine");
     const std::string stripped = strip_words(normalized, false);
-    if (stripped != normalized) add(index, stripped, id, what);
+    if (stripped != normalized) add(owned_.medicines, stripped, id, "medicine");
   };
-  for (const auto& med : kb.medicines) {
-    add_both(medicine_index_, id_words(med.id), med.id, "medicine");
-    add_both(medicine_index_, med.name, med.id, "medicine");
-    for (const auto& name : med.synonyms) add_both(medicine_index_, name, med.id, "medicine");
-    for (const auto& name : med.brands) add_both(medicine_index_, name, med.id, "medicine");
+  for (const auto& med : kb_.medicines) {
+    add_both(id_words(med.id), med.id);
+    add_both(med.name, med.id);
+    for (const auto& name : med.synonyms) add_both(name, med.id);
+    for (const auto& name : med.brands) add_both(name, med.id);
   }
-  // Supplements: a salt beats its own form (more specific); forms and salts beat products for
-  // generic names ("magnesium oxide" is the form; a product is named by its brand or full name).
-  auto rank = [](const std::string& value) {
-    return value.rfind("salt:", 0) == 0 ? 2 : value.rfind("form:", 0) == 0 ? 1 : 0;
-  };
-  auto form_of = [&](const std::string& value) -> std::string {
-    if (value.rfind("form:", 0) == 0) return value.substr(5);
-    if (value.rfind("salt:", 0) == 0)
-      if (const Salt* salt = kb.salt(value.substr(5))) return salt->form;
-    return "";
-  };
-  auto add_supplement = [&](const std::string& name, const std::string& value) {
-    std::vector<std::string> keys;
-    const std::string normalized = normalize_name(name);
-    keys.push_back(normalized);
-    if (normalized.rfind("magnesium ", 0) != 0) keys.push_back("magnesium " + normalized);
-    for (const auto& key : std::vector<std::string>(keys)) {
-      const std::string stripped = strip_words(key, false);
-      if (stripped != key) keys.push_back(stripped);
+}
+
+namespace {
+
+/// How specific a supplement index value is: salt 2, form 1, product 0.
+int supplement_rank(const std::string& value) {
+  return value.rfind("salt:", 0) == 0 ? 2 : value.rfind("form:", 0) == 0 ? 1 : 0;
+}
+
+/// The form a supplement index value names ("" for products).
+std::string supplement_form(const Kb& kb, const std::string& value) {
+  if (value.rfind("form:", 0) == 0) return value.substr(5);
+  if (value.rfind("salt:", 0) == 0)
+    if (const Salt* salt = kb.salt(value.substr(5))) return salt->form;
+  return "";
+}
+
+}  // namespace
+
+void NameIndex::add_supplement(const std::string& name, const std::string& value) {
+  std::vector<std::string> keys;
+  const std::string normalized = normalize_name(name);
+  keys.push_back(normalized);
+  if (normalized.rfind("magnesium ", 0) != 0) keys.push_back("magnesium " + normalized);
+  for (const auto& key : std::vector<std::string>(keys)) {
+    const std::string stripped = strip_words(key, false);
+    if (stripped != key) keys.push_back(stripped);
+  }
+  const auto rank = supplement_rank;
+  const auto form_of = [&](const std::string& v) { return supplement_form(kb_, v); };
+  for (const auto& key : keys) {
+    // "magnesium" alone names no form or product (see NameIndex::supplement).
+    if (key.empty() || key == "magnesium") continue;
+    const auto [it, inserted] = owned_.supplements.emplace(key, value);
+    if (inserted || it->second == value) continue;
+    const bool same_form = !form_of(it->second).empty() && form_of(it->second) == form_of(value);
+    if (rank(value) == 0 && rank(it->second) > 0) continue;  // product loses to form/salt
+    if (rank(it->second) == 0 && rank(value) > 0) {
+      it->second = value;
+      continue;
     }
-    for (const auto& key : keys) {
-      // "magnesium" alone names no form or product (see NameIndex::supplement).
-      if (key.empty() || key == "magnesium") continue;
-      const auto [it, inserted] = supplement_index_.emplace(key, value);
-      if (inserted || it->second == value) continue;
-      const bool same_form = !form_of(it->second).empty() && form_of(it->second) == form_of(value);
-      if (rank(value) == 0 && rank(it->second) > 0) continue;  // product loses to form/salt
-      if (rank(it->second) == 0 && rank(value) > 0) {
-        it->second = value;
-        continue;
-      }
-      if (same_form && rank(value) != rank(it->second)) {
-        if (rank(value) > rank(it->second)) it->second = value;
-        continue;
-      }
-      // Two hydrates of one form share a generic name: the name means the form.
-      if (same_form) {
-        it->second = "form:" + form_of(value);
-        continue;
-      }
-      clashes_.push_back("supplement name \"" + key + "\" means both \"" + it->second +
-                         "\" and \"" + value + "\"");
+    if (same_form && rank(value) != rank(it->second)) {
+      if (rank(value) > rank(it->second)) it->second = value;
+      continue;
     }
-  };
-  for (const auto& form : kb.forms) {
+    // Two hydrates of one form share a generic name: the name means the form.
+    if (same_form) {
+      it->second = "form:" + form_of(value);
+      continue;
+    }
+    clashes_.push_back("supplement name \"" + key + "\" means both \"" + it->second + "\" and \"" +
+                       value + "\"");
+  }
+}
+
+void NameIndex::build_supplements() {
+  // A salt beats its own form (more specific); forms and salts beat products for generic names
+  // ("magnesium oxide" is the form; a product is named by its brand or full name).
+  for (const auto& form : kb_.forms) {
     add_supplement(form.id, "form:" + form.id);
     add_supplement(form.name, "form:" + form.id);
     for (const auto& name : form.synonyms) add_supplement(name, "form:" + form.id);
   }
-  for (const auto& salt : kb.salts) {
+  for (const auto& salt : kb_.salts) {
     add_supplement(id_words(salt.id), "salt:" + salt.id);
     add_supplement(salt.name, "salt:" + salt.id);
     for (const auto& name : salt.synonyms) add_supplement(name, "salt:" + salt.id);
   }
-  for (const auto& med : kb.medicines) {
+  for (const auto& med : kb_.medicines) {
     if (!med.magnesium) continue;
     for (const auto& name : med.brands) add_supplement(name, "product:" + med.id);
     add_supplement(med.name, "product:" + med.id);
     for (const auto& name : med.synonyms) add_supplement(name, "product:" + med.id);
   }
+}
+
+void NameIndex::build_conditions_and_flags() {
   // Conditions and red flags are matched as written (normalized): "ckd stage 3" is not "ckd stage
   // 5".
-  for (const auto& condition : kb.conditions) {
-    add(condition_index_, normalize_name(id_words(condition.id)), condition.id, "condition");
-    add(condition_index_, normalize_name(condition.name), condition.id, "condition");
+  for (const auto& condition : kb_.conditions) {
+    add(owned_.conditions, normalize_name(id_words(condition.id)), condition.id, "condition");
+    add(owned_.conditions, normalize_name(condition.name), condition.id, "condition");
     for (const auto& name : condition.synonyms)
-      add(condition_index_, normalize_name(name), condition.id, "condition");
+      add(owned_.conditions, normalize_name(name), condition.id, "condition");
   }
-  for (const auto& flag : kb.red_flags) {
-    add(flag_index_, normalize_name(id_words(flag.id)), flag.id, "red flag");
-    add(flag_index_, normalize_name(flag.name), flag.id, "red flag");
+  for (const auto& flag : kb_.red_flags) {
+    add(owned_.flags, normalize_name(id_words(flag.id)), flag.id, "red flag");
+    add(owned_.flags, normalize_name(flag.name), flag.id, "red flag");
     for (const auto& name : flag.synonyms)
-      add(flag_index_, normalize_name(name), flag.id, "red flag");
+      add(owned_.flags, normalize_name(name), flag.id, "red flag");
   }
 }
 

@@ -75,6 +75,10 @@ class NameIndex {
   void add(std::map<std::string, std::string>& index, const std::string& key, const std::string& id,
            const char* what);
   void build();
+  void build_medicines();
+  void build_supplements();
+  void build_conditions_and_flags();
+  void add_supplement(const std::string& name, const std::string& value);
 
   const Kb& kb_;
   std::unordered_set<std::string> ignore_, salt_words_, topical_;
