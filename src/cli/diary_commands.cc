@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <memory>
 
 #include "app/clock.h"
@@ -335,12 +336,15 @@ int run_import(const GlobalOptions& global, const std::string& file,
 
 // ---- trial ----
 
+/// An option value no one types: "not given" (any typed value, even negative, is validated).
+constexpr int kWeeksNotGiven = std::numeric_limits<int>::min();
+
 struct StartOptions {
   std::string baseline_start;
   std::string treatment_start;
   std::string design = "ab";
-  int treatment_weeks = 0;  // 0 = the design's default
-  int withdrawal_weeks = core::kDefaultWithdrawalWeeks;
+  int treatment_weeks = 0;                // 0 = the design's default
+  int withdrawal_weeks = kWeeksNotGiven;  // the KB's default unless given
   bool replace = false;
   std::string primary;  // empty: RLS severity when the stored profile meets the RLS criteria, else
                         // sleep onset
@@ -362,9 +366,22 @@ core::TrialOutcome default_primary(const store::Diary& diary) {
   return rls ? core::TrialOutcome::rls_severity : core::TrialOutcome::sleep_onset;
 }
 
+/// The KB's personal-trial numbers, or nullopt after reporting why not.
+std::optional<core::TrialOptions> load_trial_options(const GlobalOptions& global) {
+  const auto kb = app::load_kb(global.kb_dir);
+  if (!kb.errors.empty()) {
+    report_error("the knowledge base has errors: run willis kb check", 2);
+    return std::nullopt;
+  }
+  return core::trial_options_from(kb.kb);
+}
+
 int run_start(const GlobalOptions& global, const StartOptions& options) {
   const auto today = global.clock->today();
   if (!today.ok()) return fail(today.error());
+  const auto trial = load_trial_options(global);
+  if (!trial) return 2;
+  const core::TrialRules& rules = trial->rules;
   core::TrialPlan plan;
   const auto design = core::parse_trial_design(options.design);
   if (!design) {
@@ -394,11 +411,12 @@ int run_start(const GlobalOptions& global, const StartOptions& options) {
   if (!treatment.ok()) return fail(treatment.error());
   plan.baseline_start = baseline.value();
   plan.treatment_start = treatment.value();
-  plan.treatment_weeks = options.treatment_weeks > 0            ? options.treatment_weeks
-                         : plan.design == core::TrialDesign::ab ? core::kDefaultTreatmentWeeks
-                                                                : core::kDefaultAbabTreatmentWeeks;
-  plan.withdrawal_weeks = options.withdrawal_weeks;
-  if (auto error = core::validate_plan(plan)) {
+  plan.treatment_weeks =
+      options.treatment_weeks > 0 ? options.treatment_weeks : rules.default_weeks(plan.design);
+  plan.withdrawal_weeks = options.withdrawal_weeks != kWeeksNotGiven
+                              ? options.withdrawal_weeks
+                              : rules.default_withdrawal_weeks;
+  if (auto error = core::validate_plan(plan, rules)) {
     error->path = "--" + error->path;
     for (char& ch : error->path)
       if (ch == '_') ch = '-';
@@ -417,7 +435,7 @@ int run_start(const GlobalOptions& global, const StartOptions& options) {
     return fail(error);
   }
   plan.primary = primary ? *primary : default_primary(diary.value());
-  const auto saved = diary.value().start_trial(plan);
+  const auto saved = diary.value().start_trial(plan, rules);
   if (!saved.ok()) return fail(saved.error());
   std::printf("trial planned (%s), judged on %s:\n", core::to_string(plan.design),
               core::to_string(plan.primary));
@@ -426,7 +444,7 @@ int run_start(const GlobalOptions& global, const StartOptions& options) {
                 phase.start.str().c_str(), core::add_days(phase.end, -1).str().c_str(),
                 phase.days(),
                 core::takes_magnesium(phase.kind) ? ": take magnesium" : ": no magnesium");
-  for (const auto& warning : core::plan_warnings(plan))
+  for (const auto& warning : core::plan_warnings(plan, rules))
     std::printf("warning: %s\n", warning.c_str());
   std::printf(
       "Log every night with `willis diary add`; `willis trial status` says what to do "
@@ -483,7 +501,9 @@ int run_status(const GlobalOptions& global, const std::string& format) {
   int exit_code = 0;
   const auto data = load_trial(global, exit_code);
   if (!data) return exit_code;
-  const auto status = core::trial_status(data->plan, data->entries, data->today);
+  const auto trial = load_trial_options(global);
+  if (!trial) return 2;
+  const auto status = core::trial_status(data->plan, data->entries, data->today, trial->rules);
   if (format == "json") {
     write_stdout(render::trial_status_json(data->plan, status));
   } else {
@@ -511,12 +531,10 @@ int run_result(const GlobalOptions& global, const std::string& format, const std
   int exit_code = 0;
   const auto data = load_trial(global, exit_code);
   if (!data) return exit_code;
-  const auto kb = app::load_kb(global.kb_dir);
-  if (!kb.errors.empty())
-    return report_error("the knowledge base has errors: run willis kb check", 2);
-  core::TrialOptions options = core::trial_options_from(kb.kb);
-  options.improvement_threshold = threshold;
-  const auto result = core::evaluate_trial(data->plan, data->entries, data->today, options);
+  auto options = load_trial_options(global);
+  if (!options) return 2;
+  options->rules.rls_improvement_points = threshold;
+  const auto result = core::evaluate_trial(data->plan, data->entries, data->today, *options);
   const std::string svg = render::trial_chart_svg(data->plan, data->entries, result);
   if (!chart.empty()) {
     std::ofstream out(chart, std::ios::binary | std::ios::trunc);
@@ -667,10 +685,9 @@ void register_trial_commands(CLI::App& app, GlobalOptions& global) {
   start->add_option("--design", start_options->design, "ab or abab")->capture_default_str();
   start->add_option("--treatment-weeks", start_options->treatment_weeks,
                     "Weeks of each magnesium phase, 4-26 (default 8 for ab, 6 for abab)");
-  start
-      ->add_option("--withdrawal-weeks", start_options->withdrawal_weeks,
-                   "ABAB only: weeks off magnesium between the two magnesium phases, 1-8")
-      ->capture_default_str();
+  start->add_option("--withdrawal-weeks", start_options->withdrawal_weeks,
+                    "ABAB only: weeks off magnesium between the two magnesium phases, 1-8 "
+                    "(default: kb/rules.yaml trial_default_withdrawal_weeks)");
   start->add_option("--primary", start_options->primary,
                     "What the trial is judged on: rls_severity, sleep_onset, sleep_efficiency or "
                     "sleep_quality (default: rls_severity when your saved profile meets the RLS "

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "store/diary.h"
+#include "support/diary_clock.h"
 #include "store/testing.h"
 
 namespace willis::cli {
@@ -197,7 +198,7 @@ TEST_F(DiaryCli, ReadingNeverCreatesAFile) {
 TEST_F(DiaryCli, AddAndImportRefuseADiaryThatListCallsMalformed) {
   ASSERT_EQ(run(kIssueExample).exit_code, 0);
   {
-    auto diary = store::Diary::open(default_diary());
+    auto diary = store::Diary::open(default_diary(), testing::fixed_clock_diary());
     ASSERT_TRUE(diary.ok());
     ASSERT_FALSE(diary.value().connection().exec(
         "UPDATE entry SET bed = '25:99' WHERE date = '2026-11-20'"));
@@ -212,7 +213,7 @@ TEST_F(DiaryCli, AddAndImportRefuseADiaryThatListCallsMalformed) {
   const CliRun import = run("diary import " + quote(csv));
   EXPECT_EQ(import.exit_code, 2) << import.out << import.err;
   // Nothing was added: the diary still holds only the corrupted 2026-11-20 row.
-  auto diary = store::Diary::open(default_diary());
+  auto diary = store::Diary::open(default_diary(), testing::fixed_clock_diary());
   ASSERT_TRUE(diary.ok());
   for (const core::CalendarDate date :
        {core::CalendarDate{2026, 11, 21}, core::CalendarDate{2026, 11, 19}}) {

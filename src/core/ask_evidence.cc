@@ -77,6 +77,14 @@ Error not_found(std::string_view ref, std::string_view what) {
                    " in the knowledge base"};
 }
 
+/// `out` citing `sources`, with the year of the first source that has one (or `own`).
+RefValues cited(const Kb& kb, RefValues out, std::vector<std::string> sources,
+                std::optional<int> own = {}) {
+  out.sources = std::move(sources);
+  add_year(kb, out.sources, out, own);
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> Conflict::all_sources() const {
@@ -121,115 +129,137 @@ std::string treatment_words(std::string_view code) {
   return out;
 }
 
+namespace {
+
+/// "upper_limit:JUR:AGE": the upper-limit row of that jurisdiction and age.
+Result<RefValues> resolve_upper_limit(const Kb& kb, const std::vector<std::string>& parts,
+                                      std::string_view ref) {
+  RefValues out;
+  const auto jurisdiction = jurisdiction_of(parts[1]);
+  const auto age = number_of(parts[2]);
+  for (const auto& row : kb.upper_limits) {
+    if (!jurisdiction || !age || row.jurisdiction != *jurisdiction || row.age_from_y != *age)
+      continue;
+    if (row.mg) out.values["mg"] = format_quantity(*row.mg);
+    out.values["kind"] = row.kind == "ul" ? "upper limit (UL)" : treatment_words(row.kind);
+    out.values["counts"] = join(row.counts, ", ");
+    out.values["age_from"] = format_quantity(row.age_from_y);
+    out.values["note"] = row.note;
+    return cited(kb, std::move(out), row.prov.sources);
+  }
+  return not_found(ref, "upper-limit row");
+}
+
+/// "reference_intake:JUR:AGE:SEX": the reference-intake row (any state).
+Result<RefValues> resolve_reference_intake(const Kb& kb, const std::vector<std::string>& parts,
+                                           std::string_view ref) {
+  RefValues out;
+  const auto jurisdiction = jurisdiction_of(parts[1]);
+  const auto age = number_of(parts[2]);
+  for (const auto& row : kb.reference_intakes) {
+    if (!jurisdiction || !age || row.jurisdiction != *jurisdiction || row.age_from_y != *age ||
+        row.sex != parts[3] || row.state != "any")
+      continue;
+    out.values["mg"] = format_quantity(row.mg);
+    std::string kind_upper = row.kind;
+    std::transform(kind_upper.begin(), kind_upper.end(), kind_upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    out.values["kind"] = kind_upper;
+    return cited(kb, std::move(out), row.prov.sources);
+  }
+  return not_found(ref, "reference-intake row");
+}
+
+/// "interaction:ID" (the entry's windows) or "window:ID:SOURCE" (one window).
+Result<RefValues> resolve_interaction(const Kb& kb, const std::vector<std::string>& parts,
+                                      std::string_view ref) {
+  RefValues out;
+  for (const auto& entry : kb.interactions) {
+    if (entry.id != parts[1]) continue;
+    if (parts[0] == "interaction") {
+      out.values["after_h"] = format_quantity(entry.after_h());
+      out.values["before_h"] = format_quantity(entry.before_h());
+      out.values["action"] = entry.action;
+      std::vector<std::string> sources = entry.prov.sources;
+      for (const auto& window : entry.windows) add_unique(sources, {window.source});
+      return cited(kb, std::move(out), std::move(sources));
+    }
+    const Window* found = nullptr;
+    for (const auto& window : entry.windows) {
+      if (window.source != parts[2]) continue;
+      if (found)
+        return Error{Errc::invalid_value, "",
+                     "reference \"" + std::string(ref) +
+                         "\" is ambiguous: the entry has two windows from that source"};
+      found = &window;
+    }
+    if (!found) return not_found(ref, "window from that source in that interaction");
+    out.values["after_h"] = format_quantity(found->magnesium_after_drug_h);
+    out.values["before_h"] = format_quantity(found->magnesium_before_drug_h);
+    out.values["wording"] = found->wording;
+    return cited(kb, std::move(out), {found->source});
+  }
+  return not_found(ref, "interaction");
+}
+
+/// "iron:JUR": the iron rule of that jurisdiction.
+Result<RefValues> resolve_iron(const Kb& kb, const std::vector<std::string>& parts,
+                               std::string_view ref) {
+  RefValues out;
+  const auto jurisdiction = jurisdiction_of(parts[1]);
+  for (const auto& rule : kb.rules.iron) {
+    if (!jurisdiction || rule.jurisdiction != *jurisdiction) continue;
+    if (rule.ferritin_treat_at_or_below >= 0)
+      out.values["ferritin_at_or_below"] = format_quantity(rule.ferritin_treat_at_or_below);
+    if (rule.ferritin_treat_below >= 0)
+      out.values["ferritin_below"] = format_quantity(rule.ferritin_treat_below);
+    out.values["tsat_below"] = format_quantity(rule.tsat_treat_below);
+    if (rule.ferritin_iv_only_up_to)
+      out.values["iv_up_to"] = format_quantity(*rule.ferritin_iv_only_up_to);
+    return cited(kb, std::move(out), rule.prov.sources);
+  }
+  return not_found(ref, "iron rule");
+}
+
+/// "treatment:ID": the guideline treatment entry.
+Result<RefValues> resolve_treatment(const Kb& kb, const std::vector<std::string>& parts,
+                                    std::string_view ref) {
+  RefValues out;
+  for (const auto& entry : kb.treatments) {
+    if (entry.id != parts[1]) continue;
+    out.values["name"] = entry.name;
+    out.values["direction"] = treatment_words(entry.direction);
+    out.values["strength"] = treatment_words(entry.strength);
+    out.values["certainty"] = treatment_words(entry.certainty);
+    out.values["population"] = entry.population;
+    return cited(kb, std::move(out), entry.prov.sources, entry.year);
+  }
+  return not_found(ref, "treatment");
+}
+
+/// "threshold:NAME": a rules.yaml threshold.
+Result<RefValues> resolve_threshold(const Kb& kb, const std::vector<std::string>& parts,
+                                    std::string_view ref) {
+  RefValues out;
+  const auto found = kb.rules.thresholds.find(parts[1]);
+  if (found == kb.rules.thresholds.end()) return not_found(ref, "threshold");
+  out.values["value"] = format_quantity(found->second.value);
+  return cited(kb, std::move(out), found->second.prov.sources);
+}
+
+}  // namespace
+
 Result<RefValues> resolve_ref(const Kb& kb, std::string_view ref) {
   const auto parts = split(ref, ':');
   const std::string& kind = parts[0];
-  RefValues out;
-  if (kind == "upper_limit" && parts.size() == 3) {
-    const auto jurisdiction = jurisdiction_of(parts[1]);
-    const auto age = number_of(parts[2]);
-    for (const auto& row : kb.upper_limits) {
-      if (!jurisdiction || !age || row.jurisdiction != *jurisdiction || row.age_from_y != *age)
-        continue;
-      if (row.mg) out.values["mg"] = format_quantity(*row.mg);
-      out.values["kind"] = row.kind == "ul" ? "upper limit (UL)" : treatment_words(row.kind);
-      out.values["counts"] = join(row.counts, ", ");
-      out.values["age_from"] = format_quantity(row.age_from_y);
-      out.values["note"] = row.note;
-      out.sources = row.prov.sources;
-      add_year(kb, out.sources, out);
-      return out;
-    }
-    return not_found(ref, "upper-limit row");
-  }
-  if (kind == "reference_intake" && parts.size() == 4) {
-    const auto jurisdiction = jurisdiction_of(parts[1]);
-    const auto age = number_of(parts[2]);
-    for (const auto& row : kb.reference_intakes) {
-      if (!jurisdiction || !age || row.jurisdiction != *jurisdiction || row.age_from_y != *age ||
-          row.sex != parts[3] || row.state != "any")
-        continue;
-      out.values["mg"] = format_quantity(row.mg);
-      std::string kind_upper = row.kind;
-      std::transform(kind_upper.begin(), kind_upper.end(), kind_upper.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-      out.values["kind"] = kind_upper;
-      out.sources = row.prov.sources;
-      add_year(kb, out.sources, out);
-      return out;
-    }
-    return not_found(ref, "reference-intake row");
-  }
-  if ((kind == "window" && parts.size() == 3) || (kind == "interaction" && parts.size() == 2)) {
-    for (const auto& entry : kb.interactions) {
-      if (entry.id != parts[1]) continue;
-      if (kind == "interaction") {
-        out.values["after_h"] = format_quantity(entry.after_h());
-        out.values["before_h"] = format_quantity(entry.before_h());
-        out.values["action"] = entry.action;
-        out.sources = entry.prov.sources;
-        for (const auto& window : entry.windows) add_unique(out.sources, {window.source});
-        add_year(kb, out.sources, out);
-        return out;
-      }
-      const Window* found = nullptr;
-      for (const auto& window : entry.windows) {
-        if (window.source != parts[2]) continue;
-        if (found)
-          return Error{Errc::invalid_value, "",
-                       "reference \"" + std::string(ref) +
-                           "\" is ambiguous: the entry has two windows from that source"};
-        found = &window;
-      }
-      if (!found) return not_found(ref, "window from that source in that interaction");
-      out.values["after_h"] = format_quantity(found->magnesium_after_drug_h);
-      out.values["before_h"] = format_quantity(found->magnesium_before_drug_h);
-      out.values["wording"] = found->wording;
-      out.sources = {found->source};
-      add_year(kb, out.sources, out);
-      return out;
-    }
-    return not_found(ref, "interaction");
-  }
-  if (kind == "iron" && parts.size() == 2) {
-    const auto jurisdiction = jurisdiction_of(parts[1]);
-    for (const auto& rule : kb.rules.iron) {
-      if (!jurisdiction || rule.jurisdiction != *jurisdiction) continue;
-      if (rule.ferritin_treat_at_or_below >= 0)
-        out.values["ferritin_at_or_below"] = format_quantity(rule.ferritin_treat_at_or_below);
-      if (rule.ferritin_treat_below >= 0)
-        out.values["ferritin_below"] = format_quantity(rule.ferritin_treat_below);
-      out.values["tsat_below"] = format_quantity(rule.tsat_treat_below);
-      if (rule.ferritin_iv_only_up_to)
-        out.values["iv_up_to"] = format_quantity(*rule.ferritin_iv_only_up_to);
-      out.sources = rule.prov.sources;
-      add_year(kb, out.sources, out);
-      return out;
-    }
-    return not_found(ref, "iron rule");
-  }
-  if (kind == "treatment" && parts.size() == 2) {
-    for (const auto& entry : kb.treatments) {
-      if (entry.id != parts[1]) continue;
-      out.values["name"] = entry.name;
-      out.values["direction"] = treatment_words(entry.direction);
-      out.values["strength"] = treatment_words(entry.strength);
-      out.values["certainty"] = treatment_words(entry.certainty);
-      out.values["population"] = entry.population;
-      out.sources = entry.prov.sources;
-      add_year(kb, out.sources, out, entry.year);
-      return out;
-    }
-    return not_found(ref, "treatment");
-  }
-  if (kind == "threshold" && parts.size() == 2) {
-    const auto found = kb.rules.thresholds.find(parts[1]);
-    if (found == kb.rules.thresholds.end()) return not_found(ref, "threshold");
-    out.values["value"] = format_quantity(found->second.value);
-    out.sources = found->second.prov.sources;
-    add_year(kb, out.sources, out);
-    return out;
-  }
+  if (kind == "upper_limit" && parts.size() == 3) return resolve_upper_limit(kb, parts, ref);
+  if (kind == "reference_intake" && parts.size() == 4)
+    return resolve_reference_intake(kb, parts, ref);
+  if ((kind == "window" && parts.size() == 3) || (kind == "interaction" && parts.size() == 2))
+    return resolve_interaction(kb, parts, ref);
+  if (kind == "iron" && parts.size() == 2) return resolve_iron(kb, parts, ref);
+  if (kind == "treatment" && parts.size() == 2) return resolve_treatment(kb, parts, ref);
+  if (kind == "threshold" && parts.size() == 2) return resolve_threshold(kb, parts, ref);
   return Error{
       Errc::invalid_value, "",
       "reference \"" + std::string(ref) +

@@ -95,7 +95,9 @@ std::optional<int> total_sleep_min(const DiaryEntry& entry);
 /// Sleep efficiency SE (%) = TST / TIB x 100 (Carney 2012, sources: carney2012).
 std::optional<double> sleep_efficiency_percent(const DiaryEntry& entry);
 
-/// Longest night in bed the diary accepts, minutes; longer spans are taken as a clock mistake.
+/// Longest night in bed the diary accepts, minutes; longer spans are taken as a clock mistake
+/// (the times are 24 h clock readings that may cross midnight, so a reversed pair looks like a
+/// very long night). Input consistency, not a clinical limit.
 inline constexpr int kMaxNightInBedMin = 16 * 60;
 
 }  // namespace willis::core

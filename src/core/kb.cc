@@ -13,7 +13,12 @@ const std::vector<std::string> kRequiredThresholds = {
     "lab_fresh_days", "lab_freshness_age_from_y",
     // sleep (issue 15)
     "insomnia_nights_per_week_min", "insomnia_months_min", "apnoea_features_min",
-    "epworth_sleepy_above", "caffeine_stop_before_bed_h", "alcohol_low_risk_units_per_week"};
+    "epworth_sleepy_above", "caffeine_stop_before_bed_h", "alcohol_low_risk_units_per_week",
+    // personal trial (issue 16: read by core/trial*.cc)
+    "trial_rls_improvement_points", "trial_min_baseline_days", "trial_min_baseline_logged",
+    "trial_analysed_treatment_days", "trial_min_treatment_logged", "trial_max_missing_fraction",
+    "trial_default_treatment_weeks", "trial_default_abab_treatment_weeks",
+    "trial_warn_treatment_weeks_below", "trial_default_withdrawal_weeks"};
 
 const std::vector<std::string> kRequiredTexts = {
     "kidney_severe", "kidney_caution", "kidney_unknown", "serum_mg_high", "serum_mg_low", "infant",

@@ -27,20 +27,27 @@ const char* to_string(PhaseKind kind);
 /// True for the phases in which magnesium is taken (B1, B2).
 bool takes_magnesium(PhaseKind kind);
 
-/// Minimum baseline, days (issue 3: "≥ 7 days without magnesium").
-inline constexpr int kMinBaselineDays = 7;
-/// Default magnesium phase: 8 weeks for AB; benefit in studies appeared after 4-8 weeks
-/// (kb/evidence.yaml (each entry's sources)).
-inline constexpr int kDefaultTreatmentWeeks = 8;
-/// Default length of each magnesium phase in an ABAB trial.
-inline constexpr int kDefaultAbabTreatmentWeeks = 6;
-/// Plans with shorter magnesium phases get a warning: a 4-6-week diary is the minimum to judge
-/// response and 6-8 weeks matches the trial durations (kb/evidence.yaml (each entry's sources)).
-inline constexpr int kWarnTreatmentWeeksBelow = 6;
-/// Default ABAB withdrawal (magnesium stopped again), weeks.
-inline constexpr int kDefaultWithdrawalWeeks = 2;
-/// The treatment window analysed: the last 4 weeks of each magnesium phase (issue 3).
-inline constexpr int kAnalysedTreatmentDays = 28;
+/// The trial's numbers. Their one source is kb/rules.yaml (thresholds trial_*, each with its
+/// sources and whether it is verified), so a TrialRules is made only from a KB.
+struct TrialRules {
+  explicit TrialRules(const Kb& kb);
+  int min_baseline_days = 0;             ///< trial_min_baseline_days: shortest baseline a plan has
+  int default_treatment_weeks = 0;       ///< trial_default_treatment_weeks: AB magnesium phase
+  int default_abab_treatment_weeks = 0;  ///< trial_default_abab_treatment_weeks: each ABAB one
+  int warn_treatment_weeks_below = 0;    ///< trial_warn_treatment_weeks_below
+  int default_withdrawal_weeks = 0;      ///< trial_default_withdrawal_weeks (ABAB)
+  int analysed_treatment_days = 0;  ///< trial_analysed_treatment_days: the last 4 weeks analysed
+  int min_baseline_logged = 0;      ///< trial_min_baseline_logged: fewer = insufficient data
+  int min_treatment_logged = 0;     ///< trial_min_treatment_logged: per analysed magnesium window
+  double max_missing_fraction = 0;  ///< trial_max_missing_fraction of a window's elapsed days
+  /// trial_rls_improvement_points: the fall in RLS severity (0-10) "improved" needs.
+  double rls_improvement_points = 0;
+  double irls_minimal_important_change = 0;    ///< trial_irls_minimal_important_change
+  double meaningful_sleep_efficiency_pct = 0;  ///< trial_meaningful_sleep_efficiency_pct
+  double meaningful_sleep_onset_min = 0;       ///< trial_meaningful_sleep_onset_min
+  /// The default length of each magnesium phase of `design`, weeks.
+  int default_weeks(TrialDesign design) const;
+};
 
 /// What the trial is judged on (issue 15): `willis trial start --primary`.
 enum class TrialOutcome { rls_severity, sleep_onset, sleep_efficiency, sleep_quality };
@@ -56,11 +63,14 @@ struct TrialPlan {
   TrialDesign design = TrialDesign::ab;
   TrialOutcome primary = TrialOutcome::rls_severity;
   CalendarDate baseline_start;
-  CalendarDate treatment_start;                    ///< the baseline ends the day before
-  int treatment_weeks = kDefaultTreatmentWeeks;    ///< each magnesium phase
-  int withdrawal_weeks = kDefaultWithdrawalWeeks;  ///< ABAB only
+  CalendarDate treatment_start;  ///< the baseline ends the day before
+  int treatment_weeks = 0;       ///< each magnesium phase (default_plan: the KB's default)
+  int withdrawal_weeks = 0;      ///< ABAB only (default_plan: the KB's default)
   bool operator==(const TrialPlan&) const = default;
 };
+
+/// A plan of `design` with the KB's default phase lengths; the caller sets the dates.
+TrialPlan default_plan(const TrialRules& rules, TrialDesign design = TrialDesign::ab);
 
 /// One phase: [start, end) in days.
 struct Phase {
@@ -71,9 +81,9 @@ struct Phase {
 };
 
 /// Errors name the plan field ("treatment_start", "treatment_weeks", …).
-std::optional<Error> validate_plan(const TrialPlan& plan);
+std::optional<Error> validate_plan(const TrialPlan& plan, const TrialRules& rules);
 /// Advice about a valid plan (short magnesium phases).
-std::vector<std::string> plan_warnings(const TrialPlan& plan);
+std::vector<std::string> plan_warnings(const TrialPlan& plan, const TrialRules& rules);
 /// The phases in order: A1 B1 (AB) or A1 B1 A2 B2 (ABAB). Precondition: validate_plan passed.
 std::vector<Phase> trial_phases(const TrialPlan& plan);
 /// The day after the last planned day.
@@ -104,7 +114,7 @@ struct TrialStatus {
 
 /// Where the trial stands on `today`, counting days that have an RLS severity as logged.
 TrialStatus trial_status(const TrialPlan& plan, const std::vector<DiaryEntry>& entries,
-                         CalendarDate today);
+                         CalendarDate today, const TrialRules& rules);
 
 // ---------------------------------------------------------------------------------------------
 // Statistics building blocks (exposed for tests).
@@ -226,8 +236,8 @@ struct PhaseAnalysis {
 struct TrialResult {
   Verdict verdict = Verdict::insufficient_data;
   TrialDesign design = TrialDesign::ab;
-  bool complete = false;   ///< today is after the last planned day
-  double threshold = 2.0;  ///< the reduction "improved" needs, points on the 0-10 scale
+  bool complete = false;  ///< today is after the last planned day
+  double threshold = 0;   ///< the change "improved" needs on the primary outcome (0 = none)
   OutcomeResult primary;
   std::vector<OutcomeResult> secondary;
   std::vector<PhaseAnalysis> phases;
@@ -239,32 +249,16 @@ struct TrialResult {
   std::vector<std::string> notes;  ///< always: placebo, regression to the mean, what to do next
 };
 
-/// Meaningful changes for the secondary outcomes: the clinical-significance thresholds of the
-/// AASM systematic review of behavioural insomnia treatments (J Clin Sleep Med 2021, Table 3;
-/// sources: irls-mcic-abstract, edinger2021-thresholds, tag P): sleep efficiency 10 %, sleep onset
-/// latency 20 min.
-inline constexpr double kMeaningfulSleepEfficiencyPct = 10;
-inline constexpr double kMeaningfulSleepOnsetMin = 20;
-/// Minimal clinically important change of the IRLS total: -9 points, anchor-based, pooled
-/// rotigotine trials in moderate-severe RLS (sources: irls-mcic-abstract, edinger2021-thresholds,
-/// tag P; transfer to mild RLS or to supplements is an assumption).
-inline constexpr double kIrlsMinimalImportantChange = 9;
-
 struct TrialOptions {
-  /// "improved" needs a reduction of at least this many points on the 0-10 severity scale AND a
-  /// 95 % interval that excludes 0; "worse" mirrors it. willis's stated default (issue 3): a
-  /// minimal important change for 0-10 RLS ratings is not established (sources: irls-mcic-abstract,
-  /// edinger2021-thresholds).
-  double improvement_threshold = 2.0;
-  /// Clinical thresholds; the values below equal kb/rules.yaml (trial_options_from reads the KB,
-  /// and a test keeps the two equal).
-  double irls_minimal_important_change = kIrlsMinimalImportantChange;
-  double meaningful_sleep_efficiency_pct = kMeaningfulSleepEfficiencyPct;
-  double meaningful_sleep_onset_min = kMeaningfulSleepOnsetMin;
+  explicit TrialOptions(const Kb& kb) : rules(kb) {}
+  /// The KB's numbers. "improved" needs a change of at least the outcome's threshold (for RLS
+  /// severity rules.rls_improvement_points, which `willis trial result --threshold` replaces)
+  /// AND a 95 % interval that excludes 0; "worse" mirrors it.
+  TrialRules rules;
   BootstrapOptions bootstrap;
 };
 
-/// Options whose clinical thresholds come from the KB (rules.yaml thresholds trial_*).
+/// Options whose numbers come from the KB (rules.yaml thresholds trial_*).
 TrialOptions trial_options_from(const Kb& kb);
 
 /// Compares the baseline (and ABAB withdrawal) with the last 4 weeks of each magnesium phase.
@@ -272,14 +266,10 @@ TrialOptions trial_options_from(const Kb& kb);
 ///     const auto result = evaluate_trial(plan, entries, today);
 ///     std::cout << to_string(result.verdict);   // "improved", …
 ///
-/// Insufficient data: fewer than 7 logged baseline days or 21 logged days in a treatment window,
-/// or more than 30 % of a window's elapsed days missing. Precondition: validate_plan passed.
+/// Insufficient data (numbers from the KB, options.rules): fewer than 7 logged baseline days or
+/// 21 logged days in a treatment window, or more than 30 % of a window's elapsed days missing.
+/// Precondition: validate_plan passed.
 TrialResult evaluate_trial(const TrialPlan& plan, const std::vector<DiaryEntry>& entries,
-                           CalendarDate today, const TrialOptions& options = {});
-
-/// Analysis thresholds for missing data (issue 3).
-inline constexpr int kMinBaselineLogged = 7;
-inline constexpr int kMinTreatmentLogged = 21;
-inline constexpr double kMaxMissingFraction = 0.30;
+                           CalendarDate today, const TrialOptions& options);
 
 }  // namespace willis::core

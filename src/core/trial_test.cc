@@ -125,8 +125,16 @@ TEST(PooledRatio, SleepEfficiencyIsTotalSleepOverTotalTimeInBed) {
 
 // ---- plans ----
 
+const TrialRules& rules() {
+  return testing::trial_rules();
+}
+
+TrialOptions kb_options() {
+  return trial_options_from(testing::kb());
+}
+
 TrialPlan ab_plan() {
-  TrialPlan plan;
+  TrialPlan plan = default_plan(rules());
   plan.baseline_start = {2026, 1, 5};
   plan.treatment_start = {2026, 1, 19};
   return plan;
@@ -147,7 +155,7 @@ TEST(TrialPlan, PhasesOfAnAbabPlan) {
   plan.design = TrialDesign::abab;
   plan.treatment_weeks = 6;
   plan.withdrawal_weeks = 2;
-  ASSERT_FALSE(validate_plan(plan));
+  ASSERT_FALSE(validate_plan(plan, rules()));
   const auto phases = trial_phases(plan);
   ASSERT_EQ(phases.size(), 4u);
   EXPECT_EQ(phases[2].kind, PhaseKind::withdrawal);
@@ -159,24 +167,24 @@ TEST(TrialPlan, PhasesOfAnAbabPlan) {
 TEST(TrialPlan, Validation) {
   TrialPlan plan = ab_plan();
   plan.treatment_start = {2026, 1, 11};  // 6-day baseline
-  auto error = validate_plan(plan);
+  auto error = validate_plan(plan, rules());
   ASSERT_TRUE(error);
   EXPECT_EQ(error->path, "treatment_start");
   EXPECT_NE(error->message.find("2026-01-12"), std::string::npos);  // says when to start instead
   plan.treatment_start = {2026, 1, 12};                             // exactly 7 days
-  EXPECT_FALSE(validate_plan(plan));
+  EXPECT_FALSE(validate_plan(plan, rules()));
   plan.treatment_weeks = 3;
-  error = validate_plan(plan);
+  error = validate_plan(plan, rules());
   ASSERT_TRUE(error);
   EXPECT_EQ(error->path, "treatment_weeks");
   plan.treatment_weeks = 4;
-  EXPECT_FALSE(validate_plan(plan));
-  EXPECT_EQ(plan_warnings(plan).size(), 1u);  // under 6 weeks
+  EXPECT_FALSE(validate_plan(plan, rules()));
+  EXPECT_EQ(plan_warnings(plan, rules()).size(), 1u);  // under 6 weeks
   plan.treatment_weeks = 6;
-  EXPECT_TRUE(plan_warnings(plan).empty());
+  EXPECT_TRUE(plan_warnings(plan, rules()).empty());
   plan.design = TrialDesign::abab;
   plan.withdrawal_weeks = 0;
-  error = validate_plan(plan);
+  error = validate_plan(plan, rules());
   ASSERT_TRUE(error);
   EXPECT_EQ(error->path, "withdrawal_weeks");
 }
@@ -196,7 +204,7 @@ std::vector<DiaryEntry> daily(CalendarDate from, CalendarDate to_exclusive, int 
 }
 
 TEST(TrialStatus, BeforeTheStart) {
-  const auto status = trial_status(ab_plan(), {}, {2026, 1, 1});
+  const auto status = trial_status(ab_plan(), {}, {2026, 1, 1}, rules());
   EXPECT_EQ(status.phase, "not-started");
   EXPECT_EQ(status.days_missing, 0);
   ASSERT_FALSE(status.todo.empty());
@@ -206,7 +214,7 @@ TEST(TrialStatus, BeforeTheStart) {
 TEST(TrialStatus, BaselineCountsLoggedAndMissingDays) {
   auto entries = daily({2026, 1, 5}, {2026, 1, 10}, 6, 0);  // 5, 6, 7, 8, 9 logged
   entries.erase(entries.begin() + 2);                       // the 7th missing
-  const auto status = trial_status(ab_plan(), entries, {2026, 1, 11});
+  const auto status = trial_status(ab_plan(), entries, {2026, 1, 11}, rules());
   EXPECT_EQ(status.phase, "baseline");
   EXPECT_EQ(status.day_in_phase, 7);
   EXPECT_EQ(status.phase_days, 14);
@@ -225,7 +233,7 @@ TEST(TrialStatus, BaselineCountsLoggedAndMissingDays) {
 TEST(TrialStatus, WarnsAboutMagnesiumDuringTheBaseline) {
   auto entries = daily({2026, 1, 5}, {2026, 1, 8}, 6, 0);
   entries[1].magnesium_mg = 200;
-  const auto status = trial_status(ab_plan(), entries, {2026, 1, 8});
+  const auto status = trial_status(ab_plan(), entries, {2026, 1, 8}, rules());
   ASSERT_EQ(status.warnings.size(), 1u);
   EXPECT_NE(status.warnings[0].find("magnesium-free"), std::string::npos);
 }
@@ -234,13 +242,13 @@ TEST(TrialStatus, TreatmentAndFinished) {
   auto entries = daily({2026, 1, 5}, {2026, 1, 19}, 6, 0);
   auto on = daily({2026, 1, 19}, {2026, 1, 25}, 4, 300);
   entries.insert(entries.end(), on.begin(), on.end());
-  auto status = trial_status(ab_plan(), entries, {2026, 1, 25});
+  auto status = trial_status(ab_plan(), entries, {2026, 1, 25}, rules());
   EXPECT_EQ(status.phase, "treatment");
   EXPECT_EQ(status.day_in_phase, 7);
   EXPECT_NE(status.todo[0].find("week 1"), std::string::npos);
   EXPECT_EQ(status.days_missing, 0);
 
-  status = trial_status(ab_plan(), entries, {2026, 3, 20});
+  status = trial_status(ab_plan(), entries, {2026, 3, 20}, rules());
   EXPECT_EQ(status.phase, "finished");
   EXPECT_EQ(status.days_missing, 56 - 6);
 }
@@ -249,7 +257,7 @@ TEST(TrialStatus, WithdrawalSaysStop) {
   TrialPlan plan = ab_plan();
   plan.design = TrialDesign::abab;
   plan.treatment_weeks = 6;
-  const auto status = trial_status(plan, {}, {2026, 3, 3});
+  const auto status = trial_status(plan, {}, {2026, 3, 3}, rules());
   EXPECT_EQ(status.phase, "withdrawal");
   EXPECT_NE(status.todo[0].find("stop magnesium"), std::string::npos);
 }
@@ -264,7 +272,7 @@ bool mentions(const std::vector<std::string>& notes, std::string_view text) {
 
 TEST(EvaluateTrial, DuringTheBaselineThereIsNoVerdict) {
   const auto entries = daily({2026, 1, 5}, {2026, 1, 12}, 6, 0);
-  const auto result = evaluate_trial(ab_plan(), entries, {2026, 1, 12});
+  const auto result = evaluate_trial(ab_plan(), entries, {2026, 1, 12}, kb_options());
   EXPECT_EQ(result.verdict, Verdict::insufficient_data);
   EXPECT_FALSE(result.complete);
   EXPECT_FALSE(result.primary.ci95);
@@ -283,7 +291,7 @@ TEST(EvaluateTrial, ClearDropIsImprovedWithItsNotes) {
   entries.insert(entries.end(), on.begin(), on.end());
   entries[3].rls = 7;  // some variation
   entries[20].rls = 2;
-  const auto result = evaluate_trial(ab_plan(), entries, {2026, 3, 16});
+  const auto result = evaluate_trial(ab_plan(), entries, {2026, 3, 16}, kb_options());
   EXPECT_TRUE(result.complete);
   EXPECT_EQ(result.verdict, Verdict::improved);
   EXPECT_EQ(result.primary.baseline_days, 14);
@@ -292,8 +300,8 @@ TEST(EvaluateTrial, ClearDropIsImprovedWithItsNotes) {
   EXPECT_TRUE(mentions(result.notes, "Nielsen 2010"));
   EXPECT_EQ(result.treatment_days_with_magnesium, 56);
   // Stated threshold is a parameter: a 4-point requirement turns the same data into no change.
-  TrialOptions strict;
-  strict.improvement_threshold = 4;
+  TrialOptions strict = kb_options();
+  strict.rules.rls_improvement_points = 4;
   EXPECT_EQ(evaluate_trial(ab_plan(), entries, {2026, 3, 16}, strict).verdict,
             Verdict::no_clear_change);
 }
@@ -302,13 +310,14 @@ TEST(EvaluateTrial, InterimLookDuringTreatment) {
   auto entries = daily({2026, 1, 5}, {2026, 1, 19}, 6, 0);
   auto on = daily({2026, 1, 19}, {2026, 2, 15}, 3, 300);  // 27 days so far
   entries.insert(entries.end(), on.begin(), on.end());
-  const auto result = evaluate_trial(ab_plan(), entries, {2026, 2, 15});
+  const auto result = evaluate_trial(ab_plan(), entries, {2026, 2, 15}, kb_options());
   EXPECT_FALSE(result.complete);
   EXPECT_EQ(result.primary.treatment_days, 27);
   EXPECT_TRUE(mentions(result.notes, "interim"));
   // Today's entry, once logged, counts.
   entries.push_back(daily({2026, 2, 15}, {2026, 2, 16}, 3, 300)[0]);
-  EXPECT_EQ(evaluate_trial(ab_plan(), entries, {2026, 2, 15}).primary.treatment_days, 28);
+  EXPECT_EQ(evaluate_trial(ab_plan(), entries, {2026, 2, 15}, kb_options()).primary.treatment_days,
+            28);
 }
 
 TEST(EvaluateTrial, SideEffectsAndAdherenceAreSummarised) {
@@ -322,7 +331,7 @@ TEST(EvaluateTrial, SideEffectsAndAdherenceAreSummarised) {
   on[5].magnesium_mg = 0;  // a missed dose
   entries.insert(entries.end(), on.begin(), on.end());
   entries[2].magnesium_mg = 100;  // magnesium during the baseline
-  const auto result = evaluate_trial(ab_plan(), entries, {2026, 3, 16});
+  const auto result = evaluate_trial(ab_plan(), entries, {2026, 3, 16}, kb_options());
   EXPECT_EQ(result.baseline_side_effects.days_recorded, 14);
   EXPECT_EQ(result.baseline_side_effects.days_with_any, 0);
   EXPECT_EQ(result.treatment_side_effects.days_recorded, 3);
@@ -347,7 +356,7 @@ TEST(EvaluateTrial, IrlsTotalsAreComparedWithTheMinimalImportantChange) {
   on[34].irls_total = 13;
   on[55].irls_total = 12;
   entries.insert(entries.end(), on.begin(), on.end());
-  const auto result = evaluate_trial(ab_plan(), entries, {2026, 3, 16});
+  const auto result = evaluate_trial(ab_plan(), entries, {2026, 3, 16}, kb_options());
   const OutcomeResult* irls = nullptr;
   for (const auto& outcome : result.secondary)
     if (outcome.outcome == "irls_total") irls = &outcome;
@@ -367,7 +376,7 @@ TEST(EvaluateTrial, AbabIsProvisionalUntilTheSecondPairIsAnalysed) {
   entries.insert(entries.end(), on.begin(), on.end());
   entries.insert(entries.end(), off.begin(), off.end());
   entries[2].rls = 7;
-  const auto result = evaluate_trial(plan, entries, {2026, 3, 5});
+  const auto result = evaluate_trial(plan, entries, {2026, 3, 5}, kb_options());
   EXPECT_EQ(result.verdict, Verdict::improved);
   EXPECT_FALSE(result.phases[2].analysed);  // withdrawal still running, too short
   EXPECT_EQ(result.primary.baseline_days, 14);
@@ -380,15 +389,20 @@ TEST(EvaluateTrial, AbabIsProvisionalUntilTheSecondPairIsAnalysed) {
 namespace willis::core {
 namespace {
 
-// The code's defaults and kb/rules.yaml must agree, so that a caller without the KB and a caller
-// with it judge a trial the same way.
-TEST(TrialOptions, ClinicalThresholdsComeFromTheKb) {
-  const TrialOptions defaults;
-  const TrialOptions from_kb = trial_options_from(testing::kb());
-  EXPECT_DOUBLE_EQ(from_kb.irls_minimal_important_change, defaults.irls_minimal_important_change);
-  EXPECT_DOUBLE_EQ(from_kb.meaningful_sleep_efficiency_pct,
-                   defaults.meaningful_sleep_efficiency_pct);
-  EXPECT_DOUBLE_EQ(from_kb.meaningful_sleep_onset_min, defaults.meaningful_sleep_onset_min);
+// The trial's numbers are the KB's: change one in a copy of the KB and the trial follows it.
+TEST(TrialRules, ComeFromTheKb) {
+  Kb kb = testing::kb();
+  kb.rules.thresholds.at("trial_min_baseline_days").value = 10;
+  kb.rules.thresholds.at("trial_irls_minimal_important_change").value = 5;
+  const TrialRules changed(kb);
+  EXPECT_EQ(changed.min_baseline_days, 10);
+  EXPECT_DOUBLE_EQ(changed.irls_minimal_important_change, 5);
+  TrialPlan plan = ab_plan();
+  plan.treatment_start = {2026, 1, 14};  // a 9-day baseline
+  EXPECT_FALSE(validate_plan(plan, rules()));
+  const auto error = validate_plan(plan, changed);
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->message.find("at least 10 days"), std::string::npos) << error->message;
 }
 
 }  // namespace

@@ -585,7 +585,8 @@ core::Result<int> whole_weeks(const std::string& text, const char* field, int fa
   return static_cast<int>(value);
 }
 
-core::Result<core::TrialPlan> make_plan(const std::string& design_text, const std::string& baseline,
+core::Result<core::TrialPlan> make_plan(const core::TrialRules& rules,
+                                        const std::string& design_text, const std::string& baseline,
                                         const std::string& treatment,
                                         const std::string& treatment_weeks,
                                         const std::string& withdrawal_weeks,
@@ -616,28 +617,28 @@ core::Result<core::TrialPlan> make_plan(const std::string& design_text, const st
   plan.baseline_start = *base;
   plan.treatment_start = *treat;
   const auto weeks =
-      whole_weeks(treatment_weeks, "treatment_weeks",
-                  plan.design == core::TrialDesign::ab ? core::kDefaultTreatmentWeeks
-                                                       : core::kDefaultAbabTreatmentWeeks);
+      whole_weeks(treatment_weeks, "treatment_weeks", rules.default_weeks(plan.design));
   if (!weeks.ok()) return weeks.error();
   plan.treatment_weeks = weeks.value();
   const auto withdrawal =
-      whole_weeks(withdrawal_weeks, "withdrawal_weeks", core::kDefaultWithdrawalWeeks);
+      whole_weeks(withdrawal_weeks, "withdrawal_weeks", rules.default_withdrawal_weeks);
   if (!withdrawal.ok()) return withdrawal.error();
   plan.withdrawal_weeks = withdrawal.value();
-  if (auto error = core::validate_plan(plan)) return *error;
+  if (auto error = core::validate_plan(plan, rules)) return *error;
   return plan;
 }
 
 }  // namespace
 
-core::Result<core::TrialPlan> trial_plan_from_form(const FormData& form) {
-  return make_plan(trim(form.get("design")), trim(form.get("baseline_start")),
+core::Result<core::TrialPlan> trial_plan_from_form(const FormData& form,
+                                                   const core::TrialRules& rules) {
+  return make_plan(rules, trim(form.get("design")), trim(form.get("baseline_start")),
                    trim(form.get("treatment_start")), trim(form.get("treatment_weeks")),
                    trim(form.get("withdrawal_weeks")), trim(form.get("primary")));
 }
 
-core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json) {
+core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json,
+                                                   const core::TrialRules& rules) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS)
@@ -661,7 +662,7 @@ core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json) {
     else
       return core::Error{core::Errc::invalid_type, key, "expected a string or a whole number"};
   }
-  return make_plan(values["design"], values["baseline_start"], values["treatment_start"],
+  return make_plan(rules, values["design"], values["baseline_start"], values["treatment_start"],
                    values["treatment_weeks"], values["withdrawal_weeks"], values["primary"]);
 }
 

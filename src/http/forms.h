@@ -51,11 +51,14 @@ std::string apply_row_action(render::html::FormData& form, std::string_view acti
 /// Errors name the form field; the entry is not yet validated against "today".
 core::Result<core::DiaryEntry> diary_entry_from_form(const render::html::FormData& form);
 
-/// The trial form as a plan. Errors name the form field.
-core::Result<core::TrialPlan> trial_plan_from_form(const render::html::FormData& form);
+/// The trial form as a plan; weeks left empty get the KB's defaults (`rules`). Errors name the
+/// form field.
+core::Result<core::TrialPlan> trial_plan_from_form(const render::html::FormData& form,
+                                                   const core::TrialRules& rules);
 
 /// A trial plan from JSON {"design", "baseline_start", "treatment_start", "treatment_weeks",
 /// "withdrawal_weeks"}; errors name the key.
-core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json);
+core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json,
+                                                   const core::TrialRules& rules);
 
 }  // namespace willis::http

@@ -4,6 +4,7 @@
 
 #include "codec/profile_codec.h"
 #include "http/security.h"
+#include "support/test_kb.h"
 
 namespace willis::http {
 namespace {
@@ -210,17 +211,18 @@ TEST(Forms, TrialPlansFromFormAndJson) {
   form.add("design", "ab");
   form.add("baseline_start", "2026-11-01");
   form.add("treatment_start", "2026-11-15");
-  auto plan = trial_plan_from_form(form);
+  auto plan = trial_plan_from_form(form, testing::trial_rules());
   ASSERT_TRUE(plan.ok()) << plan.error().message;
-  EXPECT_EQ(plan.value().treatment_weeks, core::kDefaultTreatmentWeeks);
+  EXPECT_EQ(plan.value().treatment_weeks, testing::trial_rules().default_treatment_weeks);
   plan = trial_plan_from_json(
-      R"({"design": "abab", "baseline_start": "2026-11-01", "treatment_start": "2026-11-15"})");
+      R"({"design": "abab", "baseline_start": "2026-11-01", "treatment_start": "2026-11-15"})",
+      testing::trial_rules());
   ASSERT_TRUE(plan.ok()) << plan.error().message;
   EXPECT_EQ(plan.value().design, core::TrialDesign::abab);
-  plan = trial_plan_from_json(R"({"desing": "ab"})");
+  plan = trial_plan_from_json(R"({"desing": "ab"})", testing::trial_rules());
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.error().path, "desing");
-  plan = trial_plan_from_json("not json");
+  plan = trial_plan_from_json("not json", testing::trial_rules());
   ASSERT_FALSE(plan.ok());
 }
 

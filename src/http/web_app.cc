@@ -196,7 +196,11 @@ const char* status_message(int status) {
 
 struct WebApp::Impl {
   Impl(const core::Kb& kb_in, store::Diary diary_in, WebOptions options_in)
-      : kb(kb_in), names(kb_in), diary(std::move(diary_in)), options(std::move(options_in)) {
+      : kb(kb_in),
+        names(kb_in),
+        trial(kb_in),
+        diary(std::move(diary_in)),
+        options(std::move(options_in)) {
     // "Today" is the composition's (app::Clock: local date or WILLIS_TODAY), never guessed here.
     if (!options.today) throw std::invalid_argument("WebOptions.today is required");
     if (!options.now_utc) throw std::invalid_argument("WebOptions.now_utc is required");
@@ -204,6 +208,7 @@ struct WebApp::Impl {
 
   const core::Kb& kb;
   const core::NameIndex names;
+  const core::TrialOptions trial;  // the personal trial's numbers, from the KB
   store::Diary diary;
   std::mutex diary_mutex;  // one SQLite connection; httplib runs handlers on a thread pool
   std::mutex index_mutex;  // the ask and food indexes: one in-memory SQLite connection each
@@ -461,7 +466,7 @@ struct WebApp::Impl {
   std::string chart_for(const DiaryData& data, core::CalendarDate today) const {
     if (data.plan)
       return render::trial_chart_svg(*data.plan, data.entries,
-                                    core::evaluate_trial(*data.plan, data.entries, today));
+                                    core::evaluate_trial(*data.plan, data.entries, today, trial));
     return render::html::diary_chart_svg(data.entries);
   }
 
@@ -534,16 +539,16 @@ struct WebApp::Impl {
     if (form.fields.empty()) {
       form.set("design", "ab");
       form.set("baseline_start", today.str());
-      form.set("treatment_start", core::add_days(today, 2 * core::kMinBaselineDays).str());
-      form.set("treatment_weeks", std::to_string(core::kDefaultTreatmentWeeks));
-      form.set("withdrawal_weeks", std::to_string(core::kDefaultWithdrawalWeeks));
+      form.set("treatment_start", core::add_days(today, 2 * trial.rules.min_baseline_days).str());
+      form.set("treatment_weeks", std::to_string(trial.rules.default_treatment_weeks));
+      form.set("withdrawal_weeks", std::to_string(trial.rules.default_withdrawal_weeks));
     }
     std::optional<core::TrialStatus> trial_status;
     std::optional<core::TrialResult> result;
     std::string chart;
     if (data.plan) {
-      trial_status = core::trial_status(*data.plan, data.entries, today);
-      result = core::evaluate_trial(*data.plan, data.entries, today);
+      trial_status = core::trial_status(*data.plan, data.entries, today, trial.rules);
+      result = core::evaluate_trial(*data.plan, data.entries, today, trial);
       chart = render::trial_chart_svg(*data.plan, data.entries, *result);
     }
     html(res, status, meta("Trial", Nav::trial),
@@ -562,7 +567,7 @@ struct WebApp::Impl {
     if (!csrf_ok(req, &form)) return csrf_rejected(req, res);
     std::erase_if(form.fields, [](const auto& field) { return field.first == "csrf"; });
     render::html::TrialView view;
-    const auto plan = trial_plan_from_form(form);
+    const auto plan = trial_plan_from_form(form, trial.rules);
     std::optional<core::Error> problem;
     if (!plan.ok()) {
       problem = plan.error();
@@ -575,7 +580,7 @@ struct WebApp::Impl {
         problem = core::Error{
             core::Errc::invalid_value, "replace",
             "a trial is already planned; tick \u201cReplace the current plan\u201d to replace it"};
-      else if (const auto saved = diary.start_trial(plan.value()); !saved.ok())
+      else if (const auto saved = diary.start_trial(plan.value(), trial.rules); !saved.ok())
         problem = saved.error();
     }
     if (problem) {
@@ -607,7 +612,7 @@ struct WebApp::Impl {
     input.paper = paper;
     if (data.plan) {
       input.plan = data.plan;
-      input.result = core::evaluate_trial(*data.plan, data.entries, today);
+      input.result = core::evaluate_trial(*data.plan, data.entries, today, trial);
       input.chart_svg = render::trial_chart_svg(*data.plan, data.entries, *input.result);
     }
     auto page_meta = meta("Report for your GP", Nav::report);
@@ -764,10 +769,10 @@ struct WebApp::Impl {
     if (!data.plan) return json(res, 200, "{\"plan\":null,\"status\":null,\"result\":null}");
     const auto today = options.today();
     // Both parts are complete JSON documents from store/report.h; only joined here.
-    std::string status =
-        render::trial_status_json(*data.plan, core::trial_status(*data.plan, data.entries, today));
-    std::string result =
-        render::trial_result_json(*data.plan, core::evaluate_trial(*data.plan, data.entries, today));
+    std::string status = render::trial_status_json(
+        *data.plan, core::trial_status(*data.plan, data.entries, today, trial.rules));
+    std::string result = render::trial_result_json(
+        *data.plan, core::evaluate_trial(*data.plan, data.entries, today, trial));
     while (!status.empty() && status.back() == '\n') status.pop_back();
     while (!result.empty() && result.back() == '\n') result.pop_back();
     json(res, 200, "{\"status\":" + status + ",\"result\":" + result + "}");
@@ -775,7 +780,7 @@ struct WebApp::Impl {
 
   void api_trial_post(const Request& req, Response& res) {
     if (!csrf_ok(req, nullptr)) return csrf_rejected(req, res);
-    const auto plan = trial_plan_from_json(req.body);
+    const auto plan = trial_plan_from_json(req.body, trial.rules);
     if (!plan.ok()) return json(res, 400, render::error_json(plan.error()));
     std::optional<core::Error> problem;
     int status = 400;
@@ -790,15 +795,15 @@ struct WebApp::Impl {
             core::Errc::invalid_value, "replace",
             "a trial is already planned; POST to /api/trial?replace=true to replace it"};
         status = 409;
-      } else if (const auto saved = diary.start_trial(plan.value()); !saved.ok()) {
+      } else if (const auto saved = diary.start_trial(plan.value(), trial.rules); !saved.ok()) {
         problem = saved.error();
       }
     }
     if (problem) return json(res, status, render::error_json(*problem));
     const auto data = load_diary();
     json(res, 200,
-         render::trial_status_json(plan.value(),
-                                  core::trial_status(plan.value(), data.entries, options.today())));
+         render::trial_status_json(plan.value(), core::trial_status(plan.value(), data.entries,
+                                                                   options.today(), trial.rules)));
   }
 
   // ---- the gate every request passes ----

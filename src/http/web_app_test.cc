@@ -19,6 +19,7 @@
 #include "http/raw_client_test_support.h"
 #include "store/ask_index.h"
 #include "store/diary.h"
+#include "support/diary_clock.h"
 #include "support/test_kb.h"
 
 namespace willis::http {
@@ -53,7 +54,7 @@ class WebAppTest : public ::testing::Test {
  protected:
   /// `cds`: also the CDS Hooks routes, composed as `willis serve` does.
   void start(WebOptions options = {}, bool cds = false) {
-    auto diary = store::Diary::open(dir_.path + "/diary.sqlite3");
+    auto diary = store::Diary::open(dir_.path + "/diary.sqlite3", testing::fixed_clock_diary());
     ASSERT_TRUE(diary.ok()) << diary.error().message;
     options.csrf_token = kCsrf;
     options.today = [] { return core::CalendarDate{2026, 11, 20}; };

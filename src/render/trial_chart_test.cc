@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "render/html.h"
+#include "support/test_kb.h"
 
 namespace willis::render {
 namespace {
@@ -35,7 +36,7 @@ TEST(TrialChart, RollingMeanNeedsFourOfSevenDays) {
 }
 
 TEST(TrialChart, DrawsPhasesPointsAndTheRollingMean) {
-  core::TrialPlan plan;
+  core::TrialPlan plan = core::default_plan(testing::trial_rules());
   plan.design = core::TrialDesign::abab;
   plan.baseline_start = {2026, 1, 5};
   plan.treatment_start = {2026, 1, 19};
@@ -52,7 +53,8 @@ TEST(TrialChart, DrawsPhasesPointsAndTheRollingMean) {
     entry.waso_min = 30;
     entries.push_back(entry);
   }
-  const auto result = core::evaluate_trial(plan, entries, {2026, 2, 14});
+  const auto result =
+      core::evaluate_trial(plan, entries, {2026, 2, 14}, core::TrialOptions(testing::kb()));
   const std::string svg = trial_chart_svg(plan, entries, result);
   EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
   EXPECT_NE(svg.find("</svg>\n"), std::string::npos);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "support/test_kb.h"
+
 namespace willis::render {
 namespace {
 
@@ -10,7 +12,7 @@ using core::CalendarDate;
 using core::DiaryEntry;
 
 core::TrialPlan plan() {
-  core::TrialPlan p;
+  core::TrialPlan p = core::default_plan(willis::testing::trial_rules());
   p.baseline_start = {2026, 1, 5};
   p.treatment_start = {2026, 1, 19};
   return p;
@@ -36,7 +38,8 @@ std::vector<DiaryEntry> diary(bool complete) {
 
 TEST(TrialResultJson, HasTheShapeTheIssueFixes) {
   const auto entries = diary(true);
-  const auto result = core::evaluate_trial(plan(), entries, {2026, 3, 16});
+  const auto result = core::evaluate_trial(plan(), entries, {2026, 3, 16},
+                                           core::TrialOptions(willis::testing::kb()));
   const std::string json = trial_result_json(plan(), result);
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -65,7 +68,8 @@ TEST(TrialResultJson, HasTheShapeTheIssueFixes) {
 
 TEST(TrialResultJson, InsufficientDataHasNullInterval) {
   const auto entries = diary(false);
-  const auto result = core::evaluate_trial(plan(), entries, {2026, 1, 15});
+  const auto result = core::evaluate_trial(plan(), entries, {2026, 1, 15},
+                                           core::TrialOptions(willis::testing::kb()));
   const std::string json = trial_result_json(plan(), result);
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -79,7 +83,8 @@ TEST(TrialResultJson, InsufficientDataHasNullInterval) {
 
 TEST(TrialReportText, SaysTheVerdictNumbersAndNotes) {
   const auto entries = diary(true);
-  const auto result = core::evaluate_trial(plan(), entries, {2026, 3, 16});
+  const auto result = core::evaluate_trial(plan(), entries, {2026, 3, 16},
+                                           core::TrialOptions(willis::testing::kb()));
   const std::string text = trial_result_text(plan(), result);
   EXPECT_NE(text.find("Personal trial result: IMPROVED"), std::string::npos) << text;
   EXPECT_NE(text.find("change -3.0 points"), std::string::npos) << text;
@@ -90,7 +95,8 @@ TEST(TrialReportText, SaysTheVerdictNumbersAndNotes) {
 
 TEST(TrialStatusJson, Parses) {
   const auto entries = diary(false);
-  const auto status = core::trial_status(plan(), entries, {2026, 1, 15});
+  const auto status =
+      core::trial_status(plan(), entries, {2026, 1, 15}, willis::testing::trial_rules());
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   const std::string json = trial_status_json(plan(), status);

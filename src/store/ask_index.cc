@@ -32,6 +32,48 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+/// How much a document's score is multiplied for the first medicine the question names that
+/// the document covers, by name or through its class.
+double medicine_boost(const core::AskDoc& doc, const std::vector<std::string>& mentioned) {
+  for (const auto& id : mentioned) {
+    if (contains(doc.covers, id)) return core::kNamedMedicineBoost;
+    if (contains(doc.class_covers, id)) return core::kClassMedicineBoost;
+  }
+  return 1;
+}
+
+/// How many of the question's concepts each document matches, and how many concepts any
+/// document matches at all.
+struct Coverage {
+  std::vector<int> matched;
+  int known = 0;
+};
+
+core::Result<Coverage> concept_coverage(const Connection& db, const core::AskQuery& query,
+                                        std::size_t docs) {
+  Coverage coverage;
+  coverage.matched.assign(docs, 0);
+  int code = 0;
+  for (const auto& concept_terms : query.concepts) {
+    auto concept_select = Statement::prepare(db, "SELECT rowid FROM ask WHERE ask MATCH ?");
+    if (!concept_select.ok()) return concept_select.error();
+    concept_select.value().bind(1, any_of(concept_terms));
+    while ((code = concept_select.value().step()) == SQLITE_ROW) {
+      const auto doc_index = static_cast<std::size_t>(concept_select.value().column_int(0) - 1);
+      if (doc_index < coverage.matched.size()) ++coverage.matched[doc_index];
+    }
+    if (code != SQLITE_DONE) return db.error("searching the knowledge base");
+  }
+  for (const auto& concept_terms : query.concepts) {
+    auto count = Statement::prepare(db, "SELECT count(*) FROM ask WHERE ask MATCH ?");
+    if (!count.ok()) return count.error();
+    count.value().bind(1, any_of(concept_terms));
+    if (count.value().step() != SQLITE_ROW) return db.error("searching the knowledge base");
+    coverage.known += count.value().column_int(0) > 0;
+  }
+  return coverage;
+}
+
 }  // namespace
 
 core::Result<AskIndex> AskIndex::build(std::vector<core::AskDoc> docs) {
@@ -106,43 +148,19 @@ core::Result<core::AskResult> AskIndex::ask(std::string_view question,
     if (doc_index >= docs_.size()) continue;
     const auto& doc = docs_[doc_index];
     double score = -stmt.column_double(1) * doc.rank_weight;  // bm25: lower is better
-    for (const auto& id : mentioned) {
-      if (contains(doc.covers, id)) {
-        score *= core::kNamedMedicineBoost;
-        break;
-      }
-      if (contains(doc.class_covers, id)) {
-        score *= core::kClassMedicineBoost;
-        break;
-      }
-    }
+    score *= medicine_boost(doc, mentioned);
     hits.push_back({doc_index, score});
   }
   if (code != SQLITE_DONE) return db_.error("searching the knowledge base");
   // Coverage: how many of the question's concepts each hit matches. Too few: not an answer.
-  std::vector<int> matched(docs_.size(), 0);
-  for (const auto& concept_terms : query.concepts) {
-    auto concept_select = Statement::prepare(db_, "SELECT rowid FROM ask WHERE ask MATCH ?");
-    if (!concept_select.ok()) return concept_select.error();
-    concept_select.value().bind(1, any_of(concept_terms));
-    while ((code = concept_select.value().step()) == SQLITE_ROW) {
-      const auto doc_index = static_cast<std::size_t>(concept_select.value().column_int(0) - 1);
-      if (doc_index < matched.size()) ++matched[doc_index];
-    }
-    if (code != SQLITE_DONE) return db_.error("searching the knowledge base");
-  }
+  const auto coverage = concept_coverage(db_, query, docs_.size());
+  if (!coverage.ok()) return coverage.error();
+  const auto& matched = coverage.value().matched;
   // A concept no entry mentions (a word outside the KB) cannot be matched, but it still counts:
   // a question mostly about things willis does not cover gets no answer, and every answer's score
   // is scaled by the share of the question's concepts it matches.
   const int concepts = static_cast<int>(query.concepts.size());
-  int known = 0;
-  for (const auto& concept_terms : query.concepts) {
-    auto count = Statement::prepare(db_, "SELECT count(*) FROM ask WHERE ask MATCH ?");
-    if (!count.ok()) return count.error();
-    count.value().bind(1, any_of(concept_terms));
-    if (count.value().step() != SQLITE_ROW) return db_.error("searching the knowledge base");
-    known += count.value().column_int(0) > 0;
-  }
+  const int known = coverage.value().known;
   if (known * 5 < concepts * 3)
     return result;  // at least 60 % of the question must be about things the KB covers
   std::vector<Hit> eligible;

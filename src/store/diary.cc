@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <ctime>
 #include <set>
 
 namespace willis::store {
@@ -187,20 +186,14 @@ const std::vector<Migration>& diary_migrations() {
   return migrations;
 }
 
-std::string utc_timestamp() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
-
 std::string Diary::now() const {
-  return now_ ? now_() : utc_timestamp();
+  return now_();
 }
 
 core::Result<Diary> Diary::open(const std::string& path, DiaryOptions options) {
+  if (!options.now)
+    return core::Error{core::Errc::invalid_value, "now",
+                       "no clock given for the diary's timestamps (DiaryOptions::now)"};
   if (auto error = create_private_file(path)) return *error;
   auto connection = Connection::open(path, SQLITE_OPEN_READWRITE, options.vfs);
   if (!connection.ok()) return connection.error();
@@ -407,8 +400,8 @@ core::Result<std::vector<HistoryRecord>> Diary::history(CalendarDate date) const
   return records;
 }
 
-core::Result<int> Diary::start_trial(const core::TrialPlan& plan) {
-  if (auto error = core::validate_plan(plan)) return *error;
+core::Result<int> Diary::start_trial(const core::TrialPlan& plan, const core::TrialRules& rules) {
+  if (auto error = core::validate_plan(plan, rules)) return *error;
   auto transaction = Transaction::begin(connection_, "saving the trial plan");
   if (!transaction.ok()) return transaction.error();
   auto insert =

@@ -35,7 +35,9 @@ inline constexpr int kDiaryApplicationId = 0x574c4953;
 
 struct DiaryOptions {
   const char* vfs = nullptr;  ///< SQLite VFS name; nullptr = default (tests inject faults here)
-  /// UTC timestamp for recorded_at / replaced_at columns; defaults to the system clock.
+  /// UTC timestamp ("YYYY-MM-DDTHH:MM:SSZ") for the recorded_at / replaced_at / saved_at
+  /// columns. Required: the caller passes the app's one clock (app::Clock::utc_timestamp), so the
+  /// diary never reads the system clock itself; Diary::open refuses options without it.
   std::function<std::string()> now;
   /// Migrations to apply (tests exercise upgrades with a shorter list).
   const std::vector<Migration>* migrations = nullptr;
@@ -68,9 +70,9 @@ struct StoredProfile {
 class Diary {
  public:
   /// Opens (creating when absent, mode 0600) and migrates the diary at `path`.
-  /// Errors: io_error naming the file (not SQLite, not a willis diary, written by a newer
-  /// willis, cannot create, busy …).
-  static core::Result<Diary> open(const std::string& path, DiaryOptions options = {});
+  /// Errors: invalid_value when options.now is missing; io_error naming the file (not SQLite, not a
+  /// willis diary, written by a newer willis, cannot create, busy …).
+  static core::Result<Diary> open(const std::string& path, DiaryOptions options);
 
   /// Adds or replaces the entry for its date in one transaction. The entry is validated first
   /// (core::validate_entry against `today`); an invalid one is refused and nothing is written.
@@ -90,8 +92,9 @@ class Diary {
   /// Earlier versions of one date's entry, oldest first.
   core::Result<std::vector<HistoryRecord>> history(core::CalendarDate date) const;
 
-  /// Saves a new trial plan (validated with core::validate_plan); the newest plan is current.
-  core::Result<int> start_trial(const core::TrialPlan& plan);
+  /// Saves a new trial plan (validated with core::validate_plan against the KB's `rules`); the
+  /// newest plan is current.
+  core::Result<int> start_trial(const core::TrialPlan& plan, const core::TrialRules& rules);
   core::Result<std::optional<core::TrialPlan>> current_trial() const;
 
   /// Stores the profile text as a new version, unless it equals the latest one.
@@ -111,8 +114,5 @@ class Diary {
   std::function<std::string()> now_;
   int schema_version_ = 0;
 };
-
-/// The current UTC time as "YYYY-MM-DDTHH:MM:SSZ".
-std::string utc_timestamp();
 
 }  // namespace willis::store

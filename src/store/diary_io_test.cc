@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "store/diary.h"
+#include "support/diary_clock.h"
 #include "store/testing.h"
 
 namespace willis::store {
@@ -206,7 +207,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(DiaryImport, ABadRowLeavesTheDiaryUntouched) {
   testing::TempDir dir;
-  auto diary = Diary::open(dir.file("d.sqlite3"));
+  auto diary = Diary::open(dir.file("d.sqlite3"), willis::testing::fixed_clock_diary());
   ASSERT_TRUE(diary.ok());
   DiaryEntry existing;
   existing.date = {2026, 11, 1};
@@ -222,7 +223,7 @@ TEST(DiaryImport, ABadRowLeavesTheDiaryUntouched) {
 
 TEST(DiaryImport, ExportImportThroughTheStoreIsIdempotent) {
   testing::TempDir dir;
-  auto diary = Diary::open(dir.file("d.sqlite3"));
+  auto diary = Diary::open(dir.file("d.sqlite3"), willis::testing::fixed_clock_diary());
   ASSERT_TRUE(diary.ok());
   const auto entries = sample_entries();
   ASSERT_TRUE(diary.value().put_entries(entries, kToday).ok());

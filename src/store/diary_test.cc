@@ -1,4 +1,6 @@
 #include "store/diary.h"
+#include "support/diary_clock.h"
+#include "support/test_kb.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -31,7 +33,8 @@ DiaryEntry entry_for(CalendarDate date, int rls) {
   return entry;
 }
 
-Diary open_ok(const std::string& path, DiaryOptions options = {}) {
+Diary open_ok(const std::string& path,
+              DiaryOptions options = willis::testing::fixed_clock_diary()) {
   auto diary = Diary::open(path, std::move(options));
   if (!diary.ok()) ADD_FAILURE() << diary.error().path << ": " << diary.error().message;
   return std::move(diary).value();
@@ -68,7 +71,7 @@ TEST(Diary, NewFileIsPrivateWalFullSyncWithForeignKeys) {
 TEST(Diary, AddReplaceKeepsHistoryAndUnchangedWritesNothing) {
   TempDir dir;
   std::string clock = "2026-11-21T07:00:00Z";
-  DiaryOptions options;
+  DiaryOptions options = willis::testing::fixed_clock_diary();
   options.now = [&clock] { return clock; };
   Diary diary = open_ok(dir.file("d.sqlite3"), options);
   const DiaryEntry first = entry_for({2026, 11, 20}, 6);
@@ -170,20 +173,20 @@ TEST(Diary, TrialPlansNewestIsCurrent) {
   TempDir dir;
   Diary diary = open_ok(dir.file("d.sqlite3"));
   EXPECT_FALSE(diary.current_trial().value());
-  core::TrialPlan plan;
+  core::TrialPlan plan = core::default_plan(willis::testing::trial_rules());
   plan.baseline_start = {2026, 11, 1};
   plan.treatment_start = {2026, 11, 15};
-  ASSERT_TRUE(diary.start_trial(plan).ok());
+  ASSERT_TRUE(diary.start_trial(plan, willis::testing::trial_rules()).ok());
   EXPECT_EQ(diary.current_trial().value(), plan);
   core::TrialPlan abab = plan;
   abab.design = core::TrialDesign::abab;
   abab.treatment_weeks = 6;
   abab.withdrawal_weeks = 3;
-  ASSERT_TRUE(diary.start_trial(abab).ok());
+  ASSERT_TRUE(diary.start_trial(abab, willis::testing::trial_rules()).ok());
   EXPECT_EQ(diary.current_trial().value(), abab);
   core::TrialPlan bad = plan;
   bad.treatment_start = {2026, 11, 3};
-  const auto refused = diary.start_trial(bad);
+  const auto refused = diary.start_trial(bad, willis::testing::trial_rules());
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().path, "treatment_start");
   EXPECT_EQ(diary.current_trial().value(), abab);
@@ -220,7 +223,7 @@ TEST(Diary, MigratesAnOlderFileForward) {
   const std::string path = dir.file("d.sqlite3");
   const std::vector<Migration> first_only = {diary_migrations()[0]};
   {
-    DiaryOptions options;
+    DiaryOptions options = willis::testing::fixed_clock_diary();
     options.migrations = &first_only;
     Diary old = open_ok(path, options);
     EXPECT_EQ(old.schema_version(), 1);
@@ -229,13 +232,13 @@ TEST(Diary, MigratesAnOlderFileForward) {
   Diary upgraded = open_ok(path);
   EXPECT_EQ(upgraded.schema_version(), 3);
   EXPECT_EQ(upgraded.entries().value().size(), 1u);
-  core::TrialPlan plan;
+  core::TrialPlan plan = core::default_plan(willis::testing::trial_rules());
   plan.baseline_start = {2026, 11, 1};
   plan.treatment_start = {2026, 11, 15};
-  EXPECT_TRUE(upgraded.start_trial(plan).ok());
+  EXPECT_TRUE(upgraded.start_trial(plan, willis::testing::trial_rules()).ok());
   // Migration 3: the primary outcome is stored and read back.
   plan.primary = core::TrialOutcome::sleep_onset;
-  EXPECT_TRUE(upgraded.start_trial(plan).ok());
+  EXPECT_TRUE(upgraded.start_trial(plan, willis::testing::trial_rules()).ok());
   EXPECT_EQ(upgraded.current_trial().value()->primary, core::TrialOutcome::sleep_onset);
 }
 
@@ -246,7 +249,7 @@ TEST(Diary, RefusesAFileFromANewerWillis) {
     Diary diary = open_ok(path);
     ASSERT_FALSE(diary.connection().exec("PRAGMA user_version=99"));
   }
-  const auto refused = Diary::open(path);
+  const auto refused = Diary::open(path, willis::testing::fixed_clock_diary());
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().path, path);
   EXPECT_NE(refused.error().message.find("newer willis"), std::string::npos);
@@ -257,7 +260,7 @@ TEST(Diary, RefusesFilesThatAreNotADiary) {
   const std::string text = dir.file("notes.txt");
   std::ofstream(text) << "this is not a database, it is a shopping list. eggs, milk, bread\n"
                       << std::string(4096, 'x');
-  auto refused = Diary::open(text);
+  auto refused = Diary::open(text, willis::testing::fixed_clock_diary());
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("not a willis diary"), std::string::npos);
 
@@ -267,11 +270,11 @@ TEST(Diary, RefusesFilesThatAreNotADiary) {
     ASSERT_TRUE(connection.ok());
     ASSERT_FALSE(connection.value().exec("CREATE TABLE recipes (name TEXT)"));
   }
-  refused = Diary::open(other);
+  refused = Diary::open(other, willis::testing::fixed_clock_diary());
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("not a willis diary"), std::string::npos);
 
-  refused = Diary::open(dir.file("missing-folder/d.sqlite3"));
+  refused = Diary::open(dir.file("missing-folder/d.sqlite3"), willis::testing::fixed_clock_diary());
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, core::Errc::io_error);
 }

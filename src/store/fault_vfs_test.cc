@@ -13,6 +13,8 @@
 #include <functional>
 
 #include "store/diary.h"
+#include "support/diary_clock.h"
+#include "support/test_kb.h"
 #include "store/testing.h"
 
 namespace willis::store {
@@ -178,7 +180,7 @@ DiaryEntry entry_for(CalendarDate date, int rls) {
 
 /// Everything the diary holds, as text, to compare states.
 std::string snapshot(const std::string& path) {
-  auto diary = Diary::open(path);
+  auto diary = Diary::open(path, willis::testing::fixed_clock_diary());
   if (!diary.ok()) return "cannot open: " + diary.error().message;
   std::string text;
   const auto entries = diary.value().entries();
@@ -226,7 +228,7 @@ Stats fault_loop(const std::string& pristine, const std::string& work, Target ta
   copy_diary(pristine, work);
   std::string after;
   {
-    auto diary = Diary::open(work);
+    auto diary = Diary::open(work, willis::testing::fixed_clock_diary());
     EXPECT_TRUE(diary.ok());
     EXPECT_FALSE(operation(diary.value()));
   }
@@ -237,7 +239,7 @@ Stats fault_loop(const std::string& pristine, const std::string& work, Target ta
   Stats stats;
   for (int nth = 0; nth < 500; ++nth) {
     copy_diary(pristine, work);
-    DiaryOptions options;
+    DiaryOptions options = willis::testing::fixed_clock_diary();
     options.vfs = fault_vfs_name();
     std::optional<core::Error> error;
     faults = Faults{};
@@ -282,7 +284,7 @@ class FaultInjection : public ::testing::TestWithParam<std::tuple<Target, bool>>
     ASSERT_TRUE(fault_vfs_name());
     pristine_ = dir_.file("pristine.sqlite3");
     work_ = dir_.file("work.sqlite3");
-    auto diary = Diary::open(pristine_);
+    auto diary = Diary::open(pristine_, willis::testing::fixed_clock_diary());
     ASSERT_TRUE(diary.ok());
     std::vector<DiaryEntry> entries;
     for (int day = 1; day <= 10; ++day) entries.push_back(entry_for({2026, 10, day}, day % 11));
@@ -333,10 +335,10 @@ TEST_P(FaultInjection, ImportManyEntriesAllOrNothing) {
 
 TEST_P(FaultInjection, StartTrialAndSaveProfile) {
   run("trial", [](Diary& diary) {
-    core::TrialPlan plan;
+    core::TrialPlan plan = core::default_plan(willis::testing::trial_rules());
     plan.baseline_start = {2026, 10, 1};
     plan.treatment_start = {2026, 10, 15};
-    return error_of(diary.start_trial(plan));
+    return error_of(diary.start_trial(plan, willis::testing::trial_rules()));
   });
   run("profile", [](Diary& diary) { return error_of(diary.save_profile("yaml", "age: 54\n")); });
 }
@@ -360,7 +362,7 @@ TEST(FaultInjection, CreatingAndMigratingANewFile) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
     faults = Faults{};
     faults.write_countdown = nth;
-    DiaryOptions options;
+    DiaryOptions options = willis::testing::fixed_clock_diary();
     options.vfs = fault_vfs_name();
     bool opened = false;
     {

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "store/diary.h"
+#include "support/diary_clock.h"
 #include "store/testing.h"
 
 namespace willis::store {
@@ -54,7 +55,7 @@ DiaryEntry entry_of(const Operation& op) {
 
 /// The child: writes until killed, printing each entry's date after its commit returns.
 [[noreturn]] void child_main(const std::string& path, int round, int out_fd) {
-  auto diary = Diary::open(path);
+  auto diary = Diary::open(path, willis::testing::fixed_clock_diary());
   if (!diary.ok()) {
     std::fprintf(stderr, "child: %s\n", diary.error().message.c_str());
     _exit(3);
@@ -174,7 +175,7 @@ TEST(KillTest, EveryPrintedWriteSurvivesSigkill) {
     const RoundResult result = run_round(path, round, after_lines, delay);
     total_printed += result.printed;
 
-    auto diary = Diary::open(path);
+    auto diary = Diary::open(path, willis::testing::fixed_clock_diary());
     ASSERT_TRUE(diary.ok()) << "round " << round << ": " << diary.error().message;
     auto check = Statement::prepare(diary.value().connection(), "PRAGMA integrity_check");
     ASSERT_TRUE(check.ok());

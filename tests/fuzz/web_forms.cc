@@ -2,6 +2,7 @@
 // form -> profile JSON -> profile; diary and trial forms; the trial JSON API body.
 #include "codec/profile_codec.h"
 #include "fuzz.h"
+#include "core/trial.h"
 #include "http/forms.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -17,8 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)http::field_error_for(profile.error(), json);
   }
   (void)http::diary_entry_from_form(form);
-  (void)http::trial_plan_from_form(form);
-  (void)http::trial_plan_from_json(body);
+  static const core::TrialRules rules(fuzz::kb());
+  (void)http::trial_plan_from_form(form, rules);
+  (void)http::trial_plan_from_json(body, rules);
   (void)http::url_decode(body);
   return 0;
 }

@@ -20,6 +20,11 @@ const core::Kb& kb() {
   return loaded;
 }
 
+const core::TrialRules& trial_rules() {
+  static const core::TrialRules rules(kb());
+  return rules;
+}
+
 const core::NameIndex& names() {
   static const core::NameIndex index(kb());
   return index;

@@ -3,6 +3,7 @@
 
 #include "core/kb.h"
 #include "core/names.h"
+#include "core/trial.h"
 
 namespace willis::testing {
 
@@ -11,5 +12,7 @@ namespace willis::testing {
 /// proves it equal, field for field, to kb/'s YAML.
 const core::Kb& kb();
 const core::NameIndex& names();
+/// The personal-trial numbers of kb() (kb/rules.yaml thresholds trial_*).
+const core::TrialRules& trial_rules();
 
 }  // namespace willis::testing
