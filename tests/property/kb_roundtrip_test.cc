@@ -255,8 +255,8 @@ std::string first_difference(const std::string& a, const std::string& b) {
 /// differing entry. The binding names all of core::Kb's fields (see the comment at the top).
 void expect_same_kb(const core::Kb& yaml, const core::Kb& image) {
   const auto& [version, sources, forms, salts, reference_intakes, upper_limits, classes, medicines,
-               interactions, conditions, red_flags, treatments, evidence, rules, audit,
-               name_tables, labs] = yaml;
+               interactions, conditions, red_flags, treatments, evidence, rules, audit, name_tables,
+               labs] = yaml;
   const auto& [version2, sources2, forms2, salts2, reference_intakes2, upper_limits2, classes2,
                medicines2, interactions2, conditions2, red_flags2, treatments2, evidence2, rules2,
                audit2, name_tables2, labs2] = image;
@@ -304,8 +304,8 @@ void expect_same_kb(const core::Kb& yaml, const core::Kb& image) {
 /// The whole KB in canonical form (every field of core::Kb).
 std::string canon_kb(const core::Kb& kb) {
   const auto& [version, sources, forms, salts, reference_intakes, upper_limits, classes, medicines,
-               interactions, conditions, red_flags, treatments, evidence, rules, audit,
-               name_tables, labs] = kb;
+               interactions, conditions, red_flags, treatments, evidence, rules, audit, name_tables,
+               labs] = kb;
   Out o;
   fields(o, "Kb", version, sources, forms, salts, reference_intakes, upper_limits, classes,
          medicines, interactions, conditions, red_flags, treatments, evidence, rules, audit,
