@@ -1,5 +1,6 @@
-// src/codec/fhir_profile.h: FHIR R4 patient data -> core::Profile. Pure: no files, no clock (the
-// caller passes "today"), no network. The mapping table is docs/fhir.md.
+// src/codec/fhir_profile.h: FHIR R4 patient data -> core::Profile; the code is in codec/fhir/.
+// Pure: no files, no clock (the caller passes "today"), no network. The mapping table is
+// docs/fhir.md.
 //
 // Input: a Bundle of any type (collection, searchset, transaction, document, …; nested Bundles are
 // unpacked), a single resource, or NDJSON with one resource (or Bundle) per line, all about one
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "codec/fhir/labs.h"
 #include "core/date.h"
 #include "core/kb.h"
 #include "core/names.h"
@@ -123,17 +125,6 @@ inline constexpr std::string_view kRxNormSystem = "http://www.nlm.nih.gov/resear
 inline constexpr std::string_view kSnomedSystem = "http://snomed.info/sct";
 inline constexpr std::string_view kLoincSystem = "http://loinc.org";
 inline constexpr std::string_view kAtcSystem = "http://www.whocc.no/atc";
-
-/// LOINC codes willis reads, by what they measure (the value sets of docs/fhir.md).
-enum class LabKind { none, ferritin, tsat, egfr, magnesium, pregnancy_status };
-LabKind lab_kind_of_loinc(std::string_view code);
-/// Every LOINC code of those value sets (for prefetch queries).
-std::vector<std::string_view> loinc_codes_read();
-
-/// A lab value in the unit the Profile uses (ferritin ng/mL = µg/L, TSAT %, eGFR mL/min/1.73 m²
-/// for any unit starting "mL/min", magnesium mmol/L from mg/dL, mg/L or mEq/L); case, spaces and
-/// the micro sign are ignored. nullopt when the unit cannot be converted.
-std::optional<double> lab_value_in_profile_unit(LabKind kind, double value, std::string_view unit);
 
 /// SNOMED CT codes that map to a KB condition: its own `snomed` codes and the extra CKD codes of
 /// docs/fhir.md that the mapper applies to it.

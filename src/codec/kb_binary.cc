@@ -10,7 +10,7 @@ namespace willis::codec {
 namespace {
 
 // Bump when any struct's field list below changes.
-constexpr std::uint32_t kFormatVersion = 5;
+constexpr std::uint32_t kFormatVersion = 6;
 constexpr char kMagic[8] = {'W', 'I', 'L', 'L', 'I', 'S', 'K', 'B'};
 
 struct Writer {
@@ -356,6 +356,22 @@ void field(Ar& ar, core::NameTables& v) {
   field(ar, v.flags);
 }
 template <typename Ar>
+void field(Ar& ar, core::LabUnit& v) {
+  field(ar, v.unit);
+  field(ar, v.prefix);
+  field(ar, v.multiply);
+  field(ar, v.divide);
+}
+template <typename Ar>
+void field(Ar& ar, core::Lab& v) {
+  field(ar, v.id);
+  field(ar, v.name);
+  field(ar, v.profile_unit);
+  field(ar, v.loinc);
+  field(ar, v.units);
+  field(ar, v.prov);
+}
+template <typename Ar>
 void field(Ar& ar, core::Kb& v) {
   field(ar, v.version);
   field(ar, v.sources);
@@ -373,6 +389,7 @@ void field(Ar& ar, core::Kb& v) {
   field(ar, v.rules);
   field(ar, v.audit);
   field(ar, v.name_tables);
+  field(ar, v.labs);
 }
 
 template <typename Ar, typename T>

@@ -482,6 +482,28 @@ void read_indicators(Fields& top, core::Kb& kb) {
   });
 }
 
+// kb/labs.yaml: the LOINC codes and units the FHIR mapper reads.
+void read_labs(Fields& top, core::Kb& kb) {
+  for_each_item(top, "labs", true, [&](Fields& f) {
+    core::Lab lab;
+    lab.id = f.text("id", true).value_or("");
+    lab.name = f.text("name", true).value_or("");
+    lab.profile_unit = f.text("profile_unit").value_or("");
+    lab.loinc = f.texts("loinc", true);
+    for_each_item(f, "units", false, [&](Fields& u) {
+      core::LabUnit unit;
+      unit.unit = u.text("unit", true).value_or("");
+      unit.prefix = u.boolean("prefix").value_or(false);
+      unit.multiply = u.number("multiply", 1e-9, 1e9).value_or(1);
+      unit.divide = u.number("divide", 1e-9, 1e9).value_or(1);
+      u.text("note");
+      lab.units.push_back(std::move(unit));
+    });
+    lab.prov = f.provenance();
+    kb.labs.push_back(std::move(lab));
+  });
+}
+
 struct FileReader {
   const char* name;
   void (*read)(Fields&, core::Kb&);
@@ -493,7 +515,7 @@ constexpr FileReader kReaders[] = {
     {"interactions.yaml", &read_interactions}, {"conditions.yaml", &read_conditions},
     {"red_flags.yaml", &read_red_flags},       {"treatments.yaml", &read_treatments},
     {"evidence.yaml", &read_evidence},         {"rules.yaml", &read_rules},
-    {"indicators.yaml", &read_indicators},
+    {"indicators.yaml", &read_indicators},     {"labs.yaml", &read_labs},
 };
 
 }  // namespace

@@ -60,6 +60,9 @@ const std::vector<RequiredIndicator> kRequiredIndicators = {
     {"diuretic-digoxin-no-mg-12m", {"lookback_months"}},
 };
 
+const std::vector<std::string> kRequiredLabs = {"ferritin", "tsat", "egfr", "magnesium",
+                                                "pregnancy_status"};
+
 const std::vector<std::string> kRequiredAuditLists = {"magnesium",
                                                       "chelation-partner",
                                                       "raltegravir",
@@ -151,6 +154,10 @@ const Evidence* Kb::evidence_entry(const std::string& id) const {
 }
 const RedFlag* Kb::red_flag(const std::string& id) const {
   return find_by_id(red_flags, id);
+}
+
+const Lab* Kb::lab(const std::string& id) const {
+  return find_by_id(labs, id);
 }
 
 const char* to_string(Jurisdiction jurisdiction) {

@@ -298,6 +298,24 @@ extern const std::vector<RequiredIndicator> kRequiredIndicators;
 /// Code list ids the audit engine reads, in docs/audit.md order (ids are stable: SQL uses them).
 extern const std::vector<std::string> kRequiredAuditLists;
 
+/// One unit a lab value may come in (kb/labs.yaml): value x multiply / divide is the value in
+/// the profile's unit. Units compare without case or spaces, with the micro sign read as "u".
+struct LabUnit {
+  std::string unit;
+  bool prefix = false;  ///< any unit starting with `unit` ("mL/min" for eGFR per 1.73 m2)
+  double multiply = 1, divide = 1;
+};
+/// A lab willis reads from FHIR: its LOINC codes and the units it converts (kb/labs.yaml).
+struct Lab {
+  std::string id;  ///< one of kRequiredLabs
+  std::string name, profile_unit;
+  std::vector<std::string> loinc;
+  std::vector<LabUnit> units;  ///< empty for a coded answer (pregnancy status)
+  Provenance prov;
+};
+/// Lab ids the FHIR mapper reads, each of which kb/labs.yaml must define.
+extern const std::vector<std::string> kRequiredLabs;
+
 /// The whole knowledge base. Built by codec::load_kb, checked by core::check_kb.
 struct Kb {
   std::string version;
@@ -316,6 +334,7 @@ struct Kb {
   Rules rules;
   Audit audit;             ///< indicators.yaml
   NameTables name_tables;  ///< filled by the loader once the KB is consistent
+  std::vector<Lab> labs;   ///< labs.yaml
 
   const Medicine* medicine(const std::string& id) const;
   const Condition* condition(const std::string& id) const;
@@ -323,6 +342,7 @@ struct Kb {
   const Form* form(const std::string& id) const;
   const Evidence* evidence_entry(const std::string& id) const;
   const RedFlag* red_flag(const std::string& id) const;
+  const Lab* lab(const std::string& id) const;
 };
 
 }  // namespace willis::core

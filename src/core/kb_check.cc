@@ -187,6 +187,32 @@ void check_salt(const Kb& kb, Checker& check, const Salt& salt) {
                    fixed1(percent) + " % magnesium");
 }
 
+/// kb/labs.yaml: every lab the FHIR mapper reads, each LOINC code in one lab only, and units
+/// whose conversion is a finite positive number.
+void check_labs(const Kb& kb, Checker& check) {
+  std::map<std::string, std::string> lab_of_code;
+  for (const auto& lab : kb.labs) {
+    const std::string path = "labs." + lab.id;
+    check.cites(lab.prov, path);
+    if (lab.loinc.empty()) check.fail(lab.prov.loc, path + ".loinc", "lists no LOINC code");
+    for (const auto& code : lab.loinc) {
+      const auto dash = code.find('-');
+      if (dash == std::string::npos || dash == 0 || dash + 2 != code.size() ||
+          code.find_first_not_of("0123456789-") != std::string::npos)
+        check.fail(lab.prov.loc, path + ".loinc", "\"" + code + "\" is not a LOINC code");
+      if (const auto [it, added] = lab_of_code.emplace(code, lab.id); !added)
+        check.fail(lab.prov.loc, path + ".loinc", code + " is also in labs." + it->second);
+    }
+    for (const auto& unit : lab.units)
+      if (unit.unit.empty() || !std::isfinite(unit.multiply / unit.divide))
+        check.fail(lab.prov.loc, path + ".units", "a unit needs a name and a finite conversion");
+  }
+  check.unique_ids(kb.labs, "labs", &prov_loc<Lab>);
+  for (const auto& id : kRequiredLabs)
+    if (!kb.lab(id)) check.fail(SourceLoc{"labs.yaml", 0}, "labs", "no lab \"" + id + "\"");
+}
+
+
 void check_ids(const Kb& kb, Checker& check) {
   check.unique_ids(kb.forms, "forms", &prov_loc<Form>);
   check.unique_ids(kb.salts, "salts", &prov_loc<Salt>);
@@ -360,6 +386,7 @@ std::vector<Error> check_kb(const Kb& kb) {
   check_rule_names(kb, check);
   check_rule_lists(kb, check, class_ids);
   check_audit(kb, check, class_ids);
+  check_labs(kb, check);
 
   // A name that means two different things would make resolution depend on file order.
   for (const auto& clash : find_name_clashes(kb))

@@ -162,6 +162,14 @@ void put(Out& o, const core::RedFlag& v) {
   const auto& [id, name, possible_cause, title, action, synonyms, see, emergency, prov] = v;
   fields(o, "RedFlag", id, name, possible_cause, title, action, synonyms, see, emergency, prov);
 }
+void put(Out& o, const core::LabUnit& v) {
+  const auto& [unit, prefix, multiply, divide] = v;
+  fields(o, "LabUnit", unit, prefix, multiply, divide);
+}
+void put(Out& o, const core::Lab& v) {
+  const auto& [id, name, profile_unit, loinc, units, prov] = v;
+  fields(o, "Lab", id, name, profile_unit, loinc, units, prov);
+}
 void put(Out& o, const core::Treatment& v) {
   const auto& [id, name, guideline, direction, strength, certainty, population, note, superseded_by,
                medicines, jurisdictions, year, age_from_y, prov] = v;
@@ -247,11 +255,11 @@ std::string first_difference(const std::string& a, const std::string& b) {
 /// differing entry. The binding names all of core::Kb's fields (see the comment at the top).
 void expect_same_kb(const core::Kb& yaml, const core::Kb& image) {
   const auto& [version, sources, forms, salts, reference_intakes, upper_limits, classes, medicines,
-               interactions, conditions, red_flags, treatments, evidence, rules, audit,
-               name_tables] = yaml;
+               interactions, conditions, red_flags, treatments, evidence, rules, audit, name_tables,
+               labs] = yaml;
   const auto& [version2, sources2, forms2, salts2, reference_intakes2, upper_limits2, classes2,
                medicines2, interactions2, conditions2, red_flags2, treatments2, evidence2, rules2,
-               audit2, name_tables2] = image;
+               audit2, name_tables2, labs2] = image;
   const auto same = [](const char* what, const auto& a, const auto& b) {
     using T = std::decay_t<decltype(a)>;
     if constexpr (requires {
@@ -290,17 +298,18 @@ void expect_same_kb(const core::Kb& yaml, const core::Kb& image) {
   same("rules", rules, rules2);
   same("audit", audit, audit2);
   same("name_tables", name_tables, name_tables2);
+  same("labs", labs, labs2);
 }
 
 /// The whole KB in canonical form (every field of core::Kb).
 std::string canon_kb(const core::Kb& kb) {
   const auto& [version, sources, forms, salts, reference_intakes, upper_limits, classes, medicines,
-               interactions, conditions, red_flags, treatments, evidence, rules, audit,
-               name_tables] = kb;
+               interactions, conditions, red_flags, treatments, evidence, rules, audit, name_tables,
+               labs] = kb;
   Out o;
   fields(o, "Kb", version, sources, forms, salts, reference_intakes, upper_limits, classes,
          medicines, interactions, conditions, red_flags, treatments, evidence, rules, audit,
-         name_tables);
+         name_tables, labs);
   return o.text;
 }
 
