@@ -1,6 +1,7 @@
 // src/codec/cds_hooks.cc: CDS Hooks 2.0 bodies in and out. Decides nothing clinical: the cards
 // render findings of core::assess; this file only chooses which findings matter to the hook.
 #include "codec/cds_hooks.h"
+#include "codec/fhir/json.h"
 #include "codec/strict_input.h"
 
 #include <fmt/format.h>
@@ -20,6 +21,8 @@ namespace willis::codec {
 using core::Errc;
 using core::Error;
 using core::Severity;
+using fhir::child;  // the FHIR JSON member readers (codec/fhir/json.h)
+using fhir::str;
 using render::JsonWriter;
 using simdjson::dom::array;
 using simdjson::dom::element;
@@ -58,18 +61,6 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kOverride
 }};
 
 // ---------------------------------------------------------------- small helpers
-
-std::string_view str(const element& e, const char* key) {
-  std::string_view value;
-  if (e[key].get(value)) return {};
-  return value;
-}
-
-std::optional<element> child(const element& e, const char* key) {
-  element value;
-  if (e[key].get(value)) return std::nullopt;
-  return value;
-}
 
 /// Characters, not bytes (UTF-8 continuation bytes are not counted).
 std::size_t utf8_length(std::string_view text) {
