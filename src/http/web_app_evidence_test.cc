@@ -1,5 +1,9 @@
 // src/http/web_app_evidence_test.cc: the evidence, sources, conflicts, ask and food pages.
+// support/test_kb.h first: the shared fixture uses it (http/ headers may not include support/).
+#include "support/test_kb.h"
+// clang-format off
 #include "http/web_app_test_support.h"
+// clang-format on
 
 namespace willis::http {
 namespace {

@@ -1,7 +1,11 @@
 // src/http/web_app_gate_test.cc: the gate every request passes: Host, CSRF, origin, security
 // headers, body framing and limits, access token, logs, and the CDS Hooks routes behind the same
 // gate.
+// support/test_kb.h first: the shared fixture uses it (http/ headers may not include support/).
+#include "support/test_kb.h"
+// clang-format off
 #include "http/web_app_test_support.h"
+// clang-format on
 
 namespace willis::http {
 namespace {

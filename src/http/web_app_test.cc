@@ -1,6 +1,10 @@
 // src/http/web_app_test.cc: the pages and the JSON API end to end (profile, assessment, timetable,
 // diary, trial, assets).
+// support/test_kb.h first: the shared fixture uses it (http/ headers may not include support/).
+#include "support/test_kb.h"
+// clang-format off
 #include "http/web_app_test_support.h"
+// clang-format on
 
 namespace willis::http {
 namespace {

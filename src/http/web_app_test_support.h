@@ -22,7 +22,6 @@
 #include "http/raw_client_test_support.h"
 #include "store/ask_index.h"
 #include "store/diary.h"
-#include "support/test_kb.h"
 
 namespace willis::http {
 
