@@ -196,28 +196,38 @@ std::vector<PickedFood> picked_foods(const std::vector<std::string>& items,
   return out;
 }
 
-std::string foods_body(const EvidenceData& data, const std::string& words,
-                       const std::vector<PickedFood>& picked,
-                       const std::vector<std::string>& problems, std::mutex& index_mutex) {
-  if (!data.ready()) return not_built_in("Magnesium in your food");
-  const core::FoodTable& table = *data.foods;
-  std::string body =
-      "<h1>Magnesium in your food</h1>\n<p class=\"lead\">Find what you eat on a usual day, add it "
-      "with its portion, "
-      "and willis adds up the magnesium (USDA SR28). Food magnesium is compared with your daily "
-      "need; it never counts "
-      "toward the upper limit for supplements.</p>\n";
-  for (const auto& problem : problems)
-    body += format("<p class=\"notice\" role=\"alert\">{}</p>\n", problem);
+namespace {
 
-  // ---- the search ----
-  body += format(
-      "<form class=\"food-search\" action=\"/foods\" method=\"get\" role=\"search\" "
-      "aria-label=\"Foods\">{}"
-      "<p><label for=\"food-q\">Food</label> <input id=\"food-q\" name=\"q\" type=\"search\" "
-      "value=\"{}\" maxlength=\"100\" "
-      "placeholder=\"almonds\"> <button type=\"submit\">Search</button></p></form>\n",
-      Raw{hidden_items(picked)}, words);
+/// One search result: the food, its magnesium per 100 g and a form to add it with a portion.
+std::string food_result_item(const core::Food* food, const std::string& words,
+                             const std::vector<PickedFood>& picked) {
+  std::string portions = format("<option value=\"0\">100 g</option>");
+  for (const auto& portion : food->portions)
+    portions += format("<option value=\"{}\">{} ({} g)</option>", std::to_string(portion.seq),
+                       portion.measure(), fmt::format("{:g}", portion.grams));
+  const std::string id = "add-" + food->ndb_no;
+  const std::string per100 = food->mg_per_100g
+                                 ? fmt::format("{:g} mg per 100 g", *food->mg_per_100g)
+                                 : std::string("magnesium not reported");
+  return format(
+      "<li class=\"food\" data-ndb-no=\"{0}\"><form action=\"/foods\" method=\"get\" "
+      "aria-label=\"Add {1}\">{2}"
+      "<input type=\"hidden\" name=\"q\" value=\"{3}\"><input type=\"hidden\" name=\"add\" "
+      "value=\"{0}\">"
+      "<p><strong>{1}</strong> <span class=\"meta\">{4}</span></p>"
+      "<p><label for=\"{5}-p\">Portion</label> <select id=\"{5}-p\" "
+      "name=\"portion\">{6}</select> "
+      "<label for=\"{5}-n\">a day</label> <input id=\"{5}-n\" name=\"servings\" "
+      "type=\"number\" min=\"0.25\" "
+      "max=\"50\" step=\"0.25\" value=\"1\" inputmode=\"decimal\"> <button "
+      "type=\"submit\">Add</button></p></form></li>\n",
+      food->ndb_no, food->description, Raw{hidden_items(picked)}, words, per100, id, Raw{portions});
+}
+
+/// The results of a food search (nothing when the words are empty).
+std::string food_search_results(const EvidenceData& data, const std::string& words,
+                                const std::vector<PickedFood>& picked, std::mutex& index_mutex) {
+  std::string body;
   if (!core::ask_words(words).empty()) {
     core::Result<std::vector<const core::Food*>> found = std::vector<const core::Food*>{};
     {
@@ -236,35 +246,17 @@ std::string foods_body(const EvidenceData& data, const std::string& words,
       body += format(
           "<h2 id=\"results\">Foods matching \u201c{}\u201d</h2>\n<ul class=\"food-results\">\n",
           words);
-      for (const core::Food* food : found.value()) {
-        std::string portions = format("<option value=\"0\">100 g</option>");
-        for (const auto& portion : food->portions)
-          portions += format("<option value=\"{}\">{} ({} g)</option>", std::to_string(portion.seq),
-                             portion.measure(), fmt::format("{:g}", portion.grams));
-        const std::string id = "add-" + food->ndb_no;
-        const std::string per100 = food->mg_per_100g
-                                       ? fmt::format("{:g} mg per 100 g", *food->mg_per_100g)
-                                       : std::string("magnesium not reported");
-        body += format(
-            "<li class=\"food\" data-ndb-no=\"{0}\"><form action=\"/foods\" method=\"get\" "
-            "aria-label=\"Add {1}\">{2}"
-            "<input type=\"hidden\" name=\"q\" value=\"{3}\"><input type=\"hidden\" name=\"add\" "
-            "value=\"{0}\">"
-            "<p><strong>{1}</strong> <span class=\"meta\">{4}</span></p>"
-            "<p><label for=\"{5}-p\">Portion</label> <select id=\"{5}-p\" "
-            "name=\"portion\">{6}</select> "
-            "<label for=\"{5}-n\">a day</label> <input id=\"{5}-n\" name=\"servings\" "
-            "type=\"number\" min=\"0.25\" "
-            "max=\"50\" step=\"0.25\" value=\"1\" inputmode=\"decimal\"> <button "
-            "type=\"submit\">Add</button></p></form></li>\n",
-            food->ndb_no, food->description, Raw{hidden_items(picked)}, words, per100, id,
-            Raw{portions});
-      }
+      for (const core::Food* food : found.value()) body += food_result_item(food, words, picked);
       body += "</ul>\n";
     }
   }
+  return body;
+}
 
-  // ---- the list and its estimate ----
+/// The foods picked, each with a remove button, and the estimate of magnesium a day.
+std::string food_day_list(const core::FoodTable& table, const std::string& words,
+                          const std::vector<PickedFood>& picked) {
+  std::string body;
   body += "<h2 id=\"your-day\">Your usual day</h2>\n";
   if (picked.empty()) return body + "<p>Nothing added yet.</p>\n";
   std::vector<core::FoodListItem> list;
@@ -319,6 +311,34 @@ std::string foods_body(const EvidenceData& data, const std::string& words,
                         : " (some foods have no SR28 value; they are not counted as zero, so the "
                           "real total is higher)",
       total, render::html::field_id("diet.magnesium_mg_per_day"), total);
+  return body;
+}
+
+}  // namespace
+
+std::string foods_body(const EvidenceData& data, const std::string& words,
+                       const std::vector<PickedFood>& picked,
+                       const std::vector<std::string>& problems, std::mutex& index_mutex) {
+  if (!data.ready()) return not_built_in("Magnesium in your food");
+  const core::FoodTable& table = *data.foods;
+  std::string body =
+      "<h1>Magnesium in your food</h1>\n<p class=\"lead\">Find what you eat on a usual day, add it "
+      "with its portion, "
+      "and willis adds up the magnesium (USDA SR28). Food magnesium is compared with your daily "
+      "need; it never counts "
+      "toward the upper limit for supplements.</p>\n";
+  for (const auto& problem : problems)
+    body += format("<p class=\"notice\" role=\"alert\">{}</p>\n", problem);
+
+  body += format(
+      "<form class=\"food-search\" action=\"/foods\" method=\"get\" role=\"search\" "
+      "aria-label=\"Foods\">{}"
+      "<p><label for=\"food-q\">Food</label> <input id=\"food-q\" name=\"q\" type=\"search\" "
+      "value=\"{}\" maxlength=\"100\" "
+      "placeholder=\"almonds\"> <button type=\"submit\">Search</button></p></form>\n",
+      Raw{hidden_items(picked)}, words);
+  body += food_search_results(data, words, picked, index_mutex);
+  body += food_day_list(table, words, picked);
   return body;
 }
 

@@ -26,103 +26,6 @@ int hex_value(char ch) {
   return -1;
 }
 
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
-
-/// The whole text as a finite number ("0,7" read as 0.7 when there is no '.').
-std::optional<double> whole_number(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  std::string copy = text;
-  if (copy.find('.') == std::string::npos && std::count(copy.begin(), copy.end(), ',') == 1)
-    std::replace(copy.begin(), copy.end(), ',', '.');
-  const char* begin = copy.c_str();
-  char* end = nullptr;
-  const double value = std::strtod(begin, &end);
-  if (end == begin || *end != '\0' || !std::isfinite(value)) return std::nullopt;
-  // strtod accepts "inf", "nan", hex floats and leading spaces; a form number is digits.
-  for (const char ch : copy)
-    if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' || ch == 'e' ||
-          ch == 'E'))
-      return std::nullopt;
-  return value;
-}
-
-/// A form value as a JSON number when it is one, else as the string typed.
-void number_or_text(JsonWriter& w, const std::string& text) {
-  if (const auto number = whole_number(text))
-    w.value(*number);
-  else
-    w.value(text);
-}
-
-/// "08:00, 20:00" / "08:00 20:00" / "08:00;20:00" -> ["08:00", "20:00"].
-std::vector<std::string> split_list(std::string_view text, bool lines_only = false) {
-  std::vector<std::string> items;
-  std::string current;
-  const auto flush = [&] {
-    std::string item = trim(current);
-    if (!item.empty()) items.push_back(std::move(item));
-    current.clear();
-  };
-  for (const char ch : text) {
-    const bool separator = lines_only ? (ch == '\n' || ch == '\r')
-                                      : (ch == ',' || ch == ';' || ch == ' ' || ch == '\n' ||
-                                         ch == '\r' || ch == '\t');
-    if (separator)
-      flush();
-    else
-      current += ch;
-  }
-  flush();
-  return items;
-}
-
-void string_list(JsonWriter& w, const std::vector<std::string>& items) {
-  w.begin_array();
-  for (const auto& item : items) w.value(item);
-  w.end_array();
-}
-
-std::optional<bool> yes_no(const std::string& text) {
-  if (text == "yes" || text == "true") return true;
-  if (text == "no" || text == "false") return false;
-  return std::nullopt;
-}
-
-/// Writes "key": value for the non-empty fields of a group, as one object; nothing when all empty.
-struct Group {
-  const FormData& form;
-  JsonWriter& w;
-  const char* prefix;
-  std::vector<std::pair<const char*, char>>
-      fields;  ///< name, kind: n = number, b = yes/no, s = string
-  /// `opened`: the caller already wrote the key and opened the object (write() closes it).
-  void write(bool opened = false) {
-    bool any = opened;
-    for (const auto& [name, kind] : fields) {
-      const std::string value = trim(form.get(std::string(prefix) + "." + name));
-      if (value.empty() || (kind == 'b' && !yes_no(value))) continue;
-      if (!any) {
-        w.key(prefix);
-        w.begin_object();
-        any = true;
-      }
-      w.key(name);
-      if (kind == 'n')
-        number_or_text(w, value);
-      else if (kind == 'b')
-        w.value(*yes_no(value));
-      else
-        w.value(value);
-    }
-    if (any) w.end_object();
-  }
-};
-
 std::string time_list(const std::vector<core::ClockTime>& times) {
   std::string out;
   for (const auto& time : times) out += (out.empty() ? "" : ", ") + time.str();
@@ -133,7 +36,46 @@ std::string num(double value) {
   return render::html::number_text(value, 4);
 }
 
+std::string amount_text(const core::Quantity& amount) {
+  return num(amount.value) + (amount.unit.empty() ? "" : " " + amount.unit);
+}
+
+void add_medicine_rows(FormData& form, const std::vector<core::MedicineEntry>& medicines) {
+  for (std::size_t idx = 0; idx < medicines.size(); ++idx) {
+    const auto& m = medicines[idx];
+    const std::string base = "medicines[" + std::to_string(idx) + "].";
+    form.add(base + "name", m.name);
+    form.add(base + "times", time_list(m.times));
+    if (m.amount) form.add(base + "amount", amount_text(*m.amount));
+    if (m.prescribed) form.add(base + "prescribed", "true");
+  }
+}
+
+void add_supplement_rows(FormData& form, const std::vector<core::SupplementEntry>& supplements) {
+  for (std::size_t idx = 0; idx < supplements.size(); ++idx) {
+    const auto& s = supplements[idx];
+    const std::string base = "supplements[" + std::to_string(idx) + "].";
+    form.add(base + "name", s.name);
+    if (s.amount_mg)
+      form.add(base + "amount_mg", num(*s.amount_mg));
+    else if (s.amount)
+      form.add(base + "amount_mg", amount_text(*s.amount));
+    if (s.prescribed) form.add(base + "prescribed", "true");
+    form.add(base + "amount_basis",
+             s.amount_basis == core::AmountBasis::compound ? "compound" : "elemental");
+    form.add(base + "per_day", std::to_string(s.per_day));
+    form.add(base + "times", time_list(s.times));
+  }
+}
+
 }  // namespace
+
+std::string trim_field(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
 
 std::string url_decode(std::string_view text) {
   std::string out;
@@ -170,208 +112,6 @@ FormData parse_urlencoded(std::string_view body) {
     pos = amp + 1;
   }
   return form;
-}
-
-ProfileJson profile_json_from_form(const FormData& form) {
-  ProfileJson out;
-  JsonWriter w(false);
-  w.begin_object();
-  const auto text = [&](const char* name) { return trim(form.get(name)); };
-  if (const auto v = text("jurisdiction"); !v.empty()) w.member("jurisdiction", v);
-  if (const auto v = text("age"); !v.empty()) {
-    w.key("age");
-    number_or_text(w, v);
-  }
-  if (const auto v = text("sex"); !v.empty()) w.member("sex", v);
-  if (text("pregnant") == "true") w.member("pregnant", true);
-  if (text("breastfeeding") == "true") w.member("breastfeeding", true);
-  if (const auto list = split_list(form.get("conditions"), true); !list.empty()) {
-    w.key("conditions");
-    string_list(w, list);
-  }
-  {
-    // Labs: a number, or {value, date} when the date of the test is given.
-    bool open = false;
-    for (const char* key : {"ferritin_ng_ml", "tsat_percent", "egfr", "serum_magnesium_mmol_l"}) {
-      const std::string value = text((std::string("labs.") + key).c_str());
-      const std::string date = text((std::string("labs.") + key + ".date").c_str());
-      if (value.empty() && date.empty()) continue;
-      if (!open) {
-        w.key("labs");
-        w.begin_object();
-        open = true;
-      }
-      w.key(key);
-      if (date.empty()) {
-        number_or_text(w, value);
-        continue;
-      }
-      w.begin_object();
-      w.key("value");
-      if (value.empty())
-        w.null();
-      else
-        number_or_text(w, value);
-      w.member("date", date);
-      w.end_object();
-    }
-    if (open) w.end_object();
-  }
-  {
-    // Symptoms: the yes/no questions, the IRLS score and the red flags, in one object.
-    std::vector<std::string> flags;
-    for (const auto& flag : form.all("symptoms.red_flags"))
-      if (!trim(flag).empty()) flags.push_back(trim(flag));
-    const char* questions[] = {"urge_to_move_legs", "worse_at_rest", "relieved_by_movement",
-                               "worse_evening_or_night", "explained_by_other_condition"};
-    bool any = !flags.empty() || !text("symptoms.irls_total").empty();
-    for (const char* q : questions)
-      any = any || yes_no(text((std::string("symptoms.") + q).c_str()));
-    if (any) {
-      w.key("symptoms");
-      w.begin_object();
-      for (const char* q : questions)
-        if (const auto answer = yes_no(text((std::string("symptoms.") + q).c_str())))
-          w.member(q, *answer);
-      if (const auto v = text("symptoms.irls_total"); !v.empty()) {
-        w.key("irls_total");
-        number_or_text(w, v);
-      }
-      if (!flags.empty()) {
-        w.key("red_flags");
-        string_list(w, flags);
-      }
-      w.end_object();
-    }
-  }
-  {
-    const int rows = render::html::form_rows(form, "medicines");
-    bool open = false;
-    for (int row = 0; row < rows; ++row) {
-      const std::string base = "medicines[" + std::to_string(row) + "].";
-      const std::string name = trim(form.get(base + "name")), times = form.get(base + "times"),
-                        amount = trim(form.get(base + "amount"));
-      if (name.empty() && trim(times).empty() && amount.empty()) continue;
-      if (!open) {
-        w.key("medicines");
-        w.begin_array();
-        open = true;
-      }
-      out.medicine_rows.push_back(row);
-      w.begin_object();
-      w.member("name", name);
-      if (!amount.empty()) w.member("amount", amount);
-      if (const auto list = split_list(times); !list.empty()) {
-        w.key("times");
-        string_list(w, list);
-      }
-      if (trim(form.get(base + "prescribed")) == "true") w.member("prescribed", true);
-      w.end_object();
-    }
-    if (open) w.end_array();
-  }
-  {
-    const int rows = render::html::form_rows(form, "supplements");
-    bool open = false;
-    for (int row = 0; row < rows; ++row) {
-      const std::string base = "supplements[" + std::to_string(row) + "].";
-      const std::string name = trim(form.get(base + "name")),
-                        amount = trim(form.get(base + "amount_mg")),
-                        basis = trim(form.get(base + "amount_basis")),
-                        per_day = trim(form.get(base + "per_day")),
-                        times = form.get(base + "times");
-      if (name.empty() && amount.empty() && per_day.empty() && trim(times).empty()) continue;
-      if (!open) {
-        w.key("supplements");
-        w.begin_array();
-        open = true;
-      }
-      out.supplement_rows.push_back(row);
-      w.begin_object();
-      w.member("name", name);
-      if (!amount.empty()) {
-        // A bare number is mg; with a unit ("10 mmol", "2 tablets") it is read as an amount.
-        char* end = nullptr;
-        std::strtod(amount.c_str(), &end);
-        const bool bare_number = end && trim(std::string(end)).empty();
-        w.key(bare_number ? "amount_mg" : "amount");
-        number_or_text(w, amount);
-      }
-      if (trim(form.get(base + "prescribed")) == "true") w.member("prescribed", true);
-      if (!basis.empty()) w.member("amount_basis", basis);
-      if (!per_day.empty()) {
-        w.key("per_day");
-        number_or_text(w, per_day);
-      }
-      if (const auto list = split_list(times); !list.empty()) {
-        w.key("times");
-        string_list(w, list);
-      }
-      w.end_object();
-    }
-    if (open) w.end_array();
-  }
-  Group{form, w, "diet", {{"magnesium_mg_per_day", 'n'}}}.write();
-  Group{form,
-        w,
-        "lifestyle",
-        {{"caffeine_drinks_per_day", 'n'}, {"alcohol_units_per_week", 'n'}, {"smoker", 'b'}}}
-      .write();
-  {
-    // Sleep: `difficulty` is a list (one checkbox per kind), written first; the other answers
-    // follow.
-    std::vector<std::string> difficulty;
-    for (const auto& kind : form.all("sleep.difficulty"))
-      if (const auto t = trim(kind);
-          !t.empty() && std::find(difficulty.begin(), difficulty.end(), t) == difficulty.end())
-        difficulty.push_back(t);
-    Group group{form,
-                w,
-                "sleep",
-                {{"nights_per_week", 'n'},
-                 {"months", 'n'},
-                 {"daytime_impact", 'b'},
-                 {"snoring_loud", 'b'},
-                 {"witnessed_pauses", 'b'},
-                 {"choking_or_gasping", 'b'},
-                 {"unrefreshing_sleep", 'b'},
-                 {"morning_headaches", 'b'},
-                 {"nocturia", 'b'},
-                 {"sleepy_while_driving", 'b'},
-                 {"epworth_total", 'n'},
-                 {"shift_work", 'b'}}};
-    if (!difficulty.empty()) {
-      w.key("sleep");
-      w.begin_object();
-      w.key("difficulty");
-      string_list(w, difficulty);
-    }
-    group.write(!difficulty.empty());
-  }
-  {
-    const std::string wake = text("day.wake"), sleep = text("day.sleep");
-    const auto meals = split_list(form.get("day.meals"));
-    if (!wake.empty() || !sleep.empty() || !meals.empty()) {
-      w.key("day");
-      w.begin_object();
-      if (!wake.empty()) w.member("wake", wake);
-      if (!sleep.empty()) w.member("sleep", sleep);
-      if (!meals.empty()) {
-        w.key("meals");
-        string_list(w, meals);
-      }
-      w.end_object();
-    }
-  }
-  if (text("preferences.sensitive_stomach") == "true") {
-    w.key("preferences");
-    w.begin_object();
-    w.member("sensitive_stomach", true);
-    w.end_object();
-  }
-  w.end_object();
-  out.json = w.take();
-  return out;
 }
 
 FieldError field_error_for(const core::Error& error, const ProfileJson& json) {
@@ -440,31 +180,8 @@ FormData form_from_profile(const core::Profile& p) {
   if (p.symptoms.irls_total)
     form.add("symptoms.irls_total", std::to_string(*p.symptoms.irls_total));
   for (const auto& flag : p.symptoms.red_flags) form.add("symptoms.red_flags", flag);
-  for (std::size_t idx = 0; idx < p.medicines.size(); ++idx) {
-    const auto& m = p.medicines[idx];
-    const std::string base = "medicines[" + std::to_string(idx) + "].";
-    form.add(base + "name", m.name);
-    form.add(base + "times", time_list(m.times));
-    if (m.amount)
-      form.add(base + "amount",
-               num(m.amount->value) + (m.amount->unit.empty() ? "" : " " + m.amount->unit));
-    if (m.prescribed) form.add(base + "prescribed", "true");
-  }
-  for (std::size_t idx = 0; idx < p.supplements.size(); ++idx) {
-    const auto& s = p.supplements[idx];
-    const std::string base = "supplements[" + std::to_string(idx) + "].";
-    form.add(base + "name", s.name);
-    if (s.amount_mg)
-      form.add(base + "amount_mg", num(*s.amount_mg));
-    else if (s.amount)
-      form.add(base + "amount_mg",
-               num(s.amount->value) + (s.amount->unit.empty() ? "" : " " + s.amount->unit));
-    if (s.prescribed) form.add(base + "prescribed", "true");
-    form.add(base + "amount_basis",
-             s.amount_basis == core::AmountBasis::compound ? "compound" : "elemental");
-    form.add(base + "per_day", std::to_string(s.per_day));
-    form.add(base + "times", time_list(s.times));
-  }
+  add_medicine_rows(form, p.medicines);
+  add_supplement_rows(form, p.supplements);
   opt("diet.magnesium_mg_per_day", p.diet_magnesium_mg_per_day);
   opt("lifestyle.caffeine_drinks_per_day", p.caffeine_drinks_per_day);
   opt("lifestyle.alcohol_units_per_week", p.alcohol_units_per_week);
@@ -539,7 +256,7 @@ std::string apply_row_action(FormData& form, std::string_view action) {
 
 core::Result<core::DiaryEntry> diary_entry_from_form(const FormData& form) {
   core::DiaryEntry entry;
-  const std::string date = trim(form.get("date"));
+  const std::string date = trim_field(form.get("date"));
   if (date.empty())
     return core::Error{core::Errc::missing_field, "date",
                        "choose the date of the evening this entry is for"};
@@ -551,13 +268,13 @@ core::Result<core::DiaryEntry> diary_entry_from_form(const FormData& form) {
   for (const auto field : core::kEntryFields) {
     if (field == "date" || field == "side_effects") continue;
     const std::string value =
-        field == "note" ? form.get(std::string(field)) : trim(form.get(std::string(field)));
+        field == "note" ? form.get(std::string(field)) : trim_field(form.get(std::string(field)));
     if (value.empty()) continue;
     if (auto error = core::set_field(entry, field, value)) return *error;
   }
   std::string effects;
   for (const auto& choice : render::html::kSideEffectChoices) {
-    const std::string severity = trim(form.get(choice.field));
+    const std::string severity = trim_field(form.get(choice.field));
     if (severity.empty()) continue;
     effects +=
         (effects.empty() ? "" : ";") + std::string(core::to_string(choice.kind)) + ":" + severity;
@@ -585,8 +302,7 @@ core::Result<int> whole_weeks(const std::string& text, const char* field, int fa
   return static_cast<int>(value);
 }
 
-core::Result<core::TrialPlan> make_plan(const core::TrialRules& rules,
-                                        const std::string& design_text, const std::string& baseline,
+core::Result<core::TrialPlan> make_plan(const core::TrialRules& rules, const std::string& design_text, const std::string& baseline,
                                         const std::string& treatment,
                                         const std::string& treatment_weeks,
                                         const std::string& withdrawal_weeks,
@@ -617,7 +333,8 @@ core::Result<core::TrialPlan> make_plan(const core::TrialRules& rules,
   plan.baseline_start = *base;
   plan.treatment_start = *treat;
   const auto weeks =
-      whole_weeks(treatment_weeks, "treatment_weeks", rules.default_weeks(plan.design));
+      whole_weeks(treatment_weeks, "treatment_weeks",
+                  rules.default_weeks(plan.design));
   if (!weeks.ok()) return weeks.error();
   plan.treatment_weeks = weeks.value();
   const auto withdrawal =
@@ -630,15 +347,13 @@ core::Result<core::TrialPlan> make_plan(const core::TrialRules& rules,
 
 }  // namespace
 
-core::Result<core::TrialPlan> trial_plan_from_form(const FormData& form,
-                                                   const core::TrialRules& rules) {
-  return make_plan(rules, trim(form.get("design")), trim(form.get("baseline_start")),
-                   trim(form.get("treatment_start")), trim(form.get("treatment_weeks")),
-                   trim(form.get("withdrawal_weeks")), trim(form.get("primary")));
+core::Result<core::TrialPlan> trial_plan_from_form(const FormData& form, const core::TrialRules& rules) {
+  return make_plan(rules, trim_field(form.get("design")), trim_field(form.get("baseline_start")),
+                   trim_field(form.get("treatment_start")), trim_field(form.get("treatment_weeks")),
+                   trim_field(form.get("withdrawal_weeks")), trim_field(form.get("primary")));
 }
 
-core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json,
-                                                   const core::TrialRules& rules) {
+core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json, const core::TrialRules& rules) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS)

@@ -24,6 +24,9 @@ render::html::FormData parse_urlencoded(std::string_view body);
 /// "%XX"-decodes one component (and '+' as space).
 std::string url_decode(std::string_view text);
 
+/// A form value without leading and trailing blanks (how every field is read).
+std::string trim_field(std::string_view text);
+
 /// The profile form as a willis profile JSON document (contract keys), and where each JSON list
 /// item came from (blank rows are skipped, so medicines[0] in JSON may be row 2 of the form).
 struct ProfileJson {

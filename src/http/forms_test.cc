@@ -11,6 +11,13 @@ namespace {
 
 using render::html::FormData;
 
+/// A form with these fields in this order, as a browser sends them.
+FormData form_of(std::initializer_list<std::pair<std::string, std::string>> fields) {
+  FormData form;
+  for (const auto& [name, value] : fields) form.add(name, value);
+  return form;
+}
+
 TEST(Forms, DecodesUrlencodedBodies) {
   const auto form = parse_urlencoded("a=1&b=hello+world&c=%3Cscript%3E&c=2&empty=&flag&bad=%zz%4");
   EXPECT_EQ(form.get("a"), "1");
@@ -23,21 +30,20 @@ TEST(Forms, DecodesUrlencodedBodies) {
 }
 
 TEST(Forms, ProfileFormBecomesAProfileTheParserAccepts) {
-  FormData form;
-  form.add("age", "54");
-  form.add("sex", "female");
-  form.add("jurisdiction", "uk");
-  form.add("symptoms.red_flags", "chest-pain");
-  form.add("symptoms.urge_to_move_legs", "yes");
-  form.add("symptoms.worse_at_rest", "");
-  form.add("labs.serum_magnesium_mmol_l", "0,70");
-  form.add("medicines[0].name", "");
-  form.add("medicines[0].times", "");
-  form.add("medicines[1].name", "Levothyroxine 75 microgram tablets");
-  form.add("medicines[1].times", "07:00");
-  form.add("medicines[2].name", "Ciprofloxacin 500 mg tablets");
-  form.add("medicines[2].times", "08:00, 20:00");
-  form.add("conditions", "chronic kidney disease\r\n\r\nmyasthenia gravis\r\n");
+  FormData form = form_of({{"age", "54"},
+                           {"sex", "female"},
+                           {"jurisdiction", "uk"},
+                           {"symptoms.red_flags", "chest-pain"},
+                           {"symptoms.urge_to_move_legs", "yes"},
+                           {"symptoms.worse_at_rest", ""},
+                           {"labs.serum_magnesium_mmol_l", "0,70"},
+                           {"medicines[0].name", ""},
+                           {"medicines[0].times", ""},
+                           {"medicines[1].name", "Levothyroxine 75 microgram tablets"},
+                           {"medicines[1].times", "07:00"},
+                           {"medicines[2].name", "Ciprofloxacin 500 mg tablets"},
+                           {"medicines[2].times", "08:00, 20:00"},
+                           {"conditions", "chronic kidney disease\r\n\r\nmyasthenia gravis\r\n"}});
   form.add("day.meals", "08:00 13:00;19:00");
   form.add("preferences.sensitive_stomach", "true");
   const auto doc = profile_json_from_form(form);
@@ -65,18 +71,18 @@ TEST(Forms, ProfileFormBecomesAProfileTheParserAccepts) {
 }
 
 TEST(Forms, DatedLabsPrescribedItemsAndAmountsWithUnitsSurviveTheRoundTrip) {
-  FormData form;
-  form.add("age", "70");
-  form.add("labs.egfr", "52");
-  form.add("labs.egfr.date", "2025-03-01");
-  form.add("labs.ferritin_ng_ml", "40");
-  form.add("medicines[0].name", "Magnesium glycerophosphate 4 mmol chewable tablets");
-  form.add("medicines[0].times", "08:00");
-  form.add("medicines[0].prescribed", "true");
-  form.add("supplements[0].name", "magnesium citrate");
-  form.add("supplements[0].amount_mg", "10 mmol");
-  form.add("supplements[1].name", "magnesium glycinate");
-  form.add("supplements[1].amount_mg", "100");
+  FormData form =
+      form_of({{"age", "70"},
+               {"labs.egfr", "52"},
+               {"labs.egfr.date", "2025-03-01"},
+               {"labs.ferritin_ng_ml", "40"},
+               {"medicines[0].name", "Magnesium glycerophosphate 4 mmol chewable tablets"},
+               {"medicines[0].times", "08:00"},
+               {"medicines[0].prescribed", "true"},
+               {"supplements[0].name", "magnesium citrate"},
+               {"supplements[0].amount_mg", "10 mmol"},
+               {"supplements[1].name", "magnesium glycinate"},
+               {"supplements[1].amount_mg", "100"}});
   const auto json = profile_json_from_form(form);
   const auto profile = codec::parse_profile(json.json, "form");
   ASSERT_TRUE(profile.ok()) << json.json;
@@ -107,13 +113,12 @@ TEST(Forms, DatedLabsPrescribedItemsAndAmountsWithUnitsSurviveTheRoundTrip) {
 }
 
 TEST(Forms, EverySleepDifficultySurvivesTheRoundTrip) {
-  FormData form;
-  form.add("age", "63");
-  form.add("sleep.difficulty", "falling_asleep");
-  form.add("sleep.difficulty", "staying_asleep");
-  form.add("sleep.difficulty", "waking_early");
-  form.add("sleep.nights_per_week", "5");
-  form.add("sleep.snoring_loud", "yes");
+  FormData form = form_of({{"age", "63"},
+                           {"sleep.difficulty", "falling_asleep"},
+                           {"sleep.difficulty", "staying_asleep"},
+                           {"sleep.difficulty", "waking_early"},
+                           {"sleep.nights_per_week", "5"},
+                           {"sleep.snoring_loud", "yes"}});
   const auto json = profile_json_from_form(form);
   const auto profile = codec::parse_profile(json.json, "form");
   ASSERT_TRUE(profile.ok()) << json.json;
@@ -163,12 +168,11 @@ TEST(Forms, ParserErrorsPointAtTheFormRowTheyCameFrom) {
 }
 
 TEST(Forms, RowsAreAddedAndRemovedOneByOne) {
-  FormData form;
-  form.add("age", "54");
-  form.add("medicines[0].name", "A");
-  form.add("medicines[1].name", "B");
-  form.add("medicines[2].name", "C");
-  form.add("medicines[2].times", "09:00");
+  FormData form = form_of({{"age", "54"},
+                           {"medicines[0].name", "A"},
+                           {"medicines[1].name", "B"},
+                           {"medicines[2].name", "C"},
+                           {"medicines[2].times", "09:00"}});
   EXPECT_EQ(apply_row_action(form, "remove-medicine-1"), "");
   EXPECT_EQ(form.get("medicines[0].name"), "A");
   EXPECT_EQ(form.get("medicines[1].name"), "C");
@@ -181,12 +185,11 @@ TEST(Forms, RowsAreAddedAndRemovedOneByOne) {
 }
 
 TEST(Forms, DiaryFormBecomesAnEntry) {
-  FormData form;
-  form.add("date", "2026-11-19");
-  form.add("rls", "6");
-  form.add("bed", "23:00");
-  form.add("wake", "06:30");
-  form.add("se.nausea", "mild");
+  FormData form = form_of({{"date", "2026-11-19"},
+                           {"rls", "6"},
+                           {"bed", "23:00"},
+                           {"wake", "06:30"},
+                           {"se.nausea", "mild"}});
   auto entry = diary_entry_from_form(form);
   ASSERT_TRUE(entry.ok()) << entry.error().message;
   EXPECT_EQ(*entry.value().rls, 6);
@@ -207,10 +210,8 @@ TEST(Forms, DiaryFormBecomesAnEntry) {
 }
 
 TEST(Forms, TrialPlansFromFormAndJson) {
-  FormData form;
-  form.add("design", "ab");
-  form.add("baseline_start", "2026-11-01");
-  form.add("treatment_start", "2026-11-15");
+  FormData form = form_of(
+      {{"design", "ab"}, {"baseline_start", "2026-11-01"}, {"treatment_start", "2026-11-15"}});
   auto plan = trial_plan_from_form(form, testing::trial_rules());
   ASSERT_TRUE(plan.ok()) << plan.error().message;
   EXPECT_EQ(plan.value().treatment_weeks, testing::trial_rules().default_treatment_weeks);

@@ -1,5 +1,5 @@
 // src/http/security.h: the checks every request passes before a route sees it. Pure functions,
-// so each rule is unit-tested on its own; web_app.cc applies them.
+// so each rule is unit-tested on its own; http/gate.cc applies them.
 //
 // - Host header: only the names the server is bound to (blocks DNS rebinding: a hostile page
 //   whose name resolves to 127.0.0.1 still sends its own name as Host).

@@ -274,6 +274,16 @@ std::string magnesium_html(const core::Assessment& a, const Citations& citations
       Raw{rows}, Raw{plan});
 }
 
+std::string schedule_problem_items(const core::Schedule& schedule, std::string_view add_times) {
+  std::string items;
+  for (const auto& u : schedule.unresolved) items += format("<li>{} {}</li>", u.reason, u.ask);
+  for (const auto& name : schedule.untimed)
+    items += format(
+        "<li>{}: no times given, so the timetable cannot keep magnesium away from it. {}</li>",
+        name, Raw{std::string(add_times)});
+  return items;
+}
+
 std::string assessment_page(const core::Assessment& a, const core::Kb& kb) {
   const Citations citations(a);
   std::string out = "<h1>Your assessment</h1>\n";
@@ -281,13 +291,7 @@ std::string assessment_page(const core::Assessment& a, const core::Kb& kb) {
   out += findings_html(a, kb);
   out += magnesium_html(a, citations);
   if (!a.schedule.unresolved.empty() || !a.schedule.untimed.empty()) {
-    std::string items;
-    for (const auto& u : a.schedule.unresolved) items += format("<li>{} {}</li>", u.reason, u.ask);
-    for (const auto& name : a.schedule.untimed)
-      items += format(
-          "<li>{}: no times given, so the timetable cannot keep magnesium away from "
-          "it. Add its times to your profile.</li>",
-          name);
+    const std::string items = schedule_problem_items(a.schedule, "Add its times to your profile.");
     out += format(
         "<section aria-labelledby=\"h-unresolved\"><h2 id=\"h-unresolved\">Timetable "
         "problems</h2><ul>{}</ul></section>\n",

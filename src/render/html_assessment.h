@@ -48,6 +48,10 @@ std::string findings_html(const core::Assessment& assessment, const core::Kb& kb
 /// Magnesium from supplements and medicines, limits, and the plan (or why there is none).
 std::string magnesium_html(const core::Assessment& assessment, const Citations& citations);
 
+/// The timetable's problems as <li> items: what is unresolved, then each medicine without times.
+/// `add_times` (trusted HTML) says where to add them.
+std::string schedule_problem_items(const core::Schedule& schedule, std::string_view add_times);
+
 /// The whole Assessment page body.
 std::string assessment_page(const core::Assessment& assessment, const core::Kb& kb);
 

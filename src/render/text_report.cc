@@ -66,25 +66,22 @@ const char* severity_heading(core::Severity s) {
   return "";
 }
 
-}  // namespace
-
-std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colour) {
-  const Style style{colour};
-  std::map<std::string, int> number;  // source id -> [n]
-  for (const auto& id : a.sources) number.emplace(id, static_cast<int>(number.size()) + 1);
-  const auto cite = [&](const std::vector<std::string>& ids) {
+/// Source ids -> their [n] in the report, in the order the assessment lists them.
+struct Citations {
+  std::map<std::string, int> number;
+  explicit Citations(const std::vector<std::string>& ids) {
+    for (const auto& id : ids) number.emplace(id, static_cast<int>(number.size()) + 1);
+  }
+  std::string operator()(const std::vector<std::string>& ids) const {
     std::string out;
     for (const auto& id : ids) out += fmt::format("[{}]", number.count(id) ? number.at(id) : 0);
     return out;
-  };
+  }
+};
 
+/// The findings, most severe first, under one heading per severity.
+std::string findings_section(const core::Assessment& a, const Style& style, const Citations& cite) {
   std::string out;
-  out += style("1", "willis assessment") + fmt::format("  (knowledge base {}, {} rules)\n",
-                                                       core::terminal_safe(a.kb_version),
-                                                       core::to_string(a.jurisdiction));
-  out += "Verdict: " + style(severity_colour(a.verdict), core::to_string(a.verdict)) + "\n";
-  out += wrap(a.disclaimer, 0) + "\n";
-
   for (const auto severity : {core::Severity::urgent, core::Severity::avoid,
                               core::Severity::caution, core::Severity::info}) {
     bool heading = false;
@@ -102,7 +99,12 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
     }
     if (heading) out += "\n";
   }
+  return out;
+}
 
+std::string magnesium_section(const core::Assessment& a, const Style& style,
+                              const Citations& cite) {
+  std::string out;
   const auto& mg = a.magnesium;
   out += style("1", "Magnesium") + "\n";
   out += fmt::format("  From supplements, antacids and laxatives: {:.0f} mg elemental a day",
@@ -139,7 +141,11 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
            "\n";
   }
   out += "\n";
+  return out;
+}
 
+std::string labs_section(const core::Assessment& a, const Style& style) {
+  std::string out;
   if (!a.labs.empty()) {
     out += style("1", "Labs used") + "\n";
     for (const auto& lab : a.labs)
@@ -150,7 +156,12 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
                          lab.out_of_date ? " - out of date" : "");
     out += "\n";
   }
+  return out;
+}
 
+std::string timetable_section(const core::Assessment& a, const Style& style) {
+  std::string out;
+  const auto& mg = a.magnesium;
   const auto& s = a.schedule;
   if (mg.plan || !s.unresolved.empty()) {
     out +=
@@ -170,17 +181,18 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
     for (const auto& u : s.unresolved) out += wrap("- " + u.ask, 2);
     out += "\n";
   }
-  if (!a.notes.empty()) {
-    out += style("1", "Notes") + "\n";
-    for (const auto& note : a.notes) out += wrap("- " + note, 2);
-    out += "\n";
-  }
+  return out;
+}
+
+std::string sources_section(const core::Assessment& a, const core::Kb& kb, const Style& style,
+                            const Citations& cite) {
+  std::string out;
   out += style("1", "Sources") + "\n";
   for (const auto& id : a.sources) {
     const auto found = kb.sources.find(id);
     if (found == kb.sources.end()) continue;
     const auto& src = found->second;
-    std::string line = fmt::format("[{}] {}", number.at(id), src.title);
+    std::string line = fmt::format("[{}] {}", cite.number.at(id), src.title);
     if (!src.publisher.empty()) line += ". " + src.publisher;
     if (src.year) line += fmt::format(", {}", *src.year);
     if (!src.doi.empty())
@@ -189,6 +201,31 @@ std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colo
       line += ". " + src.url;
     out += wrap(line, 0);
   }
+  return out;
+}
+
+}  // namespace
+
+std::string text_report(const core::Assessment& a, const core::Kb& kb, bool colour) {
+  const Style style{colour};
+  const Citations cite(a.sources);
+  std::string out;
+  out += style("1", "willis assessment") + fmt::format("  (knowledge base {}, {} rules)\n",
+                                                       core::terminal_safe(a.kb_version),
+                                                       core::to_string(a.jurisdiction));
+  out += "Verdict: " + style(severity_colour(a.verdict), core::to_string(a.verdict)) + "\n";
+  out += wrap(a.disclaimer, 0) + "\n";
+
+  out += findings_section(a, style, cite);
+  out += magnesium_section(a, style, cite);
+  out += labs_section(a, style);
+  out += timetable_section(a, style);
+  if (!a.notes.empty()) {
+    out += style("1", "Notes") + "\n";
+    for (const auto& note : a.notes) out += wrap("- " + note, 2);
+    out += "\n";
+  }
+  out += sources_section(a, kb, style, cite);
   return out;
 }
 
