@@ -141,7 +141,7 @@ void Classifier::observation(Position pos, Fact& fact) const {
 }
 
 render::AuditEvidence Classifier::evidence(simdjson::padded_string_view json,
-                                          const MedicationTable& meds) {
+                                           const MedicationTable& meds) {
   render::AuditEvidence out;
   if (!read_resource(parser_, json, view_).empty()) return out;
   const auto& v = view_;

@@ -83,8 +83,8 @@ class Engine {
                   evidence_of(ev.positions[static_cast<std::size_t>(index)]))
             items.push_back(item);
         char buffer[IdArena::kUuidText];
-        emit(render::audit_flagged_line(id_of(patient, buffer), core::audit::indicator_id(indicator),
-                                       items));
+        emit(render::audit_flagged_line(id_of(patient, buffer),
+                                        core::audit::indicator_id(indicator), items));
       }
     }
   }

@@ -15,13 +15,13 @@
 #include "willis_version.h"
 
 // ---- allocation: a bump arena for the first few megabytes (issue 17, start-up) ----
-// A CLI call allocates ~15-25 thousand small blocks (KB image, YAML profile, report) and frees few of
-// them before exit; malloc/free cost ~180 instructions a block, a fifth of `willis assess`. The
+// A CLI call allocates ~15-25 thousand small blocks (KB image, YAML profile, report) and frees few
+// of them before exit; malloc/free cost ~180 instructions a block, a fifth of `willis assess`. The
 // first kArenaBytes are handed out from a zero-initialised static buffer (pages cost only when
-// touched) and reused only when the newest block is freed with its size; beyond that, and for every block freed that is not in the arena, malloc
-// and free as usual, so long runs (audit of a large export) stay bounded. Only the `willis`
-// executable has this (main.cc); sanitizer builds keep the standard allocator so that they still see
-// every heap error.
+// touched) and reused only when the newest block is freed with its size; beyond that, and for every
+// block freed that is not in the arena, malloc and free as usual, so long runs (audit of a large
+// export) stay bounded. Only the `willis` executable has this (main.cc); sanitizer builds keep the
+// standard allocator so that they still see every heap error.
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
     __has_feature(memory_sanitizer)
@@ -82,12 +82,24 @@ void release(void* block, std::size_t size) noexcept {
 }  // namespace
 
 // The other forms (arrays, nothrow, sized delete) call these in libstdc++.
-void* operator new(std::size_t size) { return allocate(size); }
-void* operator new[](std::size_t size) { return allocate(size); }
-void operator delete(void* block) noexcept { release(block); }
-void operator delete[](void* block) noexcept { release(block); }
-void operator delete(void* block, std::size_t size) noexcept { release(block, size); }
-void operator delete[](void* block, std::size_t size) noexcept { release(block, size); }
+void* operator new(std::size_t size) {
+  return allocate(size);
+}
+void* operator new[](std::size_t size) {
+  return allocate(size);
+}
+void operator delete(void* block) noexcept {
+  release(block);
+}
+void operator delete[](void* block) noexcept {
+  release(block);
+}
+void operator delete(void* block, std::size_t size) noexcept {
+  release(block, size);
+}
+void operator delete[](void* block, std::size_t size) noexcept {
+  release(block, size);
+}
 #endif
 
 namespace {

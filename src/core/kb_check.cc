@@ -212,7 +212,6 @@ void check_labs(const Kb& kb, Checker& check) {
     if (!kb.lab(id)) check.fail(SourceLoc{"labs.yaml", 0}, "labs", "no lab \"" + id + "\"");
 }
 
-
 void check_ids(const Kb& kb, Checker& check) {
   check.unique_ids(kb.forms, "forms", &prov_loc<Form>);
   check.unique_ids(kb.salts, "salts", &prov_loc<Salt>);

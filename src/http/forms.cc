@@ -302,7 +302,8 @@ core::Result<int> whole_weeks(const std::string& text, const char* field, int fa
   return static_cast<int>(value);
 }
 
-core::Result<core::TrialPlan> make_plan(const core::TrialRules& rules, const std::string& design_text, const std::string& baseline,
+core::Result<core::TrialPlan> make_plan(const core::TrialRules& rules,
+                                        const std::string& design_text, const std::string& baseline,
                                         const std::string& treatment,
                                         const std::string& treatment_weeks,
                                         const std::string& withdrawal_weeks,
@@ -333,8 +334,7 @@ core::Result<core::TrialPlan> make_plan(const core::TrialRules& rules, const std
   plan.baseline_start = *base;
   plan.treatment_start = *treat;
   const auto weeks =
-      whole_weeks(treatment_weeks, "treatment_weeks",
-                  rules.default_weeks(plan.design));
+      whole_weeks(treatment_weeks, "treatment_weeks", rules.default_weeks(plan.design));
   if (!weeks.ok()) return weeks.error();
   plan.treatment_weeks = weeks.value();
   const auto withdrawal =
@@ -347,13 +347,15 @@ core::Result<core::TrialPlan> make_plan(const core::TrialRules& rules, const std
 
 }  // namespace
 
-core::Result<core::TrialPlan> trial_plan_from_form(const FormData& form, const core::TrialRules& rules) {
+core::Result<core::TrialPlan> trial_plan_from_form(const FormData& form,
+                                                   const core::TrialRules& rules) {
   return make_plan(rules, trim_field(form.get("design")), trim_field(form.get("baseline_start")),
                    trim_field(form.get("treatment_start")), trim_field(form.get("treatment_weeks")),
                    trim_field(form.get("withdrawal_weeks")), trim_field(form.get("primary")));
 }
 
-core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json, const core::TrialRules& rules) {
+core::Result<core::TrialPlan> trial_plan_from_json(std::string_view json,
+                                                   const core::TrialRules& rules) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS)

@@ -106,10 +106,10 @@ void WebApp::Impl::api_trial_get(const Request& req, Response& res) {
   if (!data.plan) return json(res, 200, "{\"plan\":null,\"status\":null,\"result\":null}");
   const auto today = options.today();
   // Both parts are complete JSON documents from store/report.h; only joined here.
-  std::string status =
-      render::trial_status_json(*data.plan, core::trial_status(*data.plan, data.entries, today, trial.rules));
-  std::string result =
-      render::trial_result_json(*data.plan, core::evaluate_trial(*data.plan, data.entries, today, trial));
+  std::string status = render::trial_status_json(
+      *data.plan, core::trial_status(*data.plan, data.entries, today, trial.rules));
+  std::string result = render::trial_result_json(
+      *data.plan, core::evaluate_trial(*data.plan, data.entries, today, trial));
   while (!status.empty() && status.back() == '\n') status.pop_back();
   while (!result.empty() && result.back() == '\n') result.pop_back();
   json(res, 200, "{\"status\":" + status + ",\"result\":" + result + "}");
@@ -139,8 +139,8 @@ void WebApp::Impl::api_trial_post(const Request& req, Response& res) {
   if (problem) return json(res, status, render::error_json(*problem));
   const auto data = load_diary();
   json(res, 200,
-       render::trial_status_json(plan.value(),
-                                 core::trial_status(plan.value(), data.entries, options.today(), trial.rules)));
+       render::trial_status_json(plan.value(), core::trial_status(plan.value(), data.entries,
+                                                                  options.today(), trial.rules)));
 }
 
 }  // namespace willis::http

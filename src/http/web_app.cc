@@ -79,7 +79,11 @@ const char* status_message(int status) {
 }
 
 WebApp::Impl::Impl(const core::Kb& kb_in, store::Diary diary_in, WebOptions options_in)
-    : kb(kb_in), names(kb_in), trial(kb_in), diary(std::move(diary_in)), options(std::move(options_in)) {
+    : kb(kb_in),
+      names(kb_in),
+      trial(kb_in),
+      diary(std::move(diary_in)),
+      options(std::move(options_in)) {
   // "Today" is the composition's (app::Clock: local date or WILLIS_TODAY), never guessed here.
   if (!options.today) throw std::invalid_argument("WebOptions.today is required");
   if (!options.now_utc) throw std::invalid_argument("WebOptions.now_utc is required");
