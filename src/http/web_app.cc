@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "render/assessment_json.h"
+#include "render/diary_export.h"
 #include "render/html.h"
 #include "render/html_assessment.h"
 #include "render/html_diary.h"
@@ -19,6 +20,7 @@
 #include "render/html_timetable.h"
 #include "render/ics.h"
 #include "render/json_writer.h"
+#include "codec/diary_import.h"
 #include "codec/profile_codec.h"
 #include "render/trial_chart.h"
 #include "core/assess.h"
@@ -27,7 +29,6 @@
 #include "http/forms.h"
 #include "http/hardened_server.h"
 #include "http/security.h"
-#include "store/diary_io.h"
 #include "render/trial_report.h"
 #include "willis_version.h"
 
@@ -735,13 +736,13 @@ struct WebApp::Impl {
   void api_diary_get(const Request& req, Response& res) {
     const auto data = load_diary();
     if (data.error) return core_error(req, res, *data.error, 500);
-    json(res, 200, store::export_json(data.entries));
+    json(res, 200, render::export_json(data.entries));
   }
 
   void api_diary_post(const Request& req, Response& res) {
     if (!csrf_ok(req, nullptr)) return csrf_rejected(req, res);
     const auto today = options.today();
-    auto entries = store::import_json(req.body, "request body", today);
+    auto entries = codec::import_json(req.body, "request body", today);
     if (!entries.ok()) return json(res, 400, render::error_json(entries.error()));
     core::Result<store::ImportSummary> summary = store::ImportSummary{};
     {
