@@ -11,24 +11,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/run_process.h"
+
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;  ///< stdout and stderr together
-};
+using CliRun = willis::testing::ProcessRun;
 
 CliRun run(const std::string& args) {
-  CliRun result;
-  const std::string command = std::string(WILLIS_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buffer{};
-  for (std::size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
-    result.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return willis::testing::run_process(std::string(WILLIS_BINARY) + " " + args);
 }
 
 std::filesystem::path temp_dir() {

@@ -1,9 +1,11 @@
 // src/cli/commands.h: the command table. Each command family registers itself on the CLI11 app.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "app/clock.h"
+#include "app/command_result.h"
 
 namespace CLI {
 class App;
@@ -37,6 +39,18 @@ void register_audit_commands(CLI::App& app,
                              GlobalOptions& options);  ///< willis audit (population search)
 void register_completion_commands(CLI::App& app,
                                   GlobalOptions& options);  ///< hidden: shell completion scripts
+
+/// --kb, --db and the clock, for the use cases in src/app.
+app::CommandContext command_context(const GlobalOptions& global);
+
+/// When `command` runs: calls `action` (a use case of src/app) and prints its result
+/// (print_result), which sets the exit code.
+void on_run(CLI::App* command, GlobalOptions& global,
+            std::function<app::CommandResult(const app::CommandContext&)> action);
+
+/// Prints a use case's messages on stderr (errors through report_error) and then its output on
+/// stdout; returns its exit status.
+int print_result(const app::CommandResult& result);
 
 /// Prints "willis: error: <message>" on stderr (colour only on a TTY) and returns `exit_code`.
 int report_error(const std::string& message, int exit_code = 2);

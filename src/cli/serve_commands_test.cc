@@ -10,25 +10,15 @@
 #include <fstream>
 #include <string>
 
+#include "support/run_process.h"
+
 namespace {
 
-struct ServeRun {
-  int exit_code = -1;
-  std::string out;
-};
+using ServeRun = willis::testing::ProcessRun;
 
 ServeRun run(const std::string& args, const std::string& env = "") {
-  ServeRun result;
-  const std::string command =
-      "env -u WILLIS_TOKEN " + env + " " + std::string(WILLIS_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buffer{};
-  for (std::size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
-    result.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return willis::testing::run_process("env -u WILLIS_TOKEN " + env + " " +
+                                      std::string(WILLIS_BINARY) + " " + args);
 }
 
 std::string temp_file(const std::string& text) {

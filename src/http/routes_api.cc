@@ -2,14 +2,15 @@
 // POST needs the CSRF header).
 #include "http/web_app_impl.h"
 
+#include "codec/diary_import.h"
 #include "codec/profile_codec.h"
 #include "core/assess.h"
 #include "core/trial.h"
 #include "http/forms.h"
 #include "render/assessment_json.h"
+#include "render/diary_export.h"
 #include "render/json_writer.h"
 #include "render/trial_report.h"
-#include "store/diary_io.h"
 #include "willis_version.h"
 
 namespace willis::http {
@@ -77,13 +78,13 @@ void WebApp::Impl::api_assessment(const Request& req, Response& res) {
 void WebApp::Impl::api_diary_get(const Request& req, Response& res) {
   const auto data = load_diary();
   if (data.error) return core_error(req, res, *data.error, 500);
-  json(res, 200, store::export_json(data.entries));
+  json(res, 200, render::export_json(data.entries));
 }
 
 void WebApp::Impl::api_diary_post(const Request& req, Response& res) {
   if (!csrf_ok(req, nullptr)) return csrf_rejected(req, res);
   const auto today = options.today();
-  auto entries = store::import_json(req.body, "request body", today);
+  auto entries = codec::import_json(req.body, "request body", today);
   if (!entries.ok()) return json(res, 400, render::error_json(entries.error()));
   core::Result<store::ImportSummary> summary = store::ImportSummary{};
   {

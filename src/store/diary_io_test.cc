@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "codec/diary_import.h"
+#include "render/diary_export.h"
 #include "store/diary.h"
 #include "support/diary_clock.h"
 #include "store/testing.h"
@@ -11,6 +13,10 @@ namespace {
 
 using core::CalendarDate;
 using core::DiaryEntry;
+using codec::import_csv;
+using codec::import_json;
+using render::export_csv;
+using render::export_json;
 
 const CalendarDate kToday{2026, 11, 21};
 
