@@ -211,8 +211,8 @@ core::TrialOutcome default_primary(const store::Diary& diary) {
 }
 
 /// The plan of a `trial start` request, checked (the diary is not read yet).
-core::Result<core::TrialPlan> plan_from(const TrialStartRequest& request, const core::TrialRules& rules,
-                                        CalendarDate today,
+core::Result<core::TrialPlan> plan_from(const TrialStartRequest& request,
+                                        const core::TrialRules& rules, CalendarDate today,
                                         std::optional<core::TrialOutcome>& primary) {
   core::TrialPlan plan;
   const auto design = core::parse_trial_design(request.design);

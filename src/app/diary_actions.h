@@ -41,7 +41,7 @@ struct TrialStartRequest {
   std::string baseline_start;
   std::string treatment_start;
   std::string design = "ab";
-  int treatment_weeks = 0;  // 0 = the design's default
+  int treatment_weeks = 0;                // 0 = the design's default
   int withdrawal_weeks = kWeeksNotGiven;  // the KB's default unless given
   bool replace = false;
   std::string primary;  // empty: RLS severity when the stored profile meets the RLS criteria, else

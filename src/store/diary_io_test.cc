@@ -11,10 +11,10 @@
 namespace willis::store {
 namespace {
 
-using core::CalendarDate;
-using core::DiaryEntry;
 using codec::import_csv;
 using codec::import_json;
+using core::CalendarDate;
+using core::DiaryEntry;
 using render::export_csv;
 using render::export_json;
 
