@@ -10,7 +10,7 @@
 #include <sstream>
 #include <thread>
 
-#include "codec/cds_hooks.h"
+#include "codec/cds_request.h"
 #include "support/test_kb.h"
 
 namespace willis::http {
