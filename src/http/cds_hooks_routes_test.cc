@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "codec/cds_request.h"
+#include "codec/cds_response_check.h"
 #include "support/test_kb.h"
 
 namespace willis::http {
