@@ -8,7 +8,7 @@
 
 #include "app/kb_source.h"
 #include "render/assessment_json.h"
-#include "codec/cds_hooks.h"
+#include "app/answer_hook.h"
 #include "codec/fhir_profile.h"
 #include "codec/profile_codec.h"
 #include "core/assess.h"
@@ -116,7 +116,7 @@ void BM_cds_order_select(benchmark::State& state) {
   const auto answer = [&] {
     auto request = codec::parse_cds_request(body.value(), *service);
     check(request.ok(), "request parses");
-    return codec::cds_answer(request.value(), *service, terms, options);
+    return app::answer_hook(request.value(), *service, terms, options);
   };
   const auto first = answer();
   check(first.ok() && first.value().find("\"summary\":\"Ciprofloxacin") != std::string::npos,

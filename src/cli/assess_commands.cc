@@ -6,14 +6,12 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/assess_input.h"
 #include "app/clock.h"
 #include "app/kb_source.h"
 #include "cli/commands.h"
 #include "render/assessment_json.h"
-#include "codec/fhir_profile.h"
-#include "codec/profile_codec.h"
 #include "render/text_report.h"
-#include "core/assess.h"
 
 namespace willis::cli {
 
@@ -25,23 +23,6 @@ struct AssessOptions {
   std::string colour = "auto";
   std::string as_of;  ///< FHIR input: the date ages are computed at (default: today)
 };
-
-// ---- FHIR R4 input (issue 5; docs/fhir.md): a Bundle, a resource or NDJSON, detected from the
-// content. The mapping is pure (codec/fhir_profile.h); only "today" comes from the clock, here.
-core::Result<core::Assessment> assess_fhir(const core::Kb& kb, const std::string& text,
-                                           const std::string& name, const std::string& as_of,
-                                           const app::Clock& clock) {
-  const auto today = clock.date_or_today("--as-of", as_of);
-  if (!today.ok()) return today.error();
-  const core::NameIndex names(kb);
-  const codec::FhirTerms terms(kb, names);
-  auto mapped = codec::parse_fhir_profile(text, name, terms, {today.value(), std::nullopt});
-  if (!mapped.ok()) return mapped.error();
-  core::Assessment assessment = core::assess(kb, names, mapped.value().profile);
-  assessment.notes.insert(assessment.notes.end(), mapped.value().notes.begin(),
-                          mapped.value().notes.end());
-  return assessment;
-}
 
 int run_assess(const GlobalOptions& global, const AssessOptions& options) {
   const auto& load = app::load_kb_for_process(global.kb_dir);
@@ -60,19 +41,11 @@ int run_assess(const GlobalOptions& global, const AssessOptions& options) {
     if (!read.ok()) return report_error(read.error().message, 2);
     text = std::move(read).value();
   }
-  core::Assessment assessment;
-  if (codec::looks_like_fhir(text)) {
-    auto fhir = assess_fhir(load.kb, text, name, options.as_of, *global.clock);
-    if (!fhir.ok()) return report_error(app::describe_error(fhir.error()), 2);
-    assessment = std::move(fhir).value();
-  } else {
-    auto profile = codec::parse_profile(text, name);
-    if (!profile.ok()) return report_error(app::describe_error(profile.error()), 2);
-    const auto today = global.clock->date_or_today("--as-of", options.as_of);
-    if (!today.ok()) return report_error(app::describe_error(today.error()), 2);
-    profile.value().as_of = today.value();  // lab dates are judged against this day
-    assessment = core::assess(load.kb, profile.value());
-  }
+  // YAML, JSON or FHIR R4 (a Bundle, a resource or NDJSON), detected from the content.
+  auto assessed = app::assess_input(
+      load.kb, text, name, [&] { return global.clock->date_or_today("--as-of", options.as_of); });
+  if (!assessed.ok()) return report_error(app::describe_error(assessed.error()), 2);
+  const core::Assessment& assessment = assessed.value();
   if (options.format == "json") {
     std::fputs(render::assessment_json(assessment, load.kb).c_str(), stdout);
   } else {

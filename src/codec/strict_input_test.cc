@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "codec/cds_hooks.h"
+#include "codec/cds_request.h"
 #include "codec/evidence_yaml.h"
 #include "codec/fhir_profile.h"
 #include "render/json_writer.h"

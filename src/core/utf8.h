@@ -28,4 +28,7 @@ std::string terminal_safe(std::string_view text);
 /// `text` with every invalid UTF-8 sequence replaced by U+FFFD (for output only).
 std::string valid_utf8(std::string_view text);
 
+/// Characters, not bytes: every byte but UTF-8 continuation bytes is counted.
+std::size_t utf8_length(std::string_view text);
+
 }  // namespace willis::core

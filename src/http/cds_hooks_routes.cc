@@ -1,4 +1,4 @@
-// src/http/cds_hooks_routes.cc: CDS Hooks over cpp-httplib. Parse -> (fetch) -> codec -> respond;
+// src/http/cds_hooks_routes.cc: CDS Hooks over cpp-httplib. Parse -> (fetch) -> app -> respond;
 // no clinical decision is made here.
 #include "http/cds_hooks_routes.h"
 
@@ -9,10 +9,12 @@
 #include <exception>
 #include <stdexcept>
 
-#include "codec/cds_hooks.h"
+#include "app/answer_hook.h"
+#include "codec/cds_request.h"
 #include "codec/fhir_profile.h"
 #include "http/hardened_server.h"
 #include "http/outbound.h"
+#include "render/cds_cards.h"
 
 namespace willis::http {
 
@@ -35,7 +37,7 @@ void cors(Response& res) {
 
 void outcome(Response& res, int status, std::string_view code, std::string_view diagnostics) {
   res.status = status;
-  res.set_content(codec::operation_outcome_json(code, diagnostics), kJson);
+  res.set_content(render::operation_outcome_json(code, diagnostics), kJson);
 }
 
 /// One FHIR read from the EHR's server, through the one outbound client (http/outbound.h):
@@ -115,7 +117,7 @@ struct State {
 
 void discovery(const State&, const Request&, Response& res) {
   cors(res);
-  res.set_content(codec::cds_discovery_json(), kJson);
+  res.set_content(render::cds_discovery_json(codec::cds_prefetch_templates()), kJson);
 }
 
 void hook(State& state, const Request& req, Response& res) {
@@ -167,7 +169,7 @@ void hook(State& state, const Request& req, Response& res) {
   codec::CdsOptions options;
   options.as_of = state.config.today();
   options.report_url = state.config.report_url;
-  auto answer = codec::cds_answer(request, *service, state.terms, options);
+  auto answer = app::answer_hook(request, *service, state.terms, options);
   if (!answer.ok()) {
     const auto& e = answer.error();
     return outcome(res, 400, "invalid", e.path.empty() ? e.message : e.path + ": " + e.message);

@@ -1,6 +1,6 @@
 // src/http/cds_hooks_routes.h: the CDS Hooks 2.0 service inside `willis serve`. A thin adapter:
 // HTTP, CORS and fetching missing prefetch from the EHR's FHIR server here; everything else
-// (validation, FHIR mapping, cards) is codec/cds_hooks.h.
+// (validation, FHIR mapping, assessment, cards) is app/answer_hook.h.
 //
 //     httplib::Server server;
 //     app.install(server);                          // the web app: Host check, headers, limits

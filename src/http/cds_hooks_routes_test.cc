@@ -10,7 +10,8 @@
 #include <sstream>
 #include <thread>
 
-#include "codec/cds_hooks.h"
+#include "codec/cds_request.h"
+#include "codec/cds_response_check.h"
 #include "support/test_kb.h"
 
 namespace willis::http {

@@ -201,6 +201,41 @@ core::Result<std::vector<CdsJwtVerifier::Key>> parse_jwks(const std::string& tex
   return out;
 }
 
+/// The audiences a token for `path` may name. CDS Hooks: `aud` is "the CDS Service endpoint that
+/// is being called"; the base is accepted too.
+std::vector<std::string> audiences_for(const CdsJwtOptions& options, const std::string& path) {
+  std::vector<std::string> audiences{options.audience};
+  constexpr std::string_view kServices = "/cds-services";
+  if (path.size() > kServices.size() && path.compare(0, kServices.size(), kServices) == 0 &&
+      path[kServices.size()] == '/') {
+    std::string base = options.audience;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    audiences.push_back(base + path.substr(kServices.size()));
+  }
+  return audiences;
+}
+
+/// Issuer, audience and times of a verified token; the problem, or nullopt when they are good.
+std::optional<std::string> check_claims(jwt_t* verified, const CdsJwtOptions& options,
+                                        const std::string& path, std::int64_t now) {
+  const char* iss = jwt_get_grant(verified, "iss");
+  bool issuer_ok = false;
+  for (const auto& issuer : options.issuers) issuer_ok = issuer_ok || (iss && issuer == iss);
+  if (!issuer_ok) return "the issuer (iss) is not accepted";
+  const std::vector<std::string> audiences = audiences_for(options, path);
+  if (!audience_matches(verified, audiences))
+    return "the audience (aud) is not " + audiences.back() +
+           (audiences.size() > 1 ? " or " + audiences.front() : "");
+  const auto exp = int_grant(verified, "exp");
+  if (!exp) return "no expiry (exp)";
+  if (now > *exp + options.leeway_seconds) return "the token has expired (exp)";
+  if (*exp - now > options.max_lifetime_seconds + options.leeway_seconds)
+    return "the token lives too long (exp)";
+  if (const auto iat = int_grant(verified, "iat"); iat && *iat > now + options.leeway_seconds)
+    return "the token was issued in the future (iat)";
+  return std::nullopt;
+}
+
 bool is_http_url(const std::string& url) {
   return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
 }
@@ -337,30 +372,9 @@ std::optional<std::string> CdsJwtVerifier::check(const std::string& token,
            (fetch_problem.empty() ? "" : " (" + fetch_problem + ")");
 
   const std::int64_t now = this->now();
+  if (auto problem = check_claims(verified.get(), options_, path, now)) return problem;
   const char* iss = jwt_get_grant(verified.get(), "iss");
-  bool issuer_ok = false;
-  for (const auto& issuer : options_.issuers) issuer_ok = issuer_ok || (iss && issuer == iss);
-  if (!issuer_ok) return "the issuer (iss) is not accepted";
-  // CDS Hooks: `aud` is "the CDS Service endpoint that is being called"; the base is accepted too.
-  std::vector<std::string> audiences{options_.audience};
-  constexpr std::string_view kServices = "/cds-services";
-  if (path.size() > kServices.size() && path.compare(0, kServices.size(), kServices) == 0 &&
-      path[kServices.size()] == '/') {
-    std::string base = options_.audience;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    audiences.push_back(base + path.substr(kServices.size()));
-  }
-  if (!audience_matches(verified.get(), audiences))
-    return "the audience (aud) is not " + audiences.back() +
-           (audiences.size() > 1 ? " or " + audiences.front() : "");
   const auto exp = int_grant(verified.get(), "exp");
-  if (!exp) return "no expiry (exp)";
-  if (now > *exp + options_.leeway_seconds) return "the token has expired (exp)";
-  if (*exp - now > options_.max_lifetime_seconds + options_.leeway_seconds)
-    return "the token lives too long (exp)";
-  if (const auto iat = int_grant(verified.get(), "iat");
-      iat && *iat > now + options_.leeway_seconds)
-    return "the token was issued in the future (iat)";
   const char* jti_grant = jwt_get_grant(verified.get(), "jti");
   const std::string jti = jti_grant ? jti_grant : "";
   if (jti.empty() || jti.size() > 256) return "no usable token id (jti)";

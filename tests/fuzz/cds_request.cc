@@ -1,6 +1,6 @@
 // Fuzz target: a CDS Hooks request body -> CdsRequest -> profile, for each willis service
 // (codec::parse_cds_request, codec::cds_profile, codec::missing_prefetch).
-#include "codec/cds_hooks.h"
+#include "codec/cds_request.h"
 #include "fuzz.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

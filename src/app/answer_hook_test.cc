@@ -1,4 +1,4 @@
-#include "codec/cds_hooks.h"
+#include "app/answer_hook.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -8,10 +8,15 @@
 #include <set>
 #include <sstream>
 
+#include "codec/cds_response_check.h"
+#include "render/cds_cards.h"
 #include "support/test_kb.h"
 
 namespace willis::codec {
 namespace {
+
+using render::cds_indicator;
+using render::operation_outcome_json;
 
 constexpr core::CalendarDate kAsOf{2026, 11, 22};
 
@@ -53,7 +58,7 @@ std::string answer(const std::string& fixture_name, std::string_view service_id,
                                     : request.error().path + ": " + request.error().message);
   if (!request.ok()) return {};
   EXPECT_TRUE(missing_prefetch(request.value()).empty());
-  const auto body = cds_answer(request.value(), service(service_id), terms(), opts);
+  const auto body = app::answer_hook(request.value(), service(service_id), terms(), opts);
   EXPECT_TRUE(body.ok());
   if (!body.ok()) return {};
   for (const auto& problem : check_cds_response(body.value()))
@@ -130,7 +135,7 @@ void expect_golden(const std::string& name, const std::string& body) {
 // ---------------------------------------------------------------- discovery
 
 TEST(CdsHooks, DiscoveryListsThreeServicesWithTheSpecMembers) {
-  const std::string body = cds_discovery_json();
+  const std::string body = render::cds_discovery_json(cds_prefetch_templates());
   simdjson::dom::parser parser;
   simdjson::dom::element ours;
   ASSERT_FALSE(parser.parse(body).get(ours));
@@ -351,7 +356,8 @@ TEST(CdsHooks, NoBirthDateGivesAnInfoCardNotAnError) {
       "prefetch":{"patient":{"resourceType":"Patient","id":"1"}}})",
                         service("willis-patient-view"));
   ASSERT_TRUE(request.ok());
-  const auto body = cds_answer(request.value(), service("willis-patient-view"), terms(), options());
+  const auto body =
+      app::answer_hook(request.value(), service("willis-patient-view"), terms(), options());
   ASSERT_TRUE(body.ok());
   EXPECT_TRUE(check_cds_response(body.value()).empty());
   EXPECT_NE(body.value().find("birthDate"), std::string::npos);
@@ -369,7 +375,8 @@ TEST(CdsHooks, SummariesAreCutBelow140Characters) {
       "conditions":{"resourceType":"Bundle"},"observations":{"resourceType":"Bundle"}}})";
   const auto parsed = parse_cds_request(request, service("willis-order-sign"));
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
-  const auto body = cds_answer(parsed.value(), service("willis-order-sign"), terms(), options());
+  const auto body =
+      app::answer_hook(parsed.value(), service("willis-order-sign"), terms(), options());
   ASSERT_TRUE(body.ok());
   EXPECT_TRUE(check_cds_response(body.value()).empty()) << body.value();
   EXPECT_FALSE(cards_of(body.value()).empty());
