@@ -1,60 +1,21 @@
-// src/cli/assess_commands.cc: `willis assess PROFILE` — parse, assess, render. Decides nothing
-// clinical.
+// src/cli/assess_commands.cc: the command table of `willis assess PROFILE`; the use case is
+// app/assess_actions.h.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
 #include <cstdio>
-#include <iostream>
 
-#include "app/assess_input.h"
-#include "app/clock.h"
-#include "app/kb_source.h"
+#include "app/assess_actions.h"
 #include "cli/commands.h"
-#include "render/assessment_json.h"
-#include "render/text_report.h"
 
 namespace willis::cli {
 
 namespace {
 
 struct AssessOptions {
-  std::string profile_path;
-  std::string format = "text";
+  app::AssessRequest request;
   std::string colour = "auto";
-  std::string as_of;  ///< FHIR input: the date ages are computed at (default: today)
 };
-
-int run_assess(const GlobalOptions& global, const AssessOptions& options) {
-  const auto& load = app::load_kb_for_process(global.kb_dir);
-  if (!load.errors.empty()) {
-    for (const auto& error : load.errors)
-      report_error("knowledge base: " + app::describe_error(error), 2);
-    return 2;
-  }
-  std::string text;
-  std::string name = options.profile_path;
-  if (options.profile_path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), {});
-    name = "<stdin>";
-  } else {
-    auto read = app::read_file(options.profile_path);
-    if (!read.ok()) return report_error(read.error().message, 2);
-    text = std::move(read).value();
-  }
-  // YAML, JSON or FHIR R4 (a Bundle, a resource or NDJSON), detected from the content.
-  auto assessed = app::assess_input(
-      load.kb, text, name, [&] { return global.clock->date_or_today("--as-of", options.as_of); });
-  if (!assessed.ok()) return report_error(app::describe_error(assessed.error()), 2);
-  const core::Assessment& assessment = assessed.value();
-  if (options.format == "json") {
-    std::fputs(render::assessment_json(assessment, load.kb).c_str(), stdout);
-  } else {
-    const bool colour =
-        options.colour == "always" || (options.colour == "auto" && isatty(fileno(stdout)));
-    std::fputs(render::text_report(assessment, load.kb, colour).c_str(), stdout);
-  }
-  return 0;
-}
 
 }  // namespace
 
@@ -83,20 +44,25 @@ void register_assess_commands(CLI::App& app, GlobalOptions& global) {
       "Exit codes: 0 assessed; 2 the profile (or the knowledge base) could not be read — the\n"
       "message names the file, line and field, e.g. medicines[1].times[0].");
   assess
-      ->add_option("profile", options->profile_path,
+      ->add_option("profile", options->request.profile_path,
                    "Profile file (YAML or JSON) or FHIR R4 JSON (Bundle, resource, NDJSON), or - "
                    "for standard input")
       ->required();
-  assess->add_option("--format", options->format, "text (default) or json (the contract)")
+  assess->add_option("--format", options->request.format, "text (default) or json (the contract)")
       ->check(CLI::IsMember({"text", "json"}));
   assess
       ->add_option("--colour,--color", options->colour,
                    "auto (default: only on a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  assess->add_option("--as-of", options->as_of,
+  assess->add_option("--as-of", options->request.as_of,
                      "The assessment date, YYYY-MM-DD (default: today): FHIR ages and the age of "
                      "dated labs are judged at it");
-  assess->callback([&global, options] { global.exit_code = run_assess(global, *options); });
+  on_run(assess, global, [options](const app::CommandContext& context) {
+    auto request = options->request;
+    request.colour =
+        options->colour == "always" || (options->colour == "auto" && isatty(fileno(stdout)));
+    return app::assess_profile(context, request);
+  });
 }
 
 }  // namespace willis::cli

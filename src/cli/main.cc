@@ -10,9 +10,8 @@
 #include <new>
 #include <string>
 
+#include "app/version.h"
 #include "cli/commands.h"
-#include "core/assessment.h"
-#include "willis_version.h"
 
 // ---- allocation: a bump arena for the first few megabytes (issue 17, start-up) ----
 // A CLI call allocates ~15-25 thousand small blocks (KB image, YAML profile, report) and frees few
@@ -102,22 +101,12 @@ void operator delete[](void* block, std::size_t size) noexcept {
 }
 #endif
 
-namespace {
-
-/// "willis X.Y.Z, knowledge base K, contract C": the three versions a bug report needs.
-std::string version_line() {
-  return std::string("willis ") + willis::kVersion + ", knowledge base " + willis::kKbVersion +
-         ", contract " + willis::core::Assessment{}.schema;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using namespace willis::cli;
   // `willis --version` alone: answered before the command table is built (building it is most of
   // this command's own work; issue 17). Same output as CLI11's --version flag below.
   if (argc == 2 && std::strcmp(argv[1], "--version") == 0) {
-    std::printf("%s\n", version_line().c_str());
+    std::printf("%s\n", willis::app::version_line().c_str());
     return 0;
   }
   CLI::App app{
@@ -130,7 +119,7 @@ int main(int argc, char** argv) {
       "  willis kb check\n"
       "  willis kb show interaction:ciprofloxacin\n",
       "willis"};
-  app.set_version_flag("--version", version_line);
+  app.set_version_flag("--version", willis::app::version_line);
   app.fallthrough();
   app.require_subcommand(1);
   GlobalOptions options;
