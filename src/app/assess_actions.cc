@@ -28,9 +28,8 @@ CommandResult assess_profile(const CommandContext& context, const AssessRequest&
     if (!read.ok()) return result.error(read.error().message);
     text = std::move(read).value();
   }
-  auto assessed = assess_input(load.kb, text, name, [&] {
-    return context.clock->date_or_today("--as-of", request.as_of);
-  });
+  auto assessed = assess_input(
+      load.kb, text, name, [&] { return context.clock->date_or_today("--as-of", request.as_of); });
   if (!assessed.ok()) return result.error(describe_error(assessed.error()));
   result.out = request.format == "json"
                    ? render::assessment_json(assessed.value(), load.kb)

@@ -9,7 +9,7 @@
 namespace willis::app {
 
 struct AssessRequest {
-  std::string profile_path;  ///< "-" = standard input
+  std::string profile_path;     ///< "-" = standard input
   std::string format = "text";  ///< text or json (the willis.assessment/1 contract)
   bool colour = false;          ///< text only: ANSI colours (the face decides: a terminal or not)
   std::string as_of;            ///< FHIR input: the date ages are computed at (default: today)

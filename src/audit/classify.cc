@@ -133,7 +133,8 @@ void Classifier::observation(Position pos, Fact& fact) const {
   o.pos = pos;
   o.comparator = core::audit::parse_comparator(v.comparator);
   if (v.has_value && *lab != core::audit::Lab::magnesium) {
-    if (auto value = codec::lab_value_in_profile_unit(lab_kind(*lab), v.value, v.unit)) {
+    if (auto value =
+            codec::lab_value_in_profile_unit(codes_.kb(), lab_kind(*lab), v.value, v.unit)) {
       o.has_value = true;
       o.value = *value;
     }

@@ -86,8 +86,8 @@ AuditCodes::AuditCodes(const core::Kb& kb, const core::NameIndex& names) : kb_(k
 
 void AuditCodes::add_lab_list(const core::AuditList& list, bool read, CodeSet& codes) {
   const auto kind = lab_kind(list.lab);
-  for (const auto code : loinc_codes_read())
-    if (kind && lab_kind_of_loinc(code) == *kind) {
+  for (const auto code : loinc_codes_read(kb_))
+    if (kind && lab_kind_of_loinc(kb_, code) == *kind) {
       codes.emplace(std::string(kLoincSystem), std::string(code));
       if (read) loinc_.emplace(std::string(code), audit_lab(*kind));
     }

@@ -45,6 +45,8 @@ class AuditCodes {
   core::audit::ListMask condition_code(std::string_view system, std::string_view code) const;
   /// The lab list a coding is in.
   std::optional<core::audit::Lab> lab_code(std::string_view system, std::string_view code) const;
+  /// The KB the lists come from (its lab units convert values: codec/fhir/labs.h).
+  const core::Kb& kb() const { return kb_; }
 
   /// A medicine named by free text, through willis's name resolution (names.h).
   struct TextMatch {

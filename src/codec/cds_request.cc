@@ -138,25 +138,21 @@ std::optional<Error> read_prefetch(const element& root, CdsRequest& request) {
 
 }  // namespace
 
-const std::vector<std::pair<std::string, std::string>>& cds_prefetch_templates() {
-  static const std::vector<std::pair<std::string, std::string>> templates = [] {
-    std::string codes;
-    for (const auto code : loinc_codes_read())
-      codes += (codes.empty() ? "" : ",") + std::string("http://loinc.org|") + std::string(code);
-    return std::vector<std::pair<std::string, std::string>>{
-        {"patient", "Patient/{{context.patientId}}"},
-        {"medicationRequests",
-         "MedicationRequest?patient={{context.patientId}}&status=active,on-hold&_include="
-         "MedicationRequest:medication"},
-        {"medicationStatements",
-         "MedicationStatement?patient={{context.patientId}}&status=active,intended,on-hold"},
-        {"conditions",
-         "Condition?patient={{context.patientId}}&clinical-status=active,recurrence,relapse"},
-        {"observations",
-         "Observation?patient={{context.patientId}}&code=" + codes + "&_sort=-date"},
-    };
-  }();
-  return templates;
+std::vector<std::pair<std::string, std::string>> cds_prefetch_templates(const core::Kb& kb) {
+  std::string codes;
+  for (const auto code : loinc_codes_read(kb))
+    codes += (codes.empty() ? "" : ",") + std::string("http://loinc.org|") + std::string(code);
+  return std::vector<std::pair<std::string, std::string>>{
+      {"patient", "Patient/{{context.patientId}}"},
+      {"medicationRequests",
+       "MedicationRequest?patient={{context.patientId}}&status=active,on-hold&_include="
+       "MedicationRequest:medication"},
+      {"medicationStatements",
+       "MedicationStatement?patient={{context.patientId}}&status=active,intended,on-hold"},
+      {"conditions",
+       "Condition?patient={{context.patientId}}&clinical-status=active,recurrence,relapse"},
+      {"observations", "Observation?patient={{context.patientId}}&code=" + codes + "&_sort=-date"},
+  };
 }
 
 const std::string* CdsRequest::prefetched(std::string_view key) const {
@@ -183,15 +179,15 @@ core::Result<CdsRequest> parse_cds_request(std::string_view body, const CdsServi
   return request;
 }
 
-std::vector<std::string> missing_prefetch(const CdsRequest& request) {
+std::vector<std::string> missing_prefetch(const CdsRequest& request, const core::Kb& kb) {
   std::vector<std::string> missing;
-  for (const auto& [key, query] : cds_prefetch_templates())
+  for (const auto& [key, query] : cds_prefetch_templates(kb))
     if (!request.prefetched(key)) missing.push_back(key);
   return missing;
 }
 
-std::string prefetch_query(std::string_view key, const CdsRequest& request) {
-  for (const auto& [name, query] : cds_prefetch_templates())
+std::string prefetch_query(std::string_view key, const CdsRequest& request, const core::Kb& kb) {
+  for (const auto& [name, query] : cds_prefetch_templates(kb))
     if (name == key) {
       std::string filled =
           replace_all(query, "{{context.patientId}}", percent_encode(request.patient_id));

@@ -115,9 +115,10 @@ struct State {
   std::shared_ptr<CdsHooksCounters> counters = std::make_shared<CdsHooksCounters>();
 };
 
-void discovery(const State&, const Request&, Response& res) {
+void discovery(const State& state, const Request&, Response& res) {
   cors(res);
-  res.set_content(render::cds_discovery_json(codec::cds_prefetch_templates()), kJson);
+  res.set_content(render::cds_discovery_json(codec::cds_prefetch_templates(state.config.kb)),
+                  kJson);
 }
 
 void hook(State& state, const Request& req, Response& res) {
@@ -136,7 +137,7 @@ void hook(State& state, const Request& req, Response& res) {
                    e.path.empty() ? e.message : e.path + ": " + e.message);
   }
   codec::CdsRequest& request = parsed.value();
-  const auto missing = codec::missing_prefetch(request);
+  const auto missing = codec::missing_prefetch(request, state.config.kb);
   if (!missing.empty()) {
     std::string keys;
     for (const auto& key : missing) keys += (keys.empty() ? "" : ", ") + key;
@@ -157,8 +158,8 @@ void hook(State& state, const Request& req, Response& res) {
     for (const auto& key : missing) {
       ++state.counters->fetches;
       const OutboundResult fetched =
-          fetch_fhir(request.fhir_server, codec::prefetch_query(key, request), request.access_token,
-                     state.config);
+          fetch_fhir(request.fhir_server, codec::prefetch_query(key, request, state.config.kb),
+                     request.access_token, state.config);
       if (!fetched.ok)
         return outcome(res, 412, "required",
                        "prefetch " + key +

@@ -9,7 +9,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& service : codec::cds_services()) {
     const auto request = codec::parse_cds_request(fuzz::text_of(data, size), service);
     if (!request.ok()) continue;
-    (void)codec::missing_prefetch(request.value());
+    (void)codec::missing_prefetch(request.value(), fuzz::kb());
     codec::CdsOptions options;
     options.as_of = core::CalendarDate{2026, 11, 22};
     (void)codec::cds_profile(request.value(), terms, options);

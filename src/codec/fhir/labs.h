@@ -25,11 +25,4 @@ std::vector<std::string_view> loinc_codes_read(const core::Kb& kb);
 std::optional<double> lab_value_in_profile_unit(const core::Kb& kb, LabKind kind, double value,
                                                 std::string_view unit);
 
-// Without a KB: the same answers from a table built into the program, for the callers that have
-// no KB at hand yet (CDS Hooks prefetch templates, the population audit). A unit test checks that
-// this table and kb/labs.yaml agree; the KB overloads above are the ones to use.
-LabKind lab_kind_of_loinc(std::string_view code);
-std::vector<std::string_view> loinc_codes_read();
-std::optional<double> lab_value_in_profile_unit(LabKind kind, double value, std::string_view unit);
-
 }  // namespace willis::codec

@@ -513,15 +513,16 @@ TEST(FhirProfile, SleepApnoeaConditionMapsAndSuppressesTheSuspicion) {
 }
 
 TEST(FhirProfile, LoincValueSets) {
-  EXPECT_EQ(lab_kind_of_loinc("98979-8"), LabKind::egfr);
-  EXPECT_EQ(lab_kind_of_loinc("62238-1"), LabKind::egfr);
-  EXPECT_EQ(lab_kind_of_loinc("33914-3"), LabKind::egfr);
-  EXPECT_EQ(lab_kind_of_loinc("2276-4"), LabKind::ferritin);
-  EXPECT_EQ(lab_kind_of_loinc("2502-3"), LabKind::tsat);
-  EXPECT_EQ(lab_kind_of_loinc("19123-9"), LabKind::magnesium);
-  EXPECT_EQ(lab_kind_of_loinc("2601-3"), LabKind::magnesium);
-  EXPECT_EQ(lab_kind_of_loinc("82810-3"), LabKind::pregnancy_status);
-  EXPECT_EQ(lab_kind_of_loinc("35591-7"), LabKind::none);  // Cockcroft-Gault: not an eGFR
+  EXPECT_EQ(lab_kind_of_loinc(testing::kb(), "98979-8"), LabKind::egfr);
+  EXPECT_EQ(lab_kind_of_loinc(testing::kb(), "62238-1"), LabKind::egfr);
+  EXPECT_EQ(lab_kind_of_loinc(testing::kb(), "33914-3"), LabKind::egfr);
+  EXPECT_EQ(lab_kind_of_loinc(testing::kb(), "2276-4"), LabKind::ferritin);
+  EXPECT_EQ(lab_kind_of_loinc(testing::kb(), "2502-3"), LabKind::tsat);
+  EXPECT_EQ(lab_kind_of_loinc(testing::kb(), "19123-9"), LabKind::magnesium);
+  EXPECT_EQ(lab_kind_of_loinc(testing::kb(), "2601-3"), LabKind::magnesium);
+  EXPECT_EQ(lab_kind_of_loinc(testing::kb(), "82810-3"), LabKind::pregnancy_status);
+  EXPECT_EQ(lab_kind_of_loinc(testing::kb(), "35591-7"),
+            LabKind::none);  // Cockcroft-Gault: not an eGFR
 }
 
 }  // namespace
