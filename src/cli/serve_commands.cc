@@ -56,43 +56,45 @@ int exec_serve_program(const GlobalOptions& global) {
 
 }  // namespace
 
+/// `willis serve --help`: what the web app offers, its security, and the EHR interface.
+constexpr const char* kServeHelp =
+    "Start the local web app: profile, assessment, timetable (.ics), diary, trial, a printable "
+    "report for your GP, the evidence behind every claim (Evidence, Sources, Conflicts), an Ask "
+    "box "
+    "and a food picker, at http://127.0.0.1:8080/. Your data stays in the diary file on this "
+    "computer: --db PATH (before or after `serve`) picks the file, by default "
+    "$XDG_DATA_HOME/willis/diary.sqlite3 or ~/.local/share/willis/diary.sqlite3.\n"
+    "Security: loopback only unless --allow-remote and a token; the Host header must name this "
+    "server; forms carry a CSRF token; request bodies over 256 KiB are refused; a request's head "
+    "must arrive within 10 s and its body within 30 s; at most --max-connections at once (more "
+    "get 503); the log has method, path, status and time only.\n"
+    "Token: --token-file FILE (first line) or the environment variable WILLIS_TOKEN; --token "
+    "TOKEN "
+    "still works but every user of the computer can read it in `ps`.\n"
+    "EHRs: the same server answers CDS Hooks 2.0 (patient-view, order-select, order-sign) at "
+    "/cds-services, with CORS on those routes only, Content-Type: application/json, 4 MiB "
+    "request bodies and, with a token, `Authorization: Bearer TOKEN`; with --cds-jwks, the EHR's "
+    "signed JWT instead (iss, aud, exp, jti checked; keys from a JWKS file, or from a JWKS URL "
+    "given with --cds-jwks: a token's `jku` header must be exactly such a URL, else it is "
+    "refused "
+    "and nothing is contacted). willis reads missing prefetch from an EHR's "
+    "FHIR server only when that server's origin is given with --fhir-allow; otherwise it answers "
+    "412 and contacts nothing (docs/fhir.md).\n\n"
+    "Examples:\n"
+    "  willis serve                          # http://127.0.0.1:8080/, diary in your user data "
+    "folder\n"
+    "  willis serve --port 0 --db ./my.sqlite3   # any free port, a diary file of your choice\n"
+    "  WILLIS_TOKEN=\"$(openssl rand -hex 16)\" willis serve --bind 192.168.1.20 --allow-remote\n"
+    "                                        # reachable from your network, only with the token\n"
+    "  willis serve --fhir-allow https://ehr.example.org:443 --cds-jwks ehr-jwks.json \\\n"
+    "               --cds-issuer https://ehr.example.org  # an EHR's FHIR server and its signed "
+    "JWTs\n"
+    "  willis serve --cds-jwks https://ehr.example.org/.well-known/jwks.json \\\n"
+    "               --cds-issuer https://ehr.example.org  # the EHR's keys read from its JWKS "
+    "URL\n";
+
 CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
-  CLI::App* serve = app.add_subcommand(
-      "serve",
-      "Start the local web app: profile, assessment, timetable (.ics), diary, trial, a printable "
-      "report for your GP, the evidence behind every claim (Evidence, Sources, Conflicts), an Ask "
-      "box "
-      "and a food picker, at http://127.0.0.1:8080/. Your data stays in the diary file on this "
-      "computer: --db PATH (before or after `serve`) picks the file, by default "
-      "$XDG_DATA_HOME/willis/diary.sqlite3 or ~/.local/share/willis/diary.sqlite3.\n"
-      "Security: loopback only unless --allow-remote and a token; the Host header must name this "
-      "server; forms carry a CSRF token; request bodies over 256 KiB are refused; a request's head "
-      "must arrive within 10 s and its body within 30 s; at most --max-connections at once (more "
-      "get 503); the log has method, path, status and time only.\n"
-      "Token: --token-file FILE (first line) or the environment variable WILLIS_TOKEN; --token "
-      "TOKEN "
-      "still works but every user of the computer can read it in `ps`.\n"
-      "EHRs: the same server answers CDS Hooks 2.0 (patient-view, order-select, order-sign) at "
-      "/cds-services, with CORS on those routes only, Content-Type: application/json, 4 MiB "
-      "request bodies and, with a token, `Authorization: Bearer TOKEN`; with --cds-jwks, the EHR's "
-      "signed JWT instead (iss, aud, exp, jti checked; keys from a JWKS file, or from a JWKS URL "
-      "given with --cds-jwks: a token's `jku` header must be exactly such a URL, else it is "
-      "refused "
-      "and nothing is contacted). willis reads missing prefetch from an EHR's "
-      "FHIR server only when that server's origin is given with --fhir-allow; otherwise it answers "
-      "412 and contacts nothing (docs/fhir.md).\n\n"
-      "Examples:\n"
-      "  willis serve                          # http://127.0.0.1:8080/, diary in your user data "
-      "folder\n"
-      "  willis serve --port 0 --db ./my.sqlite3   # any free port, a diary file of your choice\n"
-      "  WILLIS_TOKEN=\"$(openssl rand -hex 16)\" willis serve --bind 192.168.1.20 --allow-remote\n"
-      "                                        # reachable from your network, only with the token\n"
-      "  willis serve --fhir-allow https://ehr.example.org:443 --cds-jwks ehr-jwks.json \\\n"
-      "               --cds-issuer https://ehr.example.org  # an EHR's FHIR server and its signed "
-      "JWTs\n"
-      "  willis serve --cds-jwks https://ehr.example.org/.well-known/jwks.json \\\n"
-      "               --cds-issuer https://ehr.example.org  # the EHR's keys read from its JWKS "
-      "URL\n");
+  CLI::App* serve = app.add_subcommand("serve", kServeHelp);
   serve->add_option("--port", options.port, "Port to listen on; 0 picks any free port")
       ->capture_default_str();
   serve

@@ -403,6 +403,81 @@ bool breaks(const GenProfile& g, const std::string& wanted, const core::Kb& kb,
   return false;
 }
 
+/// Shrinking steps that drop list items: medicines, supplements, conditions, dose times.
+/// `g` is the profile being shrunk; `attempt(edit)` keeps an edit that still breaks the invariant.
+template <class Attempt>
+void drop_list_items(const GenProfile& g, Attempt& attempt) {
+  for (std::size_t idx = g.medicines.size(); idx-- > 0;)
+    attempt([&](GenProfile& c) {
+      return idx < c.medicines.size() && (c.medicines.erase(c.medicines.begin() + idx), true);
+    });
+  for (std::size_t idx = g.supplements.size(); idx-- > 0;)
+    attempt([&](GenProfile& c) {
+      return idx < c.supplements.size() && (c.supplements.erase(c.supplements.begin() + idx), true);
+    });
+  for (std::size_t idx = g.conditions.size(); idx-- > 0;)
+    attempt([&](GenProfile& c) {
+      return idx < c.conditions.size() && (c.conditions.erase(c.conditions.begin() + idx), true);
+    });
+  for (std::size_t m = 0; m < g.medicines.size(); ++m)
+    for (std::size_t t = g.medicines[m].times.size(); t-- > 0;)
+      attempt([&](GenProfile& c) {
+        auto& times = c.medicines[m].times;
+        return t < times.size() && (times.erase(times.begin() + t), true);
+      });
+  for (std::size_t s = 0; s < g.supplements.size(); ++s)
+    for (std::size_t t = g.supplements[s].times.size(); t-- > 0;)
+      attempt([&](GenProfile& c) {
+        auto& times = c.supplements[s].times;
+        return t < times.size() && (times.erase(times.begin() + t), true);
+      });
+}
+
+/// Shrinking steps that clear details: amounts, labs, flags, times of day, the person.
+template <class Attempt>
+void clear_details(const GenProfile& g, Attempt& attempt) {
+  for (std::size_t m = 0; m < g.medicines.size(); ++m) {
+    attempt([&](GenProfile& c) {
+      return !c.medicines[m].amount.empty() && (c.medicines[m].amount.clear(), true);
+    });
+    attempt([&](GenProfile& c) {
+      return c.medicines[m].per_day && (c.medicines[m].per_day.reset(), true);
+    });
+  }
+  for (std::size_t s = 0; s < g.supplements.size(); ++s) {
+    attempt([&](GenProfile& c) {
+      return c.supplements[s].per_day && (c.supplements[s].per_day.reset(), true);
+    });
+    attempt([&](GenProfile& c) {
+      return c.supplements[s].compound && !(c.supplements[s].compound = false);
+    });
+    attempt([&](GenProfile& c) {
+      return c.supplements[s].amount_mg &&
+             (c.supplements[s].amount_mg.reset(), c.supplements[s].compound = false, true);
+    });
+  }
+  attempt([](GenProfile& c) { return !c.red_flags.empty() && (c.red_flags.clear(), true); });
+  attempt([](GenProfile& c) { return c.egfr && (c.egfr.reset(), true); });
+  attempt([](GenProfile& c) { return c.serum_mg && (c.serum_mg.reset(), true); });
+  attempt([](GenProfile& c) { return c.ferritin && (c.ferritin.reset(), true); });
+  attempt([](GenProfile& c) { return c.tsat && (c.tsat.reset(), true); });
+  attempt([](GenProfile& c) { return c.irls && (c.irls.reset(), true); });
+  attempt([](GenProfile& c) { return c.symptoms && !(c.symptoms = false); });
+  attempt([](GenProfile& c) { return !c.meals.empty() && (c.meals.clear(), true); });
+  attempt(
+      [](GenProfile& c) { return (c.wake || c.sleep) && (c.wake.reset(), c.sleep.reset(), true); });
+  attempt([](GenProfile& c) { return c.diet_mg && (c.diet_mg.reset(), true); });
+  attempt([](GenProfile& c) { return c.sensitive_stomach && !(c.sensitive_stomach = false); });
+  attempt([](GenProfile& c) {
+    return (c.pregnant || c.breastfeeding) && !(c.pregnant = c.breastfeeding = false);
+  });
+  attempt([](GenProfile& c) {
+    return !c.sex.empty() && (c.sex.clear(), c.pregnant = c.breastfeeding = false, true);
+  });
+  attempt([](GenProfile& c) { return c.age != 40 && (c.age = 40, true); });
+  attempt([](GenProfile& c) { return c.jurisdiction != "uk" && (c.jurisdiction = "uk", true); });
+}
+
 /// Greedy shrinking: drop list items, times, labs and details while the same invariant (and cause)
 /// still breaks; repeat until nothing more can go.
 GenProfile shrink(GenProfile g, const std::string& wanted, const core::Kb& kb,
@@ -417,72 +492,8 @@ GenProfile shrink(GenProfile g, const std::string& wanted, const core::Kb& kb,
         changed = true;
       }
     };
-    for (std::size_t idx = g.medicines.size(); idx-- > 0;)
-      attempt([&](GenProfile& c) {
-        return idx < c.medicines.size() && (c.medicines.erase(c.medicines.begin() + idx), true);
-      });
-    for (std::size_t idx = g.supplements.size(); idx-- > 0;)
-      attempt([&](GenProfile& c) {
-        return idx < c.supplements.size() &&
-               (c.supplements.erase(c.supplements.begin() + idx), true);
-      });
-    for (std::size_t idx = g.conditions.size(); idx-- > 0;)
-      attempt([&](GenProfile& c) {
-        return idx < c.conditions.size() && (c.conditions.erase(c.conditions.begin() + idx), true);
-      });
-    for (std::size_t m = 0; m < g.medicines.size(); ++m)
-      for (std::size_t t = g.medicines[m].times.size(); t-- > 0;)
-        attempt([&](GenProfile& c) {
-          auto& times = c.medicines[m].times;
-          return t < times.size() && (times.erase(times.begin() + t), true);
-        });
-    for (std::size_t s = 0; s < g.supplements.size(); ++s)
-      for (std::size_t t = g.supplements[s].times.size(); t-- > 0;)
-        attempt([&](GenProfile& c) {
-          auto& times = c.supplements[s].times;
-          return t < times.size() && (times.erase(times.begin() + t), true);
-        });
-    for (std::size_t m = 0; m < g.medicines.size(); ++m) {
-      attempt([&](GenProfile& c) {
-        return !c.medicines[m].amount.empty() && (c.medicines[m].amount.clear(), true);
-      });
-      attempt([&](GenProfile& c) {
-        return c.medicines[m].per_day && (c.medicines[m].per_day.reset(), true);
-      });
-    }
-    for (std::size_t s = 0; s < g.supplements.size(); ++s) {
-      attempt([&](GenProfile& c) {
-        return c.supplements[s].per_day && (c.supplements[s].per_day.reset(), true);
-      });
-      attempt([&](GenProfile& c) {
-        return c.supplements[s].compound && !(c.supplements[s].compound = false);
-      });
-      attempt([&](GenProfile& c) {
-        return c.supplements[s].amount_mg &&
-               (c.supplements[s].amount_mg.reset(), c.supplements[s].compound = false, true);
-      });
-    }
-    attempt([](GenProfile& c) { return !c.red_flags.empty() && (c.red_flags.clear(), true); });
-    attempt([](GenProfile& c) { return c.egfr && (c.egfr.reset(), true); });
-    attempt([](GenProfile& c) { return c.serum_mg && (c.serum_mg.reset(), true); });
-    attempt([](GenProfile& c) { return c.ferritin && (c.ferritin.reset(), true); });
-    attempt([](GenProfile& c) { return c.tsat && (c.tsat.reset(), true); });
-    attempt([](GenProfile& c) { return c.irls && (c.irls.reset(), true); });
-    attempt([](GenProfile& c) { return c.symptoms && !(c.symptoms = false); });
-    attempt([](GenProfile& c) { return !c.meals.empty() && (c.meals.clear(), true); });
-    attempt([](GenProfile& c) {
-      return (c.wake || c.sleep) && (c.wake.reset(), c.sleep.reset(), true);
-    });
-    attempt([](GenProfile& c) { return c.diet_mg && (c.diet_mg.reset(), true); });
-    attempt([](GenProfile& c) { return c.sensitive_stomach && !(c.sensitive_stomach = false); });
-    attempt([](GenProfile& c) {
-      return (c.pregnant || c.breastfeeding) && !(c.pregnant = c.breastfeeding = false);
-    });
-    attempt([](GenProfile& c) {
-      return !c.sex.empty() && (c.sex.clear(), c.pregnant = c.breastfeeding = false, true);
-    });
-    attempt([](GenProfile& c) { return c.age != 40 && (c.age = 40, true); });
-    attempt([](GenProfile& c) { return c.jurisdiction != "uk" && (c.jurisdiction = "uk", true); });
+    drop_list_items(g, attempt);
+    clear_details(g, attempt);
   }
   return g;
 }
@@ -492,6 +503,23 @@ struct Group {
   GenProfile first;
   std::uint64_t case_seed = 0;
 };
+
+/// Each broken invariant: how many profiles broke it and, for the first `examples`, the first
+/// profile that did, shrunk.
+void print_failures(const std::map<std::string, Group>& groups, long count, int examples,
+                    bool verbose, const core::Kb& kb, const core::NameIndex& names) {
+  int shown = 0;
+  for (const auto& [name, group] : groups) {
+    std::printf("\nFAIL %s: %d of %ld profiles\n", name.c_str(), group.count, count);
+    if (shown++ >= examples) continue;
+    const GenProfile small = shrink(group.first, name, kb, names);
+    for (const auto& v : run(small, kb, names).violations)
+      if (key(v) == name || verbose)
+        std::printf("  - %s: %s\n", testing::label(v.invariant), v.message.c_str());
+    std::printf("  shrunk profile (first seen with case seed %llu):\n---\n%s---\n",
+                static_cast<unsigned long long>(group.case_seed), to_yaml(small).c_str());
+  }
+}
 
 }  // namespace
 
@@ -566,17 +594,7 @@ int main(int argc, char** argv) {
   std::printf("%ld profiles in %.2f s (%.0f profiles/s); %ld broke an invariant\n", count, seconds,
               seconds > 0 ? count / seconds : 0.0, failing);
 
-  int shown = 0;
-  for (const auto& [name, group] : groups) {
-    std::printf("\nFAIL %s: %d of %ld profiles\n", name.c_str(), group.count, count);
-    if (shown++ >= examples) continue;
-    const GenProfile small = shrink(group.first, name, kb, names);
-    for (const auto& v : run(small, kb, names).violations)
-      if (key(v) == name || verbose)
-        std::printf("  - %s: %s\n", testing::label(v.invariant), v.message.c_str());
-    std::printf("  shrunk profile (first seen with case seed %llu):\n---\n%s---\n",
-                static_cast<unsigned long long>(group.case_seed), to_yaml(small).c_str());
-  }
+  print_failures(groups, count, examples, verbose, kb, names);
   if (rejected) return 2;
   return groups.empty() ? 0 : 1;
 }
