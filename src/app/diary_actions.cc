@@ -16,7 +16,6 @@
 #include "render/trial_chart.h"
 #include "render/trial_report.h"
 #include "store/diary.h"
-#include "store/diary_io.h"
 #include "store/sqlite.h"
 
 namespace willis::app {
@@ -35,7 +34,7 @@ std::string flag_for(std::string_view field, const std::vector<EntryInput>& flag
 /// by the flag they typed.
 std::string field_message(const core::Error& error,
                           const std::vector<EntryInput>* flags = nullptr) {
-  if (!error.file.empty()) return store::describe(error);
+  if (!error.file.empty()) return describe_error(error);
   const std::string path = flags ? flag_for(error.path, *flags) : error.path;
   return path.empty() ? error.message : path + ": " + error.message;
 }
@@ -401,7 +400,7 @@ CommandResult diary_import(const CommandContext& context, const std::string& fil
                            ? codec::import_json(text.value(), source, today.value())
                            : codec::import_csv(text.value(), source, today.value());
   if (!entries.ok()) {
-    result.error(store::describe(entries.error()));
+    result.error(describe_error(entries.error()));
     result.note("willis: nothing was imported; fix the row and run the import again\n");
     return result;
   }

@@ -1,7 +1,8 @@
-#include "store/diary_io.h"
-
+// Diary import and export (codec/diary_import, render/diary_export): exact round trips, errors
+// that name the line and field, and imported entries stored in the diary.
 #include <gtest/gtest.h>
 
+#include "app/kb_source.h"
 #include "codec/diary_import.h"
 #include "render/diary_export.h"
 #include "store/diary.h"
@@ -64,7 +65,7 @@ TEST(DiaryCsv, RoundTripIsExact) {
   const auto entries = sample_entries();
   const std::string csv = export_csv(entries);
   const auto back = import_csv(csv, "diary.csv", kToday);
-  ASSERT_TRUE(back.ok()) << describe(back.error());
+  ASSERT_TRUE(back.ok()) << app::describe_error(back.error());
   EXPECT_EQ(back.value(), entries);
   EXPECT_EQ(export_csv(back.value()), csv);  // and byte for byte
 }
@@ -84,7 +85,7 @@ TEST(DiaryJson, RoundTripIsExact) {
   const auto entries = sample_entries();
   const std::string json = export_json(entries);
   const auto back = import_json(json, "diary.json", kToday);
-  ASSERT_TRUE(back.ok()) << describe(back.error());
+  ASSERT_TRUE(back.ok()) << app::describe_error(back.error());
   EXPECT_EQ(back.value(), entries);
   EXPECT_EQ(export_json(back.value()), json);
   EXPECT_NE(json.find("\"format\": \"willis.diary/1\""), std::string::npos);
@@ -96,7 +97,7 @@ TEST(DiaryJson, AcceptsABareArrayAndStringSideEffects) {
       R"([{"date": "2026-11-20", "rls": 4, "side_effects": "nausea:mild"},
           {"date": "2026-11-19", "rls": 5, "side_effects": [], "note": null}])",
       "x.json", kToday);
-  ASSERT_TRUE(back.ok()) << describe(back.error());
+  ASSERT_TRUE(back.ok()) << app::describe_error(back.error());
   ASSERT_EQ(back.value().size(), 2u);
   EXPECT_EQ(back.value()[0].side_effects->at(0).kind, core::SideEffectKind::nausea);
   EXPECT_TRUE(back.value()[1].side_effects->empty());
@@ -109,14 +110,14 @@ TEST(DiaryCsv, EmptyAndSpreadsheetFiles) {
   // BOM, CRLF line ends, columns in another order, a blank last line, derived figures that a
   // spreadsheet re-saved without the trailing zero.
   back = import_csv("\xEF\xBB\xBFrls,date,se_percent\r\n6,2026-11-20,\r\n\r\n", "x.csv", kToday);
-  ASSERT_TRUE(back.ok()) << describe(back.error());
+  ASSERT_TRUE(back.ok()) << app::describe_error(back.error());
   ASSERT_EQ(back.value().size(), 1u);
   EXPECT_EQ(back.value()[0].rls, 6);
   back = import_csv(
       "date,bed,sol_min,waso_min,wake,out_of_bed,se_percent\n"
       "2026-11-20,23:00,0,0,07:00,07:00,100\n",
       "x.csv", kToday);
-  ASSERT_TRUE(back.ok()) << describe(back.error());
+  ASSERT_TRUE(back.ok()) << app::describe_error(back.error());
 }
 
 struct BadImport {
@@ -134,9 +135,10 @@ TEST_P(BadCsv, NamesLineAndField) {
   ASSERT_FALSE(result.ok());
   const auto& error = result.error();
   EXPECT_EQ(error.file, "my-diary.csv");
-  EXPECT_EQ(error.line, GetParam().line) << describe(error);
-  EXPECT_EQ(error.path, GetParam().path) << describe(error);
-  EXPECT_NE(error.message.find(GetParam().message_part), std::string::npos) << describe(error);
+  EXPECT_EQ(error.line, GetParam().line) << app::describe_error(error);
+  EXPECT_EQ(error.path, GetParam().path) << app::describe_error(error);
+  EXPECT_NE(error.message.find(GetParam().message_part), std::string::npos)
+      << app::describe_error(error);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -175,9 +177,10 @@ TEST_P(BadJson, NamesEntryAndField) {
   ASSERT_FALSE(result.ok());
   const auto& error = result.error();
   EXPECT_EQ(error.file, "my-diary.json");
-  EXPECT_EQ(error.line, GetParam().line) << describe(error);
-  EXPECT_EQ(error.path, GetParam().path) << describe(error);
-  EXPECT_NE(error.message.find(GetParam().message_part), std::string::npos) << describe(error);
+  EXPECT_EQ(error.line, GetParam().line) << app::describe_error(error);
+  EXPECT_EQ(error.path, GetParam().path) << app::describe_error(error);
+  EXPECT_NE(error.message.find(GetParam().message_part), std::string::npos)
+      << app::describe_error(error);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -242,19 +245,6 @@ TEST(DiaryImport, ExportImportThroughTheStoreIsIdempotent) {
   EXPECT_EQ(export_csv(diary.value().entries().value()), csv);
 }
 
-TEST(Describe, FileLinePathMessage) {
-  core::Error error;
-  error.file = "my-diary.csv";
-  error.line = 5;
-  error.path = "rls";
-  error.message = "11 is out of range";
-  EXPECT_EQ(describe(error), "my-diary.csv:5: rls: 11 is out of range");
-  error.line = 0;
-  EXPECT_EQ(describe(error), "my-diary.csv: rls: 11 is out of range");
-  error.file.clear();
-  EXPECT_EQ(describe(error), "rls: 11 is out of range");
-}
-
 }  // namespace
 }  // namespace willis::store
 
@@ -308,7 +298,7 @@ TEST(DiaryCsv, FormulaCellsAreExportedAsTextAndRoundTrip) {
   // Numeric cells stay numeric: the RLS rating is written as 3, not '3.
   EXPECT_NE(csv.find("2026-11-01,3,"), std::string::npos) << csv;
   const auto back = import_csv(csv, "export.csv", kToday);
-  ASSERT_TRUE(back.ok()) << describe(back.error());
+  ASSERT_TRUE(back.ok()) << app::describe_error(back.error());
   EXPECT_EQ(back.value(), entries);
 }
 
