@@ -20,13 +20,14 @@ namespace {
 const char* const kFoodsFile = "foods.csv";
 const char* const kPortionsFile = "portions.csv";
 
+using Columns = std::map<std::string, std::size_t>;
+
 // Header name -> column, checked for the columns we need.
-core::Result<std::map<std::string, std::size_t>> header(const std::vector<CsvRecord>& records,
-                                                        const char* file,
-                                                        std::initializer_list<const char*> needed) {
+core::Result<Columns> header(const std::vector<CsvRecord>& records, const char* file,
+                             std::initializer_list<const char*> needed) {
   if (records.empty()) return core::Error{Errc::parse_error, "", "the file is empty", file, 1};
   const auto& fields = records.front().fields;
-  std::map<std::string, std::size_t> columns;
+  Columns columns;
   for (std::size_t idx = 0; idx < fields.size(); ++idx) columns[fields[idx]] = idx;
   for (const char* name : needed)
     if (!columns.count(name))
@@ -48,14 +49,17 @@ bool is_ndb_no(const std::string& text) {
          std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-/// The rows of foods.csv, in file order; errors name the file and line.
-std::optional<core::Error> read_foods(std::string_view foods_csv, core::FoodTable& table) {
-  const auto records = parse_csv(foods_csv, kFoodsFile);
+/// Calls `row(fields, columns, line)` for each record after the header of `csv`, which must have
+/// the `needed` columns and as many fields in every row; the first error (of the file or of `row`)
+/// ends the reading.
+template <class Row>
+std::optional<core::Error> for_each_row(std::string_view csv, const char* file,
+                                        std::initializer_list<const char*> needed, Row&& row) {
+  const auto records = parse_csv(csv, file);
   if (!records.ok()) return records.error();
-  auto columns = header(records.value(), kFoodsFile,
-                        {"ndb_no", "food_group", "long_desc", "short_desc", "mg_per_100g"});
+  auto columns = header(records.value(), file, needed);
   if (!columns.ok()) return columns.error();
-  const auto& col = columns.value();
+  const Columns& col = columns.value();
   for (std::size_t record_idx = 1; record_idx < records.value().size(); ++record_idx) {
     const auto& fields = records.value()[record_idx].fields;
     const int line = records.value()[record_idx].line;
@@ -63,66 +67,68 @@ std::optional<core::Error> read_foods(std::string_view foods_csv, core::FoodTabl
       return core::Error{Errc::parse_error, "",
                          "expected " + std::to_string(col.size()) + " fields, found " +
                              std::to_string(fields.size()),
-                         kFoodsFile, line};
-    core::Food food;
-    food.ndb_no = fields[col.at("ndb_no")];
-    if (!is_ndb_no(food.ndb_no))
-      return core::Error{Errc::parse_error, "", "ndb_no \"" + food.ndb_no + "\" is not 5 digits",
-                         kFoodsFile, line};
-    food.group = fields[col.at("food_group")];
-    food.description = fields[col.at("long_desc")];
-    if (food.description.empty()) food.description = fields[col.at("short_desc")];
-    const std::string& mg = fields[col.at("mg_per_100g")];
-    if (!mg.empty()) {
-      food.mg_per_100g = parse_number(mg);
-      if (!food.mg_per_100g || *food.mg_per_100g < 0)
-        return core::Error{Errc::parse_error, "", "mg_per_100g \"" + mg + "\" is not a number",
-                           kFoodsFile, line};
-    }
-    table.foods.push_back(std::move(food));
+                         file, line};
+    if (auto error = row(fields, col, line)) return error;
   }
   return std::nullopt;
 }
 
+/// The rows of foods.csv, in file order; errors name the file and line.
+std::optional<core::Error> read_foods(std::string_view foods_csv, core::FoodTable& table) {
+  return for_each_row(
+      foods_csv, kFoodsFile, {"ndb_no", "food_group", "long_desc", "short_desc", "mg_per_100g"},
+      [&](const std::vector<std::string>& fields, const Columns& col,
+          int line) -> std::optional<core::Error> {
+        core::Food food;
+        food.ndb_no = fields[col.at("ndb_no")];
+        if (!is_ndb_no(food.ndb_no))
+          return core::Error{Errc::parse_error, "",
+                             "ndb_no \"" + food.ndb_no + "\" is not 5 digits", kFoodsFile, line};
+        food.group = fields[col.at("food_group")];
+        food.description = fields[col.at("long_desc")];
+        if (food.description.empty()) food.description = fields[col.at("short_desc")];
+        const std::string& mg = fields[col.at("mg_per_100g")];
+        if (!mg.empty()) {
+          food.mg_per_100g = parse_number(mg);
+          if (!food.mg_per_100g || *food.mg_per_100g < 0)
+            return core::Error{Errc::parse_error, "", "mg_per_100g \"" + mg + "\" is not a number",
+                               kFoodsFile, line};
+        }
+        table.foods.push_back(std::move(food));
+        return std::nullopt;
+      });
+}
+
 /// The rows of portions.csv, each added to its food (`table.foods` sorted by ndb_no).
 std::optional<core::Error> read_portions(std::string_view portions_csv, core::FoodTable& table) {
-  const auto records = parse_csv(portions_csv, kPortionsFile);
-  if (!records.ok()) return records.error();
-  auto columns = header(records.value(), kPortionsFile,
-                        {"ndb_no", "seq", "amount", "measure_desc", "gram_weight"});
-  if (!columns.ok()) return columns.error();
-  const auto& col = columns.value();
-  for (std::size_t record_idx = 1; record_idx < records.value().size(); ++record_idx) {
-    const auto& fields = records.value()[record_idx].fields;
-    const int line = records.value()[record_idx].line;
-    if (fields.size() != col.size())
-      return core::Error{Errc::parse_error, "",
-                         "expected " + std::to_string(col.size()) + " fields, found " +
-                             std::to_string(fields.size()),
-                         kPortionsFile, line};
-    const std::string& ndb_no = fields[col.at("ndb_no")];
-    const auto found = std::lower_bound(
-        table.foods.begin(), table.foods.end(), ndb_no,
-        [](const core::Food& f, const std::string& key) { return f.ndb_no < key; });
-    core::Food* food = found != table.foods.end() && found->ndb_no == ndb_no ? &*found : nullptr;
-    if (!food)
-      return core::Error{Errc::parse_error, "", "portion of unknown food " + ndb_no, kPortionsFile,
-                         line};
-    core::FoodPortion portion;
-    const auto seq = parse_number(fields[col.at("seq")]);
-    const auto amount = parse_number(fields[col.at("amount")]);
-    const auto grams = parse_number(fields[col.at("gram_weight")]);
-    if (!seq || !amount || !grams || *amount <= 0 || *grams <= 0)
-      return core::Error{Errc::parse_error, "",
-                         "seq, amount and gram_weight must be positive numbers", kPortionsFile,
-                         line};
-    portion.seq = static_cast<int>(*seq);
-    portion.amount = *amount;
-    portion.measure_desc = fields[col.at("measure_desc")];
-    portion.grams = *grams;
-    food->portions.push_back(std::move(portion));
-  }
-  return std::nullopt;
+  return for_each_row(
+      portions_csv, kPortionsFile, {"ndb_no", "seq", "amount", "measure_desc", "gram_weight"},
+      [&](const std::vector<std::string>& fields, const Columns& col,
+          int line) -> std::optional<core::Error> {
+        const std::string& ndb_no = fields[col.at("ndb_no")];
+        const auto found = std::lower_bound(
+            table.foods.begin(), table.foods.end(), ndb_no,
+            [](const core::Food& f, const std::string& key) { return f.ndb_no < key; });
+        core::Food* food =
+            found != table.foods.end() && found->ndb_no == ndb_no ? &*found : nullptr;
+        if (!food)
+          return core::Error{Errc::parse_error, "", "portion of unknown food " + ndb_no,
+                             kPortionsFile, line};
+        core::FoodPortion portion;
+        const auto seq = parse_number(fields[col.at("seq")]);
+        const auto amount = parse_number(fields[col.at("amount")]);
+        const auto grams = parse_number(fields[col.at("gram_weight")]);
+        if (!seq || !amount || !grams || *amount <= 0 || *grams <= 0)
+          return core::Error{Errc::parse_error, "",
+                             "seq, amount and gram_weight must be positive numbers", kPortionsFile,
+                             line};
+        portion.seq = static_cast<int>(*seq);
+        portion.amount = *amount;
+        portion.measure_desc = fields[col.at("measure_desc")];
+        portion.grams = *grams;
+        food->portions.push_back(std::move(portion));
+        return std::nullopt;
+      });
 }
 
 }  // namespace
