@@ -121,6 +121,7 @@ class AuditRun {
   /// Without an errors file the first bad lines go to stderr.
   audit::Sinks make_sinks() {
     audit::Sinks sinks;
+    sinks.flagged_line = render::audit_flagged_line;
     if (flagged_)
       sinks.flagged = [this](std::string_view line) {
         std::fwrite(line.data(), 1, line.size(), flagged_.get());
@@ -191,7 +192,7 @@ class AuditRun {
       return report_("--summary-json: " + error, 2);
     if (!request_.text_lists.empty()) {
       if (request_.grouped) return report_("--text-lists needs PATH (not --grouped)", 2);
-      if (!write_file(request_.text_lists, audit::text_lists_csv(result.texts), error))
+      if (!write_file(request_.text_lists, render::audit_text_lists_csv(result.texts), error))
         return report_("--text-lists: " + error, 2);
     }
     if (!request_.grouped) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -156,9 +157,28 @@ TEST(AuditPopulation, TextsIdentifiedByNameAreExportedWithTheirLists) {
   options.collect_texts = true;
   const auto result = run(testing::kb(), codes(), options, {});
   ASSERT_TRUE(result.ok());
-  const std::string csv = text_lists_csv(result.value().texts);
+  const std::string csv = render::audit_text_lists_csv(result.value().texts);
   EXPECT_EQ(csv, "text,list\n\"Hydrochlorothiazide 25 MG\",loop-or-thiazide\n");
   EXPECT_EQ(result.value().summary.unrecognised_medicines, 1u);
+}
+
+TEST(AuditPopulation, FlaggedLinesWithoutAWayToWriteThemAreRefused) {
+  // The line renderer comes from the composition (app passes render::audit_flagged_line); a run
+  // that would drop every flagged line for lack of one is refused instead.
+  Options options;
+  options.paths = {(kFixtures / "raltegravir-with-mg").string()};
+  options.as_of = kAsOf;
+  Sinks sinks;
+  sinks.flagged = [](std::string_view) {};
+  const auto result = run(testing::kb(), codes(), options, sinks);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, core::Errc::invalid_value);
+  std::FILE* none = std::tmpfile();
+  ASSERT_NE(none, nullptr);
+  const auto grouped = run_grouped(testing::kb(), codes(), kAsOf, none, sinks);
+  std::fclose(none);
+  ASSERT_FALSE(grouped.ok());
+  EXPECT_EQ(grouped.error().code, core::Errc::invalid_value);
 }
 }  // namespace
 }  // namespace willis::audit

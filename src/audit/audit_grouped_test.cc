@@ -54,7 +54,7 @@ TEST(AuditGrouped, OnePatientPerLineGivesTheSameFlaggedLines) {
     std::FILE* in = fmemopen(input.data(), input.size(), "r");
     std::string flagged, errors;
     Sinks sinks{[&](std::string_view line) { flagged += line; },
-                [&](std::string_view line) { errors += line; }};
+                [&](std::string_view line) { errors += line; }, render::audit_flagged_line};
     const auto result = run_grouped(testing::kb(), codes(), kAsOf, in, sinks);
     std::fclose(in);
     ASSERT_TRUE(result.ok());
@@ -79,7 +79,7 @@ TEST(AuditGrouped, ABundleLineAndBadLines) {
   std::FILE* in = fmemopen(input.data(), input.size(), "r");
   std::string flagged, errors;
   Sinks sinks{[&](std::string_view line) { flagged += line; },
-              [&](std::string_view line) { errors += line; }};
+              [&](std::string_view line) { errors += line; }, render::audit_flagged_line};
   const auto result = run_grouped(testing::kb(), codes(), kAsOf, in, sinks);
   std::fclose(in);
   ASSERT_TRUE(result.ok());
@@ -102,7 +102,8 @@ TEST(AuditDamagedInput, GroupedModeCapsItsLinesToo) {
                       "\n";
   std::FILE* in = fmemopen(input.data(), input.size(), "r");
   std::string errors;
-  Sinks sinks{[](std::string_view) {}, [&](std::string_view line) { errors += line; }};
+  Sinks sinks{[](std::string_view) {}, [&](std::string_view line) { errors += line; },
+              render::audit_flagged_line};
   const auto result = run_grouped(testing::kb(), codes(), kAsOf, in, sinks, 100000);
   std::fclose(in);
   ASSERT_TRUE(result.ok());

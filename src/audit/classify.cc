@@ -1,5 +1,5 @@
-// src/audit/classify.cc: one resource -> one Fact (classify.h), its evidence item when it is read
-// again, and the table of texts identified by name (audit.h text_lists_csv).
+// src/audit/classify.cc: one resource -> one Fact (classify.h), and its evidence item when it is
+// read again.
 #include "audit/classify.h"
 
 #include <fmt/format.h>
@@ -141,9 +141,9 @@ void Classifier::observation(Position pos, Fact& fact) const {
   }
 }
 
-render::AuditEvidence Classifier::evidence(simdjson::padded_string_view json,
-                                           const MedicationTable& meds) {
-  render::AuditEvidence out;
+core::audit::EvidenceItem Classifier::evidence(simdjson::padded_string_view json,
+                                               const MedicationTable& meds) {
+  core::audit::EvidenceItem out;
   if (!read_resource(parser_, json, view_).empty()) return out;
   const auto& v = view_;
   out.resource = fmt::format("{}/{}", v.type_name, v.id);
@@ -167,7 +167,7 @@ render::AuditEvidence Classifier::evidence(simdjson::padded_string_view json,
   return out;
 }
 
-void Classifier::medicine_evidence(const MedicationTable& meds, render::AuditEvidence& out) {
+void Classifier::medicine_evidence(const MedicationTable& meds, core::audit::EvidenceItem& out) {
   const auto& v = view_;
   if (v.codings.empty() && v.text.empty() && !v.medication_ref.empty()) {
     if (auto entry = meds.find(v.medication_ref)) {
@@ -179,7 +179,7 @@ void Classifier::medicine_evidence(const MedicationTable& meds, render::AuditEvi
   }
 }
 
-void Classifier::condition_evidence(render::AuditEvidence& out) const {
+void Classifier::condition_evidence(core::audit::EvidenceItem& out) const {
   for (const auto& coding : view_.codings)
     if (codes_.condition_code(coding.system, coding.code)) {
       out.code = std::string(coding.code);
@@ -187,7 +187,7 @@ void Classifier::condition_evidence(render::AuditEvidence& out) const {
     }
 }
 
-void Classifier::observation_evidence(render::AuditEvidence& out) const {
+void Classifier::observation_evidence(core::audit::EvidenceItem& out) const {
   const auto& v = view_;
   for (const auto& coding : v.codings)
     if (codes_.lab_code(coding.system, coding.code)) {
@@ -240,31 +240,6 @@ Classifier::MedicineClass Classifier::classify_medicine() {
   if (by_text(view_.text)) return out;
   for (const auto& coding : view_.codings)
     if (by_text(coding.display)) return out;
-  return out;
-}
-
-// ================================================================= text table
-
-std::string text_lists_csv(const std::vector<std::pair<std::string, ListMask>>& texts) {
-  std::string out = "text,list\n";
-  const auto quoted = [](const std::string& text) {
-    std::string q = "\"";
-    for (const char c : text) {
-      if (c == '"') q += '"';
-      q += c;
-    }
-    return q + "\"";
-  };
-  for (const auto& [text, lists] : texts) {
-    if (!lists) {
-      out += quoted(text) + ",\n";
-      continue;
-    }
-    for (int list = 0; list < core::audit::kListCount; ++list)
-      if (lists & core::audit::bit(static_cast<core::audit::List>(list)))
-        out += quoted(text) + "," +
-               std::string(core::audit::list_id(static_cast<core::audit::List>(list))) + "\n";
-  }
   return out;
 }
 

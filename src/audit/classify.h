@@ -15,7 +15,6 @@
 #include "audit/medication_table.h"
 #include "audit/resource.h"
 #include "codec/audit_codes.h"
-#include "render/audit_report.h"
 #include "core/audit.h"
 
 namespace willis::audit {
@@ -52,7 +51,8 @@ class Classifier {
                        const MedicationTable& meds, Fact& fact);
 
   /// The evidence item of a line read again (its resource was classified in the run).
-  render::AuditEvidence evidence(simdjson::padded_string_view json, const MedicationTable& meds);
+  core::audit::EvidenceItem evidence(simdjson::padded_string_view json,
+                                     const MedicationTable& meds);
 
   simdjson::ondemand::parser& parser() { return parser_; }
   /// Adds the texts this classifier identified to `out`.
@@ -73,9 +73,9 @@ class Classifier {
   void observation(core::audit::Position pos, Fact& fact) const;
 
   // The steps of evidence(): the code (and value) that made the resource count.
-  void medicine_evidence(const MedicationTable& meds, render::AuditEvidence& out);
-  void condition_evidence(render::AuditEvidence& out) const;
-  void observation_evidence(render::AuditEvidence& out) const;
+  void medicine_evidence(const MedicationTable& meds, core::audit::EvidenceItem& out);
+  void condition_evidence(core::audit::EvidenceItem& out) const;
+  void observation_evidence(core::audit::EvidenceItem& out) const;
 
   std::string_view label() const;
   MedicineClass classify_medicine();

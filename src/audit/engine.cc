@@ -5,6 +5,13 @@ namespace willis::audit {
 
 using core::audit::Position;
 
+std::optional<core::Error> check_sinks(const Sinks& sinks) {
+  if (sinks.flagged && !sinks.flagged_line)
+    return core::Error(core::Errc::invalid_value, "flagged_line",
+                       "flagged lines are asked for without a way to write them");
+  return std::nullopt;
+}
+
 Engine::Engine(const core::Kb& kb, const codec::AuditCodes& codes, core::CalendarDate as_of)
     : kb_(kb),
       codes_(codes),
@@ -101,12 +108,12 @@ std::vector<Engine::Flagged> Engine::evaluate() {
 }
 
 void Engine::write_flagged(const std::vector<Flagged>& flagged,
-                           const std::map<Position, render::AuditEvidence>& evidence_items,
+                           const std::map<Position, core::audit::EvidenceItem>& evidence_items,
                            const Sinks& sinks) const {
   if (!sinks.flagged) return;
   render_flagged(
-      flagged.data(), flagged.data() + flagged.size(),
-      [&](Position pos) -> const render::AuditEvidence* {
+      flagged.data(), flagged.data() + flagged.size(), sinks.flagged_line,
+      [&](Position pos) -> const core::audit::EvidenceItem* {
         const auto found = evidence_items.find(pos);
         return found == evidence_items.end() ? nullptr : &found->second;
       },

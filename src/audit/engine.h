@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,9 @@
 #include "audit/medication_table.h"
 #include "audit/patient_table.h"
 #include "codec/audit_codes.h"
-#include "render/audit_report.h"
 #include "core/audit.h"
 #include "core/kb.h"
+#include "core/result.h"
 
 namespace willis::audit {
 
@@ -36,6 +37,9 @@ struct Deferred {
 struct Counters {
   std::uint64_t resources = 0, skipped = 0;
 };
+
+/// Refuses sinks that take flagged lines without saying how to write them (Sinks::flagged_line).
+std::optional<core::Error> check_sinks(const Sinks& sinks);
 
 class Engine {
  public:
@@ -64,13 +68,13 @@ class Engine {
   /// Evaluates every patient (summary counts) and returns the flagged ones, sorted by id.
   std::vector<Flagged> evaluate();
 
-  /// Renders the flagged lines of [from, to) into `emit(line)`; `evidence_of(position)` gives the
-  /// evidence item of a position (or nullptr), valid until `next_patient()` is called (before each
-  /// patient). Thread-safe (reads only).
+  /// Renders the flagged lines of [from, to) with `line` into `emit(line)`; `evidence_of(position)`
+  /// gives the evidence item of a position (or nullptr), valid until `next_patient()` is called
+  /// (before each patient). Thread-safe (reads only) when `line` is.
   template <typename EvidenceOf, typename NextPatient, typename Emit>
-  void render_flagged(const Flagged* from, const Flagged* to, EvidenceOf&& evidence_of,
-                      NextPatient&& next_patient, Emit&& emit) const {
-    std::vector<const render::AuditEvidence*> items;
+  void render_flagged(const Flagged* from, const Flagged* to, const FlaggedLine& line,
+                      EvidenceOf&& evidence_of, NextPatient&& next_patient, Emit&& emit) const {
+    std::vector<const core::audit::EvidenceItem*> items;
     for (const Flagged* it = from; it != to; ++it) {
       const Flagged& patient = *it;
       next_patient();
@@ -79,19 +83,19 @@ class Engine {
         const auto ev = core::audit::evidence(params_, *patient.state, indicator);
         items.clear();
         for (int index = 0; index < ev.count; ++index)
-          if (const render::AuditEvidence* item =
+          if (const core::audit::EvidenceItem* item =
                   evidence_of(ev.positions[static_cast<std::size_t>(index)]))
             items.push_back(item);
         char buffer[IdArena::kUuidText];
-        emit(render::audit_flagged_line(id_of(patient, buffer),
-                                        core::audit::indicator_id(indicator), items));
+        emit(line(id_of(patient, buffer), core::audit::indicator_id(indicator), items));
       }
     }
   }
   /// Writes the flagged lines with the evidence items of `evidence_items`.
-  void write_flagged(const std::vector<Flagged>& flagged,
-                     const std::map<core::audit::Position, render::AuditEvidence>& evidence_items,
-                     const Sinks& sinks) const;
+  void write_flagged(
+      const std::vector<Flagged>& flagged,
+      const std::map<core::audit::Position, core::audit::EvidenceItem>& evidence_items,
+      const Sinks& sinks) const;
 
   /// Calls `visit(position)` for every evidence position of the flagged patients (repeats
   /// included), without holding them.

@@ -13,10 +13,10 @@ namespace willis::audit {
 
 using core::audit::Position;
 
-core::Result<std::map<Position, render::AuditEvidence>> read_evidence(
+core::Result<std::map<Position, core::audit::EvidenceItem>> read_evidence(
     const std::vector<std::string>& files, const std::vector<Position>& positions,
     Classifier& classifier, const MedicationTable& meds) {
-  std::map<Position, render::AuditEvidence> items;
+  std::map<Position, core::audit::EvidenceItem> items;
   std::size_t at = 0;
   std::string padded_line;
   while (at < positions.size()) {
@@ -47,7 +47,7 @@ namespace {
 struct Renderer {
   explicit Renderer(const codec::AuditCodes& c) : classifier(c) {}
   Classifier classifier;
-  std::map<Position, render::AuditEvidence> patient_items;  // this patient's plain-file items
+  std::map<Position, core::audit::EvidenceItem> patient_items;  // this patient's plain-file items
   std::string padded_line, out;
   std::vector<std::size_t> ends;  // end of each line in out
 };
@@ -132,7 +132,7 @@ class FlaggedWriter {
     r.out.clear();
     r.ends.clear();
     engine_.render_flagged(
-        from, to, [&](Position pos) { return evidence_of(r, pos); },
+        from, to, sinks_.flagged_line, [&](Position pos) { return evidence_of(r, pos); },
         [&] { r.patient_items.clear(); },
         [&](std::string line) {
           r.out += line;
@@ -141,7 +141,7 @@ class FlaggedWriter {
   }
 
   /// The evidence item at `pos`: read from a gzip file already, or read now from a plain file.
-  const render::AuditEvidence* evidence_of(Renderer& r, Position pos) const {
+  const core::audit::EvidenceItem* evidence_of(Renderer& r, Position pos) const {
     if (const auto found = gzip_evidence_.find(pos); found != gzip_evidence_.end())
       return &found->second;
     if (const auto found = r.patient_items.find(pos); found != r.patient_items.end())
@@ -162,7 +162,7 @@ class FlaggedWriter {
   const unsigned threads_;
   const Sinks& sinks_;
   std::vector<std::unique_ptr<InputFile>> open_files_;
-  std::map<Position, render::AuditEvidence> gzip_evidence_;
+  std::map<Position, core::audit::EvidenceItem> gzip_evidence_;
   std::vector<std::unique_ptr<Renderer>> renderers_;
 };
 

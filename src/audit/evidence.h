@@ -18,7 +18,7 @@
 namespace willis::audit {
 
 /// Reads the evidence lines of `positions` (sorted) from the input files.
-core::Result<std::map<core::audit::Position, render::AuditEvidence>> read_evidence(
+core::Result<std::map<core::audit::Position, core::audit::EvidenceItem>> read_evidence(
     const std::vector<std::string>& files, const std::vector<core::audit::Position>& positions,
     Classifier& classifier, const MedicationTable& meds);
 

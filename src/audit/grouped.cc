@@ -214,7 +214,7 @@ class GroupedRun {
     engine.add_counters(counters);
     engine.resolve_deferred();
     const auto flagged = engine.evaluate();
-    std::map<Position, render::AuditEvidence> evidence;
+    std::map<Position, core::audit::EvidenceItem> evidence;
     for (const Position pos : engine.evidence_positions(flagged))
       evidence[pos] = classifier.evidence(padded_resource(resource_at(pos)), engine.meds());
     engine.write_flagged(flagged, evidence, sinks_);
@@ -255,6 +255,7 @@ class GroupedRun {
 core::Result<RunResult> run_grouped(const core::Kb& kb, const codec::AuditCodes& codes,
                                     core::CalendarDate as_of, std::FILE* in, const Sinks& sinks,
                                     std::size_t max_line_bytes) {
+  if (auto refused = check_sinks(sinks)) return *refused;
   return GroupedRun(kb, codes, as_of, in, sinks, max_line_bytes).go();
 }
 

@@ -196,6 +196,7 @@ class Run {
 
 core::Result<RunResult> run(const core::Kb& kb, const codec::AuditCodes& codes,
                             const Options& options, const Sinks& sinks) {
+  if (auto refused = check_sinks(sinks)) return *refused;
   auto listed = input_files(options.paths);
   if (!listed.ok()) return listed.error();
   const std::vector<std::string> files = std::move(listed).value();

@@ -10,6 +10,8 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/date.h"
@@ -292,13 +294,24 @@ struct Evidence {
 };
 Evidence evidence(const Params& params, const PatientState& state, int indicator);
 
+/// One resource that decides a flagged indicator, as re-read from the input (src/audit reads it,
+/// render/audit_report.h writes it in a flagged line).
+struct EvidenceItem {
+  std::string resource;  ///< "MedicationRequest/abc"
+  std::string date;      ///< YYYY-MM-DD, or "" when the resource has none
+  std::string code;      ///< the code that put it in its list (or the first code), or ""
+  std::string text;      ///< its text or display, or ""
+  std::optional<double> value;
+  std::string comparator, unit;  ///< as written in valueQuantity
+};
+
 /// Numerator and denominator of one indicator (patients).
 struct IndicatorCount {
   std::uint64_t denominator = 0;
   std::uint64_t numerator = 0;
 };
 
-/// The counts a run produces (docs/audit.md "Output"); rendered by codec/audit_report.h.
+/// The counts a run produces (docs/audit.md "Output"); rendered by render/audit_report.h.
 struct Summary {
   CalendarDate as_of;
   std::uint64_t patients = 0;           ///< Patient resources (distinct ids)

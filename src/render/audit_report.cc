@@ -1,4 +1,5 @@
-// src/render/audit_report.cc: summary JSON / text / HTML and flagged lines of `willis audit`.
+// src/render/audit_report.cc: summary JSON / text / HTML, text table and flagged lines of
+// `willis audit`.
 #include "render/audit_report.h"
 
 #include <fmt/format.h>
@@ -6,6 +7,7 @@
 
 #include <algorithm>
 
+#include "render/csv.h"
 #include "render/html.h"
 #include "render/json_writer.h"
 #include "render/trial_chart.h"
@@ -321,15 +323,32 @@ std::string audit_summary_html(const core::audit::Summary& summary, const core::
   return page;
 }
 
+std::string audit_text_lists_csv(
+    const std::vector<std::pair<std::string, core::audit::ListMask>>& texts) {
+  std::string out = "text,list\n";
+  for (const auto& [text, lists] : texts) {
+    if (!lists) {
+      out += csv_quoted(text) + ",\n";
+      continue;
+    }
+    for (int list = 0; list < core::audit::kListCount; ++list) {
+      const auto id = static_cast<core::audit::List>(list);
+      if (lists & core::audit::bit(id))
+        out += csv_quoted(text) + "," + std::string(core::audit::list_id(id)) + "\n";
+    }
+  }
+  return out;
+}
+
 std::string audit_flagged_line(std::string_view patient, std::string_view indicator,
-                               const std::vector<const AuditEvidence*>& evidence) {
+                               const std::vector<const core::audit::EvidenceItem*>& evidence) {
   JsonWriter w(false);
   w.begin_object();
   w.member("patient", patient);
   w.member("indicator", indicator);
   w.key("evidence");
   w.begin_array();
-  for (const AuditEvidence* item : evidence) {
+  for (const core::audit::EvidenceItem* item : evidence) {
     w.begin_object();
     w.member("resource", item->resource);
     if (item->date.empty())

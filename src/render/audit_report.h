@@ -1,27 +1,18 @@
 // src/render/audit_report.h: the population audit's outputs as text (docs/audit.md "Output"):
-// the summary as JSON, text and a self-contained HTML page with an SVG bar chart, and one flagged
-// (patient, indicator) NDJSON line. Pure: no files, no clock.
+// the summary as JSON, text and a self-contained HTML page with an SVG bar chart, the text table,
+// and one flagged (patient, indicator) NDJSON line. Pure: no files, no clock.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/audit.h"
 #include "core/kb.h"
 
 namespace willis::render {
-
-/// One resource that decides a flagged indicator, as re-read from the input.
-struct AuditEvidence {
-  std::string resource;  ///< "MedicationRequest/abc"
-  std::string date;      ///< YYYY-MM-DD, or "" when the resource has none
-  std::string code;      ///< the code that put it in its list (or the first code), or ""
-  std::string text;      ///< its text or display, or ""
-  std::optional<double> value;
-  std::string comparator, unit;  ///< as written in valueQuantity
-};
 
 /// `{"as_of", "kb_version", "patients", "resources", "errors", "skipped_resources",
 /// "orphan_resources", "unrecognised_medicines", "indicators": [{"id", "title", "denominator",
@@ -47,9 +38,15 @@ std::string audit_summary_text(const core::audit::Summary& summary, const core::
 /// table of the indicators with their definitions and sources, and an SVG bar chart.
 std::string audit_summary_html(const core::audit::Summary& summary, const core::Kb& kb);
 
+/// RunResult::texts of src/audit as CSV `text,list` (docs/audit.md "Text table"): one row per
+/// (text, list), and a row with an empty list for a text that is known and in no list. Texts are
+/// always quoted (csv_quoted) and never formula-quoted: DuckDB joins on them as written.
+std::string audit_text_lists_csv(
+    const std::vector<std::pair<std::string, core::audit::ListMask>>& texts);
+
 /// One line of flagged.ndjson, newline included:
 /// `{"patient": ID, "indicator": ID, "evidence": [{"resource", "date", "code", …}]}`.
 std::string audit_flagged_line(std::string_view patient, std::string_view indicator,
-                               const std::vector<const AuditEvidence*>& evidence);
+                               const std::vector<const core::audit::EvidenceItem*>& evidence);
 
 }  // namespace willis::render

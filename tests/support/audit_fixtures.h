@@ -49,6 +49,7 @@ inline Outputs run_on(const std::vector<std::string>& paths, unsigned threads,
   Sinks sinks;
   sinks.flagged = [&](std::string_view line) { out.flagged += line; };
   sinks.error = [&](std::string_view line) { out.errors += line; };
+  sinks.flagged_line = render::audit_flagged_line;
   auto result = run(testing::kb(), codes(), options, sinks);
   EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
   if (!result.ok()) return out;
