@@ -40,6 +40,14 @@ void register_audit_commands(CLI::App& app,
 void register_completion_commands(CLI::App& app,
                                   GlobalOptions& options);  ///< hidden: shell completion scripts
 
+/// Every command family above, completion last (it lists the others).
+void register_commands(CLI::App& app, GlobalOptions& options);
+
+/// True for `willis assess ...` when no later word could reach another command or a help text:
+/// then the table of `assess` alone parses it the same (issue 17: the full table costs ~1 M
+/// instructions of start-up). Help, errors and completion otherwise come from the full table.
+bool assess_alone(int argc, const char* const* argv);
+
 /// --kb, --db and the clock, for the use cases in src/app.
 app::CommandContext command_context(const GlobalOptions& global);
 

@@ -127,14 +127,10 @@ int main(int argc, char** argv) {
   options.argv = argv;
   add_global_options(app, options);
 
-  register_assess_commands(app, options);
-  register_kb_commands(app, options);
-  register_diary_commands(app, options);
-  register_trial_commands(app, options);
-  register_serve_commands(app, options);
-  register_evidence_commands(app, options);
-  register_audit_commands(app, options);
-  register_completion_commands(app, options);  // hidden; last, so it sees every command
+  if (assess_alone(argc, argv))
+    register_assess_commands(app, options);
+  else
+    register_commands(app, options);
 
   try {
     app.parse(argc, argv);

@@ -1,12 +1,11 @@
 #include "codec/yaml_fields.h"
 
-#include <yaml-cpp/eventhandler.h>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <sstream>
 #include <fmt/format.h>
+
+#include "codec/yaml_document.h"
 
 namespace willis::codec {
 
@@ -207,26 +206,6 @@ namespace {
 constexpr long kMaxNodes = 1000000;
 constexpr int kMaxDepth = 256;
 
-/// Counts the documents of a YAML stream and where the second one starts.
-struct DocumentCounter : YAML::EventHandler {
-  int documents = 0;
-  int second_line = 0;
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    if (++documents == 2) second_line = mark.line >= 0 ? mark.line + 1 : 0;
-  }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
 struct StrictWalk {
   const std::string& file;
   Lines values;
@@ -301,20 +280,15 @@ core::Result<YAML::Node> parse_yaml_text(std::string_view text, const std::strin
   YAML::Node root;
   try {
     // A second document after `---` (or text after the first document ends) would be ignored
-    // by YAML::Load. Count documents with a parser that builds nothing; stop at two (yaml-cpp's
-    // LoadAll never ends on some malformed inputs, found by fuzzing).
-    std::istringstream stream(copy);
-    YAML::Parser parser(stream);
-    DocumentCounter counter;
-    for (int round = 0; round < 2 && parser.HandleNextDocument(counter); ++round) {
-    }
-    if (counter.documents > 1)
+    // by YAML::Load: the one parse counts documents as it builds the first.
+    const auto parsed = load_first_document(copy);
+    if (parsed.documents > 1)
       return core::Error{Errc::parse_error, "",
                          "holds more than one YAML document (a line with --- starts another, or "
                          "text follows the end of the first); everything after the first would be "
                          "ignored, so keep one",
-                         file, counter.second_line};
-    root = YAML::Load(copy);
+                         file, parsed.second_line};
+    root = parsed.root;
   } catch (const YAML::Exception& error) {
     return core::Error{Errc::parse_error, "", "not valid YAML or JSON: " + error.msg, file,
                        error.mark.line >= 0 ? error.mark.line + 1 : 0};
