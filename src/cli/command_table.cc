@@ -11,9 +11,9 @@ namespace {
 
 // Words that make CLI11 look beyond `assess` (another top-level command: it tries them as a
 // sibling; help flags). command_table_test checks this list against the registered table.
-constexpr const char* kBeyondAssess[] = {"kb",        "diary", "trial", "serve",
-                                         "claims",    "sources", "conflicts", "ask",
-                                         "foods",     "audit",  "completion", "assess"};
+constexpr const char* kBeyondAssess[] = {"kb",     "diary",   "trial",      "serve",
+                                         "claims", "sources", "conflicts",  "ask",
+                                         "foods",  "audit",   "completion", "assess"};
 
 bool asks_for_help(const char* word) {
   return std::strncmp(word, "-h", 2) == 0 || std::strncmp(word, "--h", 3) == 0;

@@ -52,7 +52,8 @@ class Builder : public YAML::EventHandler {
   }
   void OnAlias(const YAML::Mark&, YAML::anchor_t anchor) override {
     if (!building) return;
-    attach(anchor < anchors_.size() && anchors_[anchor] ? *anchors_[anchor] : memory_->create_node());
+    attach(anchor < anchors_.size() && anchors_[anchor] ? *anchors_[anchor]
+                                                        : memory_->create_node());
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
