@@ -17,8 +17,8 @@ namespace {
 
 /// Everything the strict readers look at, one line per node, in document order.
 void describe(const YAML::Node& node, std::string& out, int depth) {
-  out += std::string(depth, ' ') + std::to_string(static_cast<int>(node.Type())) + " tag=" +
-         node.Tag() + " at " + std::to_string(node.Mark().line) + ":" +
+  out += std::string(depth, ' ') + std::to_string(static_cast<int>(node.Type())) +
+         " tag=" + node.Tag() + " at " + std::to_string(node.Mark().line) + ":" +
          std::to_string(node.Mark().column);
   if (node.IsScalar()) out += " scalar=" + node.Scalar();
   out += "\n";
@@ -87,7 +87,8 @@ TEST(YamlDocument, BuildsWhatYamlLoadBuildsForYamlCorners) {
       "bad: *nowhere\n",
       "a: [1, 2\n",
       "a:\n\t- tab\n",
-      "key: 'single' \nother: \"double\\n\"\nblock: |\n  line one\n  line two\nfolded: >\n  a\n  b\n",
+      "key: 'single' \nother: \"double\\n\"\nblock: |\n  line one\n  line two\nfolded: >\n  a\n  "
+      "b\n",
       "- &a x\n- *a\n- &a y\n- *a\n",
       "~\n",
       "null: ~\nempty:\nlist:\n  -\n  - ~\n",
