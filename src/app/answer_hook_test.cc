@@ -135,7 +135,8 @@ void expect_golden(const std::string& name, const std::string& body) {
 // ---------------------------------------------------------------- discovery
 
 TEST(CdsHooks, DiscoveryListsThreeServicesWithTheSpecMembers) {
-  const std::string body = render::cds_discovery_json(cds_prefetch_templates(testing::kb()));
+  const std::string body =
+      render::cds_discovery_json(cds_prefetch_templates(testing::kb()), {"9.8.7", "2026.01.2"});
   simdjson::dom::parser parser;
   simdjson::dom::element ours;
   ASSERT_FALSE(parser.parse(body).get(ours));
@@ -176,6 +177,12 @@ TEST(CdsHooks, DiscoveryListsThreeServicesWithTheSpecMembers) {
                                      "conditions", "observations"}));
     EXPECT_FALSE(text(s, "description").empty());
   }
+  // The spec's discovery response allows a top-level `extension`; the versions go there.
+  simdjson::dom::element extension;
+  ASSERT_FALSE(ours["extension"].get(extension));
+  EXPECT_EQ(text(extension, "willis.version"), "9.8.7");
+  EXPECT_EQ(text(extension, "willis.kb_version"), "2026.01.2");
+  EXPECT_EQ(text(extension, "willis.contract"), "willis.assessment/1");
   EXPECT_EQ(hooks, (std::map<std::string, std::string>{{"willis-patient-view", "patient-view"},
                                                        {"willis-order-select", "order-select"},
                                                        {"willis-order-sign", "order-sign"}}));

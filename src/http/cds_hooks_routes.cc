@@ -15,6 +15,7 @@
 #include "http/hardened_server.h"
 #include "http/outbound.h"
 #include "render/cds_cards.h"
+#include "willis_version.h"
 
 namespace willis::http {
 
@@ -117,7 +118,8 @@ struct State {
 
 void discovery(const State& state, const Request&, Response& res) {
   cors(res);
-  res.set_content(render::cds_discovery_json(codec::cds_prefetch_templates(state.config.kb)),
+  res.set_content(render::cds_discovery_json(codec::cds_prefetch_templates(state.config.kb),
+                                             {willis::kVersion, state.config.kb.version}),
                   kJson);
 }
 

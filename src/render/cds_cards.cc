@@ -455,9 +455,18 @@ class CardWriter {
 
 }  // namespace
 
-std::string cds_discovery_json(const std::vector<std::pair<std::string, std::string>>& prefetch) {
+std::string cds_discovery_json(const std::vector<std::pair<std::string, std::string>>& prefetch,
+                               const CdsVersions& versions) {
   JsonWriter w(true);
   w.begin_object();
+  // CDS Hooks 2.0: the discovery response may carry `extension` (names made unique the
+  // reverse-domain way); the three versions a bug report needs, as `willis --version` prints them.
+  w.key("extension");
+  w.begin_object();
+  w.member("willis.version", versions.software);
+  w.member("willis.kb_version", versions.kb);
+  w.member("willis.contract", core::Assessment{}.schema);
+  w.end_object();
   w.key("services");
   w.begin_array();
   for (const auto& service : core::cds_services()) {

@@ -16,9 +16,18 @@
 
 namespace willis::render {
 
+/// The versions a discovery document names (the spec's top-level `extension`, reverse-domain
+/// style keys): the program's, the knowledge base's; the contract's comes from core.
+struct CdsVersions {
+  std::string_view software;  ///< willis_version.h kVersion
+  std::string_view kb;        ///< core::Kb::version
+};
+
 /// The body of GET /cds-services: every service of core::cds_services() with `prefetch`
-/// (key -> FHIR query template).
-std::string cds_discovery_json(const std::vector<std::pair<std::string, std::string>>& prefetch);
+/// (key -> FHIR query template), and `extension` {"willis.version", "willis.kb_version",
+/// "willis.contract"}.
+std::string cds_discovery_json(const std::vector<std::pair<std::string, std::string>>& prefetch,
+                               const CdsVersions& versions);
 
 /// The card indicator for a finding's severity: the one place this mapping lives.
 ///   info -> info; caution and avoid -> warning; urgent -> critical (the table: a hard stop
