@@ -72,6 +72,15 @@ TEST(Cli, HelpExplainsEveryCommandWithAnExample) {
   }
 }
 
+TEST(Cli, AWordThatIsNoCommandIsNamedInTheError) {
+  const CliRun r = run("frobnicate");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("\"frobnicate\" is not a command of willis; willis --help lists them"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(run("assess").exit_code, 2);  // a command without its argument: CLI11's own message
+}
+
 TEST(Cli, KbShowPrintsTheEntryAndItsSources) {
   const CliRun r = run("kb show interaction:ciprofloxacin");
   ASSERT_EQ(r.exit_code, 0) << r.out;

@@ -1,8 +1,10 @@
-// src/cli/command_result.cc: prints what a use case of src/app handed back.
+// src/cli/command_result.cc: runs the parsed command line and prints what a use case of src/app
+// handed back.
 #include "app/command_result.h"
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -31,6 +33,25 @@ void on_run(CLI::App* command, GlobalOptions& global,
   command->callback([&global, action = std::move(action)] {
     global.exit_code = print_result(action(command_context(global)));
   });
+}
+
+int parse_and_run(CLI::App& app, int argc, char** argv, const int& exit_code) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // "willis frobnicate": CLI11 would say only that a command is required.
+    const auto commands = app.get_subcommands([](const CLI::App*) { return true; });
+    const bool is_command =
+        argc > 1 && std::any_of(commands.begin(), commands.end(),
+                                [&](CLI::App* c) { return c->check_name(argv[1]); });
+    if (dynamic_cast<const CLI::RequiredError*>(&error) && argc > 1 && argv[1][0] != '-' &&
+        !is_command)
+      return report_error(std::string("\"") + argv[1] + "\" is not a command of " + app.get_name() +
+                          "; " + app.get_name() + " --help lists them");
+    const int code = app.exit(error);
+    return code == 0 ? 0 : 2;
+  }
+  return exit_code;
 }
 
 }  // namespace willis::cli

@@ -60,6 +60,10 @@ void on_run(CLI::App* command, GlobalOptions& global,
 /// stdout; returns its exit status.
 int print_result(const app::CommandResult& result);
 
+/// Parses the command line and runs the command it names; returns `exit_code` as the command left
+/// it, or CLI11's own outcome (--help and --version: 0, a usage error: 2, after its message).
+int parse_and_run(CLI::App& app, int argc, char** argv, const int& exit_code);
+
 /// Prints "willis: error: <message>" on stderr (colour only on a TTY) and returns `exit_code`.
 int report_error(const std::string& message, int exit_code = 2);
 

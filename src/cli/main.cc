@@ -132,11 +132,5 @@ int main(int argc, char** argv) {
   else
     register_commands(app, options);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? 0 : 2;
-  }
-  return options.exit_code;
+  return parse_and_run(app, argc, argv, options.exit_code);
 }

@@ -76,11 +76,5 @@ int main(int argc, char** argv) {
   add_serve_command(app, options)->callback([&global, &options] {
     global.exit_code = run_serve(global, options);
   });
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? 0 : 2;
-  }
-  return global.exit_code;
+  return parse_and_run(app, argc, argv, global.exit_code);
 }
