@@ -57,7 +57,7 @@ std::string answer(const std::string& fixture_name, std::string_view service_id,
                                     ? ""
                                     : request.error().path + ": " + request.error().message);
   if (!request.ok()) return {};
-  EXPECT_TRUE(missing_prefetch(request.value(), testing::kb()).empty());
+  EXPECT_TRUE(missing_prefetch(request.value(), cds_prefetch_templates(testing::kb())).empty());
   const auto body = app::answer_hook(request.value(), service(service_id), terms(), opts);
   EXPECT_TRUE(body.ok());
   if (!body.ok()) return {};
@@ -191,12 +191,14 @@ TEST(CdsHooks, DiscoveryListsThreeServicesWithTheSpecMembers) {
 TEST(CdsHooks, ObservationPrefetchAsksForEveryLoincCodeRead) {
   CdsRequest request;
   request.patient_id = "a b/c";
-  const std::string query = prefetch_query("observations", request, testing::kb());
+  const std::string query =
+      prefetch_query("observations", request, cds_prefetch_templates(testing::kb()));
   EXPECT_EQ(query.rfind("Observation?patient=a%20b%2Fc&code=", 0), 0u) << query;
   for (const auto code : loinc_codes_read(testing::kb()))
     EXPECT_NE(query.find("http://loinc.org|" + std::string(code)), std::string::npos);
-  EXPECT_EQ(prefetch_query("patient", request, testing::kb()), "Patient/a%20b%2Fc");
-  EXPECT_EQ(prefetch_query("nonsense", request, testing::kb()), "");
+  EXPECT_EQ(prefetch_query("patient", request, cds_prefetch_templates(testing::kb())),
+            "Patient/a%20b%2Fc");
+  EXPECT_EQ(prefetch_query("nonsense", request, cds_prefetch_templates(testing::kb())), "");
 }
 
 // ---------------------------------------------------------------- requests
@@ -210,7 +212,7 @@ TEST(CdsHooks, ParsesTheSpecPatientViewExample) {
   EXPECT_EQ(request.value().access_token, "some-opaque-fhir-access-token");
   EXPECT_EQ(request.value().patient_id, "1288992");
   // Its prefetch key is the example service's, not willis's: everything must be fetched.
-  EXPECT_EQ(missing_prefetch(request.value(), testing::kb()).size(), 5u);
+  EXPECT_EQ(missing_prefetch(request.value(), cds_prefetch_templates(testing::kb())).size(), 5u);
   ASSERT_NE(request.value().prefetched("patientToGreet"), nullptr);
 }
 
@@ -261,7 +263,7 @@ TEST(CdsHooks, NullPrefetchItemsCountAsMissing) {
       R"({"hook":"patient-view","hookInstance":"x","context":{"patientId":"1"},"prefetch":{"patient":null}})",
       service("willis-patient-view"));
   ASSERT_TRUE(request.ok());
-  EXPECT_EQ(missing_prefetch(request.value(), testing::kb()).size(), 5u);
+  EXPECT_EQ(missing_prefetch(request.value(), cds_prefetch_templates(testing::kb())).size(), 5u);
 }
 
 // ---------------------------------------------------------------- cards

@@ -35,17 +35,25 @@ void on_run(CLI::App* command, GlobalOptions& global,
   });
 }
 
+namespace {
+
+/// `word` is not an option and names no command of `app` ("willis frobnicate").
+bool is_unknown_command(CLI::App& app, const char* word) {
+  if (word[0] == '-') return false;
+  const auto commands = app.get_subcommands([](const CLI::App*) { return true; });
+  return std::none_of(commands.begin(), commands.end(),
+                      [&](const CLI::App* command) { return command->check_name(word); });
+}
+
+}  // namespace
+
 int parse_and_run(CLI::App& app, int argc, char** argv, const int& exit_code) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    // "willis frobnicate": CLI11 would say only that a command is required.
-    const auto commands = app.get_subcommands([](const CLI::App*) { return true; });
-    const bool is_command =
-        argc > 1 && std::any_of(commands.begin(), commands.end(),
-                                [&](CLI::App* c) { return c->check_name(argv[1]); });
-    if (dynamic_cast<const CLI::RequiredError*>(&error) && argc > 1 && argv[1][0] != '-' &&
-        !is_command)
+    // CLI11 would say only that a command is required.
+    if (dynamic_cast<const CLI::RequiredError*>(&error) && argc > 1 &&
+        is_unknown_command(app, argv[1]))
       return report_error(std::string("\"") + argv[1] + "\" is not a command of " + app.get_name() +
                           "; " + app.get_name() + " --help lists them");
     const int code = app.exit(error);

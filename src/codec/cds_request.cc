@@ -138,11 +138,11 @@ std::optional<Error> read_prefetch(const element& root, CdsRequest& request) {
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> cds_prefetch_templates(const core::Kb& kb) {
+PrefetchTemplates cds_prefetch_templates(const core::Kb& kb) {
   std::string codes;
   for (const auto code : loinc_codes_read(kb))
     codes += (codes.empty() ? "" : ",") + std::string("http://loinc.org|") + std::string(code);
-  return std::vector<std::pair<std::string, std::string>>{
+  return PrefetchTemplates{
       {"patient", "Patient/{{context.patientId}}"},
       {"medicationRequests",
        "MedicationRequest?patient={{context.patientId}}&status=active,on-hold&_include="
@@ -179,15 +179,17 @@ core::Result<CdsRequest> parse_cds_request(std::string_view body, const CdsServi
   return request;
 }
 
-std::vector<std::string> missing_prefetch(const CdsRequest& request, const core::Kb& kb) {
+std::vector<std::string> missing_prefetch(const CdsRequest& request,
+                                          const PrefetchTemplates& templates) {
   std::vector<std::string> missing;
-  for (const auto& [key, query] : cds_prefetch_templates(kb))
+  for (const auto& [key, query] : templates)
     if (!request.prefetched(key)) missing.push_back(key);
   return missing;
 }
 
-std::string prefetch_query(std::string_view key, const CdsRequest& request, const core::Kb& kb) {
-  for (const auto& [name, query] : cds_prefetch_templates(kb))
+std::string prefetch_query(std::string_view key, const CdsRequest& request,
+                           const PrefetchTemplates& templates) {
+  for (const auto& [name, query] : templates)
     if (name == key) {
       std::string filled =
           replace_all(query, "{{context.patientId}}", percent_encode(request.patient_id));

@@ -25,7 +25,10 @@ using core::find_cds_service;
 
 /// The prefetch templates every service asks for: key -> FHIR query
 /// ("Patient/{{context.patientId}}"); the observations are the LOINC codes of `kb` (kb/labs.yaml).
-std::vector<std::pair<std::string, std::string>> cds_prefetch_templates(const core::Kb& kb);
+/// Built once by the caller (the observation codes come from the KB) and handed to the readers
+/// below.
+using PrefetchTemplates = std::vector<std::pair<std::string, std::string>>;
+PrefetchTemplates cds_prefetch_templates(const core::Kb& kb);
 
 /// A validated hook request. Prefetch items and draft orders are kept as JSON text so that the
 /// HTTP adapter can add what it fetched.
@@ -47,12 +50,14 @@ struct CdsRequest {
 /// hooks); invalid_value (the hook is not the service's hook).
 core::Result<CdsRequest> parse_cds_request(std::string_view body, const CdsService& service);
 
-/// The prefetch keys of cds_prefetch_templates() that `request` does not carry.
-std::vector<std::string> missing_prefetch(const CdsRequest& request, const core::Kb& kb);
+/// The prefetch keys of `templates` that `request` does not carry.
+std::vector<std::string> missing_prefetch(const CdsRequest& request,
+                                          const PrefetchTemplates& templates);
 
 /// The FHIR query for a prefetch key with the context filled in ("Patient/123"); "" for an
 /// unknown key. Context values are percent-encoded.
-std::string prefetch_query(std::string_view key, const CdsRequest& request, const core::Kb& kb);
+std::string prefetch_query(std::string_view key, const CdsRequest& request,
+                           const PrefetchTemplates& templates);
 
 /// `report_url` with "{patientId}" replaced by the request's patient id (percent-encoded).
 std::string patient_link(std::string_view report_url, const CdsRequest& request);

@@ -108,19 +108,21 @@ bool is_bearer_token(std::string_view token) {
 namespace {
 
 struct State {
-  explicit State(const CdsHooksConfig& c) : config(c), terms(c.kb, c.names) {
+  explicit State(const CdsHooksConfig& c)
+      : config(c), terms(c.kb, c.names), prefetch(codec::cds_prefetch_templates(c.kb)) {
     if (!config.today) throw std::invalid_argument("CdsHooksConfig.today is required");
   }
   CdsHooksConfig config;
   codec::FhirTerms terms;
+  const codec::PrefetchTemplates prefetch;  // from the KB's LOINC codes; the same for every request
   std::shared_ptr<CdsHooksCounters> counters = std::make_shared<CdsHooksCounters>();
 };
 
 void discovery(const State& state, const Request&, Response& res) {
   cors(res);
-  res.set_content(render::cds_discovery_json(codec::cds_prefetch_templates(state.config.kb),
-                                             {willis::kVersion, state.config.kb.version}),
-                  kJson);
+  res.set_content(
+      render::cds_discovery_json(state.prefetch, {willis::kVersion, state.config.kb.version}),
+      kJson);
 }
 
 void hook(State& state, const Request& req, Response& res) {
@@ -139,7 +141,7 @@ void hook(State& state, const Request& req, Response& res) {
                    e.path.empty() ? e.message : e.path + ": " + e.message);
   }
   codec::CdsRequest& request = parsed.value();
-  const auto missing = codec::missing_prefetch(request, state.config.kb);
+  const auto missing = codec::missing_prefetch(request, state.prefetch);
   if (!missing.empty()) {
     std::string keys;
     for (const auto& key : missing) keys += (keys.empty() ? "" : ", ") + key;
@@ -160,7 +162,7 @@ void hook(State& state, const Request& req, Response& res) {
     for (const auto& key : missing) {
       ++state.counters->fetches;
       const OutboundResult fetched =
-          fetch_fhir(request.fhir_server, codec::prefetch_query(key, request, state.config.kb),
+          fetch_fhir(request.fhir_server, codec::prefetch_query(key, request, state.prefetch),
                      request.access_token, state.config);
       if (!fetched.ok)
         return outcome(res, 412, "required",
