@@ -38,6 +38,10 @@ install(TARGETS willis RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT wil
 if(TARGET willis-serve)
   install(TARGETS willis-serve RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/willis COMPONENT willis)
 endif()
+# And the audit, which `willis audit` execs the same way (src/cli/audit_main.cc).
+if(TARGET willis-audit)
+  install(TARGETS willis-audit RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/willis COMPONENT willis)
+endif()
 if(HELP2MAN)
   install(DIRECTORY ${willis_docs_dir}/man1 DESTINATION ${CMAKE_INSTALL_MANDIR} COMPONENT willis)
   install(FILES ${willis_docs_dir}/completion/willis

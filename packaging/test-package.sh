@@ -30,12 +30,15 @@ willis=$root/usr/bin/willis
 [ -x "$willis" ] || fail "no /usr/bin/willis"
 serve_program=$root/usr/libexec/willis/willis-serve
 [ -x "$serve_program" ] || fail "no /usr/libexec/willis/willis-serve (the program behind willis serve)"
-for binary in "$willis" "$serve_program"; do
+audit_program=$root/usr/libexec/willis/willis-audit
+[ -x "$audit_program" ] || fail "no /usr/libexec/willis/willis-audit (the program behind willis audit)"
+for binary in "$willis" "$serve_program" "$audit_program"; do
   file "$binary" | grep -q "stripped" && ! file "$binary" | grep -q "not stripped" || fail "$binary not stripped"
 done
-# Start-up (issue 17): the CLI loads no network libraries; only willis-serve does.
-if readelf -d "$willis" | grep -E 'NEEDED.*(httplib|libssl|libcrypto|libjwt|libbrotli)'; then
-  fail "/usr/bin/willis links network libraries (they belong to willis-serve)"
+# Start-up (issue 17): the CLI loads no network libraries (only willis-serve does) and no zlib (only
+# willis-audit does); where the build could link it statically, it loads nothing at all.
+if readelf -d "$willis" | grep -E 'NEEDED.*(httplib|libssl|libcrypto|libjwt|libbrotli|libz\.)'; then
+  fail "/usr/bin/willis links network libraries or zlib (they belong to willis-serve, willis-audit)"
 fi
 for f in usr/share/doc/willis/copyright usr/share/doc/willis/changelog.gz usr/lib/systemd/user/willis.service \
          usr/share/man/man1/willis.1.gz usr/share/man/man1/willis-assess.1.gz \
@@ -53,6 +56,9 @@ grep -Eq '^willis [0-9]+\.[0-9]+\.[0-9]+, knowledge base [0-9]{4}\.[0-9]+\.[0-9]
 "$willis" kb check >"$tmp/kb-check" || fail "kb check"
 "$willis" assess "$src/examples/typical.yaml" --format json >"$tmp/assess.json" || fail "assess"
 grep -q '"schema": *"willis.assessment/1"' "$tmp/assess.json" || fail "assess: no contract document"
+# willis audit runs the installed willis-audit: the code lists are the KB's.
+"$willis" audit --codelists >"$tmp/codelists.csv" || fail "audit --codelists"
+head -1 "$tmp/codelists.csv" | grep -q '^list,system,code' || fail "audit --codelists: no CSV header"
 
 # serve --port 0: read the address it prints, ask for /api/version, compare with --version.
 "$willis" serve --port 0 --db "$tmp/diary.sqlite3" >"$tmp/serve.out" 2>"$tmp/serve.err" &

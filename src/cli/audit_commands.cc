@@ -1,8 +1,12 @@
 // src/cli/audit_commands.cc: `willis audit` — the population audit (docs/audit.md). The option
-// table only: src/app/audit_run.h opens the outputs, runs the audit and writes the summaries.
+// table only: src/app/audit_run.h opens the outputs, runs the audit and writes the summaries. In
+// `willis` the commands start the sibling program willis-audit (src/cli/audit_main.cc), which
+// registers the same table with the actions that run: zlib and the audit stay out of `willis`.
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "app/audit_run.h"
 #include "cli/commands.h"
@@ -75,7 +79,7 @@ void add_audit_options(CLI::App* audit, app::AuditRequest& options) {
 }
 
 /// `willis audit merge SUMMARY...`. Returns the subcommand (its callback runs the merge).
-CLI::App* add_merge_command(CLI::App* audit, GlobalOptions& global) {
+CLI::App* add_merge_command(CLI::App* audit, GlobalOptions& global, const AuditActions& actions) {
   auto merge_paths = std::make_shared<std::vector<std::string>>();
   auto merge_format = std::make_shared<std::string>("json");
   auto* merge =
@@ -88,32 +92,44 @@ CLI::App* add_merge_command(CLI::App* audit, GlobalOptions& global) {
   merge->add_option("summaries", *merge_paths, "Partial summaries (JSON)")->required();
   merge->add_option("--format", *merge_format, "json (default) or text")
       ->check(CLI::IsMember({"text", "json"}));
-  merge->callback([&global, merge_paths, merge_format] {
-    global.exit_code =
-        app::merge_audit_summaries(*merge_paths, *merge_format, global.kb_dir, report_error);
+  merge->callback([&global, merge_paths, merge_format, merge_action = actions.merge] {
+    global.exit_code = merge_action(global, *merge_paths, *merge_format);
   });
   return merge;
 }
 
 }  // namespace
 
-void register_audit_commands(CLI::App& app, GlobalOptions& global) {
+void add_audit_commands(CLI::App& app, GlobalOptions& global, const AuditActions& actions) {
   auto options = std::make_shared<app::AuditRequest>();
   auto* audit = app.add_subcommand("audit", kAuditHelp);
   add_audit_options(audit, *options);
-  auto* merge = add_merge_command(audit, global);
+  auto* merge = add_merge_command(audit, global, actions);
   // Hidden: tests prove that results do not depend on it.
   audit->add_option("--chunk-size", options->chunk_size, "Bytes read at a time")
       ->group("")
       ->check(CLI::Range(64, 1 << 30));
-  audit->callback([&global, options, merge] {
+  audit->callback([&global, options, merge, audit_action = actions.audit] {
     if (merge->parsed()) return;
     if (options->grouped && !options->paths.empty()) {
       global.exit_code = report_error("--grouped reads standard input: give no PATH");
       return;
     }
-    global.exit_code = app::run_audit(*options, global.kb_dir, *global.clock, report_error);
+    global.exit_code = audit_action(global, *options);
   });
+}
+
+void register_audit_commands(CLI::App& app, GlobalOptions& global) {
+  const auto run_sibling = [](const GlobalOptions& options) {
+    return exec_sibling_program(options, "willis-audit", "willis audit");
+  };
+  add_audit_commands(
+      app, global,
+      {[run_sibling](const GlobalOptions& options, const app::AuditRequest&) {
+         return run_sibling(options);
+       },
+       [run_sibling](const GlobalOptions& options, const std::vector<std::string>&,
+                     const std::string&) { return run_sibling(options); }});
 }
 
 }  // namespace willis::cli

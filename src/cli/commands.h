@@ -3,12 +3,16 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "app/clock.h"
 #include "app/command_result.h"
 
 namespace CLI {
 class App;
+}
+namespace willis::app {
+struct AuditRequest;
 }
 
 namespace willis::cli {
@@ -37,6 +41,16 @@ void register_evidence_commands(
     CLI::App& app, GlobalOptions& options);  ///< claims, sources, conflicts, ask, foods
 void register_audit_commands(CLI::App& app,
                              GlobalOptions& options);  ///< willis audit (population search)
+/// What `willis audit` and `willis audit merge` do once parsed: in `willis`, start willis-audit; in
+/// willis-audit, run (src/cli/audit_main.cc).
+struct AuditActions {
+  std::function<int(const GlobalOptions&, const app::AuditRequest&)> audit;
+  std::function<int(const GlobalOptions&, const std::vector<std::string>& summaries,
+                    const std::string& format)>
+      merge;
+};
+/// The `audit` command and its `merge` subcommand: options, help, checks; then `actions`.
+void add_audit_commands(CLI::App& app, GlobalOptions& options, const AuditActions& actions);
 void register_completion_commands(CLI::App& app,
                                   GlobalOptions& options);  ///< hidden: shell completion scripts
 
@@ -63,6 +77,12 @@ int print_result(const app::CommandResult& result);
 /// Parses the command line and runs the command it names; returns `exit_code` as the command left
 /// it, or CLI11's own outcome (--help and --version: 0, a usage error: 2, after its message).
 int parse_and_run(CLI::App& app, int argc, char** argv, const int& exit_code);
+
+/// Replaces this process with the sibling program `name` (willis-serve, willis-audit) and the same
+/// arguments, found beside this program or in ../libexec/willis/; returns only on failure, after
+/// an error that names `needed_by` and where the program was looked for.
+int exec_sibling_program(const GlobalOptions& global, const std::string& name,
+                         const std::string& needed_by);
 
 /// Prints "willis: error: <message>" on stderr (colour only on a TTY) and returns `exit_code`.
 int report_error(const std::string& message, int exit_code = 2);

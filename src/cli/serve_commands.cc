@@ -3,58 +3,14 @@
 // (src/cli/serve_main.cc), which this command starts with the same arguments. Keeping cpp-httplib,
 // libjwt and OpenSSL out of `willis` saves loading them on every other command (issue 17).
 #include <CLI/CLI.hpp>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "cli/commands.h"
 #include "cli/serve_options.h"
 
 namespace willis::cli {
-namespace {
-
-/// Where willis-serve may be: beside this program (the build tree) or in ../libexec/willis/
-/// (installed: /usr/bin/willis and /usr/libexec/willis/willis-serve).
-std::vector<std::filesystem::path> serve_program_candidates() {
-  std::error_code error;
-  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (error) return {};
-  const std::filesystem::path dir = self.parent_path();
-  return {dir / "willis-serve",
-          (dir / ".." / "libexec" / "willis" / "willis-serve").lexically_normal()};
-}
-
-/// Replaces this process with willis-serve and the same arguments; returns only on failure.
-int exec_serve_program(const GlobalOptions& global) {
-  const auto candidates = serve_program_candidates();
-  for (const auto& candidate : candidates) {
-    if (::access(candidate.c_str(), X_OK) != 0) continue;
-    std::string program = candidate.string();
-    std::vector<char*> args{program.data()};
-    for (int i = 1; i < global.argc; ++i) args.push_back(global.argv[i]);
-    args.push_back(nullptr);
-    std::fflush(stdout);
-    std::fflush(stderr);
-    ::execv(program.c_str(), args.data());
-    return report_error("cannot start " + program + ": " + std::strerror(errno), 1);
-  }
-  std::string looked;
-  for (const auto& candidate : candidates)
-    looked += (looked.empty() ? "" : " and ") + candidate.string();
-  if (looked.empty()) looked = "(cannot read /proc/self/exe)";
-  return report_error(
-      "willis serve needs the web server program willis-serve, which is missing: looked for " +
-          looked + ". Reinstall the willis package, or build the target willis-serve",
-      1);
-}
-
-}  // namespace
 
 /// `willis serve --help`: what the web app offers, its security, and the EHR interface.
 constexpr const char* kServeHelp =
@@ -155,7 +111,7 @@ void register_serve_commands(CLI::App& app, GlobalOptions& global) {
   // The options were checked here (--help, ranges, existing files); willis-serve parses them again
   // with the same code and does the rest.
   add_serve_command(app, *options)->callback([&global, options] {
-    global.exit_code = exec_serve_program(global);
+    global.exit_code = exec_sibling_program(global, "willis-serve", "willis serve (the web app)");
   });
 }
 
