@@ -123,13 +123,12 @@ void register_audit_commands(CLI::App& app, GlobalOptions& global) {
   const auto run_sibling = [](const GlobalOptions& options) {
     return exec_sibling_program(options, "willis-audit", "willis audit");
   };
-  add_audit_commands(
-      app, global,
-      {[run_sibling](const GlobalOptions& options, const app::AuditRequest&) {
-         return run_sibling(options);
-       },
-       [run_sibling](const GlobalOptions& options, const std::vector<std::string>&,
-                     const std::string&) { return run_sibling(options); }});
+  add_audit_commands(app, global,
+                     {[run_sibling](const GlobalOptions& options, const app::AuditRequest&) {
+                        return run_sibling(options);
+                      },
+                      [run_sibling](const GlobalOptions& options, const std::vector<std::string>&,
+                                    const std::string&) { return run_sibling(options); }});
 }
 
 }  // namespace willis::cli

@@ -68,9 +68,38 @@ std::string normalize_name(std::string_view text) {
   return out;
 }
 
+namespace {
+
+/// True when normalize_name(text) == text: lower-case letters and digits, single inner spaces
+/// (the KB's phrases are written so; checking is cheaper than normalizing them on every call).
+bool is_normalized(std::string_view text) {
+  if (text.empty()) return true;
+  if (text.front() == ' ' || text.back() == ' ') return false;
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    const char c = text[pos];
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!plain && !(c == ' ' && text[pos - 1] != ' ')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool has_phrase(std::string_view normalized, std::string_view phrase) {
-  const std::string text = " " + std::string(normalized) + " ";
-  return text.find(" " + normalize_name(phrase) + " ") != std::string::npos;
+  // Whole words: the phrase at a start or after a space, and at the end or before a space.
+  std::string normalized_phrase;
+  if (!is_normalized(phrase)) {
+    normalized_phrase = normalize_name(phrase);
+    phrase = normalized_phrase;
+  }
+  for (std::size_t pos = normalized.find(phrase); pos != std::string_view::npos;
+       pos = normalized.find(phrase, pos + 1)) {
+    const std::size_t end = pos + phrase.size();
+    if ((pos == 0 || normalized[pos - 1] == ' ') &&
+        (end == normalized.size() || normalized[end] == ' '))
+      return true;
+  }
+  return false;
 }
 
 bool NameIndex::mentions_kidneys(std::string_view text) const {

@@ -65,5 +65,38 @@ TEST(Names, ConditionsAndFlags) {
   EXPECT_FALSE(names().condition("tingling earlobes"));
 }
 
+// has_phrase is whole words of the normalized text: the same answer as the plain definition (the
+// phrase, normalized, between spaces of the text padded with spaces) for every text and phrase of
+// up to four characters over letters (either case), a digit, a space and a point.
+TEST(Names, HasPhraseIsWholeWordsOfTheNormalizedText) {
+  const auto reference = [](std::string_view normalized, std::string_view phrase) {
+    const std::string text = " " + std::string(normalized) + " ";
+    return text.find(" " + normalize_name(phrase) + " ") != std::string::npos;
+  };
+  const std::string alphabet = "ab 1.A";
+  std::vector<std::string> words{""};
+  for (int length = 1; length <= 4; ++length) {
+    std::vector<std::string> longer;
+    for (const auto& word : words)
+      if (word.size() == static_cast<std::size_t>(length - 1))
+        for (const char c : alphabet) longer.push_back(word + c);
+    words.insert(words.end(), longer.begin(), longer.end());
+  }
+  std::size_t found = 0;
+  for (const auto& text : words) {
+    const std::string normalized = normalize_name(text);
+    for (const auto& phrase : words) {
+      ASSERT_EQ(has_phrase(normalized, phrase), reference(normalized, phrase))
+          << "text \"" << normalized << "\", phrase \"" << phrase << "\"";
+      found += has_phrase(normalized, phrase);
+    }
+  }
+  EXPECT_GT(found, 0u);
+  EXPECT_TRUE(has_phrase("magnesium oxide 400 mg", "Magnesium"));
+  EXPECT_TRUE(has_phrase("once weekly tablet", "once weekly"));
+  EXPECT_FALSE(has_phrase("magnesiumoxide", "magnesium"));
+  EXPECT_FALSE(has_phrase("weekly", "once weekly"));
+}
+
 }  // namespace
 }  // namespace willis::core
