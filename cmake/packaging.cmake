@@ -52,6 +52,9 @@ if(HELP2MAN)
           DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d COMPONENT willis)
 endif()
 install(FILES packaging/willis.service DESTINATION lib/systemd/user COMPONENT willis)
+# Why /usr/bin/willis is static (lintian reads overrides from here).
+install(FILES packaging/willis.lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+        RENAME willis COMPONENT willis)
 install(FILES packaging/copyright ${PROJECT_BINARY_DIR}/packaging/changelog.gz
               ${PROJECT_BINARY_DIR}/packaging/CHANGELOG.md.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT willis)

@@ -1,11 +1,16 @@
 #include "codec/yaml_document.h"
 
+#include <yaml.h>
 #include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/node/detail/memory.h>
 #include <yaml-cpp/node/detail/node.h>
 
+#include <map>
 #include <memory>
-#include <sstream>
+#include <new>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace willis::codec {
@@ -130,16 +135,146 @@ class Builder : public YAML::EventHandler {
   node* root_ = nullptr;
 };
 
+/// yaml-cpp's mark (0-based line and column) of a libyaml mark.
+YAML::Mark mark_of(const yaml_mark_t& at) {
+  YAML::Mark mark;
+  mark.pos = static_cast<int>(at.index);
+  mark.line = static_cast<int>(at.line);
+  mark.column = static_cast<int>(at.column);
+  return mark;
+}
+
+/// The parser's error, as yaml-cpp reports its own: a ParserException with the place.
+[[noreturn]] void throw_parse_error(const yaml_parser_t& parser) {
+  const yaml_mark_t& at = parser.problem ? parser.problem_mark : parser.context_mark;
+  std::string message = parser.problem ? parser.problem : "malformed YAML";
+  if (parser.context) message = std::string(parser.context) + ": " + message;
+  throw YAML::ParserException(mark_of(at), message);
+}
+
+/// libyaml's parser and one event, freed on every way out.
+struct Parser {
+  yaml_parser_t parser;
+  yaml_event_t event{};
+  bool has_event = false;
+  explicit Parser(const std::string& text) {
+    if (!yaml_parser_initialize(&parser)) throw std::bad_alloc();
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                                 text.size());
+  }
+  ~Parser() {
+    if (has_event) yaml_event_delete(&event);
+    yaml_parser_delete(&parser);
+  }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+  const yaml_event_t& next() {
+    if (has_event) yaml_event_delete(&event);
+    has_event = false;
+    if (!yaml_parser_parse(&parser, &event)) throw_parse_error(parser);
+    has_event = true;
+    return event;
+  }
+};
+
+/// The tag yaml-cpp gives a node: the explicit one, else "!" for a quoted or block scalar and "?"
+/// for everything else (non-specific tags).
+std::string tag_of(const yaml_char_t* tag, bool plain) {
+  if (tag) return reinterpret_cast<const char*>(tag);
+  return plain ? "?" : "!";
+}
+
+/// yaml-cpp reads these plain scalars as null (YAML::IsNullString).
+bool is_null_text(std::string_view value) {
+  return value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL";
+}
+
+/// Anchor names to yaml-cpp's numbers: each definition a new number, a name the newest one.
+class Anchors {
+ public:
+  YAML::anchor_t define(const yaml_char_t* name) {
+    if (!name) return YAML::NullAnchor;
+    const YAML::anchor_t number = ++last_;
+    by_name_[reinterpret_cast<const char*>(name)] = number;
+    return number;
+  }
+  YAML::anchor_t find(const yaml_event_t& alias) const {
+    const auto it = by_name_.find(reinterpret_cast<const char*>(alias.data.alias.anchor));
+    if (it == by_name_.end())
+      throw YAML::ParserException(mark_of(alias.start_mark), YAML::ErrorMsg::UNKNOWN_ANCHOR);
+    return it->second;
+  }
+
+ private:
+  YAML::anchor_t last_ = YAML::NullAnchor;
+  std::map<std::string, YAML::anchor_t> by_name_;
+};
+
+/// One event of libyaml handed to the builder as yaml-cpp's parser would hand it.
+void hand_over(const yaml_event_t& event, Anchors& anchors, Builder& builder) {
+  const YAML::Mark mark = mark_of(event.start_mark);
+  switch (event.type) {
+    case YAML_DOCUMENT_START_EVENT:
+      builder.OnDocumentStart(mark);
+      break;
+    case YAML_DOCUMENT_END_EVENT:
+      builder.OnDocumentEnd();
+      break;
+    case YAML_ALIAS_EVENT:
+      builder.OnAlias(mark, anchors.find(event));
+      break;
+    case YAML_SCALAR_EVENT: {
+      const auto& scalar = event.data.scalar;
+      const bool plain = scalar.style == YAML_PLAIN_SCALAR_STYLE;
+      const YAML::anchor_t anchor = anchors.define(scalar.anchor);
+      const std::string value(reinterpret_cast<const char*>(scalar.value), scalar.length);
+      if (plain && !scalar.tag && is_null_text(value))
+        builder.OnNull(mark, anchor);
+      else
+        builder.OnScalar(mark, tag_of(scalar.tag, plain), anchor, value);
+      break;
+    }
+    case YAML_SEQUENCE_START_EVENT: {
+      const auto& start = event.data.sequence_start;
+      builder.OnSequenceStart(mark, tag_of(start.tag, true), anchors.define(start.anchor),
+                              start.style == YAML_FLOW_SEQUENCE_STYLE ? YAML::EmitterStyle::Flow
+                                                                      : YAML::EmitterStyle::Block);
+      break;
+    }
+    case YAML_SEQUENCE_END_EVENT:
+      builder.OnSequenceEnd();
+      break;
+    case YAML_MAPPING_START_EVENT: {
+      const auto& start = event.data.mapping_start;
+      builder.OnMapStart(mark, tag_of(start.tag, true), anchors.define(start.anchor),
+                         start.style == YAML_FLOW_MAPPING_STYLE ? YAML::EmitterStyle::Flow
+                                                                : YAML::EmitterStyle::Block);
+      break;
+    }
+    case YAML_MAPPING_END_EVENT:
+      builder.OnMapEnd();
+      break;
+    default:
+      break;
+  }
+}
+
 }  // namespace
 
 FirstDocument load_first_document(const std::string& text) {
-  std::istringstream stream(text);
-  YAML::Parser parser(stream);
+  // libyaml's parser (C, ~20x faster than yaml-cpp's scanner: half of `willis assess` on a heavy
+  // profile went there; issue 17) feeds the same builder yaml-cpp's parser fed.
+  Parser parser(text);
   Builder builder;
-  // Stop at two documents: yaml-cpp's LoadAll never ends on some malformed inputs (fuzzing).
-  if (parser.HandleNextDocument(builder)) {
-    builder.building = false;
-    parser.HandleNextDocument(builder);
+  Anchors anchors;
+  // Parse to the end of a second document (its errors count, as with YAML::Load's parser), not
+  // beyond.
+  for (;;) {
+    const yaml_event_t& event = parser.next();
+    if (event.type == YAML_STREAM_END_EVENT) break;
+    if (event.type == YAML_DOCUMENT_START_EVENT && builder.documents == 1) builder.building = false;
+    hand_over(event, anchors, builder);
+    if (event.type == YAML_DOCUMENT_END_EVENT && builder.documents == 2) break;
   }
   return FirstDocument{builder.root(), builder.documents, builder.second_line};
 }
