@@ -39,9 +39,20 @@ std::string item_path(const std::string& path, std::size_t index) {
 
 Fields::Fields(const YAML::Node& map, std::string path, std::string file, ErrorSink& sink)
     : map_(map), path_(std::move(path)), file_(std::move(file)), sink_(sink) {
-  if (!map_.IsMap())
+  if (!map_.IsMap()) {
     sink_.add(Errc::invalid_type, path_.empty() ? "(top level)" : path_,
               "expected a map of keys and values", file_, line_of(map_));
+    return;
+  }
+  entries_.reserve(map_.size());
+  for (const auto& entry : map_)
+    if (entry.first.IsScalar()) entries_.emplace_back(entry.first.Scalar(), entry.second);
+}
+
+const YAML::Node* Fields::find(std::string_view key) const {
+  for (const auto& [name, value] : entries_)
+    if (name == key) return &value;
+  return nullptr;
 }
 
 std::string Fields::child_path(const char* key) const {
@@ -49,19 +60,22 @@ std::string Fields::child_path(const char* key) const {
 }
 
 void Fields::error(Errc code, const char* key, const std::string& message) {
-  const YAML::Node value = map_.IsMap() ? map_[key] : YAML::Node();
+  const YAML::Node* found = find(key);
+  const YAML::Node value = found ? *found : undefined_;
   sink_.add(code, child_path(key), message, file_,
             value.IsDefined() ? line_of(value) : line_of(map_));
 }
 
 bool Fields::has(const char* key) const {
-  return map_.IsMap() && map_[key].IsDefined() && !map_[key].IsNull();
+  const YAML::Node* found = find(key);
+  return found && found->IsDefined() && !found->IsNull();
 }
 
 YAML::Node Fields::node(const char* key) {
   known_.insert(key);
   if (!map_.IsMap()) return YAML::Node();
-  return map_[key];
+  const YAML::Node* found = find(key);
+  return found ? *found : undefined_;
 }
 
 std::optional<std::string> Fields::text(const char* key, bool required) {

@@ -9,6 +9,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "codec/strict_input.h"
@@ -57,7 +59,13 @@ class Fields {
   void error(core::Errc code, const char* key, const std::string& message);
 
  private:
+  /// The value of the first scalar key equal to `key`, or nullptr (what YAML::Node's operator[]
+  /// finds, without converting every key to a string on each look-up).
+  const YAML::Node* find(std::string_view key) const;
+
   YAML::Node map_;
+  std::vector<std::pair<std::string, YAML::Node>> entries_;  ///< map_'s scalar keys, in order
+  YAML::Node undefined_{YAML::NodeType::Undefined};          ///< what an absent key gives
   std::string path_, file_;
   ErrorSink& sink_;
   std::set<std::string> known_;
