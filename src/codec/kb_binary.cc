@@ -79,6 +79,11 @@ void field(Ar& ar, std::string& s) {
 
 template <typename Ar, typename T>
 void field(Ar& ar, std::optional<T>& v);
+template <typename Ar>
+void field(Ar& ar, std::pair<std::string, std::string>& v) {
+  field(ar, v.first);
+  field(ar, v.second);
+}
 template <typename Ar, typename T>
 void field(Ar& ar, std::vector<T>& v);
 template <typename Ar, typename K, typename T, typename C>
@@ -355,6 +360,16 @@ template <typename Ar>
 void field(Ar& ar, core::Audit& v) {
   field(ar, v.lists);
   field(ar, v.indicators);
+}
+template <typename Ar>
+void field(Ar& ar, core::NameTable& v) {
+  auto& entries = v.entries();
+  field(ar, entries);
+  if constexpr (std::is_same_v<Ar, Reader>) {
+    for (std::size_t idx = 1; idx < entries.size(); ++idx)
+      if (!(entries[idx - 1].first < entries[idx].first))
+        throw std::runtime_error("corrupt KB image (name table out of order)");
+  }
 }
 template <typename Ar>
 void field(Ar& ar, core::NameTables& v) {

@@ -2,10 +2,12 @@
 // Every clinical number the engine uses lives here, beside the sources that back it.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/profile.h"
@@ -234,10 +236,40 @@ struct Rules {
 extern const std::vector<std::string> kRequiredThresholds;
 extern const std::vector<std::string> kRequiredTexts;
 
+/// One normalized name -> id table, sorted by name and looked up by binary search: flat, so that
+/// the KB image's copy is read as it is, with no tree to build at start-up (issue 17).
+class NameTable {
+ public:
+  using Entry = std::pair<std::string, std::string>;
+  using const_iterator = std::vector<Entry>::const_iterator;
+
+  NameTable() = default;
+  explicit NameTable(const std::map<std::string, std::string>& sorted)
+      : entries_(sorted.begin(), sorted.end()) {}
+
+  const_iterator find(std::string_view name) const {
+    const auto at = std::lower_bound(entries_.begin(), entries_.end(), name,
+                                     [](const Entry& entry, std::string_view wanted) {
+                                       return std::string_view(entry.first) < wanted;
+                                     });
+    return at != entries_.end() && at->first == name ? at : entries_.end();
+  }
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.end(); }
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  /// The entries, for the KB image reader (which checks that they stay sorted).
+  std::vector<Entry>& entries() { return entries_; }
+  bool operator==(const NameTable&) const = default;
+
+ private:
+  std::vector<Entry> entries_;
+};
+
 /// Normalized name -> id look-up tables (core/names.h builds them; the KB image carries them so
 /// that start-up does not rebuild them).
 struct NameTables {
-  std::map<std::string, std::string> medicines, supplements, conditions, flags;
+  NameTable medicines, supplements, conditions, flags;
   bool empty() const { return medicines.empty(); }
 };
 

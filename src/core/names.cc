@@ -167,18 +167,22 @@ NameTables NameIndex::build_tables(const Kb& kb, std::vector<std::string>* clash
 }
 
 void NameIndex::build() {
+  building_ = {};
   build_medicines();
   build_supplements();
   build_conditions_and_flags();
+  owned_ = NameTables{NameTable(building_.medicines), NameTable(building_.supplements),
+                      NameTable(building_.conditions), NameTable(building_.flags)};
+  building_ = {};
 }
 
 void NameIndex::build_medicines() {
   // Medicines are matched with strengths and dose forms stripped, so index stripped names too.
   auto add_both = [&](const std::string& name, const std::string& id) {
     const std::string normalized = normalize_name(name);
-    add(owned_.medicines, normalized, id, "medicine");
+    add(building_.medicines, normalized, id, "medicine");
     const std::string stripped = strip_words(normalized, false);
-    if (stripped != normalized) add(owned_.medicines, stripped, id, "medicine");
+    if (stripped != normalized) add(building_.medicines, stripped, id, "medicine");
   };
   for (const auto& med : kb_.medicines) {
     add_both(id_words(med.id), med.id);
@@ -219,7 +223,7 @@ void NameIndex::add_supplement(const std::string& name, const std::string& value
   for (const auto& key : keys) {
     // "magnesium" alone names no form or product (see NameIndex::supplement).
     if (key.empty() || key == "magnesium") continue;
-    const auto [it, inserted] = owned_.supplements.emplace(key, value);
+    const auto [it, inserted] = building_.supplements.emplace(key, value);
     if (inserted || it->second == value) continue;
     const bool same_form = !form_of(it->second).empty() && form_of(it->second) == form_of(value);
     if (rank(value) == 0 && rank(it->second) > 0) continue;  // product loses to form/salt
@@ -266,16 +270,16 @@ void NameIndex::build_conditions_and_flags() {
   // Conditions and red flags are matched as written (normalized): "ckd stage 3" is not "ckd stage
   // 5".
   for (const auto& condition : kb_.conditions) {
-    add(owned_.conditions, normalize_name(id_words(condition.id)), condition.id, "condition");
-    add(owned_.conditions, normalize_name(condition.name), condition.id, "condition");
+    add(building_.conditions, normalize_name(id_words(condition.id)), condition.id, "condition");
+    add(building_.conditions, normalize_name(condition.name), condition.id, "condition");
     for (const auto& name : condition.synonyms)
-      add(owned_.conditions, normalize_name(name), condition.id, "condition");
+      add(building_.conditions, normalize_name(name), condition.id, "condition");
   }
   for (const auto& flag : kb_.red_flags) {
-    add(owned_.flags, normalize_name(id_words(flag.id)), flag.id, "red flag");
-    add(owned_.flags, normalize_name(flag.name), flag.id, "red flag");
+    add(building_.flags, normalize_name(id_words(flag.id)), flag.id, "red flag");
+    add(building_.flags, normalize_name(flag.name), flag.id, "red flag");
     for (const auto& name : flag.synonyms)
-      add(owned_.flags, normalize_name(name), flag.id, "red flag");
+      add(building_.flags, normalize_name(name), flag.id, "red flag");
   }
 }
 
@@ -454,8 +458,7 @@ std::optional<std::string> NameIndex::red_flag(std::string_view text) const {
 }
 
 namespace {
-std::optional<std::string> closest(const std::map<std::string, std::string>& index,
-                                   const std::string& query) {
+std::optional<std::string> closest(const NameTable& index, const std::string& query) {
   if (query.size() < 4) return std::nullopt;
   const int allowed = query.size() <= 6 ? 1 : (query.size() <= 12 ? 2 : 3);
   std::optional<std::string> best;

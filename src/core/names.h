@@ -82,6 +82,9 @@ class NameIndex {
 
   const Kb& kb_;
   std::unordered_set<std::string> ignore_, salt_words_, topical_;
+  struct Building {
+    std::map<std::string, std::string> medicines, supplements, conditions, flags;
+  } building_;                ///< the tables while build() fills them
   NameTables owned_;          ///< built here when the KB carries no tables
   const NameTables* tables_;  ///< the KB's tables or owned_
   std::vector<std::string> clashes_;

@@ -212,6 +212,9 @@ void put(Out& o, const core::Rules& v) {
          exacerbating_medicines, route_words, weekly_words, monthly_words, kidney_words,
          sleep_disturbing_classes, sleep_blend_classes);
 }
+void put(Out& o, const core::NameTable& v) {
+  put(o, std::vector<core::NameTable::Entry>(v.begin(), v.end()));
+}
 void put(Out& o, const core::NameTables& v) {
   const auto& [medicines, supplements, conditions, flags] = v;
   fields(o, "NameTables", medicines, supplements, conditions, flags);
@@ -372,8 +375,9 @@ TEST(KbRoundTrip, TheComparisonSeesAOneFieldChange) {
     k.interactions.front().prov.verified = !k.interactions.front().prov.verified;
   }));
   EXPECT_TRUE(differs([](core::Kb& k) { k.rules.thresholds.begin()->second.value += 1; }));
-  EXPECT_TRUE(
-      differs([](core::Kb& k) { k.name_tables.medicines.erase(k.name_tables.medicines.begin()); }));
+  EXPECT_TRUE(differs([](core::Kb& k) {
+    k.name_tables.medicines.entries().erase(k.name_tables.medicines.entries().begin());
+  }));
   EXPECT_TRUE(differs(
       [](core::Kb& k) { k.audit.indicators.front().thresholds.begin()->second.rule += "x"; }));
   EXPECT_TRUE(differs([](core::Kb& k) { k.medicines.front().rxnorm.push_back(1); }));
