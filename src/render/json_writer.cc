@@ -2,20 +2,32 @@
 
 #include "core/utf8.h"
 
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
 namespace willis::render {
 
 namespace {
+
+/// The bytes a JSON string literal takes as they are: printable ASCII but `"`, `\\` and `<`.
+constexpr std::array<bool, 256> kPlainByte = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x7F; ++c) plain[c] = c != '"' && c != '\\' && c != '<';
+  return plain;
+}();
+
 /// Appends `text` as a JSON string literal. Runs of plain characters are appended in one go: the
 /// writer's hot path (every key and text value; CDS Hooks cards are mostly text).
 void append_quoted(std::string& out, std::string_view text) {
   out += '"';
   std::size_t run = 0;  // start of the plain run not yet appended
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '<') continue;
+    while (i < text.size() && kPlainByte[bytes[i]]) ++i;
+    if (i == text.size()) break;
+    const auto c = bytes[i];
     if (c >= 0x80) {
       // Output is always valid UTF-8 (issue 13): an invalid sequence becomes U+FFFD, and C1
       // controls are escaped like C0 ones.
@@ -147,10 +159,15 @@ void JsonWriter::value(double number) {
   char text[32];
   const double rounded =
       std::round(number * 1e6) / 1e6;  // hides binary noise such as 0.30000000000000004
-  if (std::fabs(rounded - std::round(rounded)) < 1e-9 && std::fabs(rounded) < 1e15)
-    std::snprintf(text, sizeof text, "%.0f", rounded);
-  else
-    std::snprintf(text, sizeof text, "%.10g", rounded);
+  if (std::fabs(rounded - std::round(rounded)) < 1e-9 && std::fabs(rounded) < 1e15) {
+    // A whole number: what "%.0f" prints ("-0" for negative zero), without printf's cost.
+    const double whole = std::round(rounded);
+    if (whole == 0 && std::signbit(whole)) out_ += '-';
+    const auto end = std::to_chars(text, text + sizeof text, static_cast<long long>(whole)).ptr;
+    out_.append(text, end);
+    return;
+  }
+  std::snprintf(text, sizeof text, "%.10g", rounded);
   out_ += text;
 }
 

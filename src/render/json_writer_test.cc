@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
+#include <string>
+
 namespace willis::render {
 namespace {
 
@@ -29,6 +33,33 @@ TEST(JsonWriter, NumbersLoseBinaryNoise) {
   JsonWriter w(false);
   w.value(0.1 + 0.2);
   EXPECT_EQ(w.str(), "0.3");
+}
+
+// Whole numbers are written without printf; the text must be what "%.0f" gives, sign of zero too.
+TEST(JsonWriter, WholeNumbersAreWrittenAsPrintfWrites) {
+  for (const double number : {0.0, -0.0, 1.0, -1.0, 7.0000000001, 42.0, -42.0, 1e6, 123456789.0,
+                              999999999999999.0, -999999999999999.0, 2.9999999999, 400.0}) {
+    JsonWriter w(false);
+    w.value(number);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%.0f", std::round(number * 1e6) / 1e6);
+    EXPECT_EQ(w.str(), expected) << number;
+  }
+}
+
+// Every byte value, alone and between plain text: plain bytes pass, the rest are escaped.
+TEST(JsonWriter, EveryByteIsPassedOrEscaped) {
+  for (int byte = 0; byte < 0x80; ++byte) {
+    const std::string text = "ab" + std::string(1, static_cast<char>(byte)) + "cd";
+    const std::string quoted = JsonWriter::quote(text);
+    const bool plain = byte >= 0x20 && byte != '"' && byte != '\\' && byte != '<' && byte != 0x7F;
+    if (plain)
+      EXPECT_EQ(quoted, "\"" + text + "\"") << byte;
+    else  // an escape starts where the byte was, and the rest follows
+      EXPECT_TRUE(quoted.rfind("\"ab\\", 0) == 0 && quoted.size() > text.size() + 2 &&
+                  quoted.substr(quoted.size() - 3) == "cd\"")
+          << byte << ": " << quoted;
+  }
 }
 
 }  // namespace
