@@ -87,6 +87,22 @@ TEST(ServeCommand, AMissingServerProgramIsNamedAndHelpStillWorks) {
   std::filesystem::remove_all(dir);
 }
 
+// `willis audit` runs willis-audit the same way (issue 17: zlib stays out of the static `willis`).
+TEST(ServeCommand, AMissingAuditProgramIsNamedAndHelpStillWorks) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("willis-audit-missing-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "bin");
+  const auto lone = dir / "bin" / "willis";
+  std::filesystem::copy_file(WILLIS_BINARY, lone);
+  const auto r = willis::testing::run_process(lone.string() + " audit --codelists");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("willis audit needs the program willis-audit"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find((dir / "libexec" / "willis" / "willis-audit").string()), std::string::npos)
+      << r.out;
+  EXPECT_EQ(willis::testing::run_process(lone.string() + " audit --help").exit_code, 0);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ServeCommand, CdsJwksTakesAFileOrAnHttpUrl) {
   // A URL passes the option check (it is read only when a token needs it) and still needs
   // --cds-issuer.
