@@ -1,6 +1,7 @@
 // src/app/version.h: the three versions a bug report needs, in the words every face uses.
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 #include "core/assessment.h"
@@ -8,10 +9,21 @@
 
 namespace willis::app {
 
-/// "willis X.Y.Z, knowledge base K, contract C" (`willis --version`).
+/// "willis X.Y.Z, knowledge base K, contract C" (`willis --version`), as a printf format of
+/// kVersion, kKbVersion and core::kContract.
+inline constexpr const char* kVersionLineFormat = "willis %s, knowledge base %s, contract %s";
+
 inline std::string version_line() {
-  return std::string("willis ") + kVersion + ", knowledge base " + kKbVersion + ", contract " +
-         core::Assessment{}.schema;
+  char line[256];
+  std::snprintf(line, sizeof line, kVersionLineFormat, kVersion, kKbVersion, core::kContract);
+  return line;
+}
+
+/// Prints the version line and a newline without allocating: `willis --version` stays clear of
+/// the allocator's huge page (src/cli/main.cc).
+inline void print_version_line() {
+  std::printf(kVersionLineFormat, kVersion, kKbVersion, core::kContract);
+  std::printf("\n");
 }
 
 }  // namespace willis::app

@@ -127,8 +127,11 @@ struct Resolution {
   std::vector<std::string> ids;  ///< empty: unrecognised
 };
 
+/// The contract this document follows (docs/contract.md); `willis --version` names it.
+inline constexpr const char* kContract = "willis.assessment/1";
+
 struct Assessment {
-  std::string schema = "willis.assessment/1";
+  std::string schema = kContract;
   std::string kb_version;
   Jurisdiction jurisdiction = Jurisdiction::uk;
   Severity verdict = Severity::info;
