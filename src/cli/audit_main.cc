@@ -14,12 +14,8 @@ int main(int argc, char** argv) {
       "willis-audit: the population audit behind `willis audit`, which starts it with its own "
       "arguments.",
       "willis"};
-  app.fallthrough();
-  app.require_subcommand(1);
   GlobalOptions global;
-  global.argc = argc;
-  global.argv = argv;
-  add_global_options(app, global);
+  prepare_command_line(app, global, argc, argv);
   add_audit_commands(
       app, global,
       {[](const GlobalOptions& options, const app::AuditRequest& request) {

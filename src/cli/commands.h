@@ -31,6 +31,11 @@ struct GlobalOptions {
 /// Adds --kb and --db (shared by `willis` and `willis-serve`).
 void add_global_options(CLI::App& app, GlobalOptions& options);
 
+/// What every program's command line starts with (willis, willis-serve, willis-audit): one
+/// subcommand required, options allowed before or after it, the global options, and the command
+/// line as given (for a sibling program to receive).
+void prepare_command_line(CLI::App& app, GlobalOptions& options, int argc, char** argv);
+
 void register_assess_commands(CLI::App& app, GlobalOptions& options);
 void register_kb_commands(CLI::App& app, GlobalOptions& options);
 void register_diary_commands(CLI::App& app, GlobalOptions& options);

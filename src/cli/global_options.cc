@@ -14,4 +14,12 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
                  "~/.local/share/willis/diary.sqlite3)");
 }
 
+void prepare_command_line(CLI::App& app, GlobalOptions& options, int argc, char** argv) {
+  app.fallthrough();
+  app.require_subcommand(1);
+  options.argc = argc;
+  options.argv = argv;
+  add_global_options(app, options);
+}
+
 }  // namespace willis::cli

@@ -167,12 +167,8 @@ int main(int argc, char** argv) {
       "  willis kb show interaction:ciprofloxacin\n",
       "willis"};
   app.set_version_flag("--version", willis::app::version_line);
-  app.fallthrough();
-  app.require_subcommand(1);
   GlobalOptions options;
-  options.argc = argc;
-  options.argv = argv;
-  add_global_options(app, options);
+  prepare_command_line(app, options, argc, argv);
 
   if (assess_alone(argc, argv))
     register_assess_commands(app, options);

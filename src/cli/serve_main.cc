@@ -66,12 +66,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "willis-serve: the web server behind `willis serve`, which starts it with its own arguments.",
       "willis"};
-  app.fallthrough();
-  app.require_subcommand(1);
   GlobalOptions global;
-  global.argc = argc;
-  global.argv = argv;
-  add_global_options(app, global);
+  prepare_command_line(app, global, argc, argv);
   ServeOptions options;
   add_serve_command(app, options)->callback([&global, &options] {
     global.exit_code = run_serve(global, options);
